@@ -1,0 +1,24 @@
+/**
+ * One jest run, four tiers as projects, so `npm test` runs them all and
+ * `npx jest --selectProjects unit` runs one. @middy is ESM-only, so it is
+ * transformed along with our TypeScript.
+ */
+const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
+const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
+const tier = (name, extra = {}) => ({
+  displayName: name,
+  testEnvironment: 'node',
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  transform,
+  transformIgnorePatterns,
+  ...extra,
+});
+module.exports = {
+  projects: [
+    tier('unit'),
+    tier('integration'),
+    tier('infra'),
+    tier('e2e'),
+  ],
+  testTimeout: 60000,
+};
