@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { ID } from '../catalogue/schema';
+
+/**
+ * A county's config: everything that differs between counties. Adding a
+ * county is a folder under shared/counties/ with a county.json, a template
+ * and sample data; no code changes.
+ */
+export const UnitSchema = z.object({
+  id: ID,
+  /** Official full name, as in the report: 灵寿县司法局. */
+  name: z.string().min(1),
+  /** What people type instead: 县司法局, 司法局. Matched after whitespace is removed. */
+  aliases: z.array(z.string()).default([]),
+  kind: z.enum(['township', 'department', 'office']),
+  /** Groups the catalogue's submitters refer to: townships, enforcement_departments. */
+  groups: z.array(ID).default([]),
+  /** Roles the catalogue's submitters refer to: justice_bureau, approval_bureau. */
+  roles: z.array(ID).default([]),
+});
+export type Unit = z.infer<typeof UnitSchema>;
+
+export const ScheduleSchema = z.object({
+  /** EventBridge Scheduler expression, e.g. "cron(0 18 * 1-3 ? *)". */
+  expression: z.string().regex(/^(cron|rate|at)\(.+\)$/),
+  description: z.string().optional(),
+});
+
+export const CountyConfigSchema = z.object({
+  id: ID,
+  /** 灵寿县 */
+  name: z.string().min(1),
+  /** 灵寿县人民政府: the issuer. */
+  government: z.string().min(1),
+  /** 中共灵寿县委、县人大常委会 as a list. */
+  addressees: z.array(z.string().min(1)).min(1),
+  /** 灵政函: the doc number reads 灵政函〔2022〕6号. */
+  docNumberPrefix: z.string().min(1),
+  timeZone: z.string().default('Asia/Shanghai'),
+  collection: z.object({
+    /** Month-day after the report year when submissions close, e.g. "01-10". */
+    deadline: z.string().regex(/^\d{2}-\d{2}$/),
+    schedules: z.array(ScheduleSchema).min(1),
+  }),
+  units: z.array(UnitSchema).min(1),
+  /** Year-over-year change beyond this factor is a warning. */
+  outlierFactor: z.number().positive().default(3),
+  /** E-mail addresses the monitoring topic notifies. */
+  alarmEmails: z.array(z.string().email()).default([]),
+});
+export type CountyConfig = z.infer<typeof CountyConfigSchema>;

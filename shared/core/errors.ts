@@ -1,0 +1,49 @@
+/**
+ * Named errors decide what happens to a record (STYLE.md, rule 3):
+ * - a PermanentError will fail the same way on every retry, so the file is
+ *   quarantined with a report and the SQS message is acknowledged;
+ * - a TransientError (throttling, timeouts, a flaky network) is rethrown so
+ *   the record goes back to SQS and is retried, then lands in the DLQ.
+ * Anything else is treated as transient: retrying an unknown failure is
+ * safer than dropping a submission.
+ */
+export class PermanentError extends Error {
+  override readonly name: string = 'PermanentError';
+}
+
+export class TransientError extends Error {
+  override readonly name: string = 'TransientError';
+}
+
+/** A county config, template or catalogue file is wrong. Names the file and the field. */
+export class ConfigError extends PermanentError {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    detail: string,
+  ) {
+    super(`${file}: ${field}: ${detail}`);
+  }
+}
+
+/** The uploaded file cannot be accepted; `errors` says where and why, per cell. */
+export class SubmissionRejectedError extends PermanentError {
+  override readonly name = 'SubmissionRejectedError';
+  constructor(
+    message: string,
+    readonly errors: readonly import('./submission/problems').SubmissionProblem[],
+  ) {
+    super(message);
+  }
+}
+
+/** The object key is not a submission (e.g. a folder marker); acknowledged and ignored. */
+export class NotASubmissionError extends PermanentError {
+  override readonly name = 'NotASubmissionError';
+}
+
+/** Environment variables are missing or malformed; fails a Lambda at module load. */
+export class EnvironmentError extends Error {
+  override readonly name = 'EnvironmentError';
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { SourceLocationSchema } from '../submission/normalized';
+
+/**
+ * report.json: every figure with its provenance, completeness, warnings, and
+ * the document itself as structured blocks. Every renderer (md, html, docx,
+ * xlsx) reads this one value, so the artifacts can never disagree.
+ * Versioned: a breaking change bumps REPORT_SCHEMA_ID.
+ */
+export const REPORT_SCHEMA_ID = 'yearly-report/report@1';
+
+/** One unit's contribution to a figure, traceable to the object version. */
+export const FigureSourceSchema = z.object({
+  unitId: z.string(),
+  unitName: z.string(),
+  value: z.number(),
+  approximate: z.boolean(),
+  s3Key: z.string(),
+  versionId: z.string(),
+  /** Where in the file: indicator cell, or the ledger the value was derived from. */
+  location: SourceLocationSchema.extend({ ledger: z.string().optional(), rows: z.number().int().optional() }),
+});
+export type FigureSource = z.infer<typeof FigureSourceSchema>;
+
+export const FigureSchema = z.object({
+  indicatorId: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  /** null when no unit reported it: the draft marks it 【待补充：…】. */
+  value: z.number().nullable(),
+  approximate: z.boolean(),
+  /** As the report prints it, without the measure word: "1000余", "517", "100". */
+  display: z.string(),
+  sources: z.array(FigureSourceSchema),
+  expectedUnits: z.array(z.string()),
+  reportingUnits: z.array(z.string()),
+});
+export type Figure = z.infer<typeof FigureSchema>;
+
+export const WarningSchema = z.object({
+  code: z.string().regex(/^[A-Z][A-Z0-9_]+$/),
+  message: z.string(),
+  indicatorId: z.string().optional(),
+  unitId: z.string().optional(),
+});
+export type ReportWarning = z.infer<typeof WarningSchema>;
+
+export const UnitStatusSchema = z.object({
+  unitId: z.string(),
+  unitName: z.string(),
+  status: z.enum(['accepted', 'rejected', 'missing']),
+  late: z.boolean(),
+  s3Key: z.string().optional(),
+  versionId: z.string().optional(),
+  receivedAt: z.string().optional(),
+});
+export type UnitStatus = z.infer<typeof UnitStatusSchema>;
+
+export const CompletenessSchema = z.object({
+  expected: z.number().int(),
+  submitted: z.number().int(),
+  accepted: z.number().int(),
+  late: z.number().int(),
+  missing: z.number().int(),
+  units: z.array(UnitStatusSchema),
+});
+export type Completeness = z.infer<typeof CompletenessSchema>;
+
+/** A run of text; figures and gaps are marked so renderers can link or highlight them. */
+export const SegmentSchema = z.object({
+  text: z.string(),
+  figure: z.string().optional(), // indicator id
+  missing: z.boolean().optional(), // a 【待补充：…】 marker
+});
+export type Segment = z.infer<typeof SegmentSchema>;
+
+export const BlockSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('title'), text: z.string() }),
+  z.object({ kind: z.literal('docNumber'), text: z.string() }),
+  z.object({ kind: z.literal('addressees'), text: z.string() }),
+  z.object({ kind: z.literal('heading1'), text: z.string() }),
+  /** "(一)…情况。" printed in 楷体, optionally followed on the same line by body text. */
+  z.object({ kind: z.literal('heading2'), text: z.string(), body: z.array(SegmentSchema).default([]) }),
+  z.object({ kind: z.literal('paragraph'), segments: z.array(SegmentSchema) }),
+  z.object({ kind: z.literal('table'), caption: z.string().optional(), header: z.array(z.string()), rows: z.array(z.array(z.string())) }),
+  z.object({ kind: z.literal('closing'), text: z.string() }),
+  z.object({ kind: z.literal('signature'), text: z.string() }),
+  z.object({ kind: z.literal('date'), text: z.string() }),
+  z.object({ kind: z.literal('note'), text: z.string() }),
+]);
+export type Block = z.infer<typeof BlockSchema>;
+
+export const ReportSchema = z.object({
+  schema: z.literal(REPORT_SCHEMA_ID),
+  county: z.string(),
+  countyName: z.string(),
+  year: z.number().int(),
+  generatedAt: z.string(),
+  title: z.string(),
+  figures: z.array(FigureSchema),
+  completeness: CompletenessSchema,
+  warnings: z.array(WarningSchema),
+  document: z.array(BlockSchema),
+});
+export type Report = z.infer<typeof ReportSchema>;

@@ -1,0 +1,35 @@
+/**
+ * Where things live, in S3 and DynamoDB. The single source of truth for the
+ * table's keys and indexes and the bucket's prefixes: the CDK stack and the
+ * local emulators both build from these values, so they cannot drift.
+ * Pure data: no AWS SDK here.
+ */
+
+/** Physical names carry the county so several counties can share an account. */
+export const physicalNames = (countyId: string, stage: string) => ({
+  submissionsBucket: `yearly-report-${countyId}-${stage}-submissions`,
+  table: `yearly-report-${countyId}-${stage}`,
+});
+
+export const TABLE_DESIGN = {
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  globalSecondaryIndexes: [
+    /** Audit trail by unit across years and versions: gsi1pk = UNIT#<unit>, gsi1sk = <time>#<version>. */
+    { indexName: 'gsi1', partitionKey: { name: 'gsi1pk', type: 'S' }, sortKey: { name: 'gsi1sk', type: 'S' } },
+  ],
+  /** Idempotency records expire; dynalite ignores TTL, which only means they stay longer locally. */
+  timeToLiveAttribute: 'expiresAt',
+} as const;
+
+/**
+ * Bucket prefixes. Only SUBMISSIONS triggers ingest (the notification filter
+ * uses this constant), so nothing the pipeline writes can re-trigger it.
+ */
+export const PREFIX = {
+  submissions: 'submissions/',
+  errorReports: 'error-reports/',
+  reports: 'reports/',
+} as const;
+
+export const SUBMISSION_EXTENSIONS = ['.json', '.csv', '.xlsx'] as const;
