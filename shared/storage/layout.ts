@@ -8,6 +8,14 @@
 /** Physical names carry the county so several counties can share an account. */
 export const physicalNames = (countyId: string, stage: string) => ({
   submissionsBucket: `yearly-report-${countyId}-${stage}-submissions`,
+  /**
+   * Generated reports (under PREFIX.reports) live in their own bucket: no
+   * notification is configured on it at all, so nothing written there can
+   * re-trigger ingest, and only the county office role may read it.
+   */
+  reportsBucket: `yearly-report-${countyId}-${stage}-reports`,
+  /** S3 server access logs of the two buckets above (deployed stacks only). */
+  accessLogsBucket: `yearly-report-${countyId}-${stage}-access-logs`,
   table: `yearly-report-${countyId}-${stage}`,
 });
 
