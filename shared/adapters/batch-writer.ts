@@ -1,0 +1,60 @@
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransientError } from '../core/errors';
+
+/**
+ * BatchWriteItem in chunks of 25 at a bounded concurrency. UnprocessedItems
+ * and throttling are retried with exponential backoff and full jitter; if a
+ * chunk still fails, a TransientError sends the SQS record back for a retry,
+ * so a write is never silently dropped.
+ */
+export interface BatchWriteOptions {
+  concurrency?: number;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
+
+const BATCH_SIZE = 25;
+const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+
+export async function batchWrite(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  requests: readonly WriteRequest[],
+  options: BatchWriteOptions = {},
+): Promise<void> {
+  const { concurrency = 8, maxAttempts = 8, baseDelayMs = 25, sleep = defaultSleep } = options;
+  const chunks: WriteRequest[][] = [];
+  for (let i = 0; i < requests.length; i += BATCH_SIZE) chunks.push(requests.slice(i, i + BATCH_SIZE));
+
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      await writeChunk(chunk);
+    }
+  };
+
+  const writeChunk = async (chunk: WriteRequest[]) => {
+    let pending = chunk;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+        pending = (out.UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
+        if (pending.length === 0) return;
+      } catch (err) {
+        if (!THROTTLING.has((err as Error).name)) throw err;
+      }
+      if (attempt >= maxAttempts) {
+        throw new TransientError(`BatchWriteItem: ${pending.length} items still unprocessed after ${attempt} attempts`);
+      }
+      await sleep(Math.random() * baseDelayMs * 2 ** attempt);
+    }
+  };
+
+  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

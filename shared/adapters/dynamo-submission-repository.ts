@@ -1,0 +1,233 @@
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  QueryCommandInput,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { TABLE_DESIGN } from '../storage/layout';
+import { NormalizedSubmission, NormalizedSubmissionSchema } from '../core/submission/normalized';
+import {
+  AuditEntry,
+  CurrentPointer,
+  SubmissionRepository,
+  VersionRecord,
+  YearLock,
+} from '../usecases/ports';
+import { batchWrite, BatchWriteOptions } from './batch-writer';
+
+/**
+ * The submissions table, one per county. Item keys:
+ *   YEAR#<y>                 CURRENT#<unit>        pointer to the unit's current version (readers start here)
+ *   YEAR#<y>                 LATEST#<unit>         newest version received, whatever its outcome
+ *   YEAR#<y>                 AUDIT#<at>#<unit>#…   audit trail (also on gsi1 by unit)
+ *   YEAR#<y>                 LOCK, LOCK#EXCEPTION#<unit>
+ *   OBJ#<s3 key>             VER#<version token>   outcome of one object version (deduplication)
+ *   DATA#<y>#<unit>#<token>  META | IND#… | LED#…  the rows of one submission version
+ * A submission's rows are written before its pointer moves, with a
+ * conditional write, so a reader never sees half a submission (dynalite has
+ * no transactions; this needs none).
+ * Every item carries `year`, so a year can be wiped and replayed.
+ */
+const { partitionKey, sortKey } = TABLE_DESIGN;
+const PK = partitionKey.name;
+const SK = sortKey.name;
+const GSI = TABLE_DESIGN.globalSecondaryIndexes[0];
+
+const yearPk = (year: number) => `YEAR#${year}`;
+const dataPk = (year: number, unitId: string, token: string) => `DATA#${year}#${unitId}#${token}`;
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+type Item = Record<string, unknown>;
+
+export class DynamoSubmissionRepository implements SubmissionRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly writeOptions: BatchWriteOptions = {},
+  ) {}
+
+  async getVersion(s3Key: string, versionToken: string): Promise<VersionRecord | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { [PK]: `OBJ#${s3Key}`, [SK]: `VER#${versionToken}` }, ConsistentRead: true }),
+    );
+    return out.Item ? stripKeys<VersionRecord>(out.Item) : undefined;
+  }
+
+  async putVersion(record: VersionRecord): Promise<void> {
+    await this.put({ [PK]: `OBJ#${record.s3Key}`, [SK]: `VER#${record.versionToken}`, ...record });
+  }
+
+  async writeSubmission(year: number, unitId: string, token: string, submission: NormalizedSubmission): Promise<number> {
+    const pk = dataPk(year, unitId, token);
+    const items: Item[] = [];
+    const { indicators, ledgers, narratives, ...meta } = submission;
+    items.push({ [PK]: pk, [SK]: 'META', ...meta });
+    indicators.forEach((value) => items.push({ [PK]: pk, [SK]: `IND#${value.indicatorId}`, year, value }));
+    for (const [ledgerId, rows] of Object.entries(ledgers)) {
+      rows.forEach((row, i) => items.push({ [PK]: pk, [SK]: `LED#${ledgerId}#${pad(i, 8)}`, year, ledgerId, row }));
+    }
+    narratives.forEach((item, i) => items.push({ [PK]: pk, [SK]: `NAR#${pad(i, 5)}`, year, item }));
+    await batchWrite(this.client, this.tableName, items.map((Item) => ({ PutRequest: { Item } })), this.writeOptions);
+    return items.length;
+  }
+
+  async deleteSubmission(year: number, unitId: string, token: string): Promise<void> {
+    const keys = await this.queryAll({ KeyConditionExpression: '#pk = :pk', ExpressionAttributeValues: { ':pk': dataPk(year, unitId, token) }, ProjectionExpression: '#pk, #sk', ExpressionAttributeNames: { '#pk': PK, '#sk': SK } });
+    await batchWrite(this.client, this.tableName, keys.map((k) => ({ DeleteRequest: { Key: { [PK]: k[PK], [SK]: k[SK] } } })), this.writeOptions);
+  }
+
+  async readSubmission(year: number, unitId: string, token: string): Promise<NormalizedSubmission> {
+    const items = await this.queryAll({ KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK }, ExpressionAttributeValues: { ':pk': dataPk(year, unitId, token) } });
+    const meta = items.find((i) => i[SK] === 'META');
+    if (!meta) throw new Error(`submission ${unitId}/${token} for ${year} has no META item`);
+    const ledgers: NormalizedSubmission['ledgers'] = {};
+    const submission = {
+      ...stripKeys<Omit<NormalizedSubmission, 'indicators' | 'ledgers' | 'narratives'>>(meta),
+      indicators: [] as NormalizedSubmission['indicators'],
+      ledgers,
+      narratives: [] as NormalizedSubmission['narratives'],
+    };
+    // Items come back in sort-key order, so ledger rows and narratives keep their order.
+    for (const item of items) {
+      const sk = item[SK] as string;
+      if (sk.startsWith('IND#')) submission.indicators.push(item.value as NormalizedSubmission['indicators'][number]);
+      else if (sk.startsWith('LED#')) (ledgers[item.ledgerId as string] ??= []).push(item.row as NormalizedSubmission['ledgers'][string][number]);
+      else if (sk.startsWith('NAR#')) submission.narratives.push(item.item as NormalizedSubmission['narratives'][number]);
+    }
+    return NormalizedSubmissionSchema.parse(submission);
+  }
+
+  async getCurrent(year: number, unitId: string): Promise<CurrentPointer | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: yearPk(year), [SK]: `CURRENT#${unitId}` }, ConsistentRead: true }));
+    return out.Item ? stripKeys<CurrentPointer>(out.Item) : undefined;
+  }
+
+  async listCurrent(year: number): Promise<CurrentPointer[]> {
+    return (await this.queryPrefix(yearPk(year), 'CURRENT#')).map((i) => stripKeys<CurrentPointer>(i));
+  }
+
+  async moveCurrent(pointer: CurrentPointer): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [PK]: yearPk(pointer.year), [SK]: `CURRENT#${pointer.unitId}`, ...pointer },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #order < :order',
+          ExpressionAttributeNames: { '#pk': PK, '#order': 'orderKey' },
+          ExpressionAttributeValues: { ':order': pointer.orderKey },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  async putLatest(record: VersionRecord): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [PK]: yearPk(record.year), [SK]: `LATEST#${record.unitId}`, ...record },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #order <= :order',
+          ExpressionAttributeNames: { '#pk': PK, '#order': 'orderKey' },
+          ExpressionAttributeValues: { ':order': record.orderKey },
+        }),
+      );
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      // An older version arriving late does not replace the newest one's status.
+    }
+  }
+
+  async listLatest(year: number): Promise<VersionRecord[]> {
+    return (await this.queryPrefix(yearPk(year), 'LATEST#')).map((i) => stripKeys<VersionRecord>(i));
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    const sk = `AUDIT#${entry.at}#${entry.unitId}#${entry.versionToken ?? '-'}#${entry.outcome}`;
+    await this.put({ [PK]: yearPk(entry.year), [SK]: sk, [GSI.partitionKey.name]: `UNIT#${entry.year}#${entry.unitId}`, [GSI.sortKey.name]: entry.at, ...entry });
+  }
+
+  async listAudit(year: number): Promise<AuditEntry[]> {
+    return (await this.queryPrefix(yearPk(year), 'AUDIT#')).map((i) => stripKeys<AuditEntry>(i));
+  }
+
+  async getLock(year: number): Promise<YearLock | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: yearPk(year), [SK]: 'LOCK' }, ConsistentRead: true }));
+    return out.Item ? stripKeys<YearLock>(out.Item) : undefined;
+  }
+
+  async putLock(lock: YearLock): Promise<void> {
+    await this.put({ [PK]: yearPk(lock.year), [SK]: 'LOCK', ...lock });
+  }
+
+  async deleteLock(year: number): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { [PK]: yearPk(year), [SK]: 'LOCK' } }));
+  }
+
+  async listLockExceptions(year: number): Promise<string[]> {
+    return (await this.queryPrefix(yearPk(year), 'LOCK#EXCEPTION#')).map((i) => i.unitId as string);
+  }
+
+  async putLockException(year: number, unitId: string, by: string): Promise<void> {
+    await this.put({ [PK]: yearPk(year), [SK]: `LOCK#EXCEPTION#${unitId}`, year, unitId, by, at: new Date().toISOString() });
+  }
+
+  async wipeYear(year: number): Promise<number> {
+    const keys: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: '#year = :year',
+          ProjectionExpression: '#pk, #sk',
+          ExpressionAttributeNames: { '#year': 'year', '#pk': PK, '#sk': SK },
+          ExpressionAttributeValues: { ':year': year },
+          ExclusiveStartKey,
+        }),
+      );
+      keys.push(...(out.Items ?? []));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    await batchWrite(this.client, this.tableName, keys.map((k) => ({ DeleteRequest: { Key: { [PK]: k[PK], [SK]: k[SK] } } })), this.writeOptions);
+    return keys.length;
+  }
+
+  private async put(item: Item): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  private queryPrefix(pk: string, skPrefix: string): Promise<Item[]> {
+    return this.queryAll({
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+    });
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey }));
+      items.push(...(out.Items ?? []));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
+  }
+}
+
+const KEY_ATTRIBUTES = [PK, SK, GSI.partitionKey.name, GSI.sortKey.name];
+
+function stripKeys<T>(item: Item, extra: readonly string[] = []): T {
+  const copy: Item = { ...item };
+  for (const k of [...KEY_ATTRIBUTES, ...extra]) delete copy[k];
+  return copy as T;
+}

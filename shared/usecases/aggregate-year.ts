@@ -1,0 +1,106 @@
+import { Artifact, renderArtifacts } from '../core/artifacts';
+import { LoadedCatalogue } from '../core/catalogue/load';
+import { LoadedCounty } from '../core/county/load';
+import { buildReport, CurrentSubmission, RejectedUpload } from '../core/report/build-report';
+import { Report, ReportSchema } from '../core/report/schema';
+import { PREFIX } from '../storage/layout';
+import { ObjectStore, SubmissionRepository } from './ports';
+
+/**
+ * Aggregate a county's year into report artifacts:
+ *  1. follow every unit's current pointer and read its submission (never half of one);
+ *  2. note units whose newest upload was rejected, for completeness;
+ *  3. read last year's report.json, if any, for year-over-year checks;
+ *  4. build the Report (pure) and render every artifact from it;
+ *  5. write them under reports/{year}/{runId}/ and then reports/{year}/latest/,
+ *     a prefix the ingest notification never matches.
+ */
+export interface AggregateDeps {
+  county: LoadedCounty;
+  catalogue: LoadedCatalogue;
+  repo: SubmissionRepository;
+  objects: ObjectStore;
+  submissionsBucket: string;
+  reportsBucket: string;
+  now: () => Date;
+  readConcurrency?: number;
+}
+
+export interface AggregateResult {
+  report: Report;
+  artifacts: Artifact[];
+  runPrefix: string;
+  latestPrefix: string;
+  timings: Record<string, number>;
+}
+
+export const reportPrefixes = (year: number, runId: string) => ({
+  run: `${PREFIX.reports}${year}/${runId}/`,
+  latest: `${PREFIX.reports}${year}/latest/`,
+});
+
+export async function aggregateYear(year: number, deps: AggregateDeps): Promise<AggregateResult> {
+  const timings: Record<string, number> = {};
+  const timed = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[stage] = performance.now() - start;
+    }
+  };
+
+  const generatedAt = deps.now();
+  const submissions = await timed('query', async () => {
+    const pointers = await deps.repo.listCurrent(year);
+    return mapConcurrently(pointers, deps.readConcurrency ?? 8, async (p): Promise<CurrentSubmission> => ({
+      unitId: p.unitId,
+      s3Key: p.s3Key,
+      versionId: p.versionId ?? p.versionToken,
+      receivedAt: p.receivedAt,
+      submission: await deps.repo.readSubmission(year, p.unitId, p.versionToken),
+    }));
+  });
+  const rejected: RejectedUpload[] = (await deps.repo.listLatest(year))
+    .filter((v) => v.status === 'rejected' && !submissions.some((s) => s.unitId === v.unitId))
+    .map((v) => ({ unitId: v.unitId, s3Key: v.s3Key, versionId: v.versionId ?? v.versionToken, receivedAt: v.receivedAt, problemCount: v.problemCount ?? 0 }));
+  const previous = await readPreviousReport(deps, year - 1);
+
+  const report = await timed('compute', async () =>
+    buildReport({ catalogue: deps.catalogue, county: deps.county, year, submissions, rejected, previous, generatedAt }),
+  );
+  const artifacts = await timed('render', () => renderArtifacts(report));
+
+  const runId = generatedAt.toISOString().replace(/[:.]/g, '-');
+  const prefixes = reportPrefixes(year, runId);
+  await timed('write', async () => {
+    for (const prefix of [prefixes.run, prefixes.latest]) {
+      await Promise.all(artifacts.map((a) => deps.objects.put(deps.reportsBucket, `${prefix}${a.fileName}`, a.body, a.contentType)));
+    }
+  });
+  return { report, artifacts, runPrefix: prefixes.run, latestPrefix: prefixes.latest, timings };
+}
+
+async function readPreviousReport(deps: AggregateDeps, year: number): Promise<Report | undefined> {
+  try {
+    const object = await deps.objects.get(deps.reportsBucket, `${reportPrefixes(year, '').latest}report.json`, undefined, 50 * 1024 * 1024);
+    const parsed = ReportSchema.safeParse(JSON.parse(Buffer.from(object.bytes).toString('utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    // No report for last year (the usual case in a county's first year).
+    return undefined;
+  }
+}
+
+async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}

@@ -1,0 +1,143 @@
+import { LoadedCatalogue } from '../core/catalogue/load';
+import { LoadedCounty } from '../core/county/load';
+import { NotASubmissionError, PermanentError } from '../core/errors';
+import { parseSubmissionKey, SubmissionKey } from '../core/submission-key';
+import { NormalizedSubmission, ParseOutcome } from '../core/submission/normalized';
+import { SubmissionProblem } from '../core/submission/problems';
+import { orderKey, versionToken } from '../core/version-order';
+import { PREFIX } from '../storage/layout';
+import { ObjectStore, ObjectVersionRef, SubmissionRepository, VersionRecord } from './ports';
+
+/**
+ * Ingest one uploaded object version:
+ *  1. ignore what is not a submission key (acknowledged, audited where a unit can be told);
+ *  2. skip a version already processed (S3 and SQS deliver at least once);
+ *  3. reject when the year is locked and the unit has no exception;
+ *  4. skip a version older than the unit's current one (late or out-of-order delivery);
+ *  5. read and parse the file; on problems write an error report next to it and reject;
+ *  6. write the rows, then move the unit's current pointer with a conditional write;
+ *  7. record the outcome and the audit entry.
+ * Transient failures (S3, DynamoDB) are thrown for the queue to retry; every
+ * step is safe to repeat after a crash.
+ */
+export type IngestOutcome =
+  | { kind: 'accepted'; unitId: string; year: number; rows: number; warnings: number }
+  | { kind: 'rejected'; unitId: string; year: number; problems: SubmissionProblem[]; errorReportKey: string }
+  | { kind: 'superseded'; unitId: string; year: number }
+  | { kind: 'duplicate'; unitId: string; year: number; previous: VersionRecord['status'] }
+  | { kind: 'ignored'; reason: string };
+
+export interface ParseInput {
+  bytes: Uint8Array;
+  fileName: string;
+  county: LoadedCounty;
+  catalogue: LoadedCatalogue;
+  year: number;
+  unitId: string;
+}
+
+export interface ErrorReport {
+  json: string;
+  text: string;
+}
+
+export interface IngestDeps {
+  county: LoadedCounty;
+  catalogue: LoadedCatalogue;
+  objects: ObjectStore;
+  repo: SubmissionRepository;
+  parse: (input: ParseInput) => Promise<ParseOutcome>;
+  formatErrorReport: (problems: readonly SubmissionProblem[], meta: { county: string; year: number; unitId: string; s3Key: string; versionId?: string; receivedAt: string }) => ErrorReport;
+  maxBytes: number;
+  now: () => Date;
+}
+
+export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Promise<IngestOutcome> {
+  let key: SubmissionKey;
+  try {
+    key = parseSubmissionKey(ref.key);
+  } catch (err) {
+    if (err instanceof NotASubmissionError) return { kind: 'ignored', reason: err.message };
+    throw err;
+  }
+  const { year, unitId } = key;
+  const token = versionToken(ref.versionId, ref.eTag, ref.sequencer);
+  const order = orderKey(ref.eventTime, ref.sequencer);
+  const processedAt = () => deps.now().toISOString();
+  const base = {
+    year,
+    unitId,
+    s3Key: ref.key,
+    versionToken: token,
+    versionId: ref.versionId,
+    orderKey: order,
+    receivedAt: new Date(ref.eventTime).toISOString(),
+    principal: ref.principal,
+  };
+
+  const seen = await deps.repo.getVersion(ref.key, token);
+  if (seen) {
+    await deps.repo.appendAudit({ at: processedAt(), year, unitId, s3Key: ref.key, versionToken: token, outcome: 'duplicate', principal: ref.principal, detail: `already ${seen.status}` });
+    return { kind: 'duplicate', unitId, year, previous: seen.status };
+  }
+
+  const reject = async (problems: SubmissionProblem[], reason: string): Promise<IngestOutcome> => {
+    const errorReportKey = `${PREFIX.errorReports}${year}/${unitId}/${key.fileName}.${token}.errors`;
+    const report = deps.formatErrorReport(problems, { county: deps.county.config.id, year, unitId, s3Key: ref.key, versionId: ref.versionId, receivedAt: base.receivedAt });
+    await deps.objects.put(ref.bucket, `${errorReportKey}.json`, report.json, 'application/json; charset=utf-8');
+    await deps.objects.put(ref.bucket, `${errorReportKey}.txt`, report.text, 'text/plain; charset=utf-8');
+    const record: VersionRecord = { ...base, status: 'rejected', processedAt: processedAt(), problemCount: problems.filter((p) => p.severity === 'error').length, errorReportKey, reason };
+    await deps.repo.putLatest(record);
+    await deps.repo.putVersion(record);
+    await deps.repo.appendAudit({ at: record.processedAt, year, unitId, s3Key: ref.key, versionToken: token, outcome: 'rejected', principal: ref.principal, detail: reason });
+    return { kind: 'rejected', unitId, year, problems, errorReportKey };
+  };
+
+  if (!deps.county.config.units.some((u) => u.id === unitId)) {
+    return reject([{ severity: 'error', code: 'UNKNOWN_UNIT', message: `上传路径中的单位“${unitId}”不在${deps.county.config.name}的单位名单中`, path: ref.key, value: unitId }], 'unknown unit');
+  }
+
+  const lock = await deps.repo.getLock(year);
+  if (lock && !(await deps.repo.listLockExceptions(year)).includes(unitId)) {
+    return reject(
+      [{ severity: 'error', code: 'PERIOD_LOCKED', message: `${year}年度报送已于${lock.lockedAt}由${lock.lockedBy}锁定${lock.reason ? `（${lock.reason}）` : ''}，如需补报请联系县司法局开通例外`, value: String(year) }],
+      `year ${year} locked at ${lock.lockedAt} by ${lock.lockedBy}`,
+    );
+  }
+
+  const supersede = async (): Promise<IngestOutcome> => {
+    const record: VersionRecord = { ...base, status: 'superseded', processedAt: processedAt(), reason: 'a newer upload of this unit is already current' };
+    await deps.repo.putVersion(record);
+    await deps.repo.appendAudit({ at: record.processedAt, year, unitId, s3Key: ref.key, versionToken: token, outcome: 'superseded', principal: ref.principal, detail: record.reason });
+    return { kind: 'superseded', unitId, year };
+  };
+
+  const current = await deps.repo.getCurrent(year, unitId);
+  if (current && current.orderKey >= order) return supersede();
+
+  let submission: NormalizedSubmission;
+  try {
+    const object = await deps.objects.get(ref.bucket, ref.key, ref.versionId, deps.maxBytes);
+    const outcome = await deps.parse({ bytes: object.bytes, fileName: key.fileName, county: deps.county, catalogue: deps.catalogue, year, unitId });
+    if (!outcome.ok) return reject(outcome.problems, 'invalid file');
+    submission = outcome.submission;
+  } catch (err) {
+    if (err instanceof PermanentError) {
+      return reject([{ severity: 'error', code: 'FILE_UNREADABLE', message: `文件无法读取：${err.message}`, path: ref.key }], err.message);
+    }
+    throw err;
+  }
+
+  const rows = await deps.repo.writeSubmission(year, unitId, token, submission);
+  const moved = await deps.repo.moveCurrent({ year, unitId, s3Key: ref.key, versionToken: token, versionId: ref.versionId, orderKey: order, receivedAt: base.receivedAt, rowCount: rows, format: submission.format });
+  if (!moved) {
+    // A newer upload became current while this one was being written.
+    await deps.repo.deleteSubmission(year, unitId, token);
+    return supersede();
+  }
+  const record: VersionRecord = { ...base, status: 'accepted', processedAt: processedAt(), rowCount: rows };
+  await deps.repo.putLatest(record);
+  await deps.repo.putVersion(record);
+  await deps.repo.appendAudit({ at: record.processedAt, year, unitId, s3Key: ref.key, versionToken: token, outcome: 'accepted', principal: ref.principal, detail: `${rows} rows` });
+  return { kind: 'accepted', unitId, year, rows, warnings: submission.warnings.length };
+}

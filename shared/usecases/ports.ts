@@ -1,0 +1,112 @@
+import { NormalizedSubmission } from '../core/submission/normalized';
+
+/**
+ * What the use cases need from storage, as interfaces: the DynamoDB and S3
+ * adapters in shared/adapters implement them, and the use cases stay free of
+ * the AWS SDK.
+ */
+
+/** One S3 object version, as an ObjectCreated notification names it. */
+export interface ObjectVersionRef {
+  bucket: string;
+  key: string;
+  /** Absent or "null" when the bucket is not versioned. */
+  versionId?: string;
+  eTag?: string;
+  sequencer?: string;
+  size?: number;
+  /** When S3 stored the object (the event's eventTime), ISO 8601. */
+  eventTime: string;
+  /** The uploader, as the event's userIdentity.principalId names it. */
+  principal?: string;
+}
+
+export interface StoredObject {
+  bytes: Uint8Array;
+  versionId?: string;
+  lastModified?: Date;
+}
+
+export interface ObjectStore {
+  /** Reads one version; throws ObjectTooLargeError past maxBytes without reading it all. */
+  get(bucket: string, key: string, versionId: string | undefined, maxBytes: number): Promise<StoredObject>;
+  put(bucket: string, key: string, body: string | Uint8Array, contentType: string): Promise<void>;
+  /** Every version of every object under a prefix, oldest first per key (for replay). */
+  listVersions(bucket: string, prefix: string): Promise<ObjectVersionRef[]>;
+}
+
+export type VersionStatus = 'accepted' | 'rejected' | 'superseded';
+
+/** The outcome recorded for one object version (its audit entry). */
+export interface VersionRecord {
+  year: number;
+  unitId: string;
+  s3Key: string;
+  versionToken: string;
+  versionId?: string;
+  orderKey: string;
+  status: VersionStatus;
+  receivedAt: string;
+  processedAt: string;
+  principal?: string;
+  rowCount?: number;
+  problemCount?: number;
+  errorReportKey?: string;
+  reason?: string;
+}
+
+/** The current submission of a unit for a year: readers follow this pointer. */
+export interface CurrentPointer {
+  year: number;
+  unitId: string;
+  s3Key: string;
+  versionToken: string;
+  versionId?: string;
+  orderKey: string;
+  receivedAt: string;
+  rowCount: number;
+  format: NormalizedSubmission['format'];
+}
+
+export interface AuditEntry {
+  at: string;
+  year: number;
+  unitId: string;
+  s3Key?: string;
+  versionToken?: string;
+  outcome: 'accepted' | 'rejected' | 'superseded' | 'duplicate' | 'ignored' | 'locked' | 'lock' | 'unlock' | 'exception';
+  principal?: string;
+  detail?: string;
+}
+
+export interface YearLock {
+  year: number;
+  lockedAt: string;
+  lockedBy: string;
+  reason?: string;
+}
+
+export interface SubmissionRepository {
+  getVersion(s3Key: string, versionToken: string): Promise<VersionRecord | undefined>;
+  putVersion(record: VersionRecord): Promise<void>;
+  /** Writes every row of a submission version; idempotent (same keys on redelivery). */
+  writeSubmission(year: number, unitId: string, versionToken: string, submission: NormalizedSubmission): Promise<number>;
+  deleteSubmission(year: number, unitId: string, versionToken: string): Promise<void>;
+  readSubmission(year: number, unitId: string, versionToken: string): Promise<NormalizedSubmission>;
+  getCurrent(year: number, unitId: string): Promise<CurrentPointer | undefined>;
+  listCurrent(year: number): Promise<CurrentPointer[]>;
+  /** Moves the pointer only if `pointer.orderKey` is newer than the stored one; false if it is not. */
+  moveCurrent(pointer: CurrentPointer): Promise<boolean>;
+  /** The newest version received per unit, whatever its outcome (completeness shows rejected units). */
+  putLatest(record: VersionRecord): Promise<void>;
+  listLatest(year: number): Promise<VersionRecord[]>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  listAudit(year: number): Promise<AuditEntry[]>;
+  getLock(year: number): Promise<YearLock | undefined>;
+  putLock(lock: YearLock): Promise<void>;
+  deleteLock(year: number): Promise<void>;
+  listLockExceptions(year: number): Promise<string[]>;
+  putLockException(year: number, unitId: string, by: string): Promise<void>;
+  /** Removes every item of a year (before a replay rebuilds it). */
+  wipeYear(year: number): Promise<number>;
+}
