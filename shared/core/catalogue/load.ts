@@ -45,9 +45,21 @@ export function validateCatalogue(input: unknown): LoadedCatalogue {
       }
     }
     const agg = ind.aggregation;
-    if (agg.kind === 'ratio') {
-      for (const ref of [agg.numerator, agg.denominator]) {
-        if (!indicatorById.has(ref)) throw new ConfigError('shared/core/catalogue/indicators.json', where('aggregation'), `unknown indicator "${ref}"`);
+    const indicatorRefs =
+      agg.kind === 'ratio' ? [agg.numerator, agg.denominator] : (agg.kind === 'coverage_count' || agg.kind === 'coverage_share') && agg.of ? [agg.of] : [];
+    for (const ref of indicatorRefs) {
+      if (!indicatorById.has(ref)) throw new ConfigError('shared/core/catalogue/indicators.json', where('aggregation'), `unknown indicator "${ref}"`);
+      // A ratio of ratios, or coverage of a coverage, has no per-unit meaning we could aggregate.
+      const target = indicatorById.get(ref)!;
+      if (target.aggregation.kind === 'ratio' || target.aggregation.kind.startsWith('coverage')) {
+        throw new ConfigError('shared/core/catalogue/indicators.json', where('aggregation'), `"${ref}" is itself derived (${target.aggregation.kind}); refer to a summed indicator`);
+      }
+    }
+    if (agg.kind === 'distinct_count') {
+      const ledger = ledgerById.get(agg.ledger);
+      if (!ledger) throw new ConfigError('shared/core/catalogue/indicators.json', where('aggregation.ledger'), `unknown ledger "${agg.ledger}"`);
+      if (!ledger.columns.some((c) => c.id === agg.field)) {
+        throw new ConfigError('shared/core/catalogue/indicators.json', where('aggregation.field'), `ledger "${ledger.id}" has no column "${agg.field}"`);
       }
     }
   });

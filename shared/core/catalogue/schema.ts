@@ -30,10 +30,14 @@ export const AggregationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('distinct_count'), ledger: ID, field: ID }),
   /** sum(numerator) / sum(denominator) × scale, e.g. an appearance rate in %. */
   z.object({ kind: z.literal('ratio'), numerator: ID, denominator: ID, scale: z.number().positive().default(100) }),
-  /** Units of the submitter set reporting a value > 0, as a count ("15个乡(镇)均已聘用"). */
-  z.object({ kind: z.literal('coverage_count') }),
+  /**
+   * Units of the submitter set reporting a value > 0, as a count ("15个乡(镇)均已聘用").
+   * `of` names the indicator whose per-unit value is tested (e.g. legal advisers engaged);
+   * without it, the indicator's own per-unit value is.
+   */
+  z.object({ kind: z.literal('coverage_count'), of: ID.optional() }),
   /** The same as a share of expected units, in %. */
-  z.object({ kind: z.literal('coverage_share') }),
+  z.object({ kind: z.literal('coverage_share'), of: ID.optional() }),
 ]);
 export type Aggregation = z.infer<typeof AggregationSchema>;
 
@@ -92,6 +96,8 @@ export const CrossCheckSchema = z.discriminatedUnion('kind', [
   z.object({ id: ID, kind: z.literal('lte'), lesser: ID, greater: ID, message: z.string() }),
   /** min ≤ value ≤ max, e.g. a rate within 0–100. */
   z.object({ id: ID, kind: z.literal('range'), indicator: ID, min: z.number(), max: z.number(), message: z.string() }),
+  /** Every expected unit's own value ≥ min, e.g. each township has at least 2 full-time mediators. */
+  z.object({ id: ID, kind: z.literal('unit_min'), indicator: ID, min: z.number(), message: z.string() }),
 ]);
 export type CrossCheck = z.infer<typeof CrossCheckSchema>;
 

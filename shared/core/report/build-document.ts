@@ -1,0 +1,175 @@
+import type { CountyConfig, Unit } from '../county/schema';
+import { ConfigError } from '../errors';
+import type { NarrativeItem } from '../submission/normalized';
+import type { ReportTemplate } from '../template/schema';
+import { PLACEHOLDER, TEMPLATE_VARIABLES, type TemplateVariable } from '../template/validate';
+import type { Block, Completeness, Figure, ReportWarning, Segment } from './schema';
+
+export interface UnitNarratives {
+  unit: Unit;
+  items: readonly NarrativeItem[];
+}
+
+export interface DocumentInput {
+  config: CountyConfig;
+  template: ReportTemplate;
+  /** Template file name, for errors. */
+  templateFile: string;
+  year: number;
+  figures: ReadonlyMap<string, Figure>;
+  narratives: readonly UnitNarratives[];
+  completeness: Completeness;
+  /** "2022年1月14日" when the template fixes no date. */
+  defaultDate: string;
+}
+
+/**
+ * The template rendered into document blocks. Figures become their own
+ * segments so renderers can link them to provenance; a figure without data
+ * becomes a visible 【待补充：…】 marker and a warning, never an empty string.
+ */
+export function buildDocument(input: DocumentInput): { blocks: Block[]; title: string; warnings: ReportWarning[] } {
+  const { config, template, year } = input;
+  const warnings: ReportWarning[] = [];
+  const missingWarned = new Set<string>();
+  const variables: Record<TemplateVariable, string | undefined> = {
+    year: String(year),
+    reportYear: String(year + 1),
+    county: config.name,
+    government: config.government,
+    docNumberPrefix: config.docNumberPrefix,
+    docSequence: template.docSequence === undefined ? undefined : String(template.docSequence),
+  };
+
+  const render = (text: string, field: string): Segment[] => {
+    const segments: Segment[] = [];
+    let plain = '';
+    let last = 0;
+    for (const match of text.matchAll(PLACEHOLDER)) {
+      plain += text.slice(last, match.index);
+      last = match.index + match[0].length;
+      const [, head, arg] = match;
+      if (head === 'fig' && arg) {
+        if (plain) segments.push({ text: plain });
+        plain = '';
+        segments.push(figureSegment(arg, field));
+        continue;
+      }
+      const name = arg === undefined ? head! : `${head}:${arg}`;
+      if (!(TEMPLATE_VARIABLES as readonly string[]).includes(name)) {
+        throw new ConfigError(input.templateFile, field, `unknown placeholder {{${name}}}`);
+      }
+      const value = variables[name as TemplateVariable];
+      if (value === undefined) throw new ConfigError(input.templateFile, field, `{{${name}}} has no value for ${year}`);
+      plain += value;
+    }
+    plain += text.slice(last);
+    if (plain) segments.push({ text: plain });
+    return segments;
+  };
+
+  const figureSegment = (indicatorId: string, field: string): Segment => {
+    const figure = input.figures.get(indicatorId);
+    if (!figure) throw new ConfigError(input.templateFile, field, `placeholder {{fig:${indicatorId}}} names no indicator in the catalogue`);
+    if (figure.value !== null) return { text: figure.display, figure: indicatorId };
+    if (!missingWarned.has(indicatorId)) {
+      missingWarned.add(indicatorId);
+      warnings.push({
+        code: 'MISSING_FIGURE',
+        message: `“${figure.name}”无数据，报告中标注为【待补充】（应报送单位：${figure.expectedUnits.length}个）`,
+        indicatorId,
+      });
+    }
+    return { text: `【待补充：${figure.name}】`, figure: indicatorId, missing: true };
+  };
+  const flat = (text: string, field: string) => joinText(render(text, field));
+
+  const narrativeSegments = (key: string | undefined): Segment[] => {
+    if (!key) return [];
+    return narrativesFor(key, input.narratives).map((text) => ({ text }));
+  };
+  const usedKeys = new Set(input.template.blocks.flatMap((b) => (b.kind !== 'heading1' && b.narratives ? [b.narratives] : [])));
+  for (const { unit, items } of input.narratives) {
+    for (const item of items) {
+      if (!usedKeys.has(item.section)) {
+        warnings.push({
+          code: 'UNPLACED_NARRATIVE',
+          message: `${unit.name}的文字材料（栏目“${item.section}”）在本年度模板中没有对应位置，未写入报告：${item.text.slice(0, 40)}`,
+          unitId: unit.id,
+        });
+      }
+    }
+  }
+
+  const title = flat(template.title, 'title');
+  const blocks: Block[] = [{ kind: 'title', text: title }];
+  if (template.docNumber && (template.docSequence !== undefined || !template.docNumber.includes('docSequence'))) {
+    blocks.push({ kind: 'docNumber', text: flat(template.docNumber, 'docNumber') });
+  }
+  blocks.push({ kind: 'addressees', text: `${config.addressees.join('、')}：` });
+  blocks.push({ kind: 'paragraph', segments: render(template.preamble, 'preamble') });
+  template.blocks.forEach((block, i) => {
+    switch (block.kind) {
+      case 'heading1':
+        blocks.push({ kind: 'heading1', text: flat(block.text, `blocks[${i}].text`) });
+        break;
+      case 'heading2':
+        blocks.push({
+          kind: 'heading2',
+          text: flat(block.text, `blocks[${i}].text`),
+          body: mergePlain([...render(block.body, `blocks[${i}].body`), ...narrativeSegments(block.narratives)]),
+        });
+        break;
+      case 'paragraph':
+        blocks.push({ kind: 'paragraph', segments: mergePlain([...render(block.text, `blocks[${i}].text`), ...narrativeSegments(block.narratives)]) });
+        break;
+    }
+  });
+  blocks.push({ kind: 'closing', text: flat(template.closing, 'closing') });
+  blocks.push({ kind: 'signature', text: config.government });
+  blocks.push({ kind: 'date', text: template.date ? flat(template.date, 'date') : input.defaultDate });
+  if (template.note) blocks.push({ kind: 'note', text: flat(template.note, 'note') });
+  if (template.completenessAnnex) blocks.push(completenessTable(input.completeness, year));
+  return { blocks, title, warnings };
+}
+
+/**
+ * Narrative texts for a section: units in config order, then the unit's own
+ * `order`, then submission order. Each ends with a full stop so sentences
+ * never run together.
+ */
+export function narrativesFor(section: string, narratives: readonly UnitNarratives[]): string[] {
+  return narratives.flatMap(({ items }) =>
+    items
+      .map((item, index) => ({ item, index }))
+      .filter(({ item }) => item.section === section)
+      .sort((a, b) => (a.item.order ?? Number.MAX_SAFE_INTEGER) - (b.item.order ?? Number.MAX_SAFE_INTEGER) || a.index - b.index)
+      .map(({ item }) => withFullStop(item.text.trim())),
+  );
+}
+
+const withFullStop = (text: string) => (/[。！？；.!?;]$/.test(text) ? text : `${text}。`);
+
+export const joinText = (segments: readonly Segment[]) => segments.map((s) => s.text).join('');
+
+/** Adjacent plain runs merged, so renderers see one run per stretch of prose. */
+function mergePlain(segments: Segment[]): Segment[] {
+  const out: Segment[] = [];
+  for (const seg of segments) {
+    const prev = out[out.length - 1];
+    if (prev && prev.figure === undefined && seg.figure === undefined && !prev.missing && !seg.missing) prev.text += seg.text;
+    else out.push({ ...seg });
+  }
+  return out;
+}
+
+const STATUS_TEXT = { accepted: '已报送', rejected: '被退回', missing: '未报送' } as const;
+
+function completenessTable(completeness: Completeness, year: number): Block {
+  return {
+    kind: 'table',
+    caption: `附件：${year}年度材料报送情况（应报${completeness.expected}个单位，已报${completeness.accepted}个，逾期${completeness.late}个，未报${completeness.missing}个）`,
+    header: ['单位', '报送情况', '报送时间', '是否逾期'],
+    rows: completeness.units.map((u) => [u.unitName, STATUS_TEXT[u.status], u.receivedAt ?? '', u.late ? '逾期' : '']),
+  };
+}

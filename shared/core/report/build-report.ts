@@ -1,0 +1,291 @@
+import type { LoadedCatalogue } from '../catalogue/load';
+import type { CrossCheck } from '../catalogue/schema';
+import type { LoadedCounty } from '../county/load';
+import type { Unit } from '../county/schema';
+import type { NormalizedSubmission } from '../submission/normalized';
+import { validateTemplate } from '../template/validate';
+import { buildDocument } from './build-document';
+import { aggregateFigures, displayValue, expectedUnitIds, type UnitContribution } from './build-figures';
+import { REPORT_SCHEMA_ID, ReportSchema, type Completeness, type Figure, type Report, type ReportWarning, type UnitStatus } from './schema';
+import { unitIndicatorValues } from './unit-values';
+
+export interface CurrentSubmission {
+  unitId: string;
+  s3Key: string;
+  versionId: string;
+  receivedAt: string /* ISO */;
+  submission: NormalizedSubmission;
+}
+export interface RejectedUpload {
+  unitId: string;
+  s3Key: string;
+  versionId: string;
+  receivedAt: string;
+  problemCount: number;
+}
+export interface BuildReportInput {
+  catalogue: LoadedCatalogue;
+  county: LoadedCounty;
+  year: number;
+  submissions: readonly CurrentSubmission[];
+  rejected: readonly RejectedUpload[];
+  previous?: Report;
+  generatedAt: Date;
+}
+
+/**
+ * The county's report from its units' current submissions. Pure: no I/O.
+ * Steps:
+ *   1. keep one current submission per known unit (latest wins);
+ *   2. derive each unit's indicator values (summary, else its ledger);
+ *   3. aggregate them into county figures with provenance;
+ *   4. completeness, cross-checks and year-over-year outliers → warnings;
+ *   5. render the year's template into document blocks;
+ *   6. validate the whole value against ReportSchema.
+ */
+export function buildReport(input: BuildReportInput): Report {
+  const { catalogue, county, year } = input;
+  const config = county.config;
+  const template = county.template(year);
+  const templateFile = `${county.dir}/template.json`;
+  validateTemplate(template, catalogue, templateFile);
+  const warnings: ReportWarning[] = [];
+  const unitById = new Map(config.units.map((u) => [u.id, u]));
+
+  const current = latestPerUnit(input.submissions, unitById, year, config.id, warnings);
+  const contributions: UnitContribution[] = [];
+  for (const unit of config.units) {
+    const sub = current.get(unit.id);
+    if (!sub) continue;
+    const values = unitIndicatorValues(sub.submission, catalogue);
+    for (const id of values.unknownIndicators) {
+      warnings.push({ code: 'UNKNOWN_INDICATOR', message: `${unit.name}报送了未知指标“${id}”，已忽略`, unitId: unit.id });
+    }
+    for (const d of values.disagreements) {
+      const name = catalogue.indicatorById.get(d.indicatorId)!.name;
+      warnings.push({
+        code: 'LEDGER_MISMATCH',
+        message: `${unit.name}“${name}”填报${d.summary}，但台账（${d.rows}行）计得${d.ledger}；报告采用填报数`,
+        indicatorId: d.indicatorId,
+        unitId: unit.id,
+      });
+    }
+    contributions.push({ unit, s3Key: sub.s3Key, versionId: sub.versionId, ledgers: sub.submission.ledgers, values });
+  }
+
+  const aggregated = aggregateFigures(catalogue, config.units, contributions);
+  warnings.push(...aggregated.warnings);
+  const figureById = new Map(aggregated.figures.map((f) => [f.indicatorId, f]));
+  // Template placeholders must resolve even for indicators this county expects from nobody.
+  for (const def of catalogue.indicators) {
+    if (!figureById.has(def.id)) {
+      figureById.set(def.id, { indicatorId: def.id, name: def.name, unit: def.unit, value: null, approximate: false, display: '', sources: [], expectedUnits: [], reportingUnits: [] });
+    }
+  }
+
+  const completeness = buildCompleteness(input, current, unitById);
+  for (const u of completeness.units) {
+    if (u.status === 'missing') warnings.push({ code: 'UNIT_MISSING', message: `${u.unitName}未报送材料`, unitId: u.unitId });
+    if (u.status === 'rejected') warnings.push({ code: 'UNIT_REJECTED', message: `${u.unitName}报送的文件未通过校验，需重新报送`, unitId: u.unitId });
+    if (u.late) warnings.push({ code: 'UNIT_LATE', message: `${u.unitName}逾期报送（${u.receivedAt}）`, unitId: u.unitId });
+  }
+  warnings.push(...crossCheckWarnings(catalogue.checks, figureById, contributions, config.units, catalogue));
+  if (input.previous) warnings.push(...outlierWarnings(aggregated.figures, input.previous, config.outlierFactor));
+
+  const document = buildDocument({
+    config,
+    template,
+    templateFile,
+    year,
+    figures: figureById,
+    narratives: contributions.map((c) => ({ unit: c.unit, items: current.get(c.unit.id)!.submission.narratives })),
+    completeness,
+    defaultDate: chineseDate(input.generatedAt, config.timeZone),
+  });
+  warnings.push(...document.warnings);
+
+  return ReportSchema.parse({
+    schema: REPORT_SCHEMA_ID,
+    county: config.id,
+    countyName: config.name,
+    year,
+    generatedAt: input.generatedAt.toISOString(),
+    title: document.title,
+    figures: aggregated.figures,
+    completeness,
+    warnings,
+    document: document.blocks,
+  } satisfies Report);
+}
+
+function latestPerUnit(
+  submissions: readonly CurrentSubmission[],
+  unitById: ReadonlyMap<string, Unit>,
+  year: number,
+  countyId: string,
+  warnings: ReportWarning[],
+): Map<string, CurrentSubmission> {
+  const current = new Map<string, CurrentSubmission>();
+  for (const sub of submissions) {
+    if (!unitById.has(sub.unitId)) {
+      warnings.push({ code: 'UNKNOWN_UNIT', message: `单位“${sub.unitId}”不在${countyId}的单位名单中，其材料未计入（${sub.s3Key}）`, unitId: sub.unitId });
+      continue;
+    }
+    if (sub.submission.year !== year || sub.submission.county !== countyId) {
+      warnings.push({
+        code: 'WRONG_PERIOD',
+        message: `${unitById.get(sub.unitId)!.name}的材料属于${sub.submission.county} ${sub.submission.year}年，未计入本报告（${sub.s3Key}）`,
+        unitId: sub.unitId,
+      });
+      continue;
+    }
+    const seen = current.get(sub.unitId);
+    if (!seen || Date.parse(sub.receivedAt) > Date.parse(seen.receivedAt)) current.set(sub.unitId, sub);
+  }
+  return current;
+}
+
+function buildCompleteness(
+  input: BuildReportInput,
+  current: ReadonlyMap<string, CurrentSubmission>,
+  unitById: ReadonlyMap<string, Unit>,
+): Completeness {
+  const { catalogue, county, year } = input;
+  const units = county.config.units;
+  const expected = new Set([
+    ...catalogue.indicators.flatMap((d) => expectedUnitIds(d.submittedBy, units)),
+    ...catalogue.ledgers.flatMap((l) => expectedUnitIds(l.submittedBy, units)),
+  ]);
+  const deadline = deadlineInstant(year, county.config.collection.deadline, county.config.timeZone);
+  const latestRejected = new Map<string, RejectedUpload>();
+  for (const r of input.rejected) {
+    const seen = latestRejected.get(r.unitId);
+    if (!seen || Date.parse(r.receivedAt) > Date.parse(seen.receivedAt)) latestRejected.set(r.unitId, r);
+  }
+  const statuses: UnitStatus[] = units
+    .filter((u) => expected.has(u.id) || current.has(u.id) || latestRejected.has(u.id))
+    .map((unit) => {
+      const accepted = current.get(unit.id);
+      const rejected = latestRejected.get(unit.id);
+      const shown = accepted ?? rejected;
+      return {
+        unitId: unit.id,
+        unitName: unitById.get(unit.id)!.name,
+        status: accepted ? 'accepted' : rejected ? 'rejected' : 'missing',
+        late: shown ? Date.parse(shown.receivedAt) > deadline : false,
+        ...(shown ? { s3Key: shown.s3Key, versionId: shown.versionId, receivedAt: shown.receivedAt } : {}),
+      };
+    });
+  const expectedStatuses = statuses.filter((u) => expected.has(u.unitId));
+  return {
+    expected: expected.size,
+    submitted: expectedStatuses.filter((u) => u.status !== 'missing').length,
+    accepted: expectedStatuses.filter((u) => u.status === 'accepted').length,
+    late: statuses.filter((u) => u.late).length,
+    missing: expectedStatuses.filter((u) => u.status === 'missing').length,
+    units: statuses,
+  };
+}
+
+/**
+ * The end of the deadline day (month-day of the year after the report year)
+ * in the county's time zone, as epoch ms: anything received on the day itself
+ * is on time.
+ */
+export function deadlineInstant(year: number, monthDay: string, timeZone: string): number {
+  const [month, day] = monthDay.split('-').map(Number) as [number, number];
+  const nextMidnightLocalAsUtc = Date.UTC(year + 1, month - 1, day + 1);
+  const offset = zoneOffsetMs(nextMidnightLocalAsUtc, timeZone);
+  // Re-evaluate at the corrected instant so a DST switch on the day itself is honoured.
+  return nextMidnightLocalAsUtc - zoneOffsetMs(nextMidnightLocalAsUtc - offset, timeZone);
+}
+
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** "2022年1月14日" in the county's time zone. */
+export function chineseDate(date: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }).formatToParts(date).map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}年${parts.month}月${parts.day}日`;
+}
+
+function crossCheckWarnings(
+  checks: readonly CrossCheck[],
+  figures: ReadonlyMap<string, Figure>,
+  contributions: readonly UnitContribution[],
+  units: readonly Unit[],
+  catalogue: LoadedCatalogue,
+): ReportWarning[] {
+  const warnings: ReportWarning[] = [];
+  const exact = (id: string) => {
+    const f = figures.get(id);
+    // An approximate figure ("1000余") cannot prove or disprove an equation.
+    return f && f.value !== null && !f.approximate ? f.value : null;
+  };
+  const fail = (check: CrossCheck, indicatorId: string, detail: string, unitId?: string) =>
+    warnings.push({ code: 'CROSS_CHECK_FAILED', message: `${check.message}（${detail}）`, indicatorId, ...(unitId ? { unitId } : {}) });
+
+  for (const check of checks) {
+    switch (check.kind) {
+      case 'sum_equals': {
+        const parts = check.parts.map(exact);
+        const total = exact(check.total);
+        if (total === null || parts.some((p) => p === null)) break;
+        const sum = (parts as number[]).reduce((a, b) => a + b, 0);
+        if (Math.abs(sum - total) > 1e-9) fail(check, check.total, `${check.parts.map((p, i) => `${figures.get(p)!.name}${parts[i]}`).join(' + ')} = ${sum}，${figures.get(check.total)!.name}${total}`);
+        break;
+      }
+      case 'lte': {
+        const lesser = exact(check.lesser);
+        const greater = exact(check.greater);
+        if (lesser !== null && greater !== null && lesser > greater) {
+          fail(check, check.lesser, `${figures.get(check.lesser)!.name}${lesser} > ${figures.get(check.greater)!.name}${greater}`);
+        }
+        break;
+      }
+      case 'range': {
+        const value = exact(check.indicator);
+        if (value !== null && (value < check.min || value > check.max)) fail(check, check.indicator, `${figures.get(check.indicator)!.name}为${value}`);
+        break;
+      }
+      case 'unit_min': {
+        const def = catalogue.indicatorById.get(check.indicator)!;
+        for (const unitId of expectedUnitIds(def.submittedBy, units)) {
+          const c = contributions.find((x) => x.unit.id === unitId);
+          const v = c?.values.values.get(check.indicator);
+          if (c && v && v.value < check.min) fail(check, check.indicator, `${c.unit.name}为${v.value}`, unitId);
+        }
+        break;
+      }
+    }
+  }
+  return warnings;
+}
+
+function outlierWarnings(figures: readonly Figure[], previous: Report, factor: number): ReportWarning[] {
+  const before = new Map(previous.figures.map((f) => [f.indicatorId, f]));
+  const warnings: ReportWarning[] = [];
+  for (const f of figures) {
+    const p = before.get(f.indicatorId);
+    // A change from or to zero has no factor; rates are bounded and compared by the range checks instead.
+    if (!p || p.value === null || f.value === null || p.value === 0 || f.value === 0 || f.unit === '%') continue;
+    const change = f.value / p.value;
+    if (change > factor || change < 1 / factor) {
+      warnings.push({
+        code: 'YEAR_OVER_YEAR_OUTLIER',
+        message: `“${f.name}”由上年${displayValue(p.value, p.approximate)}${p.unit}变为${f.display}${f.unit}，变化超过${factor}倍，请核实`,
+        indicatorId: f.indicatorId,
+      });
+    }
+  }
+  return warnings;
+}

@@ -1,0 +1,125 @@
+import type { LoadedCatalogue } from '../catalogue/load';
+import type { LedgerDerivation } from '../catalogue/schema';
+import type { LedgerRow, NormalizedSubmission } from '../submission/normalized';
+import type { FigureSource } from './schema';
+
+/**
+ * One unit's value for one indicator, before it is combined with other
+ * units'. Shared by buildReport (aggregation) and the file parser (which
+ * warns the clerk when a summary number and the ledger disagree).
+ */
+export interface UnitIndicatorValue {
+  indicatorId: string;
+  value: number;
+  approximate: boolean;
+  /** A number typed in the summary sheet, or one counted from the unit's ledger rows. */
+  origin: 'summary' | 'ledger';
+  location: FigureSource['location'];
+  raw?: string;
+  note?: string;
+}
+
+/** A summary number that the unit's own ledger contradicts. The summary wins; the clerk is told. */
+export interface LedgerDisagreement {
+  indicatorId: string;
+  summary: number;
+  ledger: number;
+  ledgerId: string;
+  rows: number;
+}
+
+export interface UnitValues {
+  values: ReadonlyMap<string, UnitIndicatorValue>;
+  disagreements: readonly LedgerDisagreement[];
+  /** Indicator ids in the submission that the catalogue does not know. */
+  unknownIndicators: readonly string[];
+}
+
+/**
+ * Every catalogue indicator this submission gives a value for. A summary
+ * value is what the unit signed off, so it takes precedence over a value
+ * computed from the ledger; a ledger only fills indicators the summary left
+ * empty. A ledger that is present but empty means "none" and yields 0.
+ */
+export function unitIndicatorValues(submission: NormalizedSubmission, catalogue: LoadedCatalogue): UnitValues {
+  const values = new Map<string, UnitIndicatorValue>();
+  const unknownIndicators: string[] = [];
+  for (const item of submission.indicators) {
+    if (!catalogue.indicatorById.has(item.indicatorId)) {
+      unknownIndicators.push(item.indicatorId);
+      continue;
+    }
+    values.set(item.indicatorId, {
+      indicatorId: item.indicatorId,
+      value: item.value,
+      approximate: item.approximate,
+      origin: 'summary',
+      location: { ...item.source },
+      ...(item.raw !== undefined ? { raw: item.raw } : {}),
+      ...(item.note !== undefined ? { note: item.note } : {}),
+    });
+  }
+
+  const disagreements: LedgerDisagreement[] = [];
+  for (const def of catalogue.indicators) {
+    if (!def.fromLedger) continue;
+    const rows = submission.ledgers[def.fromLedger.ledger];
+    if (rows === undefined) continue;
+    const derived = deriveFromLedger(def.fromLedger, rows);
+    if (derived === null) continue;
+    const summary = values.get(def.id);
+    if (summary) {
+      if (!summary.approximate && !sameNumber(summary.value, derived)) {
+        disagreements.push({ indicatorId: def.id, summary: summary.value, ledger: derived, ledgerId: def.fromLedger.ledger, rows: rows.length });
+      }
+      continue;
+    }
+    values.set(def.id, {
+      indicatorId: def.id,
+      value: derived,
+      approximate: false,
+      origin: 'ledger',
+      location: { ledger: def.fromLedger.ledger, rows: rows.length },
+    });
+  }
+  return { values, disagreements, unknownIndicators };
+}
+
+/** The value a derivation gives over ledger rows; null when it is undefined (a share of no rows). */
+export function deriveFromLedger(derivation: LedgerDerivation, rows: readonly LedgerRow[]): number | null {
+  switch (derivation.op) {
+    case 'count':
+      return rows.length;
+    case 'count_where':
+      return rows.filter((row) => rowMatches(row, derivation.where)).length;
+    case 'sum': {
+      const field = derivation.field;
+      if (!field) return null;
+      return rows.reduce((total, row) => total + (asNumber(row.fields[field]) ?? 0), 0);
+    }
+    case 'share_where':
+      if (rows.length === 0) return null;
+      return (rows.filter((row) => rowMatches(row, derivation.where)).length / rows.length) * 100;
+  }
+}
+
+export function rowMatches(row: LedgerRow, where: LedgerDerivation['where']): boolean {
+  if (!where) return true;
+  return Object.entries(where).every(([field, accepted]) => {
+    const cell = row.fields[field];
+    if (cell === null || cell === undefined) return false;
+    // Parsers normalize types, but a JSON ledger may carry "42" for 42: compare as text.
+    return accepted.some((want) => String(want) === String(cell).trim());
+  });
+}
+
+function asNumber(cell: LedgerRow['fields'][string] | undefined): number | null {
+  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : null;
+  if (typeof cell === 'string' && cell.trim() !== '') {
+    const n = Number(cell.trim());
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+const sameNumber = (a: number, b: number) => Math.abs(a - b) < 1e-9;

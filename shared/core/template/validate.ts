@@ -1,0 +1,58 @@
+import type { LoadedCatalogue } from '../catalogue/load';
+import { ConfigError } from '../errors';
+import type { ReportTemplate } from './schema';
+
+/** Report variables a template may use besides {{fig:…}}. */
+export const TEMPLATE_VARIABLES = ['year', 'reportYear', 'county', 'government', 'docNumberPrefix', 'docSequence'] as const;
+export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
+
+/** {{name}} or {{fig:indicator_id}}; whitespace inside the braces is tolerated. */
+export const PLACEHOLDER = /\{\{\s*([A-Za-z]+)(?::\s*([A-Za-z0-9_]+))?\s*\}\}/g;
+
+export interface PlaceholderRef {
+  field: string;
+  kind: 'fig' | 'variable';
+  name: string;
+}
+
+/** Every placeholder of a template, with the field it sits in (blocks[3].body). */
+export function templatePlaceholders(template: ReportTemplate): PlaceholderRef[] {
+  const texts: Array<[string, string | undefined]> = [
+    ['title', template.title],
+    ['docNumber', template.docNumber],
+    ['preamble', template.preamble],
+    ['closing', template.closing],
+    ['date', template.date],
+    ['note', template.note],
+  ];
+  template.blocks.forEach((block, i) => {
+    texts.push([`blocks[${i}].text`, block.text]);
+    if (block.kind === 'heading2') texts.push([`blocks[${i}].body`, block.body]);
+  });
+  const refs: PlaceholderRef[] = [];
+  for (const [field, text] of texts) {
+    if (!text) continue;
+    for (const match of text.matchAll(PLACEHOLDER)) {
+      const [, head, arg] = match;
+      if (head === 'fig') refs.push({ field, kind: 'fig', name: arg ?? '' });
+      else refs.push({ field, kind: 'variable', name: arg === undefined ? head! : `${head}:${arg}` });
+    }
+  }
+  return refs;
+}
+
+/**
+ * A template is checked against the catalogue when it is loaded, so a typo in
+ * an indicator id fails the deploy, not the January report run.
+ * `file` is the template file the error should name.
+ */
+export function validateTemplate(template: ReportTemplate, catalogue: LoadedCatalogue, file: string): void {
+  for (const ref of templatePlaceholders(template)) {
+    if (ref.kind === 'fig' && !catalogue.indicatorById.has(ref.name)) {
+      throw new ConfigError(file, ref.field, `placeholder {{fig:${ref.name}}} names no indicator in the catalogue`);
+    }
+    if (ref.kind === 'variable' && !(TEMPLATE_VARIABLES as readonly string[]).includes(ref.name)) {
+      throw new ConfigError(file, ref.field, `unknown placeholder {{${ref.name}}}; use {{fig:<indicator>}} or one of ${TEMPLATE_VARIABLES.join(', ')}`);
+    }
+  }
+}
