@@ -1,10 +1,12 @@
 import { Report } from '../report/schema';
+import { renderDocx } from './docx';
 import { renderMarkdown } from './markdown';
 
 /**
  * Every artifact of a report run, rendered from the one Report value.
- * Renderers that pull in large libraries (docx, exceljs) are imported lazily
- * so that a Lambda that never renders them does not pay for them at cold start.
+ * Renderers that pull in large libraries (docx, exceljs) import them inside
+ * their render function, so loading this module (and a Lambda's cold start)
+ * does not load them until an artifact is actually rendered.
  */
 export interface Artifact {
   fileName: string;
@@ -12,9 +14,18 @@ export interface Artifact {
   body: string | Uint8Array;
 }
 
+export const CONTENT_TYPES = {
+  json: 'application/json; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
 export async function renderArtifacts(report: Report): Promise<Artifact[]> {
   return [
-    { fileName: 'report.json', contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(report, null, 2)}\n` },
-    { fileName: 'report.md', contentType: 'text/markdown; charset=utf-8', body: renderMarkdown(report) },
+    { fileName: 'report.json', contentType: CONTENT_TYPES.json, body: `${JSON.stringify(report, null, 2)}\n` },
+    { fileName: 'report.md', contentType: CONTENT_TYPES.md, body: renderMarkdown(report) },
+    { fileName: 'report.docx', contentType: CONTENT_TYPES.docx, body: await renderDocx(report) },
   ];
 }

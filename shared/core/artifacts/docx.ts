@@ -1,0 +1,333 @@
+import type { FileChild, IParagraphOptions, IRunOptions, Paragraph, ParagraphChild } from 'docx';
+import { Block, Report, Segment } from '../report/schema';
+
+/**
+ * report.docx in the official document format (GB/T 9704-2012, 党政机关公文格式),
+ * so the county office only has to proofread and seal it.
+ *
+ * Every measure lives in GONGWEN below. Fonts are named in the styles with
+ * eastAsia as well as ascii/hAnsi: Word picks the font of a Chinese
+ * character from w:eastAsia alone, so without it a government PC would fall
+ * back to 宋体 whatever the run says.
+ *
+ * docx is imported lazily (inside renderDocx) so that loading the artifacts
+ * module does not load it; the `import type` above is erased at compile time.
+ */
+
+const mmToTwips = (mm: number) => Math.round((mm * 1440) / 25.4);
+const ptToTwips = (pt: number) => Math.round(pt * 20);
+const ptToHalfPoints = (pt: number) => Math.round(pt * 2);
+
+const BODY_PT = 16; // 3号
+const FOOTER_PT = 14; // 4号
+const LINE_PT = 28.95; // fixed line height: 22 lines fill the 225 mm text block
+
+export const GONGWEN = {
+  page: { width: mmToTwips(210), height: mmToTwips(297) },
+  margin: {
+    top: mmToTwips(37),
+    bottom: mmToTwips(35),
+    left: mmToTwips(28),
+    right: mmToTwips(26),
+    header: mmToTwips(15),
+    // The page number's dash sits about 7 mm below the text block (35 mm − 7 mm
+    // from the page edge); the footer distance is to the bottom of its line.
+    footer: mmToTwips(25),
+  },
+  fonts: {
+    title: '方正小标宋简体',
+    body: '仿宋_GB2312',
+    heading1: '黑体',
+    heading2: '楷体_GB2312',
+    pageNumber: '宋体',
+  },
+  size: {
+    title: ptToHalfPoints(22), // 2号
+    body: ptToHalfPoints(BODY_PT),
+    table: ptToHalfPoints(FOOTER_PT), // 4号: an annex table of ~35 units stays on one or two pages
+    pageNumber: ptToHalfPoints(FOOTER_PT),
+  },
+  line: ptToTwips(LINE_PT),
+  titleLine: ptToTwips(35),
+  tableLine: ptToTwips(22),
+  /** One character of body text: indents are counted in characters. */
+  char: ptToTwips(BODY_PT),
+  charsPerLine: 28,
+  /**
+   * 28 characters of 16 pt are 448 pt, a little wider than the 156 mm (442 pt)
+   * text block; tightening each character by a quarter point fits 28 a line.
+   * (A w:docGrid character pitch would do the same in Word, but LibreOffice
+   * spreads characters apart under it.)
+   */
+  characterSpacing: -5,
+} as const;
+
+const textBlockWidth = GONGWEN.page.width - GONGWEN.margin.left - GONGWEN.margin.right;
+
+
+const STYLE = {
+  body: 'GwBody',
+  title: 'GwTitle',
+  docNumber: 'GwDocNumber',
+  addressees: 'GwAddressees',
+  heading1: 'GwHeading1',
+  heading2: 'GwHeading2',
+  heading2Run: 'GwHeading2Char',
+  missingRun: 'GwMissing',
+  signature: 'GwSignature',
+  annexLabel: 'GwAnnexLabel',
+  annexTitle: 'GwAnnexTitle',
+  tableText: 'GwTableText',
+  tableHeader: 'GwTableHeader',
+  footer: 'GwFooter',
+} as const;
+
+/** Word reads ascii/hAnsi for Latin text and eastAsia for Chinese: name the font in all of them. */
+const font = (name: string) => ({ ascii: name, hAnsi: name, eastAsia: name, cs: name });
+
+/** Width in body characters: Chinese and full-width punctuation are one, ASCII digits and letters half. */
+export function textWidthInChars(text: string): number {
+  let width = 0;
+  for (const ch of text) width += ch.codePointAt(0)! < 0x2e80 ? 0.5 : 1;
+  return width;
+}
+
+export async function renderDocx(report: Report): Promise<Uint8Array> {
+  const docx = await import('docx');
+  const { AlignmentType, Document, Footer, LineRuleType, Packer, PageNumber, TextRun, Table, TableRow, TableCell, WidthType } = docx;
+  const P = docx.Paragraph;
+
+  const bodyRuns = (segments: readonly Segment[]): TextRunLike[] =>
+    segments.map((segment) =>
+      segment.missing
+        ? new TextRun({ text: segment.text, style: STYLE.missingRun, highlight: 'yellow' })
+        : new TextRun({ text: segment.text }),
+    );
+  type TextRunLike = InstanceType<typeof TextRun>;
+
+  const paragraph = (style: string, children: ParagraphChild[], extra: Omit<IParagraphOptions, 'style' | 'children'> = {}) =>
+    new P({ style, children, ...extra });
+
+  const tables = report.document.filter((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table');
+  const annexName = (caption: string | undefined, i: number) => caption ?? `附件${tables.length > 1 ? i + 1 : ''}`;
+
+  /** 附件说明: under the text, before the issuer, two characters in (GB/T 9704 §7.3.4). */
+  const annexNotes = (): Paragraph[] => {
+    if (tables.length === 0) return [];
+    if (tables.length === 1) {
+      return [paragraph(STYLE.body, [new TextRun(`附件：${annexName(tables[0]!.caption, 0)}`)], { spacing: { before: GONGWEN.line } })];
+    }
+    // Later items line up under the first item's name: hang them by the width of "附件：".
+    return tables.map((t, i) =>
+      paragraph(STYLE.body, [new TextRun(`${i === 0 ? '附件：' : ''}${i + 1}．${annexName(t.caption, i)}`)], {
+        spacing: i === 0 ? { before: GONGWEN.line } : undefined,
+        indent: i === 0 ? undefined : { left: GONGWEN.char * 5, firstLine: 0 },
+      }),
+    );
+  };
+
+  // Issuer centred over the date, the date four characters in from the right (sealed layout, §7.3.5.1).
+  const dateBlock = report.document.find((b) => b.kind === 'date');
+  const dateWidth = dateBlock ? textWidthInChars(dateBlock.text) : 0;
+  const dateRightIndent = GONGWEN.char * 4;
+
+  const mainText: Paragraph[] = [];
+  let annexNotesPlaced = false;
+  const placeAnnexNotes = () => {
+    if (!annexNotesPlaced) mainText.push(...annexNotes());
+    annexNotesPlaced = true;
+  };
+  const nonTableBlocks = report.document.filter((b) => b.kind !== 'table');
+  nonTableBlocks.forEach((block, i) => {
+    const next = nonTableBlocks[i + 1];
+    switch (block.kind) {
+      case 'title':
+        // A blank line follows the title unless the document number sits under it.
+        mainText.push(paragraph(STYLE.title, [new TextRun(block.text)], next?.kind === 'docNumber' ? { spacing: { after: 0 } } : {}));
+        return;
+      case 'docNumber':
+        mainText.push(paragraph(STYLE.docNumber, [new TextRun(block.text)]));
+        return;
+      case 'addressees':
+        mainText.push(paragraph(STYLE.addressees, [new TextRun(block.text)]));
+        return;
+      case 'heading1':
+        mainText.push(paragraph(STYLE.heading1, [new TextRun(block.text)]));
+        return;
+      case 'heading2':
+        // 楷体 heading and 仿宋 text share one paragraph, as the genre prints them.
+        mainText.push(paragraph(STYLE.heading2, [new TextRun({ text: block.text, style: STYLE.heading2Run }), ...bodyRuns(block.body)]));
+        return;
+      case 'paragraph':
+        mainText.push(paragraph(STYLE.body, bodyRuns(block.segments)));
+        return;
+      case 'closing':
+        mainText.push(paragraph(STYLE.body, [new TextRun(block.text)]));
+        return;
+      case 'signature': {
+        placeAnnexNotes();
+        const offset = dateBlock ? ((dateWidth - textWidthInChars(block.text)) / 2) * GONGWEN.char : 0;
+        mainText.push(
+          paragraph(STYLE.signature, [new TextRun(block.text)], {
+            spacing: { before: GONGWEN.line },
+            indent: { right: Math.max(0, Math.round(dateRightIndent + offset)) },
+          }),
+        );
+        return;
+      }
+      case 'date':
+        placeAnnexNotes();
+        mainText.push(paragraph(STYLE.signature, [new TextRun(block.text)], { indent: { right: dateRightIndent } }));
+        return;
+      case 'note':
+        mainText.push(paragraph(STYLE.body, [new TextRun(block.text)]));
+        return;
+    }
+  });
+  placeAnnexNotes();
+
+  /** Each table is an annex on its own page: 附件 label top-left in 黑体, its name centred, then the table. */
+  const annexes: FileChild[] = tables.flatMap((table, i) => {
+    const label = tables.length > 1 ? `附件${i + 1}` : '附件';
+    const widths = columnWidths(table.header, table.rows, textBlockWidth);
+    const row = (cells: readonly string[], header: boolean) =>
+      new TableRow({
+        tableHeader: header,
+        cantSplit: true,
+        children: table.header.map(
+          (_, c) =>
+            new TableCell({
+              width: { size: widths[c]!, type: WidthType.DXA },
+              children: [paragraph(header ? STYLE.tableHeader : STYLE.tableText, [new TextRun(cells[c] ?? '')])],
+            }),
+        ),
+      });
+    return [
+      paragraph(STYLE.annexLabel, [new TextRun(label)], { pageBreakBefore: true }),
+      paragraph(STYLE.annexTitle, [new TextRun(annexName(table.caption, i))]),
+      new Table({
+        width: { size: textBlockWidth, type: WidthType.DXA },
+        columnWidths: widths,
+        rows: [row(table.header, true), ...table.rows.map((r) => row(r, false))],
+      }),
+    ];
+  });
+
+  // "— 1 —": odd pages right, even pages left, one character in from the edge (§7.5).
+  const pageNumberFooter = (alignment: 'right' | 'left') =>
+    new Footer({
+      children: [
+        new P({
+          style: STYLE.footer,
+          alignment: alignment === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT,
+          indent: alignment === 'right' ? { right: ptToTwips(FOOTER_PT) } : { left: ptToTwips(FOOTER_PT) },
+          children: [new TextRun({ children: ['— ', PageNumber.CURRENT, ' —'] })],
+        }),
+      ],
+    });
+
+  const exact = { lineRule: LineRuleType.EXACT };
+  const bodyParagraph = {
+    alignment: AlignmentType.JUSTIFIED,
+    spacing: { line: GONGWEN.line, ...exact, before: 0, after: 0 },
+    indent: { firstLine: GONGWEN.char * 2, firstLineChars: 200 },
+  };
+  const run = (fontName: string, size: number): IRunOptions => ({ font: font(fontName), size, sizeComplexScript: size });
+  const paragraphStyle = (id: string, name: string, runOptions: IRunOptions, paragraphOptions: object) => ({
+    id,
+    name,
+    basedOn: 'Normal',
+    quickFormat: true,
+    run: runOptions,
+    paragraph: paragraphOptions,
+  });
+
+  const document = new Document({
+    title: report.title,
+    creator: report.countyName,
+    description: `${report.schema} generated ${report.generatedAt}`,
+    evenAndOddHeaderAndFooters: true,
+    styles: {
+      default: {
+        document: {
+          run: { ...run(GONGWEN.fonts.body, GONGWEN.size.body), characterSpacing: GONGWEN.characterSpacing, language: { value: 'en-US', eastAsia: 'zh-CN' } },
+          paragraph: { spacing: { line: GONGWEN.line, ...exact } },
+        },
+      },
+      paragraphStyles: [
+        paragraphStyle(STYLE.body, '公文正文', run(GONGWEN.fonts.body, GONGWEN.size.body), bodyParagraph),
+        paragraphStyle(STYLE.title, '公文标题', run(GONGWEN.fonts.title, GONGWEN.size.title), {
+          alignment: AlignmentType.CENTER,
+          spacing: { line: GONGWEN.titleLine, ...exact, before: 0, after: GONGWEN.line },
+        }),
+        paragraphStyle(STYLE.docNumber, '发文字号', run(GONGWEN.fonts.body, GONGWEN.size.body), {
+          alignment: AlignmentType.CENTER,
+          spacing: { line: GONGWEN.line, ...exact, before: 0, after: GONGWEN.line },
+        }),
+        paragraphStyle(STYLE.addressees, '主送机关', run(GONGWEN.fonts.body, GONGWEN.size.body), {
+          alignment: AlignmentType.LEFT,
+          spacing: { line: GONGWEN.line, ...exact },
+          indent: { firstLine: 0 },
+        }),
+        paragraphStyle(STYLE.heading1, '一级标题', run(GONGWEN.fonts.heading1, GONGWEN.size.body), { ...bodyParagraph, keepNext: true, outlineLevel: 0 }),
+        paragraphStyle(STYLE.heading2, '二级标题', run(GONGWEN.fonts.body, GONGWEN.size.body), { ...bodyParagraph, outlineLevel: 1 }),
+        paragraphStyle(STYLE.signature, '署名和成文日期', run(GONGWEN.fonts.body, GONGWEN.size.body), {
+          alignment: AlignmentType.RIGHT,
+          spacing: { line: GONGWEN.line, ...exact },
+          indent: { firstLine: 0 },
+        }),
+        paragraphStyle(STYLE.annexLabel, '附件标识', run(GONGWEN.fonts.heading1, GONGWEN.size.body), {
+          alignment: AlignmentType.LEFT,
+          spacing: { line: GONGWEN.line, ...exact, after: GONGWEN.line },
+          indent: { firstLine: 0 },
+        }),
+        paragraphStyle(STYLE.annexTitle, '附件标题', run(GONGWEN.fonts.title, GONGWEN.size.title), {
+          alignment: AlignmentType.CENTER,
+          spacing: { line: GONGWEN.titleLine, ...exact, after: GONGWEN.line },
+        }),
+        paragraphStyle(STYLE.tableText, '表格文字', run(GONGWEN.fonts.body, GONGWEN.size.table), {
+          alignment: AlignmentType.CENTER,
+          spacing: { line: GONGWEN.tableLine, ...exact },
+          indent: { firstLine: 0 },
+        }),
+        paragraphStyle(STYLE.tableHeader, '表头文字', run(GONGWEN.fonts.heading1, GONGWEN.size.table), {
+          alignment: AlignmentType.CENTER,
+          spacing: { line: GONGWEN.tableLine, ...exact },
+          indent: { firstLine: 0 },
+        }),
+        paragraphStyle(STYLE.footer, '页码', run(GONGWEN.fonts.pageNumber, GONGWEN.size.pageNumber), {
+          spacing: { line: ptToTwips(FOOTER_PT * 1.2), ...exact },
+          indent: { firstLine: 0 },
+        }),
+      ],
+      characterStyles: [
+        { id: STYLE.heading2Run, name: '二级标题字符', basedOn: 'DefaultParagraphFont', run: run(GONGWEN.fonts.heading2, GONGWEN.size.body) },
+        // The proofreader must see every gap before the document is signed.
+        { id: STYLE.missingRun, name: '待补充', basedOn: 'DefaultParagraphFont', run: { highlight: 'yellow' } },
+      ],
+    },
+    sections: [
+      {
+        properties: {
+          page: {
+            size: { width: GONGWEN.page.width, height: GONGWEN.page.height },
+            margin: GONGWEN.margin,
+          },
+          grid: { type: docx.DocumentGridType.LINES, linePitch: GONGWEN.line },
+        },
+        footers: { default: pageNumberFooter('right'), even: pageNumberFooter('left') },
+        children: [...mainText, ...annexes],
+      },
+    ],
+  });
+  return new Uint8Array(await Packer.toBuffer(document));
+}
+
+/** Columns share the text block in proportion to their widest cell, so 单位 gets room and 序号 does not. */
+function columnWidths(header: readonly string[], rows: readonly (readonly string[])[], total: number): number[] {
+  const weights = header.map((h, c) => Math.max(2, textWidthInChars(h), ...rows.map((r) => textWidthInChars(r[c] ?? ''))) + 1);
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const widths = weights.map((w) => Math.floor((w / sum) * total));
+  widths[widths.length - 1]! += total - widths.reduce((a, b) => a + b, 0);
+  return widths;
+}

@@ -1,0 +1,189 @@
+import { execFileSync, spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { renderDocx } from '../../../shared/core/artifacts/docx';
+import { sampleReport } from './fixtures/report';
+import { attrs, openDocx, paragraphs, part, styleXml } from './ooxml';
+
+const mm = (twips: string | undefined) => (Number(twips) * 25.4) / 1440;
+
+describe('report.docx (GB/T 9704-2012)', () => {
+  let documentXml: string;
+  let stylesXml: string;
+  let bytes: Uint8Array;
+
+  beforeAll(async () => {
+    bytes = await renderDocx(sampleReport());
+    const zip = await openDocx(bytes);
+    documentXml = await part(zip, 'word/document.xml');
+    stylesXml = await part(zip, 'word/styles.xml');
+  });
+
+  it('is A4 with margins 37/35/28/26 mm', () => {
+    const size = attrs(documentXml, 'w:pgSz');
+    expect([size['w:w'], size['w:h']]).toEqual(['11906', '16838']);
+    const margin = attrs(documentXml, 'w:pgMar');
+    expect({ top: margin['w:top'], bottom: margin['w:bottom'], left: margin['w:left'], right: margin['w:right'] }).toEqual({
+      top: '2098',
+      bottom: '1984',
+      left: '1587',
+      right: '1474',
+    });
+    expect(mm(margin['w:top'])).toBeCloseTo(37, 1);
+    expect(mm(margin['w:right'])).toBeCloseTo(26, 1);
+  });
+
+  it('fits 22 lines of 28 characters in the text block, from the XML values', () => {
+    const size = attrs(documentXml, 'w:pgSz');
+    const margin = attrs(documentXml, 'w:pgMar');
+    const body = styleXml(stylesXml, 'GwBody');
+    const lineTwips = Number(attrs(body, 'w:spacing')['w:line']);
+    expect(attrs(body, 'w:spacing')['w:lineRule']).toBe('exact');
+    const rPrDefault = /<w:rPrDefault>([\s\S]*?)<\/w:rPrDefault>/.exec(stylesXml)![1]!;
+    const charTwips = Number(attrs(body, 'w:sz')['w:val']) * 10 + Number(attrs(rPrDefault, 'w:spacing')['w:val']);
+    const textHeight = Number(size['w:h']) - Number(margin['w:top']) - Number(margin['w:bottom']);
+    const textWidth = Number(size['w:w']) - Number(margin['w:left']) - Number(margin['w:right']);
+    expect(Math.floor(textHeight / lineTwips)).toBe(22);
+    expect(Math.floor(textWidth / charTwips)).toBe(28);
+  });
+
+  it('names every font for East Asian text as well as Latin, at the official sizes', () => {
+    const fonts = (id: string) => attrs(styleXml(stylesXml, id), 'w:rFonts');
+    const size = (id: string) => attrs(styleXml(stylesXml, id), 'w:sz')['w:val'];
+    const expectFont = (id: string, name: string) =>
+      expect(fonts(id)).toEqual(expect.objectContaining({ 'w:ascii': name, 'w:hAnsi': name, 'w:eastAsia': name }));
+
+    expectFont('GwTitle', '方正小标宋简体');
+    expect(size('GwTitle')).toBe('44');
+    expectFont('GwBody', '仿宋_GB2312');
+    expect(size('GwBody')).toBe('32');
+    expectFont('GwHeading1', '黑体');
+    expect(size('GwHeading1')).toBe('32');
+    expectFont('GwHeading2Char', '楷体_GB2312');
+    expectFont('GwFooter', '宋体');
+    expect(size('GwFooter')).toBe('28');
+    const rPrDefault = /<w:rPrDefault>([\s\S]*?)<\/w:rPrDefault>/.exec(stylesXml)![1]!;
+    expect(attrs(rPrDefault, 'w:rFonts')['w:eastAsia']).toBe('仿宋_GB2312');
+    expect(attrs(rPrDefault, 'w:lang')['w:eastAsia']).toBe('zh-CN');
+  });
+
+  it('indents body and headings by two characters, centres the title, keeps addressees flush left', () => {
+    for (const id of ['GwBody', 'GwHeading1', 'GwHeading2']) {
+      expect(attrs(styleXml(stylesXml, id), 'w:ind')['w:firstLine']).toBe('640');
+    }
+    expect(attrs(styleXml(stylesXml, 'GwTitle'), 'w:jc')['w:val']).toBe('center');
+    expect(attrs(styleXml(stylesXml, 'GwDocNumber'), 'w:jc')['w:val']).toBe('center');
+    expect(attrs(styleXml(stylesXml, 'GwAddressees'), 'w:jc')['w:val']).toBe('left');
+    expect(attrs(styleXml(stylesXml, 'GwAddressees'), 'w:ind')['w:firstLine']).toBe('0');
+  });
+
+  it('writes the paragraphs in the template order, the annex last on its own page', () => {
+    const report = sampleReport();
+    const ps = paragraphs(documentXml).filter((p) => p.text !== '');
+    const expected: [string | undefined, string][] = [
+      ['GwTitle', report.title],
+      ['GwDocNumber', '灵政函〔2022〕6号'],
+      ['GwAddressees', '中共灵寿县委、县人大常委会：'],
+      ['GwBody', '2021年以来'],
+      ['GwHeading1', '一、工作开展情况'],
+      ['GwHeading2', '（一）构建系统完备'],
+      ['GwHeading2', '（二）健全政府机构职能体系'],
+      ['GwHeading2', '（三）推进严格规范公正文明执法'],
+      ['GwHeading2', '（四）健全社会矛盾纠纷'],
+      ['GwHeading1', '二、法治政府建设中存在的问题'],
+      ['GwBody', '虽然我县法治政府建设'],
+      ['GwBody', '特此报告。'],
+      ['GwBody', '附件：2021年度各单位材料报送情况'],
+      ['GwSignature', '灵寿县人民政府'],
+      ['GwSignature', '2022年1月14日'],
+      ['GwBody', '（此件公开发布）'],
+      ['GwAnnexLabel', '附件'],
+      ['GwAnnexTitle', '2021年度各单位材料报送情况'],
+      ['GwTableHeader', '序号'],
+    ];
+    // Compare each paragraph's opening words: the style and where it starts are what matter here.
+    expect(ps.slice(0, expected.length).map((p, i) => [p.style, p.text.slice(0, expected[i]![1].length)])).toEqual(expected);
+    const annexLabel = ps.find((p) => p.style === 'GwAnnexLabel')!;
+    expect(annexLabel.xml).toContain('<w:pageBreakBefore/>');
+    // The whole completeness table follows: the missing unit is in it.
+    expect(ps.map((p) => p.text)).toEqual(expect.arrayContaining(['灵寿县岔头镇人民政府', '未报送']));
+  });
+
+  it('prints each 楷体 level-2 heading and its 仿宋 text in one paragraph, with every figure', () => {
+    const report = sampleReport();
+    const headings = paragraphs(documentXml).filter((p) => p.style === 'GwHeading2');
+    expect(headings).toHaveLength(4);
+    for (const h of headings) {
+      expect(h.runs[0]!.style).toBe('GwHeading2Char');
+      expect(h.runs[0]!.text).toMatch(/^（[一二三四]）/);
+      expect(h.runs.slice(1).every((r) => r.style !== 'GwHeading2Char')).toBe(true);
+    }
+    const text = paragraphs(documentXml).map((p) => p.text).join('\n');
+    for (const f of report.figures.filter((f) => f.value !== null)) expect(text).toContain(f.display);
+  });
+
+  it('highlights the missing figure and nothing else', () => {
+    const runs = paragraphs(documentXml).flatMap((p) => p.runs);
+    const highlighted = runs.filter((r) => r.highlight);
+    expect(highlighted.map((r) => [r.text, r.highlight])).toEqual([['【待补充：聘用法律顾问的乡(镇)数】', 'yellow']]);
+  });
+
+  it('sets issuer and date flush right, the date four characters in, the issuer centred over it', () => {
+    const [issuer, date] = paragraphs(documentXml).filter((p) => p.style === 'GwSignature');
+    expect(attrs(styleXml(stylesXml, 'GwSignature'), 'w:jc')['w:val']).toBe('right');
+    expect(attrs(date!.xml, 'w:ind')['w:right']).toBe(String(4 * 320));
+    // "2022年1月14日" is 6.5 characters wide, "灵寿县人民政府" 7: the issuer sits a quarter character further right.
+    expect(attrs(issuer!.xml, 'w:ind')['w:right']).toBe(String(4 * 320 - 80));
+  });
+
+  it('numbers pages "— n —" in the footer, odd pages right and even pages left', async () => {
+    const zip = await openDocx(bytes);
+    const rels = await part(zip, 'word/_rels/document.xml.rels');
+    const sectPr = /<w:sectPr>([\s\S]*?)<\/w:sectPr>/.exec(documentXml)![1]!;
+    const footers = Object.fromEntries(
+      [...sectPr.matchAll(/<w:footerReference w:type="(\w+)" r:id="(\w+)"\/>/g)].map((m) => {
+        const target = new RegExp(`Id="${m[2]}"[^>]*Target="([^"]+)"`).exec(rels)?.[1] ?? new RegExp(`Target="([^"]+)"[^>]*Id="${m[2]}"`).exec(rels)![1]!;
+        return [m[1]!, target];
+      }),
+    );
+    expect(Object.keys(footers).sort()).toEqual(['default', 'even']);
+    const settings = await part(zip, 'word/settings.xml');
+    expect(settings).toContain('<w:evenAndOddHeaders/>');
+    for (const [kind, target] of Object.entries(footers)) {
+      const xml = await part(zip, `word/${target}`);
+      const [p] = paragraphs(xml);
+      expect(p!.style).toBe('GwFooter');
+      expect(p!.text).toBe('—  —'); // the PAGE field sits between the dashes
+      expect(xml).toMatch(/— <\/w:t>[\s\S]*<w:fldChar w:fldCharType="begin"\/>[\s\S]*<w:instrText[^>]*>PAGE<\/w:instrText>[\s\S]*<w:fldChar w:fldCharType="end"\/>[\s\S]*> —<\/w:t>/);
+      expect(attrs(p!.xml, 'w:jc')['w:val']).toBe(kind === 'default' ? 'right' : 'left');
+    }
+  });
+
+  it('converts to PDF with LibreOffice where it is installed, and is a complete OOXML package everywhere', async () => {
+    const zip = await openDocx(bytes);
+    const contentTypes = await part(zip, '[Content_Types].xml');
+    expect(contentTypes).toContain('application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml');
+    expect(await part(zip, '_rels/.rels')).toContain('word/document.xml');
+    expect(documentXml).toMatch(/^<\?xml[^>]*\?>\s*<w:document /);
+    expect(documentXml.trimEnd().endsWith('</w:document>')).toBe(true);
+
+    const office = ['soffice', 'libreoffice'].find((bin) => spawnSync('which', [bin]).status === 0);
+    if (!office) return; // CI without LibreOffice: the package checks above are the test
+    const dir = mkdtempSync(join(tmpdir(), 'report-docx-'));
+    try {
+      writeFileSync(join(dir, 'report.docx'), bytes);
+      // A private profile: a user's running LibreOffice would otherwise swallow the conversion.
+      execFileSync(office, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'report.docx')], {
+        stdio: 'pipe',
+        timeout: 120_000,
+      });
+      const pdf = readFileSync(join(dir, 'report.pdf'));
+      expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+      expect(pages).toBeGreaterThanOrEqual(2); // the text, and the annex on a page of its own
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
