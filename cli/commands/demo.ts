@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../usage-error';
+
+/**
+ * `yearly-report demo`: the whole pipeline locally, from a fresh state, on a
+ * county's sample submissions. It is what `npm start` runs.
+ */
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('run the whole pipeline locally (S3 + DynamoDB emulators, ingest, aggregate) on a county\'s sample submissions')
+    .option('--county <id>', 'county id (a folder under shared/counties/)', 'lingshou')
+    .option('--year <year>', 'report year', '2021')
+    .option('--out <dir>', 'where the artifacts go: <dir>/<county>/<year>/', 'out')
+    .option('--upload-date <date>', 'the date the simulated uploads are received (default: the day before the collection deadline)')
+    .addHelpText('after', '\nExample:\n  npx yearly-report demo --county lingshou --year 2021\n')
+    .action(async (opts: { county: string; year: string; out: string; uploadDate?: string }) => {
+      const { runDemo, printDemoSummary } = await import('../demo-run');
+      const year = Number(opts.year);
+      if (!Number.isInteger(year)) throw new UsageError(`--year must be a year, got "${opts.year}"`);
+      const stateDir = mkdtempSync(path.join(os.tmpdir(), 'yearly-report-demo-'));
+      try {
+        const summary = await runDemo({ countyId: opts.county, year, outRoot: opts.out, stateDir, uploadDate: opts.uploadDate });
+        printDemoSummary(summary, process.stdout);
+        if (summary.failedDeliveries > 0 || summary.rejected.length > 0) process.exitCode = 1;
+      } finally {
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    });
+}

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { countyDirInRepo, loadCounty } from '../shared/core/county/load';
+import { LocalPipeline } from '../shared/local/local-pipeline';
+import { readSampleFiles } from '../shared/local/sample-data';
+import { UsageError } from './usage-error';
+
+/** The demo's steps, apart from the command line so the e2e test runs exactly them. */
+export interface DemoOptions {
+  countyId: string;
+  year: number;
+  outRoot: string;
+  stateDir: string;
+  uploadDate?: string;
+}
+
+export interface DemoSummary {
+  county: string;
+  countyName: string;
+  year: number;
+  uploadTime: string;
+  uploaded: number;
+  accepted: string[];
+  rejected: { unitId: string; errorReport?: string }[];
+  failedDeliveries: number;
+  figures: number;
+  missingFigures: number;
+  warnings: string[];
+  completeness: { expected: number; accepted: number; missing: number; late: number };
+  artifacts: string[];
+  seconds: number;
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
+  const started = performance.now();
+  const countyDir = countyDirInRepo(options.countyId);
+  if (!existsSync(path.join(countyDir, 'county.json'))) throw new UsageError(`unknown county "${options.countyId}": no ${path.relative(process.cwd(), countyDir)}/county.json`);
+  const county = loadCounty(countyDir);
+  const samples = readSampleFiles(countyDir, options.year);
+  if (samples.length === 0) throw new UsageError(`no sample submissions for ${options.countyId} ${options.year} in ${countyDir}/samples/${options.year}/`);
+
+  const uploadTime = options.uploadDate ? new Date(options.uploadDate) : dayBeforeDeadline(options.year, county.config.collection.deadline);
+  if (Number.isNaN(uploadTime.getTime())) throw new UsageError(`--upload-date is not a date: "${options.uploadDate}"`);
+
+  const pipeline = await LocalPipeline.start({ countyId: options.countyId, stateDir: options.stateDir, uploadTime: () => uploadTime });
+  try {
+    const results = await pipeline.upload(samples.map((s) => ({ year: options.year, unitId: s.unitId, fileName: s.fileName, bytes: s.bytes })));
+    const response = await pipeline.aggregate({ trigger: 'schedule', county: options.countyId, year: options.year, schedule: 'demo' });
+    const { loadReportFile } = await import('./report-file');
+    const outDir = path.join(options.outRoot, options.countyId, String(options.year));
+    const artifacts = await pipeline.download(response.latestPrefix, outDir);
+    const report = loadReportFile(path.join(outDir, 'report.json'));
+    return {
+      county: options.countyId,
+      countyName: county.config.name,
+      year: options.year,
+      uploadTime: uploadTime.toISOString(),
+      uploaded: results.length,
+      accepted: results.filter((r) => r.record?.status === 'accepted').map((r) => r.record!.unitId),
+      rejected: results.filter((r) => r.record?.status === 'rejected').map((r) => ({ unitId: r.record!.unitId, errorReport: r.errorReport })),
+      failedDeliveries: results.reduce((n, r) => Math.max(n, r.batchItemFailures), 0),
+      figures: response.figures,
+      missingFigures: response.missingFigures,
+      warnings: report.warnings.map((w) => `${w.code}: ${w.message}`),
+      completeness: response.completeness,
+      artifacts,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await pipeline.stop();
+  }
+}
+
+/** Uploads in the demo arrive the day before the deadline, at 10:00 in China. */
+function dayBeforeDeadline(year: number, deadline: string): Date {
+  const date = new Date(`${year + 1}-${deadline}T10:00:00+08:00`);
+  date.setUTCDate(date.getUTCDate() - 1);
+  return date;
+}
+
+export function printDemoSummary(s: DemoSummary, out: NodeJS.WritableStream): void {
+  const lines = [
+    `${s.countyName} (${s.county}) ${s.year}: local pipeline run in ${s.seconds.toFixed(1)} s`,
+    `  uploads:      ${s.uploaded} files (received as of ${s.uploadTime}), ${s.accepted.length} accepted, ${s.rejected.length} rejected${s.failedDeliveries ? `, ${s.failedDeliveries} deliveries to retry` : ''}`,
+    `  units:        ${s.completeness.accepted}/${s.completeness.expected} expected units submitted, ${s.completeness.missing} missing, ${s.completeness.late} late`,
+    `  figures:      ${s.figures} computed, ${s.missingFigures} without data`,
+    `  warnings:     ${s.warnings.length}`,
+    ...s.warnings.slice(0, 10).map((w) => `    - ${w}`),
+    ...(s.warnings.length > 10 ? [`    … and ${s.warnings.length - 10} more (see report.json)`] : []),
+    ...s.rejected.map((r) => `  rejected ${r.unitId}:\n${(r.errorReport ?? '').replace(/^/gm, '    ')}`),
+    `  artifacts:`,
+    ...s.artifacts.map((a) => `    ${a}`),
+  ];
+  out.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,72 @@
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context } from 'aws-lambda';
+import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-clients';
+import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submission-repository';
+import { COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
+import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
+import { AggregateEventSchema, reportYearAt } from '../../shared/core/aggregate-event';
+import { loadCatalogue } from '../../shared/core/catalogue/load';
+import { loadCounty } from '../../shared/core/county/load';
+import { PermanentError } from '../../shared/core/errors';
+import { aggregateYear } from '../../shared/usecases/aggregate-year';
+
+/** Scheduled or manual event → the county's report artifacts for a year. */
+const env = readEnvironment(COMMON_ENV);
+const logger = new Logger({ serviceName: 'aggregate', persistentKeys: { county: env.COUNTY_ID } });
+const county = loadCounty(env.COUNTY_CONFIG_DIR);
+const catalogue = loadCatalogue();
+const repo = new DynamoSubmissionRepository(createDocumentClient(), env.TABLE_NAME);
+const objects = new S3ObjectStore(createS3Client());
+
+export interface AggregateResponse {
+  county: string;
+  year: number;
+  reportsBucket: string;
+  runPrefix: string;
+  latestPrefix: string;
+  artifacts: string[];
+  figures: number;
+  missingFigures: number;
+  warnings: number;
+  completeness: { expected: number; accepted: number; missing: number; late: number };
+  timings: Record<string, number>;
+}
+
+export const handler = middy(async (rawEvent: unknown, _context: Context): Promise<AggregateResponse> => {
+  const parsed = AggregateEventSchema.safeParse(rawEvent);
+  if (!parsed.success) throw new PermanentError(`not an aggregation event: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const event = parsed.data;
+  if ('county' in event && event.county !== env.COUNTY_ID) {
+    throw new PermanentError(`this function aggregates county "${env.COUNTY_ID}", not "${event.county}"`);
+  }
+  const year = ('year' in event && event.year) || reportYearAt(new Date(), county.config.timeZone);
+  logger.appendKeys({ year });
+
+  const result = await aggregateYear(year, {
+    county,
+    catalogue,
+    repo,
+    objects,
+    submissionsBucket: env.SUBMISSIONS_BUCKET,
+    reportsBucket: env.REPORTS_BUCKET,
+    now: () => new Date(),
+  });
+  const { report } = result;
+  const response: AggregateResponse = {
+    county: env.COUNTY_ID,
+    year,
+    reportsBucket: env.REPORTS_BUCKET,
+    runPrefix: result.runPrefix,
+    latestPrefix: result.latestPrefix,
+    artifacts: result.artifacts.map((a) => a.fileName),
+    figures: report.figures.length,
+    missingFigures: report.figures.filter((f) => f.value === null).length,
+    warnings: report.warnings.length,
+    completeness: { expected: report.completeness.expected, accepted: report.completeness.accepted, missing: report.completeness.missing, late: report.completeness.late },
+    timings: result.timings,
+  };
+  logger.info('report generated', { ...response });
+  return response;
+}).use(injectLambdaContext(logger));

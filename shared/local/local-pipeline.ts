@@ -1,0 +1,182 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
+import { createDocumentClient } from '../adapters/aws-clients';
+import { DynamoSubmissionRepository } from '../adapters/dynamo-submission-repository';
+import { countyDirInRepo } from '../core/county/load';
+import { submissionKey } from '../core/submission-key';
+import { versionToken } from '../core/version-order';
+import { physicalNames } from '../storage/layout';
+import type { VersionRecord } from '../usecases/ports';
+import { ensureCountyResources } from './county-resources';
+import { LocalAws, startLocalAws } from './emulators';
+import { S3EventRecordLike, toSqsEvent, withEncodedKey } from './s3-event-delivery';
+
+/**
+ * The whole pipeline on one machine: emulators, the county's resources, and
+ * the real Lambda handlers invoked with the events AWS would send them.
+ *
+ * Handlers read their environment when first loaded, so one process runs one
+ * county (the CLI does; jest gives each test file its own module registry).
+ */
+export interface LocalPipelineOptions {
+  countyId: string;
+  /** Emulator state; reuse a folder to keep state between commands. */
+  stateDir: string;
+  /** Where the county's config lives; the repository's shared/counties/<id> by default. */
+  countyConfigDir?: string;
+  /**
+   * The time the emulated S3 notifications report as eventTime. Unset means
+   * now; the demo replays a past year's uploads as received in that year's
+   * collection window, so lateness is judged as it was then.
+   */
+  uploadTime?: () => Date;
+}
+
+export interface UploadInput {
+  year: number;
+  unitId: string;
+  fileName: string;
+  bytes: Uint8Array | string;
+}
+
+export interface UploadResult {
+  key: string;
+  record?: VersionRecord;
+  /** The readable error report when the file was rejected. */
+  errorReport?: string;
+  batchItemFailures: number;
+}
+
+const LAMBDA_CONTEXT = {
+  functionName: 'local',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:local',
+  memoryLimitInMB: '1024',
+  awsRequestId: 'local',
+  logGroupName: 'local',
+  logStreamName: 'local',
+  callbackWaitsForEmptyEventLoop: false,
+  getRemainingTimeInMillis: () => 900_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} as unknown as Context; // a Lambda Context has no public constructor; these are the fields handlers read
+
+export class LocalPipeline {
+  private readonly pendingEvents = new Map<string, S3EventRecordLike[]>();
+  private readonly waiters = new Map<string, () => void>();
+  private readonly s3: S3Client;
+  readonly repo: DynamoSubmissionRepository;
+
+  private constructor(
+    readonly aws: LocalAws,
+    readonly names: ReturnType<typeof physicalNames>,
+    private readonly options: LocalPipelineOptions,
+  ) {
+    aws.onObjectCreated((record) => {
+      const key = record.s3.object.key;
+      this.pendingEvents.set(key, [...(this.pendingEvents.get(key) ?? []), record]);
+      this.waiters.get(key)?.();
+    });
+    this.s3 = new S3Client({ forcePathStyle: true });
+    this.repo = new DynamoSubmissionRepository(createDocumentClient(), names.table);
+  }
+
+  static async start(options: LocalPipelineOptions): Promise<LocalPipeline> {
+    const aws = await startLocalAws(options.stateDir);
+    const names = physicalNames(options.countyId, 'local');
+    Object.assign(process.env, aws.env, {
+      COUNTY_ID: options.countyId,
+      COUNTY_CONFIG_DIR: options.countyConfigDir ?? countyDirInRepo(options.countyId),
+      SUBMISSIONS_BUCKET: names.submissionsBucket,
+      REPORTS_BUCKET: names.reportsBucket,
+      TABLE_NAME: names.table,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    await ensureCountyResources({ buckets: [names.submissionsBucket, names.reportsBucket], table: names.table });
+    return new LocalPipeline(aws, names, options);
+  }
+
+  /** Puts each file into the submissions bucket and delivers the notifications to ingest in SQS batches of 10. */
+  async upload(files: readonly UploadInput[], onProgress?: (done: number) => void): Promise<UploadResult[]> {
+    const { handler } = await import('../../functions/ingest/handler');
+    const results: UploadResult[] = [];
+    for (let i = 0; i < files.length; i += 10) {
+      const batch = files.slice(i, i + 10);
+      const records: S3EventRecordLike[] = [];
+      for (const file of batch) records.push(await this.putAndAwaitEvent(file));
+      const response = (await handler(toSqsEvent(records.map(withEncodedKey)), LAMBDA_CONTEXT)) as SQSBatchResponse;
+      for (const record of records) {
+        results.push(await this.outcomeOf(record, response.batchItemFailures.length));
+        onProgress?.(results.length);
+      }
+    }
+    return results;
+  }
+
+  /** Delivers raw S3 event records (as s3rver emitted them) again, e.g. to test duplicate delivery. */
+  async redeliver(records: readonly S3EventRecordLike[]): Promise<SQSBatchResponse> {
+    const { handler } = await import('../../functions/ingest/handler');
+    return (await handler(toSqsEvent(records.map(withEncodedKey)), LAMBDA_CONTEXT)) as SQSBatchResponse;
+  }
+
+  eventsFor(key: string): S3EventRecordLike[] {
+    return this.pendingEvents.get(key) ?? [];
+  }
+
+  async aggregate(event: Record<string, unknown>) {
+    const { handler } = await import('../../functions/aggregate/handler');
+    return handler(event, LAMBDA_CONTEXT);
+  }
+
+  /** Copies every object under a prefix of the reports bucket into a folder. */
+  async download(prefix: string, outDir: string): Promise<string[]> {
+    mkdirSync(outDir, { recursive: true });
+    const written: string[] = [];
+    const listed = await this.s3.send(new ListObjectsV2Command({ Bucket: this.names.reportsBucket, Prefix: prefix }));
+    for (const object of listed.Contents ?? []) {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.names.reportsBucket, Key: object.Key! }));
+      const file = path.join(outDir, object.Key!.slice(prefix.length));
+      writeFileSync(file, await out.Body!.transformToByteArray());
+      written.push(file);
+    }
+    return written.sort();
+  }
+
+  async stop(): Promise<void> {
+    this.s3.destroy();
+    await this.aws.stop();
+  }
+
+  private async putAndAwaitEvent(file: UploadInput): Promise<S3EventRecordLike> {
+    const key = submissionKey(file.year, file.unitId, file.fileName);
+    const before = this.eventsFor(key).length;
+    const arrived = new Promise<void>((resolve) => this.waiters.set(key, resolve));
+    await this.s3.send(new PutObjectCommand({ Bucket: this.names.submissionsBucket, Key: key, Body: file.bytes, ContentType: contentTypeOf(file.fileName) }));
+    if (this.eventsFor(key).length === before) await arrived;
+    this.waiters.delete(key);
+    const record = this.eventsFor(key).at(-1)!;
+    return this.options.uploadTime ? { ...record, eventTime: this.options.uploadTime().toISOString() } : record;
+  }
+
+  private async outcomeOf(event: S3EventRecordLike, failures: number): Promise<UploadResult> {
+    const { key, eTag, sequencer, versionId } = event.s3.object;
+    const record = await this.repo.getVersion(key, versionToken(versionId, eTag, sequencer));
+    let errorReport: string | undefined;
+    if (record?.errorReportKey) {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.names.submissionsBucket, Key: `${record.errorReportKey}.txt` }));
+      errorReport = await out.Body!.transformToString('utf8');
+    }
+    return { key, record, errorReport, batchItemFailures: failures };
+  }
+}
+
+function contentTypeOf(fileName: string): string {
+  if (fileName.endsWith('.json')) return 'application/json';
+  if (fileName.endsWith('.csv')) return 'text/csv';
+  if (fileName.endsWith('.xlsx')) return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  return 'application/octet-stream';
+}
