@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../errors';
+import { loadCatalogue } from '../catalogue/load';
 import { ReportTemplate, ReportTemplateSchema } from '../template/schema';
+import { validateTemplate } from '../template/validate';
 import { CountyConfig, CountyConfigSchema } from './schema';
 
 /**
@@ -33,7 +35,11 @@ export function loadCounty(dir: string): LoadedCounty {
     template(year: number) {
       const overrideFile = `template.${year}.json`;
       const override = existsSync(path.join(dir, overrideFile)) ? readJsonRaw(dir, overrideFile) : {};
-      return parseWith(ReportTemplateSchema, { ...(base as object), ...(override as object) }, path.join(dir, existsSync(path.join(dir, overrideFile)) ? overrideFile : 'template.json'));
+      const template = parseWith(ReportTemplateSchema, { ...(base as object), ...(override as object) }, path.join(dir, existsSync(path.join(dir, overrideFile)) ? overrideFile : 'template.json'));
+      // Placeholders are checked against the catalogue here, so a typo fails at load, naming the file that holds the field.
+      const fileOf = (topField: string) => path.join(dir, Object.hasOwn(override as object, topField) ? overrideFile : 'template.json');
+      validateTemplate(template, loadCatalogue(), fileOf);
+      return template;
     },
   };
 }

@@ -43,7 +43,7 @@ export function aggregateFigures(
 
   for (const def of ordered) {
     const expected = expectedUnitIds(def.submittedBy, units);
-    const figure = aggregateOne(def, expected, contributions, byId, units);
+    const figure = aggregateOne((id) => catalogue.indicatorById.get(id)!, def, expected, contributions, byId, units);
     for (const source of figure.sources) {
       // Data from a unit nobody asked is kept (dropping it would lose a real figure) but flagged.
       if (def.aggregation.kind !== 'ratio' && !expected.includes(source.unitId) && !isCoverage(def)) {
@@ -67,6 +67,7 @@ const isCoverage = (def: IndicatorDef) => def.aggregation.kind === 'coverage_cou
 const derivedRank = (def: IndicatorDef) => (def.aggregation.kind === 'ratio' ? 1 : 0);
 
 function aggregateOne(
+  catalogueIndicator: (id: string) => IndicatorDef,
   def: IndicatorDef,
   expected: string[],
   contributions: readonly UnitContribution[],
@@ -75,11 +76,15 @@ function aggregateOne(
 ): Figure {
   const agg = def.aggregation;
   const base = { indicatorId: def.id, name: def.name, unit: def.unit, expectedUnits: expected };
+  // A ledger implies many indicators; only those the unit answers for count. A number the
+  // unit typed itself is kept even when nobody asked (and flagged by the caller).
   const valuesOf = (indicatorId: string) =>
     contributions.flatMap((c) => {
       const v = c.values.values.get(indicatorId);
-      return v ? [{ c, v }] : [];
+      const target = indicatorId === def.id ? expected : expectedFor(indicatorId);
+      return v && (v.origin === 'summary' || target.includes(c.unit.id)) ? [{ c, v }] : [];
     });
+  const expectedFor = (indicatorId: string) => expectedUnitIds(catalogueIndicator(indicatorId).submittedBy, units);
 
   switch (agg.kind) {
     case 'sum':

@@ -61,6 +61,17 @@ export function buildReport(input: BuildReportInput): Report {
     for (const id of values.unknownIndicators) {
       warnings.push({ code: 'UNKNOWN_INDICATOR', message: `${unit.name}报送了未知指标“${id}”，已忽略`, unitId: unit.id });
     }
+    for (const v of values.values.values()) {
+      const def = catalogue.indicatorById.get(v.indicatorId)!;
+      if (v.approximate && !def.approximateAllowed) {
+        warnings.push({
+          code: 'APPROXIMATE_NOT_ALLOWED',
+          message: `${unit.name}“${def.name}”填报了约数（${v.raw ?? `${v.value}余`}），该指标应填确数`,
+          indicatorId: def.id,
+          unitId: unit.id,
+        });
+      }
+    }
     for (const d of values.disagreements) {
       const name = catalogue.indicatorById.get(d.indicatorId)!.name;
       warnings.push({

@@ -44,15 +44,17 @@ export function templatePlaceholders(template: ReportTemplate): PlaceholderRef[]
 /**
  * A template is checked against the catalogue when it is loaded, so a typo in
  * an indicator id fails the deploy, not the January report run.
- * `file` is the template file the error should name.
+ * `file` is the template file the error should name, or a function choosing it
+ * from the top-level field (a year override replaces whole fields).
  */
-export function validateTemplate(template: ReportTemplate, catalogue: LoadedCatalogue, file: string): void {
+export function validateTemplate(template: ReportTemplate, catalogue: LoadedCatalogue, file: string | ((topField: string) => string)): void {
+  const fileOf = (field: string) => (typeof file === 'string' ? file : file(field.split(/[.[]/)[0]!));
   for (const ref of templatePlaceholders(template)) {
     if (ref.kind === 'fig' && !catalogue.indicatorById.has(ref.name)) {
-      throw new ConfigError(file, ref.field, `placeholder {{fig:${ref.name}}} names no indicator in the catalogue`);
+      throw new ConfigError(fileOf(ref.field), ref.field, `placeholder {{fig:${ref.name}}} names no indicator in the catalogue`);
     }
     if (ref.kind === 'variable' && !(TEMPLATE_VARIABLES as readonly string[]).includes(ref.name)) {
-      throw new ConfigError(file, ref.field, `unknown placeholder {{${ref.name}}}; use {{fig:<indicator>}} or one of ${TEMPLATE_VARIABLES.join(', ')}`);
+      throw new ConfigError(fileOf(ref.field), ref.field, `unknown placeholder {{${ref.name}}}; use {{fig:<indicator>}} or one of ${TEMPLATE_VARIABLES.join(', ')}`);
     }
   }
 }

@@ -183,6 +183,14 @@ describe('buildReport gaps and warnings', () => {
     expect(report.warnings.find((w) => w.code === 'UNEXPECTED_SUBMITTER')).toMatchObject({ unitId: 'dept_a', indicatorId: 'reviews' });
   });
 
+  it('counts ledger-derived values only for the units that answer for the indicator', () => {
+    const subs = fullSet();
+    subs[1] = submission('dept_a', { indicators: { staff_trained: 20 }, ledgers: { cases: [{ case_no: 'X', status: '已结案' }] } });
+    const report = buildReport(input({ submissions: subs }));
+    expect(fig(report, 'cases_received').value).toBe(3);
+    expect(report.warnings.filter((w) => w.code === 'UNEXPECTED_SUBMITTER')).toEqual([]);
+  });
+
   it('warns about narratives for a section the template does not have', () => {
     const subs = fullSet();
     subs[1] = submission('dept_a', { indicators: { staff_trained: 20 }, narratives: [{ section: 'nowhere', text: '某项工作' }] });

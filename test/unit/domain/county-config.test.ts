@@ -1,0 +1,87 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadCatalogue } from '../../../shared/core/catalogue/load';
+import { countyDirInRepo, loadCounty } from '../../../shared/core/county/load';
+import { ConfigError } from '../../../shared/core/errors';
+import { expectedUnitIds } from '../../../shared/core/report/build-figures';
+
+const lingshouDir = countyDirInRepo('lingshou');
+const readJson = (file: string) => JSON.parse(readFileSync(path.join(lingshouDir, file), 'utf8')) as Record<string, unknown>;
+
+describe('Lingshou config', () => {
+  const county = loadCounty(lingshouDir);
+  const units = county.config.units;
+
+  it('has its 15 townships, 20 enforcement departments and 4 offices', () => {
+    expect(units.filter((u) => u.groups.includes('townships'))).toHaveLength(15);
+    expect(units.filter((u) => u.groups.includes('enforcement_departments'))).toHaveLength(20);
+    expect(units.filter((u) => u.kind === 'office')).toHaveLength(4);
+  });
+
+  it('has exactly one unit for every role the catalogue asks', () => {
+    const catalogue = loadCatalogue();
+    const roles = new Set(
+      [...catalogue.indicators, ...catalogue.ledgers].flatMap((d) => d.submittedBy.flatMap((s) => (s.kind === 'role' ? [s.role] : []))),
+    );
+    for (const role of roles) expect([role, expectedUnitIds([{ kind: 'role', role }], units).length]).toEqual([role, 1]);
+  });
+
+  it('merges the 2021 override over the base template', () => {
+    const template = county.template(2021);
+    expect([template.docSequence, template.date, template.note]).toEqual([6, '2022年1月14日', '（此件公开发布）']);
+    expect(template.blocks.filter((b) => b.kind === 'heading1').map((b) => b.text)).toEqual(['一、工作开展情况', '二、法治政府建设中存在的问题', '三、下一步工作计划']);
+    expect(county.template(2022).docSequence).toBeUndefined();
+  });
+});
+
+describe('config validation at load', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'county-'));
+    writeFileSync(path.join(dir, 'county.json'), JSON.stringify(readJson('county.json')));
+    writeFileSync(path.join(dir, 'template.json'), JSON.stringify(readJson('template.json')));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function errorOf(run: () => unknown): ConfigError {
+    try {
+      run();
+    } catch (err) {
+      if (err instanceof ConfigError) return err;
+      throw err;
+    }
+    throw new Error('expected a ConfigError');
+  }
+
+  it('names the template field whose placeholder has no indicator', () => {
+    const template = readJson('template.json') as { blocks: Array<{ body?: string }> };
+    template.blocks[2]!.body = '审查{{fig:legality_reviews_typo}}件。';
+    writeFileSync(path.join(dir, 'template.json'), JSON.stringify(template));
+    const err = errorOf(() => loadCounty(dir).template(2021));
+    expect([err.file, err.field]).toEqual([path.join(dir, 'template.json'), 'blocks[2].body']);
+    expect(err.message).toContain('{{fig:legality_reviews_typo}} names no indicator');
+  });
+
+  it('names the year override when the bad field comes from it', () => {
+    writeFileSync(path.join(dir, 'template.2023.json'), JSON.stringify({ preamble: '{{year}}年共办理{{fig:nope}}件。' }));
+    const err = errorOf(() => loadCounty(dir).template(2023));
+    expect([err.file, err.field]).toEqual([path.join(dir, 'template.2023.json'), 'preamble']);
+    expect(() => loadCounty(dir).template(2022)).not.toThrow();
+  });
+
+  it('rejects an unknown report variable', () => {
+    writeFileSync(path.join(dir, 'template.2023.json'), JSON.stringify({ title: '{{goverment}}报告' }));
+    const err = errorOf(() => loadCounty(dir).template(2023));
+    expect(err.field).toBe('title');
+    expect(err.message).toContain('unknown placeholder {{goverment}}');
+  });
+
+  it('rejects a duplicate unit id, naming the unit', () => {
+    const config = readJson('county.json') as { units: Array<{ id: string }> };
+    config.units[5]!.id = config.units[0]!.id;
+    writeFileSync(path.join(dir, 'county.json'), JSON.stringify(config));
+    const err = errorOf(() => loadCounty(dir));
+    expect([err.file, err.field]).toEqual([path.join(dir, 'county.json'), 'units[5].id']);
+  });
+});
