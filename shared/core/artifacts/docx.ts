@@ -109,7 +109,9 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
     new P({ style, children, ...extra });
 
   const tables = report.document.filter((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table');
-  const annexName = (caption: string | undefined, i: number) => caption ?? `附件${tables.length > 1 ? i + 1 : ''}`;
+  // A caption may already say "附件：…"; the label and the 附件说明 add that themselves.
+  const annexName = (caption: string | undefined, i: number) =>
+    caption?.replace(/^附件\s*\d*\s*[：:]\s*/, '') || `附件${tables.length > 1 ? i + 1 : ''}`;
 
   /** 附件说明: under the text, before the issuer, two characters in (GB/T 9704 §7.3.4). */
   const annexNotes = (): Paragraph[] => {

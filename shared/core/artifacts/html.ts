@@ -1,0 +1,175 @@
+import { Block, Figure, Report, Segment } from '../report/schema';
+import { STATUS_LABEL, figureText, locationText, missingUnits } from './labels';
+
+/**
+ * report.html: one self-contained page to preview the draft and trace every
+ * number. No scripts, no external fonts, styles or images: the page is
+ * opened from S3 or a mail attachment, often offline, and must never run
+ * anything a submission smuggled in. Every piece of text is escaped.
+ */
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+/** Indicator ids are snake_case, but an anchor must stay an anchor whatever reaches it. */
+const anchor = (indicatorId: string) => `figure-${indicatorId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+
+const STYLE = `
+body { margin: 0; background: #f3f3f1; color: #1a1a1a; font-family: "FangSong", "仿宋_GB2312", "STFangsong", "Noto Serif CJK SC", serif; }
+main { max-width: 52rem; margin: 0 auto; padding: 1.5rem; }
+.document { background: #fff; padding: 3rem 3.5rem; box-shadow: 0 1px 4px rgba(0,0,0,.15); font-size: 16pt; line-height: 1.8; }
+.document p { margin: 0; text-indent: 2em; text-align: justify; }
+.document .title { font-family: "方正小标宋简体", "SimSun", "Noto Serif CJK SC", serif; font-size: 22pt; font-weight: normal; text-align: center; margin: 0 0 .5em; line-height: 1.5; }
+.document .doc-number { text-align: center; text-indent: 0; margin-bottom: 1em; }
+.document .addressees { text-indent: 0; }
+.document h2 { font-family: "黑体", "SimHei", "Noto Sans CJK SC", sans-serif; font-size: 16pt; font-weight: normal; margin: 0; text-indent: 2em; }
+.document .h2 { font-family: "楷体_GB2312", "KaiTi", "STKaiti", serif; }
+.document .signature, .document .date { text-align: right; text-indent: 0; padding-right: 4em; }
+.document .signature { margin-top: 1.8em; }
+.document table { font-size: 12pt; margin: 1em 0; }
+a.figure { color: inherit; text-decoration: none; border-bottom: 1px dotted #2a62a8; }
+a.figure:hover, a.figure:focus { background: #e3edf9; }
+mark.missing { background: #ffe866; }
+section { margin-top: 2rem; }
+section h2 { font-family: "黑体", "SimHei", sans-serif; font-size: 14pt; }
+table { border-collapse: collapse; width: 100%; background: #fff; font-size: 11pt; }
+th, td { border: 1px solid #bbb; padding: .3em .5em; text-align: left; vertical-align: top; }
+th { background: #eceae4; }
+td.number { text-align: right; white-space: nowrap; }
+tr:target { background: #fff6c9; }
+ul.sources { margin: 0; padding-left: 1.1em; }
+.key { font-family: ui-monospace, monospace; font-size: 9pt; word-break: break-all; color: #555; }
+.meta { color: #555; font-size: 10pt; }
+@media print { body { background: #fff; } .document { box-shadow: none; padding: 0; } section { break-before: page; } }
+`;
+
+export function renderHtml(report: Report): string {
+  const e = escapeHtml;
+  const html = [
+    '<!DOCTYPE html>',
+    '<html lang="zh-CN">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${e(report.title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    `<p class="meta">${e(report.countyName)} · ${report.year}年度 · 生成于 ${e(report.generatedAt)} · ${e(report.schema)}</p>`,
+    '<article class="document">',
+    ...report.document.map(blockHtml),
+    '</article>',
+    figuresSection(report.figures, new Map(report.completeness.units.map((u) => [u.unitId, u.unitName]))),
+    completenessSection(report),
+    warningsSection(report),
+    '</main>',
+    '</body>',
+    '</html>',
+  ];
+  return `${html.join('\n')}\n`;
+}
+
+function segmentsHtml(segments: readonly Segment[]): string {
+  return segments
+    .map((s) => {
+      const text = s.missing ? `<mark class="missing">${escapeHtml(s.text)}</mark>` : escapeHtml(s.text);
+      return s.figure === undefined ? text : `<a class="figure" href="#${anchor(s.figure)}">${text}</a>`;
+    })
+    .join('');
+}
+
+function tableHtml(header: readonly string[], rows: readonly (readonly string[])[], caption?: string): string {
+  const e = escapeHtml;
+  return [
+    '<table>',
+    caption === undefined ? '' : `<caption>${e(caption)}</caption>`,
+    `<thead><tr>${header.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead>`,
+    `<tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`).join('')}</tbody>`,
+    '</table>',
+  ].join('');
+}
+
+function blockHtml(block: Block): string {
+  const e = escapeHtml;
+  switch (block.kind) {
+    case 'title':
+      return `<h1 class="title">${e(block.text)}</h1>`;
+    case 'docNumber':
+      return `<p class="doc-number">${e(block.text)}</p>`;
+    case 'addressees':
+      return `<p class="addressees">${e(block.text)}</p>`;
+    case 'heading1':
+      return `<h2>${e(block.text)}</h2>`;
+    case 'heading2':
+      return `<p><span class="h2">${e(block.text)}</span>${segmentsHtml(block.body)}</p>`;
+    case 'paragraph':
+      return `<p>${segmentsHtml(block.segments)}</p>`;
+    case 'table':
+      return tableHtml(block.header, block.rows, block.caption);
+    case 'closing':
+    case 'note':
+      return `<p>${e(block.text)}</p>`;
+    case 'signature':
+      return `<p class="signature">${e(block.text)}</p>`;
+    case 'date':
+      return `<p class="date">${e(block.text)}</p>`;
+  }
+}
+
+function figuresSection(figures: readonly Figure[], unitName: ReadonlyMap<string, string>): string {
+  const e = escapeHtml;
+  const rows = figures.map((f) => {
+    const value = f.value === null ? '<mark class="missing">待补充</mark>' : e(figureText(f));
+    const sources = f.sources.length
+      ? `<ul class="sources">${f.sources
+          .map(
+            (s) =>
+              `<li>${e(s.unitName)}：${e(String(s.value))}${s.approximate ? '（约数）' : ''}` +
+              `<br><span class="key">${e(s.s3Key)}</span><br><span class="key">版本 ${e(s.versionId)}</span>` +
+              `${locationText(s.location) ? `<br>${e(locationText(s.location))}` : ''}</li>`,
+          )
+          .join('')}</ul>`
+      : '';
+    const missing = missingUnits(f).map((id) => unitName.get(id) ?? id);
+    const gaps = missing.length ? `<p class="meta">未报：${e(missing.join('、'))}</p>` : '';
+    return (
+      `<tr id="${anchor(f.indicatorId)}"><td>${e(f.name)}<br><span class="key">${e(f.indicatorId)}</span></td>` +
+      `<td class="number">${value}</td><td>${e(f.unit)}</td><td>${f.approximate ? '是' : '否'}</td><td>${sources}${gaps}</td></tr>`
+    );
+  });
+  return [
+    '<section id="figures">',
+    '<h2>数据与来源</h2>',
+    '<table>',
+    '<thead><tr><th>指标</th><th>数值</th><th>计量单位</th><th>约数</th><th>来源（单位、文件、版本、位置）</th></tr></thead>',
+    `<tbody>${rows.join('\n')}</tbody>`,
+    '</table>',
+    '</section>',
+  ].join('\n');
+}
+
+function completenessSection(report: Report): string {
+  const c = report.completeness;
+  const summary = `应报 ${c.expected} 个单位，已报 ${c.submitted} 个，采用 ${c.accepted} 个，逾期 ${c.late} 个，未报 ${c.missing} 个。`;
+  const rows = c.units.map((u) => [u.unitName, STATUS_LABEL[u.status], u.late ? '逾期' : '', u.receivedAt ?? '', u.s3Key ?? '', u.versionId ?? '']);
+  return [
+    '<section id="completeness">',
+    '<h2>报送情况</h2>',
+    `<p>${escapeHtml(summary)}</p>`,
+    tableHtml(['单位', '状态', '是否逾期', '报送时间', '文件', '版本'], rows),
+    '</section>',
+  ].join('\n');
+}
+
+function warningsSection(report: Report): string {
+  const e = escapeHtml;
+  const figureName = new Map(report.figures.map((f) => [f.indicatorId, f.name]));
+  const unitName = new Map(report.completeness.units.map((u) => [u.unitId, u.unitName]));
+  const items = report.warnings.map((w) => {
+    const about = [w.indicatorId && (figureName.get(w.indicatorId) ?? w.indicatorId), w.unitId && (unitName.get(w.unitId) ?? w.unitId)].filter(Boolean).join('，');
+    const link = w.indicatorId ? ` <a href="#${anchor(w.indicatorId)}">查看数据</a>` : '';
+    return `<li><span class="key">${e(w.code)}</span> ${e(w.message)}${about ? `（${e(about)}）` : ''}${link}</li>`;
+  });
+  return ['<section id="warnings">', `<h2>预警（${report.warnings.length}条）</h2>`, items.length ? `<ul>${items.join('\n')}</ul>` : '<p>无。</p>', '</section>'].join('\n');
+}
