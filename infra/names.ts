@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { physicalNames } from '../shared/storage/layout';
+import type { Stage } from './settings';
+
+/** The repository root: NodejsFunction bundles from here and reads package-lock.json. */
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * Names of everything a county stack creates. Buckets and the table come from
+ * shared/storage/layout.ts (the local emulators use the same names); the rest
+ * share the same `yearly-report-<county>-<stage>` prefix, so several counties
+ * and stages can live in one account and a name says whose resource it is.
+ */
+export function countyNames(countyId: string, stage: Stage) {
+  const prefix = `yearly-report-${countyId}-${stage}`;
+  return {
+    ...physicalNames(countyId, stage),
+    prefix,
+    stack: `YearlyReport-${countyId}-${stage}`,
+    function: (role: string) => `${prefix}-${role}`,
+    queue: (role: string) => `${prefix}-${role}`,
+    alarm: (what: string) => `${prefix}-${what}`,
+    alarmTopic: `${prefix}-alarms`,
+    scheduleGroup: prefix,
+    countyOfficeRole: `${prefix}-county-office`,
+  };
+}
+export type CountyNames = ReturnType<typeof countyNames>;

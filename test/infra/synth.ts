@@ -1,0 +1,55 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
+import { CountyStack } from '../../infra/county-stack';
+import { countyNames } from '../../infra/names';
+import type { Stage } from '../../infra/settings';
+import cdkJson from '../../cdk.json';
+
+export interface SynthOptions {
+  countyId?: string;
+  stage?: Stage;
+  /** Real local esbuild bundling; slow, so only the bundling test asks for it. */
+  bundling?: boolean;
+  outdir?: string;
+}
+
+export interface SynthesizedCounty {
+  app: App;
+  stack: CountyStack;
+  template: Template;
+}
+
+/**
+ * Builds one county stack the way infra/app.ts does, with cdk.json's feature
+ * flags. Unless asked, bundling and the built-in CloudFormation validation are
+ * off: they cost seconds per synth and are covered by one dedicated test.
+ */
+export function buildCountyApp(options: SynthOptions = {}): { app: App; stack: CountyStack } {
+  const countyId = options.countyId ?? 'lingshou';
+  const stage = options.stage ?? 'dev';
+  const app = new App({
+    context: { ...cdkJson.context, ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+    builtinCloudFormationValidation: options.bundling ?? false,
+    outdir: options.outdir,
+  });
+  const county = loadCounty(countyDirInRepo(countyId)).config;
+  const stack = new CountyStack(app, countyNames(countyId, stage).stack, { county, stage });
+  return { app, stack };
+}
+
+export function synthCounty(options: SynthOptions = {}): SynthesizedCounty {
+  const { app, stack } = buildCountyApp(options);
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** Logical id of the one resource of a type whose construct path contains every fragment. */
+export function logicalIdAt(stack: Stack, template: Template, type: string, ...pathFragments: string[]): string {
+  const resources = template.findResources(type);
+  const matches = Object.entries(resources).filter(([, r]) => {
+    const path = (r as { Metadata?: { 'aws:cdk:path'?: string } }).Metadata?.['aws:cdk:path'] ?? '';
+    return pathFragments.every((f) => path.includes(f));
+  });
+  if (matches.length !== 1) throw new Error(`${matches.length} ${type} resources match ${pathFragments.join(', ')} in ${stack.stackName}`);
+  return matches[0]![0];
+}
