@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Context, SQSBatchResponse } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDocumentClient } from '../adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../adapters/dynamo-submission-repository';
 import { countyDirInRepo } from '../core/county/load';
@@ -121,6 +121,12 @@ export class LocalPipeline {
   async redeliver(records: readonly S3EventRecordLike[]): Promise<SQSBatchResponse> {
     const { handler } = await import('../../functions/ingest/handler');
     return (await handler(toSqsEvent(records.map(withEncodedKey)), LAMBDA_CONTEXT)) as SQSBatchResponse;
+  }
+
+  /** Delivers an SQS event as given (e.g. a sample from events/). */
+  async redeliverRaw(event: SQSEvent): Promise<SQSBatchResponse> {
+    const { handler } = await import('../../functions/ingest/handler');
+    return (await handler(event, LAMBDA_CONTEXT)) as SQSBatchResponse;
   }
 
   eventsFor(key: string): S3EventRecordLike[] {
