@@ -1,0 +1,56 @@
+import type { LoadedCatalogue } from '../catalogue/load';
+import type { IndicatorDef, LedgerDef, Submitter } from '../catalogue/schema';
+import type { LoadedCounty } from '../county/load';
+import type { Unit } from '../county/schema';
+import { matchKey } from './normalize/text';
+
+/**
+ * Which indicators, ledgers and narrative sections belong to a unit. The
+ * catalogue names roles and groups, never a county's units; the county config
+ * gives each unit its roles and groups. The template command and the parsers
+ * share these so a template never asks for what the parser would ignore.
+ */
+export function unitSubmits(unit: Unit, submitters: readonly Submitter[]): boolean {
+  return submitters.some((s) => (s.kind === 'role' ? unit.roles.includes(s.role) : unit.groups.includes(s.group)));
+}
+
+export function indicatorsForUnit(catalogue: LoadedCatalogue, unit: Unit): IndicatorDef[] {
+  return catalogue.indicators.filter((i) => unitSubmits(unit, i.submittedBy));
+}
+
+export function ledgersForUnit(catalogue: LoadedCatalogue, unit: Unit): LedgerDef[] {
+  return catalogue.ledgers.filter((l) => unitSubmits(unit, l.submittedBy));
+}
+
+export interface NarrativeSection {
+  /** The template's narratives key, e.g. "decision_making". */
+  key: string;
+  /** The heading it is appended to, without its enumerator: 构建系统完备…情况。 */
+  label: string;
+}
+
+/** Sections of the year's report template that take units' narrative items, in template order. */
+export function narrativeSections(county: LoadedCounty, year: number): NarrativeSection[] {
+  const seen = new Set<string>();
+  const sections: NarrativeSection[] = [];
+  for (const block of county.template(year).blocks) {
+    if (block.kind === 'heading1' || !block.narratives || seen.has(block.narratives)) continue;
+    seen.add(block.narratives);
+    sections.push({ key: block.narratives, label: block.text.replace(/^[（(][一二三四五六七八九十]+[）)]/, '').trim() });
+  }
+  return sections;
+}
+
+/** Resolves a section written as its key, its heading, or its heading with the enumerator. */
+export function sectionResolver(sections: readonly NarrativeSection[]): (text: string) => string | undefined {
+  const map = new Map<string, string>();
+  for (const s of sections) {
+    map.set(matchKey(s.key), s.key);
+    map.set(matchKey(s.label), s.key);
+    map.set(matchKey(s.label.replace(/[。.]$/, '')), s.key);
+  }
+  return (text) => {
+    const key = matchKey(text).replace(/^[(（][一二三四五六七八九十]+[)）]/, '');
+    return map.get(key) ?? map.get(key.replace(/[。.]$/, ''));
+  };
+}

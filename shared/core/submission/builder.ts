@@ -1,0 +1,406 @@
+import type { LoadedCatalogue } from '../catalogue/load';
+import type { IndicatorDef, LedgerColumn, LedgerDef } from '../catalogue/schema';
+import type { LoadedCounty } from '../county/load';
+import type { Unit } from '../county/schema';
+import { indicatorsForUnit, ledgersForUnit, narrativeSections, sectionResolver, unitSubmits } from './assignment';
+import { BadCell, CellConverter, cellText, converterFor, LedgerCellValue } from './cells';
+import { checkLedgersAgainstSummaries } from './ledger-summary-check';
+import { MAX_LEDGER_ROWS, MAX_PROBLEMS } from './limits';
+import type { IndicatorValue, LedgerRow, NarrativeItem, NormalizedSubmission, ParseOutcome, SourceLocation } from './normalized';
+import { NormalizedSubmissionSchema } from './normalized';
+import { resolveHeader } from './normalize/headers';
+import { parseQuantity, sameMeasure } from './normalize/number';
+import { cleanText, isBlank, matchKey } from './normalize/text';
+import { isSameCounty, resolveUnit } from './normalize/units';
+import { problem, ProblemCode, ProblemLocation } from './problem-codes';
+import type { SubmissionProblem } from './problems';
+
+/**
+ * The one place where a submission is assembled and checked, whatever the
+ * file format. Format parsers only find cells and say where they are; every
+ * rule (which unit, which indicator, what a ledger cell may hold) lives here,
+ * so json, csv and xlsx can never disagree about what is valid.
+ */
+export interface ParseContext {
+  county: LoadedCounty;
+  catalogue: LoadedCatalogue;
+  year: number;
+  /** The unit of the upload path (submissions/{year}/{unitId}/…): authoritative. */
+  unitId: string;
+}
+
+/** Where cell (row, column index) of a ledger is, in the terms of the file format. */
+export type CellLocator = (row: number, columnIndex: number, header: string) => ProblemLocation;
+
+export class SubmissionBuilder {
+  private readonly problems: SubmissionProblem[] = [];
+  private droppedProblems = 0;
+  private hasError = false;
+  readonly unit: Unit | undefined;
+  private readonly indicators = new Map<string, IndicatorValue>();
+  /** Indicators the file mentions, filled or not, so a missing one is reported once. */
+  private readonly mentioned = new Set<string>();
+  private readonly ledgers = new Map<string, LedgerRow[]>();
+  private readonly ledgerKeys = new Map<string, Set<string>>();
+  private readonly narratives: NarrativeItem[] = [];
+  private contact: { name?: string; phone?: string } = {};
+  private readonly indicatorByName: Map<string, IndicatorDef>;
+  private readonly ledgerByName: Map<string, LedgerDef>;
+  private readonly resolveSection: (text: string) => string | undefined;
+
+  constructor(
+    readonly ctx: ParseContext,
+    readonly format: NormalizedSubmission['format'],
+  ) {
+    this.unit = ctx.county.config.units.find((u) => u.id === ctx.unitId);
+    if (!this.unit) this.report('UNKNOWN_UNIT', { column: '上传位置' }, `上传路径中的单位“${ctx.unitId}”不在${ctx.county.config.name}单位名单中`, ctx.unitId);
+    this.indicatorByName = new Map();
+    for (const ind of ctx.catalogue.indicators) {
+      this.indicatorByName.set(matchKey(ind.id), ind);
+      this.indicatorByName.set(matchKey(ind.name), ind);
+    }
+    this.ledgerByName = new Map();
+    for (const l of ctx.catalogue.ledgers) {
+      this.ledgerByName.set(matchKey(l.id), l);
+      this.ledgerByName.set(matchKey(l.name), l);
+    }
+    this.resolveSection = sectionResolver(narrativeSections(ctx.county, ctx.year));
+  }
+
+  // ---- problems -----------------------------------------------------------
+
+  report(code: ProblemCode, location: ProblemLocation, detail?: string, value?: unknown): void {
+    const p = problem(code, location, detail, value);
+    this.add(p);
+  }
+
+  add(p: SubmissionProblem): void {
+    if (p.severity === 'error') this.hasError = true;
+    if (this.problems.length >= MAX_PROBLEMS) {
+      this.droppedProblems++;
+      return;
+    }
+    this.problems.push(p);
+  }
+
+  get failed(): boolean {
+    return this.hasError;
+  }
+
+  // ---- who, when ----------------------------------------------------------
+
+  claimCounty(raw: unknown, location: ProblemLocation): void {
+    const text = cellText(raw);
+    if (text === '') return;
+    if (!isSameCounty(this.ctx.county.config, text)) {
+      this.report('COUNTY_MISMATCH', location, `文件填写“${text}”，上传位置为${this.ctx.county.config.name}`, raw);
+    }
+  }
+
+  claimYear(raw: unknown, location: ProblemLocation): void {
+    const text = cellText(raw).replace(/年度?$/, '');
+    if (text === '') return;
+    const q = parseQuantity(text);
+    if (!q.ok || q.approximate || !Number.isInteger(q.value) || q.value < 2000 || q.value > 2100) {
+      this.report('BAD_YEAR', location, undefined, raw);
+    } else if (q.value !== this.ctx.year) {
+      this.report('YEAR_MISMATCH', location, `文件填写${q.value}年，上传位置为${this.ctx.year}年`, raw);
+    }
+  }
+
+  claimUnit(raw: unknown, location: ProblemLocation): void {
+    const text = cellText(raw);
+    if (text === '') return;
+    const unit = resolveUnit(this.ctx.county.config, text);
+    if (!unit) {
+      this.report('UNKNOWN_UNIT', location, `“${text}”不是${this.ctx.county.config.name}的单位名称或简称`, raw);
+    } else if (this.unit && unit.id !== this.unit.id) {
+      this.report('UNIT_MISMATCH', location, `文件填写“${unit.name}”，上传位置为“${this.unit.name}”`, raw);
+    }
+  }
+
+  setContact(field: 'name' | 'phone', raw: unknown): void {
+    const text = cellText(raw);
+    if (text !== '') this.contact[field] = text;
+  }
+
+  // ---- indicators ---------------------------------------------------------
+
+  /** `ref` is an indicator id or its Chinese name; `value` as found in the cell or JSON. */
+  addIndicator(ref: string, value: unknown, note: unknown, location: ProblemLocation, valueLocation: ProblemLocation = location): void {
+    const def = this.indicatorByName.get(matchKey(ref));
+    if (!def) {
+      this.report('UNKNOWN_INDICATOR', location, `“${ref}”不在指标目录中`, ref);
+      return;
+    }
+    if (this.unit && !unitSubmits(this.unit, def.submittedBy)) {
+      this.report('INDICATOR_NOT_FOR_UNIT', location, `${def.name}（${def.id}）`, ref);
+      this.mentioned.add(def.id);
+      return;
+    }
+    if (this.mentioned.has(def.id) && this.indicators.has(def.id)) {
+      this.report('DUPLICATE_INDICATOR', location, `${def.name}（${def.id}）`, ref);
+      return;
+    }
+    this.mentioned.add(def.id);
+    if (isBlank(value)) {
+      this.report('INDICATOR_EMPTY', valueLocation, `${def.name}（${def.id}）`);
+      return;
+    }
+    const q = parseQuantity(typeof value === 'string' ? value : value);
+    if (!q.ok) {
+      this.report(q.reason === 'negative' ? 'NEGATIVE_NUMBER' : 'NOT_A_NUMBER', valueLocation, def.name, value);
+      return;
+    }
+    if (q.approximate && !def.approximateAllowed) {
+      this.report('APPROXIMATE_NOT_ALLOWED', valueLocation, def.name, value);
+      return;
+    }
+    if (isIntegerIndicator(def) && !Number.isInteger(q.value)) {
+      this.report('NOT_AN_INTEGER', valueLocation, def.name, value);
+      return;
+    }
+    if (q.measure && !sameMeasure(q.measure, def.unit)) {
+      this.report('MEASURE_WORD_MISMATCH', valueLocation, `${def.name}的单位是“${def.unit}”，填写的是“${q.measure}”`, value);
+    }
+    const noteText = note === undefined || note === null ? '' : cellText(note);
+    const iv: IndicatorValue = { indicatorId: def.id, value: q.value, approximate: q.approximate, source: toSource(valueLocation) };
+    if (typeof value === 'string' && value.trim() !== String(q.value)) iv.raw = value.trim();
+    if (noteText !== '') iv.note = noteText;
+    this.indicators.set(def.id, iv);
+  }
+
+  // ---- ledgers ------------------------------------------------------------
+
+  findLedger(ref: string): LedgerDef | undefined {
+    return this.ledgerByName.get(matchKey(ref)) ?? this.ledgerByName.get(matchKey(ref.replace(/\.(csv|xlsx|json)$/i, '')));
+  }
+
+  /**
+   * Starts (or continues) a ledger given its header row. Returns undefined
+   * when the ledger is unknown, not this unit's, or its header is unusable:
+   * the caller then skips its rows (the problem is already reported).
+   */
+  openLedger(ledger: LedgerDef, headers: readonly unknown[], locateHeader: (columnIndex: number) => ProblemLocation, locateCell: CellLocator, where: ProblemLocation): LedgerSink | undefined {
+    if (this.unit && !unitSubmits(this.unit, ledger.submittedBy)) {
+      this.report('LEDGER_NOT_FOR_UNIT', where, ledger.name);
+      return undefined;
+    }
+    const columns: (LedgerColumn | undefined)[] = [];
+    const seen = new Map<string, number>();
+    let broken = false;
+    headers.forEach((h, i) => {
+      const text = cellText(h);
+      if (text === '') return;
+      const column = resolveHeader(ledger, text);
+      if (!column) {
+        this.report('UNKNOWN_COLUMN', locateHeader(i), `“${text}”不是${ledger.name}的列；可用列：${ledger.columns.map((c) => c.name).join('、')}`, text);
+        return;
+      }
+      if (seen.has(column.id)) {
+        this.report('DUPLICATE_COLUMN', locateHeader(i), `“${text}”与第${seen.get(column.id)! + 1}列都是“${column.name}”`, text);
+        broken = true;
+        return;
+      }
+      seen.set(column.id, i);
+      columns[i] = column;
+    });
+    for (const column of ledger.columns) {
+      if (column.required && !seen.has(column.id)) {
+        this.report('LEDGER_COLUMN_MISSING', where, `${ledger.name}缺少“${column.name}”列`);
+        broken = true;
+      }
+    }
+    if (broken) return undefined;
+    // The rows array is created on the first data row: an untouched ledger
+    // sheet in a template means "not kept", not "none" (FORMAT.md).
+    const rows = () => {
+      let r = this.ledgers.get(ledger.id);
+      if (!r) {
+        r = [];
+        this.ledgers.set(ledger.id, r);
+      }
+      return r;
+    };
+    let keys = this.ledgerKeys.get(ledger.id);
+    if (!keys && ledger.key) {
+      keys = new Set();
+      this.ledgerKeys.set(ledger.id, keys);
+    }
+    return new LedgerSink(this, ledger, columns, headers.map(cellText), rows, keys, locateCell);
+  }
+
+  /** A JSON ledger given as []: the unit keeps it and it has no rows (counts as 0). */
+  declareEmptyLedger(ledger: LedgerDef, where: ProblemLocation): void {
+    if (this.unit && !unitSubmits(this.unit, ledger.submittedBy)) {
+      this.report('LEDGER_NOT_FOR_UNIT', where, ledger.name);
+      return;
+    }
+    if (!this.ledgers.has(ledger.id)) this.ledgers.set(ledger.id, []);
+  }
+
+  /** True when a header row names at least one column of the ledger (used to find the header row). */
+  static looksLikeHeader(ledger: LedgerDef, cells: readonly unknown[]): boolean {
+    return cells.some((c) => typeof c === 'string' && resolveHeader(ledger, c) !== undefined);
+  }
+
+  // ---- narratives ---------------------------------------------------------
+
+  addNarrative(section: unknown, text: unknown, location: ProblemLocation, sectionLocation: ProblemLocation = location): void {
+    const body = typeof text === 'string' ? cleanParagraphs(text) : cellText(text);
+    const sectionText = cellText(section);
+    if (body === '') return; // the template's pre-filled rows left blank
+    const key = this.resolveSection(sectionText);
+    if (!key) {
+      const known = narrativeSections(this.ctx.county, this.ctx.year).map((s) => s.key).join('、');
+      this.report('UNKNOWN_SECTION', sectionLocation, `“${sectionText}”不是报告模板中的栏目；可用：${known}`, sectionText);
+      return;
+    }
+    this.narratives.push({ section: key, text: body, order: this.narratives.length + 1, source: toSource(location) });
+  }
+
+  // ---- result -------------------------------------------------------------
+
+  finish(): ParseOutcome {
+    const unit = this.unit;
+    const submission: NormalizedSubmission = {
+      schemaVersion: 1,
+      county: this.ctx.county.config.id,
+      year: this.ctx.year,
+      unitId: this.ctx.unitId,
+      format: this.format,
+      indicators: [...this.indicators.values()],
+      ledgers: Object.fromEntries(this.ledgers),
+      narratives: this.narratives,
+      warnings: [],
+    };
+    if (this.contact.name !== undefined || this.contact.phone !== undefined) submission.contact = this.contact;
+    if (unit && !this.hasError) {
+      const derivable = new Set(this.ctx.catalogue.indicators.filter((i) => i.fromLedger && this.ledgers.has(i.fromLedger.ledger)).map((i) => i.id));
+      for (const def of indicatorsForUnit(this.ctx.catalogue, unit)) {
+        if (!this.mentioned.has(def.id) && !derivable.has(def.id)) {
+          this.report('INDICATOR_MISSING', { path: `indicators.${def.id}` }, `${def.name}（${def.id}）`);
+        }
+      }
+      for (const p of checkLedgersAgainstSummaries(submission, this.ctx.catalogue)) this.add(p);
+    }
+    if (this.droppedProblems > 0) {
+      this.problems.push(problem('TOO_MANY_PROBLEMS', {}, `另有${this.droppedProblems}个问题未列出，请先改正以上问题`));
+    }
+    if (this.hasError) return { ok: false, problems: this.problems };
+    submission.warnings = this.problems;
+    // One zod check of the assembled value: the rows were built by the typed
+    // converters above, so this guards the contract, not the clerk's input.
+    const checked = NormalizedSubmissionSchema.safeParse(submission);
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      throw new Error(`internal: normalized submission violates its schema at ${issue.path.join('.')}: ${issue.message}`);
+    }
+    return { ok: true, submission: checked.data };
+  }
+}
+
+export class LedgerSink {
+  private readonly mapped: { index: number; column: LedgerColumn; convert: CellConverter; header: string }[];
+  private readonly keyIndex: number;
+  private overflowReported = false;
+  private rows: LedgerRow[] | undefined;
+
+  constructor(
+    private readonly builder: SubmissionBuilder,
+    readonly ledger: LedgerDef,
+    columns: readonly (LedgerColumn | undefined)[],
+    headers: readonly string[],
+    private readonly rowsOf: () => LedgerRow[],
+    private readonly keys: Set<string> | undefined,
+    private readonly locate: CellLocator,
+  ) {
+    this.mapped = [];
+    columns.forEach((column, index) => {
+      if (column) this.mapped.push({ index, column, convert: converterFor(column), header: headers[index] ?? column.name });
+    });
+    this.keyIndex = this.mapped.findIndex((m) => m.column.id === ledger.key);
+  }
+
+  /** Adds one source row; blank rows are skipped. `rowNumber` is the sheet row, CSV line or array index + 1. */
+  addRow(cells: readonly unknown[], rowNumber: number): void {
+    const mapped = this.mapped;
+    const fields: Record<string, LedgerCellValue> = {};
+    let filled = false;
+    let missing: number[] | undefined;
+    let bad = false;
+    for (let m = 0; m < mapped.length; m++) {
+      const col = mapped[m]!;
+      const raw = cells[col.index];
+      if (raw === undefined || raw === null || raw === '' || (typeof raw === 'string' && isBlank(raw))) {
+        fields[col.column.id] = null;
+        if (col.column.required) (missing ??= []).push(m);
+        continue;
+      }
+      filled = true;
+      const value = col.convert(raw);
+      if (value instanceof BadCell) {
+        bad = true;
+        this.builder.report(value.code, this.locate(rowNumber, col.index, col.header), value.detail ? `${col.column.name}：${value.detail}` : col.column.name, raw);
+        fields[col.column.id] = null;
+      } else {
+        fields[col.column.id] = value;
+      }
+    }
+    if (!filled) return;
+    if (missing) {
+      bad = true;
+      for (const m of missing) {
+        const col = mapped[m]!;
+        this.builder.report('REQUIRED_CELL_EMPTY', this.locate(rowNumber, col.index, col.header), col.column.name);
+      }
+    }
+    if (this.keys && this.keyIndex >= 0) {
+      const keyCol = mapped[this.keyIndex]!;
+      const key = fields[keyCol.column.id];
+      if (key !== null && key !== undefined) {
+        const k = String(key);
+        if (this.keys.has(k)) {
+          bad = true;
+          this.builder.report('DUPLICATE_LEDGER_KEY', this.locate(rowNumber, keyCol.index, keyCol.header), `${keyCol.column.name}“${k}”已在前面出现`, k);
+        } else {
+          this.keys.add(k);
+        }
+      }
+    }
+    const rows = (this.rows ??= this.rowsOf());
+    if (rows.length >= MAX_LEDGER_ROWS) {
+      if (!this.overflowReported) {
+        this.overflowReported = true;
+        this.builder.report('LEDGER_TOO_MANY_ROWS', this.locate(rowNumber, 0, ''), `${this.ledger.name}最多${MAX_LEDGER_ROWS}行`);
+      }
+      return;
+    }
+    // A row with a bad cell is not kept: the submission is rejected anyway, and
+    // dropping it keeps memory flat when a whole column is wrong.
+    if (!bad && !this.builder.failed) rows.push({ row: rowNumber, fields });
+  }
+}
+
+/** Counts (件, 人, 项 …) are whole numbers; rates and hours may have decimals. */
+export function isIntegerIndicator(def: IndicatorDef): boolean {
+  return def.unit !== '%' && def.unit !== '课时' && def.aggregation.kind !== 'ratio' && def.aggregation.kind !== 'coverage_share';
+}
+
+function cleanParagraphs(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map(cleanText)
+    .filter((line) => line !== '')
+    .join('\n');
+}
+
+function toSource(location: ProblemLocation): SourceLocation {
+  const s: SourceLocation = {};
+  if (location.sheet !== undefined) s.sheet = location.sheet;
+  if (location.cell !== undefined) s.cell = location.cell;
+  if (location.row !== undefined) s.row = location.row;
+  if (location.path !== undefined) s.path = location.path;
+  return s;
+}

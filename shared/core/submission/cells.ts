@@ -1,0 +1,70 @@
+import type { LedgerColumn } from '../catalogue/schema';
+import type { ProblemCode } from './problem-codes';
+import { parseBoolean } from './normalize/boolean';
+import { parseDate } from './normalize/date';
+import { parseQuantity } from './normalize/number';
+import { cleanText, matchKey } from './normalize/text';
+
+/**
+ * Per-column cell converters, built once per ledger column from ledgers.json
+ * and called for every cell: the hot path of a 100,000-row ledger, so they
+ * allocate nothing on success and return a BadCell only on failure.
+ */
+export type LedgerCellValue = string | number | boolean | null;
+
+export class BadCell {
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail?: string,
+  ) {}
+}
+
+export type CellConverter = (raw: unknown) => LedgerCellValue | BadCell;
+
+/** Text of a cell whatever its type: a case number typed as a number is still "123". */
+export function cellText(raw: unknown): string {
+  if (typeof raw === 'string') return cleanText(raw);
+  if (typeof raw === 'number') return String(raw);
+  if (typeof raw === 'boolean') return raw ? '是' : '否';
+  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? '' : raw.toISOString().slice(0, 10);
+  if (raw === null || raw === undefined) return '';
+  return cleanText(String(raw));
+}
+
+export function converterFor(column: LedgerColumn): CellConverter {
+  switch (column.type) {
+    case 'string':
+      return cellText;
+    case 'integer':
+    case 'number': {
+      const integer = column.type === 'integer';
+      return (raw) => {
+        const q = parseQuantity(raw);
+        if (!q.ok) return new BadCell(q.reason === 'negative' ? 'NEGATIVE_NUMBER' : 'NOT_A_NUMBER');
+        if (q.approximate) return new BadCell('APPROXIMATE_NOT_ALLOWED', '台账中须填写准确数');
+        if (integer && !Number.isInteger(q.value)) return new BadCell('NOT_AN_INTEGER');
+        return q.value;
+      };
+    }
+    case 'date':
+      return (raw) => {
+        const d = parseDate(raw);
+        return d.ok ? d.iso : new BadCell('BAD_DATE', '请按“2021-03-05”或“2021年3月5日”填写');
+      };
+    case 'boolean':
+      return (raw) => {
+        const b = parseBoolean(raw);
+        return b.ok ? b.value : new BadCell('BAD_BOOLEAN');
+      };
+    case 'enum': {
+      const allowed = new Map<string, string>();
+      for (const v of column.values ?? []) allowed.set(v, v).set(matchKey(v), v);
+      const choices = (column.values ?? []).join('、');
+      return (raw) => {
+        const text = cellText(raw);
+        const exact = allowed.get(text) ?? allowed.get(matchKey(text));
+        return exact ?? new BadCell('BAD_ENUM', `可选：${choices}`);
+      };
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Limits that keep one hostile or mistaken upload from exhausting a Lambda.
+ * The ingest function checks MAX_SUBMISSION_BYTES against the object size
+ * before downloading; the parsers check again on the bytes they get.
+ */
+export const MAX_SUBMISSION_BYTES = 20 * 1024 * 1024;
+/** Sum of an .xlsx's declared uncompressed entry sizes. A 100,000-row ledger is about 30 MiB of XML. */
+export const MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024;
+/** Deflate rarely beats 100:1 on real spreadsheets; a bomb is thousands to one. */
+export const MAX_ZIP_ENTRY_RATIO = 200;
+/** Entries smaller than this are never called a bomb, whatever their ratio (a sheet of blanks compresses well). */
+export const ZIP_RATIO_FLOOR_BYTES = 1024 * 1024;
+export const MAX_ZIP_ENTRIES = 2_000;
+export const MAX_JSON_DEPTH = 32;
+export const MAX_LEDGER_ROWS = 200_000;
+/** After this many, parsing goes on but problems are no longer recorded (one summary problem says so). */
+export const MAX_PROBLEMS = 500;

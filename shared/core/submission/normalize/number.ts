@@ -1,0 +1,84 @@
+import { CHINESE_NUMERAL_CHARS, parseChineseNumeral } from './chinese-numeral';
+import { toHalfWidth } from './text';
+
+/**
+ * Figures as clerks write them: 125, １２５, 1,234, 125件, 1000余, 近300,
+ * 300以上, 300多, 3000余册, 约12.5%, 1.2万, 一百零五. The result keeps whether
+ * the figure was approximate, because the report prints "1000余" as written.
+ */
+export type QuantityResult =
+  | { ok: true; value: number; approximate: boolean; measure?: string }
+  | { ok: false; reason: 'not_a_number' | 'negative' };
+
+/** Measure words that may follow a figure (the catalogue's units and a few more people type). */
+const MEASURE_WORDS = ['人次', '课时', '万元', '件', '项', '人', '名', '次', '场', '册', '户', '个', '%', '家', '篇', '条', '期', '部', '元', '天', '小时', '所', '起', '宗'];
+const APPROX_PREFIXES = ['大约', '将近', '接近', '超过', '约', '近', '逾'];
+// Words that add nothing to the figure: 共125件, 合计125.
+const FILLER_PREFIXES = ['共计', '合计', '总计', '共'];
+const APPROX_SUFFIXES = ['以上', '左右', '余', '多', '+'];
+const MULTIPLIERS: Readonly<Record<string, number>> = { 万: 10_000, 千: 1_000, 百: 100, 亿: 100_000_000 };
+
+const ARABIC = /^(\d+(?:\.\d+)?)(万|千|百|亿)?$/;
+const THOUSANDS = /^\d{1,3}(,\d{3})+(\.\d+)?$/;
+const CHINESE_ONLY = new RegExp(`^[${CHINESE_NUMERAL_CHARS}]+$`);
+
+export function parseQuantity(raw: unknown): QuantityResult {
+  if (typeof raw === 'number') {
+    if (!Number.isFinite(raw)) return { ok: false, reason: 'not_a_number' };
+    if (raw < 0) return { ok: false, reason: 'negative' };
+    return { ok: true, value: raw, approximate: false };
+  }
+  if (typeof raw !== 'string') return { ok: false, reason: 'not_a_number' };
+
+  // Fast path for the common case, a plain non-negative integer or decimal.
+  if (/^\d+(\.\d+)?$/.test(raw)) return { ok: true, value: Number(raw), approximate: false };
+
+  let s = toHalfWidth(raw).replace(/[\s\u200B\uFEFF]+/g, '');
+  if (s === '') return { ok: false, reason: 'not_a_number' };
+  let approximate = false;
+  let measure: string | undefined;
+
+  for (const p of FILLER_PREFIXES) if (s.startsWith(p)) { s = s.slice(p.length); break; }
+  for (const p of APPROX_PREFIXES) if (s.startsWith(p)) { s = s.slice(p.length); approximate = true; break; }
+
+  // Peel from the end: 3000余册以上 → 以上, 册, 余 (each at most once, in this order).
+  const peel = (candidates: readonly string[]): string | undefined => {
+    for (const c of candidates) {
+      if (s.length > c.length && s.endsWith(c)) {
+        s = s.slice(0, -c.length);
+        return c;
+      }
+    }
+    return undefined;
+  };
+  if (peel(['以上', '左右'])) approximate = true;
+  measure = peel(MEASURE_WORDS);
+  if (peel(APPROX_SUFFIXES)) approximate = true;
+  if (measure === undefined) {
+    measure = peel(MEASURE_WORDS);
+  }
+
+  if (s.startsWith('-')) {
+    return parseQuantity(s.slice(1)).ok ? { ok: false, reason: 'negative' } : { ok: false, reason: 'not_a_number' };
+  }
+  if (s.startsWith('+')) s = s.slice(1);
+  if (THOUSANDS.test(s)) s = s.replace(/,/g, '');
+
+  const arabic = ARABIC.exec(s);
+  let value: number | undefined;
+  if (arabic) {
+    value = Number(arabic[1]) * (arabic[2] ? MULTIPLIERS[arabic[2]]! : 1);
+    // 1.2万 is exact to the clerk; avoid 12000.000000000002.
+    value = Math.round(value * 1e6) / 1e6;
+  } else if (CHINESE_ONLY.test(s)) {
+    value = parseChineseNumeral(s);
+  }
+  if (value === undefined || !Number.isFinite(value)) return { ok: false, reason: 'not_a_number' };
+  return measure === undefined ? { ok: true, value, approximate } : { ok: true, value, approximate, measure };
+}
+
+/** 人 and 名 both count people; anything else must match the catalogue's unit exactly. */
+export function sameMeasure(a: string, b: string): boolean {
+  const person = (m: string) => (m === '名' ? '人' : m);
+  return person(a) === person(b);
+}

@@ -1,0 +1,71 @@
+import type { LoadedCatalogue } from '../catalogue/load';
+import type { LoadedCounty } from '../county/load';
+import { ParseContext, SubmissionBuilder } from './builder';
+import { MAX_SUBMISSION_BYTES } from './limits';
+import type { ParseOutcome } from './normalized';
+import { problem } from './problem-codes';
+import { sniff } from './sniff';
+
+export type { ParseContext } from './builder';
+export { MAX_SUBMISSION_BYTES } from './limits';
+export { formatErrorReport, writeErrorReport } from './error-report';
+
+/**
+ * Parse one uploaded submission file into a NormalizedSubmission, or every
+ * problem found in it. Steps:
+ *  1. size and emptiness;
+ *  2. the type by extension AND by the first bytes (an .xlsx must be a zip);
+ *  3. the format's parser finds the cells; the shared builder applies every rule;
+ *  4. warnings travel with an accepted submission, errors reject it.
+ * Never throws for a bad file: a thrown error means a bug or a broken config.
+ */
+export async function parseSubmissionFile(input: { bytes: Uint8Array; fileName: string } & ParseContext): Promise<ParseOutcome> {
+  const { bytes, fileName } = input;
+  const context: ParseContext = { county: input.county, catalogue: input.catalogue, year: input.year, unitId: input.unitId };
+  if (bytes.length > MAX_SUBMISSION_BYTES) {
+    return reject(problem('FILE_TOO_LARGE', {}, `${(bytes.length / 1048576).toFixed(1)} MiB，上限为${MAX_SUBMISSION_BYTES / 1048576} MiB；请拆分台账或删除无关工作表`));
+  }
+  const ext = extensionOf(fileName);
+  const kind = sniff(bytes);
+  if (kind === 'empty') return reject(problem('FILE_EMPTY', {}, fileName));
+
+  switch (ext) {
+    case 'json': {
+      if (kind === 'zip' || kind === 'ole') return reject(problem('FILE_TYPE_MISMATCH', {}, '扩展名为.json，内容却是Excel文件'));
+      if (kind === 'binary') return reject(problem('NOT_TEXT', {}, '扩展名为.json，内容却不是文本'));
+      const { parseJsonSubmission } = await import('./formats/json');
+      return parseJsonSubmission(bytes, new SubmissionBuilder(context, 'json'));
+    }
+    case 'csv': {
+      if (kind === 'zip' || kind === 'ole') return reject(problem('FILE_TYPE_MISMATCH', {}, '扩展名为.csv，内容却是Excel工作簿；请直接以.xlsx上传'));
+      if (kind === 'binary') return reject(problem('NOT_TEXT', {}, '扩展名为.csv，内容却不是文本'));
+      const { parseCsvSubmission } = await import('./formats/csv');
+      return parseCsvSubmission(bytes, fileName, new SubmissionBuilder(context, 'csv'));
+    }
+    case 'xlsx': {
+      if (kind === 'ole') return reject(problem('XLSX_LEGACY_OR_ENCRYPTED', {}, '请在Excel中“另存为”Excel工作簿（*.xlsx），并取消密码保护后再上传'));
+      if (kind !== 'zip') return reject(problem('XLSX_NOT_A_ZIP', {}, `文件“${fileName}”的内容不是.xlsx格式（可能是改了扩展名的其他文件）`));
+      const { parseXlsxSubmission } = await import('./formats/xlsx');
+      return parseXlsxSubmission(bytes, new SubmissionBuilder(context, 'xlsx'));
+    }
+    case 'xls':
+    case 'et':
+      return reject(problem('FILE_TYPE_UNSUPPORTED', {}, '旧版.xls不受支持，请在Excel中“另存为”Excel工作簿（*.xlsx）'));
+    case 'xlsm':
+      return reject(problem('XLSX_MACRO_ENABLED', {}, '请另存为不含宏的Excel工作簿（*.xlsx）'));
+    default:
+      return reject(problem('FILE_TYPE_UNSUPPORTED', {}, `“${fileName}”；可上传.xlsx、.csv或.json`));
+  }
+}
+
+function extensionOf(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  return dot < 0 ? '' : fileName.slice(dot + 1).toLowerCase();
+}
+
+function reject(p: ReturnType<typeof problem>): ParseOutcome {
+  return { ok: false, problems: [p] };
+}
+
+/** Convenience for callers that hold the county and catalogue already (CLI, tests). */
+export type SubmissionFileInput = { bytes: Uint8Array; fileName: string; county: LoadedCounty; catalogue: LoadedCatalogue; year: number; unitId: string };
