@@ -1,0 +1,29 @@
+import { EnvironmentError } from '../../shared/core/errors';
+import { COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
+
+describe('handler environment', () => {
+  const complete = { COUNTY_ID: 'lingshou', COUNTY_CONFIG_DIR: '/var/task/county', SUBMISSIONS_BUCKET: 'b', REPORTS_BUCKET: 'r', TABLE_NAME: 't' };
+
+  it('reads a complete environment', () => {
+    expect(readEnvironment(COMMON_ENV, complete)).toEqual(complete);
+  });
+
+  it('names every missing variable', () => {
+    const { TABLE_NAME: _t, REPORTS_BUCKET: _r, ...partial } = complete;
+    expect(() => readEnvironment(COMMON_ENV, partial)).toThrow(EnvironmentError);
+    expect(() => readEnvironment(COMMON_ENV, partial)).toThrow(/REPORTS_BUCKET.*TABLE_NAME/);
+  });
+
+  it('fails the ingest handler at module load when a variable is missing', () => {
+    const saved = { ...process.env };
+    try {
+      for (const name of Object.keys(complete)) delete process.env[name];
+      Object.assign(process.env, { ...complete, TABLE_NAME: '' });
+      jest.isolateModules(() => {
+        expect(() => require('../../functions/ingest/handler')).toThrow(/TABLE_NAME/);
+      });
+    } finally {
+      process.env = saved;
+    }
+  });
+});
