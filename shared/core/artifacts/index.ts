@@ -1,6 +1,8 @@
 import { Report } from '../report/schema';
 import { renderDocx } from './docx';
+import { renderHtml } from './html';
 import { renderMarkdown } from './markdown';
+import { renderXlsx } from './xlsx';
 
 /**
  * Every artifact of a report run, rendered from the one Report value.
@@ -22,10 +24,14 @@ export const CONTENT_TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;
 
+/** In this order: report.json, report.md, report.html, report.docx, data.xlsx. */
 export async function renderArtifacts(report: Report): Promise<Artifact[]> {
+  const [docx, xlsx] = await Promise.all([renderDocx(report), renderXlsx(report)]);
   return [
     { fileName: 'report.json', contentType: CONTENT_TYPES.json, body: `${JSON.stringify(report, null, 2)}\n` },
     { fileName: 'report.md', contentType: CONTENT_TYPES.md, body: renderMarkdown(report) },
-    { fileName: 'report.docx', contentType: CONTENT_TYPES.docx, body: await renderDocx(report) },
+    { fileName: 'report.html', contentType: CONTENT_TYPES.html, body: renderHtml(report) },
+    { fileName: 'report.docx', contentType: CONTENT_TYPES.docx, body: docx },
+    { fileName: 'data.xlsx', contentType: CONTENT_TYPES.xlsx, body: xlsx },
   ];
 }

@@ -1,0 +1,164 @@
+import type { Cell, Row, Workbook, Worksheet } from 'exceljs';
+import { Figure, Report } from '../report/schema';
+import { STATUS_LABEL, locationText, missingUnits } from './labels';
+
+/**
+ * data.xlsx, the data appendix: the county figures with each unit's
+ * contribution, one sheet per report section, then completeness, warnings
+ * and provenance.
+ *
+ * Values from submissions are written as values, never formulas. exceljs
+ * already stores a JS string as a string cell, but a text such as
+ * "=HYPERLINK(…)" or "+86…" would turn into a live formula the moment a
+ * clerk clicks into the cell and presses Enter; the Text number format ('@')
+ * keeps it text even then.
+ *
+ * exceljs is imported lazily (inside renderXlsx); `import type` is erased.
+ */
+
+/** What spreadsheet programs read as the start of a formula (and CR/tab, which some strip first). */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+
+const TEXT_FORMAT = '@';
+const SHEET_NAME_MAX = 31;
+export const SHEETS = { summary: '指标汇总', completeness: '完成情况', warnings: '预警', provenance: '来源', other: '其他指标' } as const;
+export const COUNTY_TOTAL = '全县合计';
+
+interface Section {
+  heading: string;
+  figures: Figure[];
+}
+
+/**
+ * Figures grouped by the section of the report that prints them (the
+ * nearest level-2 heading, else level-1), in reading order. Figures the text
+ * never prints go to a last "其他指标" sheet, so none is lost.
+ */
+export function figuresBySection(report: Report): Section[] {
+  const byId = new Map(report.figures.map((f) => [f.indicatorId, f]));
+  const placed = new Set<string>();
+  const sections: Section[] = [];
+  let heading1 = '';
+  const add = (heading: string, ids: readonly (string | undefined)[]) => {
+    const figures = ids
+      .filter((id): id is string => id !== undefined && byId.has(id) && !placed.has(id))
+      .map((id) => (placed.add(id), byId.get(id)!));
+    if (figures.length === 0) return;
+    const existing = sections.find((s) => s.heading === heading);
+    if (existing) existing.figures.push(...figures);
+    else sections.push({ heading, figures });
+  };
+  for (const block of report.document) {
+    if (block.kind === 'heading1') heading1 = block.text;
+    else if (block.kind === 'heading2') add(block.text, block.body.map((seg) => seg.figure));
+    else if (block.kind === 'paragraph') add(heading1 || report.title, block.segments.map((seg) => seg.figure));
+  }
+  const rest = report.figures.filter((f) => !placed.has(f.indicatorId));
+  if (rest.length) sections.push({ heading: SHEETS.other, figures: rest });
+  return sections;
+}
+
+/** "（二）健全政府机构职能体系，推动…" → "（二）健全政府机构职能体系": the first clause, within Excel's 31 characters and rules. */
+export function sheetNameFor(heading: string, taken: Set<string>): string {
+  const base =
+    heading
+      .replace(/[[\]:*?/\\]/g, '')
+      .split(/[，。；：,;]/)[0]!
+      .trim()
+      .replace(/^'+|'+$/g, '')
+      .slice(0, SHEET_NAME_MAX) || SHEETS.other;
+  let name = base;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, SHEET_NAME_MAX - String(n).length - 2)}（${n}）`;
+  taken.add(name.toLowerCase());
+  return name;
+}
+
+/** A text cell that stays text: never a formula, even once edited. */
+function setText(cell: Cell, text: string): void {
+  cell.value = text;
+  if (FORMULA_START.test(text)) cell.numFmt = TEXT_FORMAT;
+}
+
+type CellValue = string | number | null | undefined;
+
+/** One row; strings through setText, numbers as numbers, null/undefined left empty. */
+function addRow(sheet: Worksheet, values: readonly CellValue[]): Row {
+  const row = sheet.addRow([]);
+  values.forEach((v, i) => {
+    const cell = row.getCell(i + 1);
+    if (typeof v === 'string') setText(cell, v);
+    else if (typeof v === 'number') cell.value = v;
+  });
+  return row;
+}
+
+function addTable(sheet: Worksheet, header: readonly string[], widths: readonly number[]): void {
+  const row = addRow(sheet, header);
+  row.font = { bold: true };
+  row.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFECEAE4' } };
+  widths.forEach((width, i) => (sheet.getColumn(i + 1).width = width));
+  sheet.views = [{ state: 'frozen', ySplit: row.number }];
+  sheet.autoFilter = { from: { row: row.number, column: 1 }, to: { row: row.number, column: header.length } };
+}
+
+const yesNo = (flag: boolean) => (flag ? '是' : '否');
+
+export async function renderXlsx(report: Report): Promise<Uint8Array> {
+  const { default: ExcelJS } = await import('exceljs');
+  const workbook: Workbook = new ExcelJS.Workbook();
+  workbook.creator = 'yearly-report';
+  workbook.title = `${report.title}（数据附件）`;
+  // A fixed date keeps the file a function of the report alone.
+  workbook.created = workbook.modified = new Date(report.generatedAt);
+
+  const unitName = new Map(report.completeness.units.map((u) => [u.unitId, u.unitName]));
+  const unitNames = (ids: readonly string[]) => ids.map((id) => unitName.get(id) ?? id).join('、');
+  const taken = new Set<string>(Object.values(SHEETS).filter((s) => s !== SHEETS.other).map((s) => s.toLowerCase()));
+  const sections = figuresBySection(report);
+
+  const summary = workbook.addWorksheet(SHEETS.summary);
+  addTable(summary, ['指标', '指标编号', COUNTY_TOTAL, '计量单位', '约数', '报告中写作', '所在部分', '未报单位'], [36, 30, 12, 10, 6, 14, 40, 40]);
+
+  for (const section of sections) {
+    const sheet = workbook.addWorksheet(sheetNameFor(section.heading, taken));
+    addTable(sheet, ['指标', '指标编号', '填报单位', '数值', '计量单位', '约数', '说明'], [36, 30, 30, 12, 10, 6, 40]);
+    for (const f of section.figures) {
+      for (const s of f.sources) addRow(sheet, [f.name, f.indicatorId, s.unitName, s.value, f.unit, yesNo(s.approximate), '']);
+      const missing = missingUnits(f);
+      const note = [f.value === null ? '待补充' : '', missing.length ? `未报：${unitNames(missing)}` : ''].filter(Boolean).join('；');
+      addRow(sheet, [f.name, f.indicatorId, COUNTY_TOTAL, f.value, f.unit, yesNo(f.approximate), note]).font = { bold: true };
+      addRow(summary, [f.name, f.indicatorId, f.value, f.unit, yesNo(f.approximate), f.value === null ? '待补充' : f.display, section.heading, unitNames(missing)]);
+    }
+  }
+
+  const c = report.completeness;
+  const completeness = workbook.addWorksheet(SHEETS.completeness);
+  addTable(completeness, ['单位', '单位编号', '状态', '是否逾期', '报送时间', '文件', '版本'], [30, 20, 10, 10, 26, 60, 36]);
+  for (const u of c.units) addRow(completeness, [u.unitName, u.unitId, STATUS_LABEL[u.status], yesNo(u.late), u.receivedAt, u.s3Key, u.versionId]);
+  addRow(completeness, []);
+  for (const [label, count] of [['应报', c.expected], ['已报', c.submitted], ['采用', c.accepted], ['逾期', c.late], ['未报', c.missing]] as const) {
+    addRow(completeness, [`${label}单位数`, undefined, count]).font = { bold: true };
+  }
+
+  const warnings = workbook.addWorksheet(SHEETS.warnings);
+  addTable(warnings, ['代码', '说明', '指标编号', '指标', '单位编号', '单位'], [24, 70, 30, 36, 20, 30]);
+  const figureName = new Map(report.figures.map((f) => [f.indicatorId, f.name]));
+  for (const w of report.warnings) {
+    addRow(warnings, [w.code, w.message, w.indicatorId, w.indicatorId && figureName.get(w.indicatorId), w.unitId, w.unitId && unitName.get(w.unitId)]);
+  }
+
+  const provenance = workbook.addWorksheet(SHEETS.provenance);
+  addTable(
+    provenance,
+    ['指标编号', '指标', '单位编号', '填报单位', '数值', '约数', '文件', '版本', '位置', '工作表', '单元格', '行', '路径', '台账', '台账行数'],
+    [30, 36, 20, 30, 10, 6, 60, 36, 36, 16, 8, 6, 20, 24, 8],
+  );
+  for (const f of report.figures) {
+    for (const s of f.sources) {
+      const l = s.location;
+      addRow(provenance, [f.indicatorId, f.name, s.unitId, s.unitName, s.value, yesNo(s.approximate), s.s3Key, s.versionId, locationText(l), l.sheet, l.cell, l.row, l.path, l.ledger, l.rows]);
+    }
+  }
+
+  return new Uint8Array(await workbook.xlsx.writeBuffer());
+}
