@@ -129,7 +129,7 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
   blocks.push({ kind: 'signature', text: config.government });
   blocks.push({ kind: 'date', text: template.date ? flat(template.date, 'date') : input.defaultDate });
   if (template.note) blocks.push({ kind: 'note', text: flat(template.note, 'note') });
-  if (template.completenessAnnex) blocks.push(completenessTable(input.completeness, year));
+  if (template.completenessAnnex) blocks.push(completenessTable(input.completeness, year, config.timeZone));
   return { blocks, title, warnings };
 }
 
@@ -165,11 +165,21 @@ function mergePlain(segments: Segment[]): Segment[] {
 
 const STATUS_TEXT = { accepted: '已报送', rejected: '被退回', missing: '未报送' } as const;
 
-function completenessTable(completeness: Completeness, year: number): Block {
+function completenessTable(completeness: Completeness, year: number, timeZone: string): Block {
   return {
     kind: 'table',
     caption: `附件：${year}年度材料报送情况（应报${completeness.expected}个单位，已报${completeness.accepted}个，逾期${completeness.late}个，未报${completeness.missing}个）`,
     header: ['单位', '报送情况', '报送时间', '是否逾期'],
-    rows: completeness.units.map((u) => [u.unitName, STATUS_TEXT[u.status], u.receivedAt ?? '', u.late ? '逾期' : '']),
+    rows: completeness.units.map((u) => [u.unitName, STATUS_TEXT[u.status], u.receivedAt ? localTime(u.receivedAt, timeZone) : '', u.late ? '逾期' : '']),
   };
+}
+
+/** "2022-01-05 10:00" in the county's time zone: the clerk reads local time, not UTC. */
+function localTime(iso: string, timeZone: string): string {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(new Date(iso))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }

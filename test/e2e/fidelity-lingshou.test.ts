@@ -1,0 +1,146 @@
+import { loadCatalogue } from '../../shared/core/catalogue/load';
+import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
+import { buildReport } from '../../shared/core/report/build-report';
+import type { Block, Report } from '../../shared/core/report/schema';
+import { blockText, headings, loadSamples, normalizePunctuation } from './fidelity-helpers';
+
+/**
+ * Acceptance test for issue 3: the Lingshou 2021 sample submissions, parsed by
+ * the real parser and aggregated by buildReport, give every figure the
+ * published report (灵政函〔2022〕6号) states, next to the words it stands by.
+ */
+const county = loadCounty(countyDirInRepo('lingshou'));
+const catalogue = loadCatalogue();
+const build = async (skip: readonly string[] = []) =>
+  buildReport({ catalogue, county, year: 2021, submissions: await loadSamples(county, catalogue, 2021, skip), rejected: [], generatedAt: new Date('2022-01-12T01:00:00Z') });
+
+// [as printed in the seed, words beside it in the seed, the indicator that must produce it]
+const SEED_FIGURES: ReadonlyArray<[string, string, string]> = [
+  ['125件', '政府常务会议题会前合法性审查', 'legality_review_meeting_items'],
+  ['15个乡(镇)', '均已聘用了法律顾问', 'townships_with_legal_advisers'],
+  ['20个行政执法部门', '均已聘用了法律顾问', 'departments_with_legal_advisers'],
+  ['517项', '实现全流程网办', 'services_fully_online'],
+  ['12个事项', '集中办理', 'instant_service_items'],
+  ['404件', '共受理办结即办事项', 'instant_cases_handled'],
+  ['8次', '双随机抽查', 'random_inspections'],
+  ['309户', '累计抽查市场主体', 'market_entities_inspected'],
+  ['133户', '被依法列入经营异常名录', 'market_entities_listed_abnormal'],
+  ['1000余名', '行政执法人员进行网络授课培训及考试', 'enforcement_staff_trained'],
+  ['40课时', '授课时长', 'enforcement_training_hours'],
+  ['48场', '法治宣传教育讲座', 'school_law_lectures'],
+  ['3000册', '《民法典与百姓生活100问》精品读本', 'civil_code_booklets'],
+  ['284个村(社区)', '发放到全县', 'villages_reached'],
+  ['3000余册', '人民调解法律知识问答', 'mediation_booklets'],
+  ['15个乡(镇)', '共配备有35名专职调解员', 'townships_with_full_time_mediators'],
+  ['35名', '专职调解员', 'township_full_time_mediators'],
+  ['1346人', '目前我县共有调解员', 'mediators_total'],
+  ['963人', '其中村级调解员', 'mediators_village'],
+  ['11件', '共收行政复议案件', 'reconsideration_received'],
+  ['9件', '已结案', 'reconsideration_closed'],
+  ['2件', '尚在审理中', 'reconsideration_pending'],
+  ['60件', '行政诉讼案件', 'lawsuits_received'],
+  ['42件', '其余案件正在审理中', 'lawsuits_closed'],
+  ['363件', '承办人大代表建议和政协提案', 'suggestions_and_proposals'],
+  ['13件', '公开政府文件', 'gov_documents_disclosed'],
+  ['9项', '受理依申请公开事项', 'disclosure_requests'],
+  ['100%', '满意率', 'disclosure_satisfaction_rate'],
+  ['12次', '网上执法巡查', 'online_enforcement_patrols'],
+  ['2次', '现场执法监督检查', 'onsite_enforcement_inspections'],
+  ['1次', '集中案卷评查', 'case_file_reviews'],
+];
+
+// Section headings of the seed, in order (their opening words).
+const SEED_HEADINGS = [
+  '一、工作开展情况',
+  '(一)党政领导干部学习贯彻习近平总书记关于加强法治政府建设的重要指示',
+  '(二)构建系统完备、科学规范、运行有效的依法行政制度体系',
+  '(三)健全政府机构职能体系,推动更好发挥政府作用。',
+  '(四)推进严格规范公正文明执法',
+  '(五)深入开展法治宣传教育。',
+  '(六)健全社会矛盾纠纷行政预防调处化解体系',
+  '(七)健全行政权力制约和监督体系',
+  '二、法治政府建设中存在的问题',
+  '三、下一步工作计划',
+  '(一)在普法宣传上精准发力。',
+  '(二)在法治建设上精准施策。',
+  '(三)在队伍提升上精准推进。',
+];
+
+function segmentsOf(block: Block) {
+  return block.kind === 'paragraph' ? block.segments : block.kind === 'heading2' ? block.body : [];
+}
+
+describe('Lingshou 2021 report reproduces the seed', () => {
+  let report: Report;
+  beforeAll(async () => {
+    report = await build();
+  });
+
+  it.each(SEED_FIGURES)('states %s beside “%s”, computed from %s', (printed, context, indicatorId) => {
+    const figure = normalizePunctuation(printed);
+    const words = normalizePunctuation(context);
+    const block = report.document.find((b) => {
+      const text = normalizePunctuation(blockText(b));
+      return text.includes(words) && text.includes(figure);
+    });
+    expect(block).toBeDefined();
+    // The number must come from the data, not from the template's prose.
+    const number = printed.match(/^[\d.]+余?/)![0];
+    expect(segmentsOf(block!).filter((s) => s.figure === indicatorId).map((s) => s.text)).toContain(number);
+  });
+
+  it('has the seed’s headings in the seed’s order', () => {
+    const ours = headings(report);
+    expect(ours).toHaveLength(SEED_HEADINGS.length);
+    SEED_HEADINGS.forEach((start, i) => expect([i, ours[i]!.startsWith(normalizePunctuation(start))]).toEqual([i, true]));
+  });
+
+  it('opens and closes like the official document', () => {
+    const frame = report.document.filter((b) => b.kind !== 'heading1' && b.kind !== 'heading2' && b.kind !== 'paragraph' && b.kind !== 'table').map(blockText);
+    expect(frame).toEqual([
+      '灵寿县人民政府关于2021年度法治政府建设情况的报告',
+      '灵政函〔2022〕6号',
+      '中共灵寿县委、县人大常委会：',
+      '特此报告。',
+      '灵寿县人民政府',
+      '2022年1月14日',
+      '（此件公开发布）',
+    ]);
+  });
+
+  it('is complete, consistent and leaves nothing to fill in', () => {
+    expect(report.completeness).toMatchObject({ expected: 39, submitted: 39, accepted: 39, late: 0, missing: 0 });
+    expect(report.warnings).toEqual([]);
+    expect(report.document.flatMap(segmentsOf).filter((s) => s.missing)).toEqual([]);
+  });
+
+  it('traces the reconsideration figures to the ledger rows of the justice bureau', () => {
+    const received = report.figures.find((f) => f.indicatorId === 'reconsideration_received')!;
+    expect(received.sources).toEqual([
+      expect.objectContaining({ unitId: 'justice_bureau', value: 11, s3Key: 'submissions/2021/justice_bureau/justice_bureau.json', location: { ledger: 'reconsideration_cases', rows: 11 } }),
+    ]);
+  });
+
+  it('spreads the 35 full-time mediators over all 15 townships, at least 2 each', () => {
+    const fullTime = report.figures.find((f) => f.indicatorId === 'township_full_time_mediators')!;
+    expect(fullTime.sources).toHaveLength(15);
+    expect(Math.min(...fullTime.sources.map((s) => s.value))).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('Lingshou 2021 with a unit missing', () => {
+  it('marks the approval bureau’s figures 待补充 and lists the unit as missing', async () => {
+    const report = await build(['approval_bureau', 'beiwa_township']);
+    expect(report.completeness).toMatchObject({ expected: 39, accepted: 37, missing: 2 });
+    expect(report.completeness.units.filter((u) => u.status === 'missing').map((u) => u.unitId)).toEqual(['beiwa_township', 'approval_bureau']);
+    const text = report.document.map((b) => normalizePunctuation(blockText(b))).join('\n');
+    expect(text).toContain('【待补充：全流程网办政务服务事项数】项事项实现全流程网办');
+    expect(text).toContain('截至目前14个乡（镇）、20个行政执法部门均已聘用了法律顾问');
+    expect(report.warnings.filter((w) => w.code === 'MISSING_FIGURE').map((w) => w.indicatorId)).toEqual([
+      'services_fully_online',
+      'instant_service_items',
+      'instant_cases_handled',
+    ]);
+    expect(report.warnings.filter((w) => w.code === 'UNIT_MISSING').map((w) => w.unitId)).toEqual(['beiwa_township', 'approval_bureau']);
+  });
+});
