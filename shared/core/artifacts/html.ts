@@ -35,7 +35,8 @@ section h2 { font-family: "黑体", "SimHei", sans-serif; font-size: 14pt; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 11pt; }
 th, td { border: 1px solid #bbb; padding: .3em .5em; text-align: left; vertical-align: top; }
 th { background: #eceae4; }
-td.number { text-align: right; white-space: nowrap; }
+td.number, td.name { white-space: nowrap; }
+td.number { text-align: right; }
 tr:target { background: #fff6c9; }
 ul.sources { margin: 0; padding-left: 1.1em; }
 .key { font-family: ui-monospace, monospace; font-size: 9pt; word-break: break-all; color: #555; }
@@ -150,14 +151,22 @@ function figuresSection(figures: readonly Figure[], unitName: ReadonlyMap<string
 }
 
 function completenessSection(report: Report): string {
+  const e = escapeHtml;
   const c = report.completeness;
   const summary = `应报 ${c.expected} 个单位，已报 ${c.submitted} 个，采用 ${c.accepted} 个，逾期 ${c.late} 个，未报 ${c.missing} 个。`;
-  const rows = c.units.map((u) => [u.unitName, STATUS_LABEL[u.status], u.late ? '逾期' : '', u.receivedAt ?? '', u.s3Key ?? '', u.versionId ?? '']);
+  const rows = c.units.map(
+    (u) =>
+      `<tr><td class="name">${e(u.unitName)}</td><td class="name">${STATUS_LABEL[u.status]}</td><td class="name">${u.late ? '逾期' : ''}</td>` +
+      `<td>${e(u.receivedAt ?? '')}</td><td><span class="key">${e(u.s3Key ?? '')}</span><br><span class="key">${e(u.versionId ?? '')}</span></td></tr>`,
+  );
   return [
     '<section id="completeness">',
     '<h2>报送情况</h2>',
-    `<p>${escapeHtml(summary)}</p>`,
-    tableHtml(['单位', '状态', '是否逾期', '报送时间', '文件', '版本'], rows),
+    `<p>${e(summary)}</p>`,
+    '<table>',
+    '<thead><tr><th>单位</th><th>状态</th><th>是否逾期</th><th>报送时间</th><th>文件、版本</th></tr></thead>',
+    `<tbody>${rows.join('\n')}</tbody>`,
+    '</table>',
     '</section>',
   ].join('\n');
 }
