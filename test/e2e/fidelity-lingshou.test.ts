@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadCatalogue } from '../../shared/core/catalogue/load';
 import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
 import { buildReport } from '../../shared/core/report/build-report';
@@ -125,6 +127,25 @@ describe('Lingshou 2021 report reproduces the seed', () => {
     const fullTime = report.figures.find((f) => f.indicatorId === 'township_full_time_mediators')!;
     expect(fullTime.sources).toHaveLength(15);
     expect(Math.min(...fullTime.sources.map((s) => s.value))).toBeGreaterThanOrEqual(2);
+  });
+});
+
+/**
+ * The published text as the county's website carries it (a public document),
+ * from the doc number to the note. Every line of it must come out of the
+ * template and the data verbatim, apart from half-width punctuation.
+ */
+const SEED_LINES = (() => {
+  const lines = readFileSync(path.join(__dirname, 'fidelity-lingshou.seed.txt'), 'utf8').split(/\r?\n/).map((l) => l.trim());
+  return lines.slice(lines.findIndex((l) => l.startsWith('灵政函')), lines.findIndex((l) => l.startsWith('(此件公开发布)')) + 1).filter((l) => l !== '');
+})();
+
+describe('Lingshou 2021 report text', () => {
+  it('reproduces all of the seed’s lines, in order', async () => {
+    const report = await build();
+    const ours = report.document.filter((b) => b.kind !== 'table' && b.kind !== 'title').map((b) => normalizePunctuation(blockText(b)));
+    expect(SEED_LINES.length).toBeGreaterThan(20);
+    expect(ours).toEqual(SEED_LINES.map(normalizePunctuation));
   });
 });
 
