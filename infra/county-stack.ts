@@ -69,7 +69,8 @@ export class CountyStack extends Stack {
     this.countyOfficeRole = new iam.Role(this, 'CountyOfficeRole', {
       roleName: names.countyOfficeRole,
       assumedBy: new iam.AccountRootPrincipal(),
-      description: `${county.name}: reads the generated reports of ${names.prefix}`,
+      // IAM descriptions are Latin-1 only, so the county id, not its Chinese name.
+      description: `County office of ${county.id}: reads the generated reports of ${names.prefix}`,
     });
     this.storage.grantReportsRead(this.countyOfficeRole);
     this.storage.denyReportReadsExcept([this.countyOfficeRole, this.aggregation.handler.role]);

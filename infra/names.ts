@@ -12,11 +12,12 @@ export const REPO_ROOT = path.resolve(__dirname, '..');
  * and stages can live in one account and a name says whose resource it is.
  */
 export function countyNames(countyId: string, stage: Stage) {
-  const prefix = `yearly-report-${countyId}-${stage}`;
+  const slug = dnsSafe(countyId);
+  const prefix = `yearly-report-${slug}-${stage}`;
   return {
-    ...physicalNames(countyId, stage),
+    ...physicalNames(slug, stage),
     prefix,
-    stack: `YearlyReport-${countyId}-${stage}`,
+    stack: `YearlyReport-${slug}-${stage}`,
     function: (role: string) => `${prefix}-${role}`,
     queue: (role: string) => `${prefix}-${role}`,
     alarm: (what: string) => `${prefix}-${what}`,
@@ -26,3 +27,12 @@ export function countyNames(countyId: string, stage: Stage) {
   };
 }
 export type CountyNames = ReturnType<typeof countyNames>;
+
+/**
+ * County ids are snake_case (qingshan_demo), but bucket and stack names allow
+ * no underscore: AWS names use the id with dashes. The id itself (COUNTY_ID,
+ * events, S3 keys) is unchanged.
+ */
+export function dnsSafe(countyId: string): string {
+  return countyId.replace(/_/g, '-');
+}

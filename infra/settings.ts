@@ -13,6 +13,12 @@ export type Stage = z.infer<typeof StageSchema>;
 export interface StageSettings {
   /** Buckets, table, key, log groups: kept on stack deletion in prod. */
   removalPolicy: RemovalPolicy;
+  /**
+   * Empty the buckets when the stack is deleted (a small custom-resource
+   * Lambda; synthesizes offline). Dev only: a dev stack can be torn down in
+   * one command, a county's files never disappear with a stack.
+   */
+  autoDeleteObjects: boolean;
   /** DynamoDB deletion protection: a `cdk destroy` cannot take the year's data with it. */
   deletionProtection: boolean;
   /**
@@ -30,6 +36,7 @@ export interface StageSettings {
 export const STAGE_SETTINGS: Record<Stage, StageSettings> = {
   dev: {
     removalPolicy: RemovalPolicy.DESTROY,
+    autoDeleteObjects: true,
     deletionProtection: false,
     auditPeriodDays: 90,
     logRetention: RetentionDays.TWO_WEEKS,
@@ -38,6 +45,7 @@ export const STAGE_SETTINGS: Record<Stage, StageSettings> = {
   },
   prod: {
     removalPolicy: RemovalPolicy.RETAIN,
+    autoDeleteObjects: false,
     deletionProtection: true,
     // Ten years: the retention period (定期10年) of a government office's
     // routine work files; the submissions are the evidence behind the report.

@@ -76,6 +76,8 @@ export class CountyFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: `yearly-report-${props.handlerFolder}`,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         LOG_LEVEL: settings.logLevel,
+        // Stack traces in the logs point at the TypeScript source, not the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       bundling: {

@@ -44,6 +44,7 @@ export class SubmissionStorage extends Construct {
       enforceSSL: true,
       versioned: true,
       removalPolicy: settings.removalPolicy,
+      autoDeleteObjects: settings.autoDeleteObjects,
       lifecycleRules: [
         {
           id: 'keep-access-logs-for-the-audit-period',
@@ -72,6 +73,7 @@ export class SubmissionStorage extends Construct {
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: logPrefix,
       removalPolicy: settings.removalPolicy,
+      autoDeleteObjects: settings.autoDeleteObjects,
       lifecycleRules: [
         {
           id: 'keep-noncurrent-versions-for-the-audit-period',

@@ -4,6 +4,7 @@ import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
 import { CountyStack } from '../../infra/county-stack';
 import { countyNames } from '../../infra/names';
 import type { Stage } from '../../infra/settings';
+import type { CountyConfig } from '../../shared/core/county/schema';
 import cdkJson from '../../cdk.json';
 
 export interface SynthOptions {
@@ -28,14 +29,28 @@ export interface SynthesizedCounty {
 export function buildCountyApp(options: SynthOptions = {}): { app: App; stack: CountyStack } {
   const countyId = options.countyId ?? 'lingshou';
   const stage = options.stage ?? 'dev';
-  const app = new App({
-    context: { ...cdkJson.context, ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }) },
-    builtinCloudFormationValidation: options.bundling ?? false,
-    outdir: options.outdir,
-  });
+  const app = testApp(options);
   const county = loadCounty(countyDirInRepo(countyId)).config;
   const stack = new CountyStack(app, countyNames(countyId, stage).stack, { county, stage });
   return { app, stack };
+}
+
+/** An App like the CLI's: cdk.json's context, construct paths in metadata (the tests find resources by path). */
+export function testApp(options: Pick<SynthOptions, 'bundling' | 'outdir'> = {}): App {
+  return new App({
+    context: {
+      ...cdkJson.context,
+      'aws:cdk:enable-path-metadata': true,
+      ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
+    builtinCloudFormationValidation: options.bundling ?? false,
+    outdir: options.outdir,
+  });
+}
+
+/** A stack for a variant of a county's config (other time zone, alarm e-mails). */
+export function synthWithConfig(county: CountyConfig, stage: Stage = 'dev'): Template {
+  return Template.fromStack(new CountyStack(testApp(), countyNames(county.id, stage).stack, { county, stage }));
 }
 
 export function synthCounty(options: SynthOptions = {}): SynthesizedCounty {

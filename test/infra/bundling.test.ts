@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { countyDirInRepo } from '../../shared/core/county/load';
+import { buildCountyApp } from './synth';
+
+/**
+ * The one test that bundles for real (local esbuild, as `cdk synth` does) with
+ * the built-in CloudFormation validation on: each function's asset must carry
+ * the county's config where COUNTY_CONFIG_DIR points, and load on plain Node
+ * with nothing but its own files.
+ */
+let outdir: string;
+let assetDirs: Record<string, string>;
+
+beforeAll(() => {
+  outdir = mkdtempSync(path.join(os.tmpdir(), 'yearly-report-cdk-'));
+  const { stack } = buildCountyApp({ bundling: true, outdir });
+  // Synthesizes the app (bundling every function) into outdir.
+  const template = Template.fromStack(stack);
+  expect(existsSync(path.join(outdir, 'manifest.json'))).toBe(true);
+  assetDirs = {};
+  for (const [, fn] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+    const props = (fn as { Properties: { FunctionName?: string; Code: { S3Key: unknown } } }).Properties;
+    if (!props.FunctionName) continue; // the auto-delete custom resource's provider, not ours
+    const hash = String(props.Code.S3Key).replace(/\.zip$/, '');
+    assetDirs[props.FunctionName] = path.join(outdir, `asset.${hash}`);
+  }
+}, 60_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+const ourFunctions = ['yearly-report-lingshou-dev-ingest', 'yearly-report-lingshou-dev-aggregate'];
+
+test('both functions were bundled', () => {
+  expect(Object.keys(assetDirs).sort()).toEqual([...ourFunctions].sort());
+});
+
+test.each(ourFunctions)('%s: bundle has the handler, its source map, and county/ with the config but not the samples', (name) => {
+  const dir = assetDirs[name]!;
+  expect(existsSync(path.join(dir, 'index.js'))).toBe(true);
+  expect(existsSync(path.join(dir, 'index.js.map'))).toBe(true);
+  const bundled = readdirSync(path.join(dir, 'county')).sort();
+  const expected = readdirSync(countyDirInRepo('lingshou')).filter((f) => f === 'county.json' || /^template.*\.json$/.test(f)).sort();
+  expect(bundled).toEqual(expected);
+  expect(bundled).toContain('county.json');
+  expect(readFileSync(path.join(dir, 'county', 'county.json'), 'utf8')).toBe(readFileSync(path.join(countyDirInRepo('lingshou'), 'county.json'), 'utf8'));
+});
+
+test.each(ourFunctions)('%s: the bundle loads on plain Node from its own folder and exports handler', (name) => {
+  const dir = assetDirs[name]!;
+  const out = execFileSync(process.execPath, ['-e', 'process.stdout.write(typeof require("./index.js").handler)'], {
+    cwd: dir,
+    env: {
+      PATH: process.env.PATH,
+      AWS_REGION: 'cn-north-1',
+      COUNTY_ID: 'lingshou',
+      COUNTY_CONFIG_DIR: path.join(dir, 'county'),
+      SUBMISSIONS_BUCKET: 'b',
+      REPORTS_BUCKET: 'r',
+      TABLE_NAME: 't',
+      POWERTOOLS_METRICS_NAMESPACE: 'YearlyReport',
+    },
+    encoding: 'utf8',
+    // The SDK's Node 20 deprecation notice is noise here; a load error still fails the test.
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  expect(out).toBe('function');
+});
