@@ -3,6 +3,9 @@
  * `npx jest --selectProjects unit` runs one. @middy is ESM-only, so it is
  * transformed along with our TypeScript.
  */
+// Tests run on the machine's Node 20; the SDK's notice that it will need Node 22 (as Lambda runs) is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const transform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] };
 const transformIgnorePatterns = ['/node_modules/(?!(@middy)/)'];
 const tier = (name, extra = {}) => ({

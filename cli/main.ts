@@ -44,6 +44,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module || process.argv[1]?.endsWith('bin.js')) {
+if (require.main === module || process.env.YEARLY_REPORT_CLI === '1') {
   main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -5,20 +5,8 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { PermanentError, TransientError } from '../core/errors';
+import { FileTooLargeError, TransientError } from '../core/errors';
 import { ObjectStore, ObjectVersionRef, StoredObject } from '../usecases/ports';
-
-/** The upload is larger than a submission may be; it is rejected, not retried. */
-export class ObjectTooLargeError extends PermanentError {
-  override readonly name = 'ObjectTooLargeError';
-  constructor(
-    readonly key: string,
-    readonly size: number,
-    readonly maxBytes: number,
-  ) {
-    super(`${key} is ${size} bytes; the limit is ${maxBytes}`);
-  }
-}
 
 export class S3ObjectStore implements ObjectStore {
   constructor(private readonly client: S3Client) {}
@@ -33,10 +21,10 @@ export class S3ObjectStore implements ObjectStore {
     }
     if (out.ContentLength !== undefined && out.ContentLength > maxBytes) {
       out.Body?.transformToWebStream().cancel().catch(() => undefined);
-      throw new ObjectTooLargeError(key, out.ContentLength, maxBytes);
+      throw new FileTooLargeError(key, out.ContentLength, maxBytes);
     }
     const bytes = await out.Body!.transformToByteArray();
-    if (bytes.byteLength > maxBytes) throw new ObjectTooLargeError(key, bytes.byteLength, maxBytes);
+    if (bytes.byteLength > maxBytes) throw new FileTooLargeError(key, bytes.byteLength, maxBytes);
     return { bytes, versionId: out.VersionId, lastModified: out.LastModified };
   }
 

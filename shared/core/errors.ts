@@ -38,6 +38,18 @@ export class SubmissionRejectedError extends PermanentError {
   }
 }
 
+/** The upload is larger than a submission may be; it is rejected, never read whole. */
+export class FileTooLargeError extends PermanentError {
+  override readonly name = 'FileTooLargeError';
+  constructor(
+    readonly key: string,
+    readonly size: number,
+    readonly maxBytes: number,
+  ) {
+    super(`${key} is ${size} bytes; the limit is ${maxBytes}`);
+  }
+}
+
 /** The object key is not a submission (e.g. a folder marker); acknowledged and ignored. */
 export class NotASubmissionError extends PermanentError {
   override readonly name = 'NotASubmissionError';

@@ -1,9 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDocumentClient } from '../adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../adapters/dynamo-submission-repository';
+import { downloadPrefix } from '../adapters/s3-download';
 import { countyDirInRepo } from '../core/county/load';
 import { submissionKey } from '../core/submission-key';
 import { versionToken } from '../core/version-order';
@@ -139,17 +138,8 @@ export class LocalPipeline {
   }
 
   /** Copies every object under a prefix of the reports bucket into a folder. */
-  async download(prefix: string, outDir: string): Promise<string[]> {
-    mkdirSync(outDir, { recursive: true });
-    const written: string[] = [];
-    const listed = await this.s3.send(new ListObjectsV2Command({ Bucket: this.names.reportsBucket, Prefix: prefix }));
-    for (const object of listed.Contents ?? []) {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.names.reportsBucket, Key: object.Key! }));
-      const file = path.join(outDir, object.Key!.slice(prefix.length));
-      writeFileSync(file, await out.Body!.transformToByteArray());
-      written.push(file);
-    }
-    return written.sort();
+  download(prefix: string, outDir: string): Promise<string[]> {
+    return downloadPrefix(this.s3, this.names.reportsBucket, prefix, outDir);
   }
 
   async stop(): Promise<void> {

@@ -17,6 +17,8 @@ export const physicalNames = (countyId: string, stage: string) => ({
   /** S3 server access logs of the two buckets above (deployed stacks only). */
   accessLogsBucket: `yearly-report-${countyId}-${stage}-access-logs`,
   table: `yearly-report-${countyId}-${stage}`,
+  /** The CLI invokes it for an on-demand report; infra names every function `<prefix>-<handler folder>`. */
+  aggregateFunction: `yearly-report-${countyId}-${stage}-aggregate`,
 });
 
 export const TABLE_DESIGN = {

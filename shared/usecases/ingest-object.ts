@@ -1,10 +1,11 @@
 import { LoadedCatalogue } from '../core/catalogue/load';
 import { LoadedCounty } from '../core/county/load';
-import { NotASubmissionError, PermanentError } from '../core/errors';
+import { FileTooLargeError, NotASubmissionError, PermanentError } from '../core/errors';
 import { parseSubmissionKey, SubmissionKey } from '../core/submission-key';
 import { NormalizedSubmission, ParseOutcome } from '../core/submission/normalized';
 import { SubmissionProblem } from '../core/submission/problems';
 import { orderKey, versionToken } from '../core/version-order';
+import { deadlineInstant } from '../core/report/build-report';
 import { PREFIX } from '../storage/layout';
 import { ObjectStore, ObjectVersionRef, SubmissionRepository, VersionRecord } from './ports';
 
@@ -12,7 +13,8 @@ import { ObjectStore, ObjectVersionRef, SubmissionRepository, VersionRecord } fr
  * Ingest one uploaded object version:
  *  1. ignore what is not a submission key (acknowledged, audited where a unit can be told);
  *  2. skip a version already processed (S3 and SQS deliver at least once);
- *  3. reject when the year is locked and the unit has no exception;
+ *  3. reject when the year was locked (or its deadline passed, where the county
+ *     locks then) before the upload, and the unit has no exception;
  *  4. skip a version older than the unit's current one (late or out-of-order delivery);
  *  5. read and parse the file; on problems write an error report next to it and reject;
  *  6. write the rows, then move the unit's current pointer with a conditional write;
@@ -50,6 +52,26 @@ export interface IngestDeps {
   formatErrorReport: (problems: readonly SubmissionProblem[], meta: { county: string; year: number; unitId: string; s3Key: string; versionId?: string; receivedAt: string }) => ErrorReport;
   maxBytes: number;
   now: () => Date;
+}
+
+/**
+ * A year is closed to an upload received after an explicit lock, or after
+ * the deadline day where the county locks at its deadline; a unit with an
+ * exception may still upload. Judged by when S3 received the file, not when
+ * the event is processed, so a delayed notification is not refused.
+ */
+async function periodLockFor(year: number, unitId: string, receivedAt: string, deps: IngestDeps): Promise<string | undefined> {
+  const lock = await deps.repo.getLock(year);
+  const { collection, timeZone } = deps.county.config;
+  const deadline = deadlineInstant(year, collection.deadline, timeZone);
+  const lockedExplicitly = lock !== undefined && receivedAt >= lock.lockedAt;
+  const pastDeadline = collection.lockAtDeadline && Date.parse(receivedAt) > deadline;
+  if (!lockedExplicitly && !pastDeadline) return undefined;
+  if ((await deps.repo.listLockExceptions(year)).includes(unitId)) return undefined;
+  if (lockedExplicitly) {
+    return `${year}年度报送已于${lock.lockedAt}由${lock.lockedBy}锁定${lock.reason ? `（${lock.reason}）` : ''}，本次上传未被接收。如需补报，请联系县司法局为本单位开通例外（yearly-report unlock --unit ${unitId}）`;
+  }
+  return `${year}年度报送已于截止日${year + 1}-${collection.deadline}结束，本次上传未被接收。如需补报，请联系县司法局为本单位开通例外（yearly-report unlock --unit ${unitId}）`;
 }
 
 export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Promise<IngestOutcome> {
@@ -97,13 +119,8 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     return reject([{ severity: 'error', code: 'UNKNOWN_UNIT', message: `上传路径中的单位“${unitId}”不在${deps.county.config.name}的单位名单中`, path: ref.key, value: unitId }], 'unknown unit');
   }
 
-  const lock = await deps.repo.getLock(year);
-  if (lock && !(await deps.repo.listLockExceptions(year)).includes(unitId)) {
-    return reject(
-      [{ severity: 'error', code: 'PERIOD_LOCKED', message: `${year}年度报送已于${lock.lockedAt}由${lock.lockedBy}锁定${lock.reason ? `（${lock.reason}）` : ''}，如需补报请联系县司法局开通例外`, value: String(year) }],
-      `year ${year} locked at ${lock.lockedAt} by ${lock.lockedBy}`,
-    );
-  }
+  const lockMessage = await periodLockFor(year, unitId, base.receivedAt, deps);
+  if (lockMessage) return reject([{ severity: 'error', code: 'PERIOD_LOCKED', message: lockMessage, value: String(year) }], lockMessage);
 
   const supersede = async (): Promise<IngestOutcome> => {
     const record: VersionRecord = { ...base, status: 'superseded', processedAt: processedAt(), reason: 'a newer upload of this unit is already current' };
@@ -122,6 +139,10 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     if (!outcome.ok) return reject(outcome.problems, 'invalid file');
     submission = outcome.submission;
   } catch (err) {
+    if (err instanceof FileTooLargeError) {
+      const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+      return reject([{ severity: 'error', code: 'FILE_TOO_LARGE', message: `文件大小${mb(err.size)}MB，超过上限${mb(err.maxBytes)}MB，请删除无关工作表或拆分后重新上传`, path: ref.key, value: String(err.size) }], err.message);
+    }
     if (err instanceof PermanentError) {
       return reject([{ severity: 'error', code: 'FILE_UNREADABLE', message: `文件无法读取：${err.message}`, path: ref.key }], err.message);
     }

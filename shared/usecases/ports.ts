@@ -28,7 +28,7 @@ export interface StoredObject {
 }
 
 export interface ObjectStore {
-  /** Reads one version; throws ObjectTooLargeError past maxBytes without reading it all. */
+  /** Reads one version; throws FileTooLargeError past maxBytes without reading it all. */
   get(bucket: string, key: string, versionId: string | undefined, maxBytes: number): Promise<StoredObject>;
   put(bucket: string, key: string, body: string | Uint8Array, contentType: string): Promise<void>;
   /** Every version of every object under a prefix, oldest first per key (for replay). */

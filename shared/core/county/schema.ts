@@ -41,6 +41,12 @@ export const CountyConfigSchema = z.object({
     /** Month-day after the report year when submissions close, e.g. "01-10". */
     deadline: z.string().regex(/^\d{2}-\d{2}$/),
     schedules: z.array(ScheduleSchema).min(1),
+    /**
+     * Whether uploads received after the deadline day are refused like those
+     * after an explicit `lock` (units with an exception still get through).
+     * Off by default: most counties accept late submissions and mark them late.
+     */
+    lockAtDeadline: z.boolean().default(false),
   }),
   units: z.array(UnitSchema).min(1),
   /** Year-over-year change beyond this factor is a warning. */
