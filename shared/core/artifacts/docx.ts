@@ -85,10 +85,14 @@ const STYLE = {
 /** Word reads ascii/hAnsi for Latin text and eastAsia for Chinese: name the font in all of them. */
 const font = (name: string) => ({ ascii: name, hAnsi: name, eastAsia: name, cs: name });
 
-/** Width in body characters: Chinese and full-width punctuation are one, ASCII digits and letters half. */
-export function textWidthInChars(text: string): number {
+/**
+ * Width in characters: Chinese and full-width punctuation are one, ASCII
+ * half in 仿宋_GB2312. asciiWidth can allow for a wider fallback font where
+ * a too-narrow guess would wrap (table columns).
+ */
+export function textWidthInChars(text: string, asciiWidth = 0.5): number {
   let width = 0;
-  for (const ch of text) width += ch.codePointAt(0)! < 0x2e80 ? 0.5 : 1;
+  for (const ch of text) width += ch.codePointAt(0)! < 0x2e80 ? asciiWidth : 1;
   return width;
 }
 
@@ -113,20 +117,19 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
   const annexName = (caption: string | undefined, i: number) =>
     caption?.replace(/^附件\s*\d*\s*[：:]\s*/, '') || `附件${tables.length > 1 ? i + 1 : ''}`;
 
-  /** 附件说明: under the text, before the issuer, two characters in (GB/T 9704 §7.3.4). */
-  const annexNotes = (): Paragraph[] => {
-    if (tables.length === 0) return [];
-    if (tables.length === 1) {
-      return [paragraph(STYLE.body, [new TextRun(`附件：${annexName(tables[0]!.caption, 0)}`)], { spacing: { before: GONGWEN.line } })];
-    }
-    // Later items line up under the first item's name: hang them by the width of "附件：".
-    return tables.map((t, i) =>
-      paragraph(STYLE.body, [new TextRun(`${i === 0 ? '附件：' : ''}${i + 1}．${annexName(t.caption, i)}`)], {
+  /**
+   * 附件说明: a line under the text, two characters in (GB/T 9704 §7.3.4). A
+   * long name wraps under its own first character, so the paragraph hangs by
+   * the width of "附件：" from five characters in; later items start there.
+   */
+  const annexNotes = (): Paragraph[] =>
+    tables.map((t, i) => {
+      const name = tables.length > 1 ? `${i + 1}．${annexName(t.caption, i)}` : annexName(t.caption, i);
+      return paragraph(STYLE.body, [new TextRun(i === 0 ? `附件：${name}` : name)], {
         spacing: i === 0 ? { before: GONGWEN.line } : undefined,
-        indent: i === 0 ? undefined : { left: GONGWEN.char * 5, firstLine: 0 },
-      }),
-    );
-  };
+        indent: { left: GONGWEN.char * 5, hanging: i === 0 ? GONGWEN.char * 3 : 0, firstLine: undefined },
+      });
+    });
 
   // Issuer centred over the date, the date four characters in from the right (sealed layout, §7.3.5.1).
   const dateBlock = report.document.find((b) => b.kind === 'date');
@@ -232,7 +235,7 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
   const bodyParagraph = {
     alignment: AlignmentType.JUSTIFIED,
     spacing: { line: GONGWEN.line, ...exact, before: 0, after: 0 },
-    indent: { firstLine: GONGWEN.char * 2, firstLineChars: 200 },
+    indent: { firstLine: GONGWEN.char * 2 },
   };
   const run = (fontName: string, size: number): IRunOptions => ({ font: font(fontName), size, sizeComplexScript: size });
   const paragraphStyle = (id: string, name: string, runOptions: IRunOptions, paragraphOptions: object) => ({
@@ -325,11 +328,22 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
   return new Uint8Array(await Packer.toBuffer(document));
 }
 
-/** Columns share the text block in proportion to their widest cell, so 单位 gets room and 序号 does not. */
+/**
+ * Columns get the width of their widest cell (in table characters, plus the
+ * cell margins) when the table fits, so short columns such as 序号 or 报送情况
+ * never wrap; the room left over, or the shortfall, is shared in proportion.
+ */
 function columnWidths(header: readonly string[], rows: readonly (readonly string[])[], total: number): number[] {
-  const weights = header.map((h, c) => Math.max(2, textWidthInChars(h), ...rows.map((r) => textWidthInChars(r[c] ?? ''))) + 1);
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const widths = weights.map((w) => Math.floor((w / sum) * total));
+  const charTwips = GONGWEN.size.table * 10; // half-points → twips
+  const needed = header.map((h, c) => {
+    const widest = Math.max(2, textWidthInChars(h, 0.65), ...rows.map((r) => textWidthInChars(r[c] ?? '', 0.65)));
+    return Math.ceil((widest + 0.5) * charTwips) + 2 * TABLE_CELL_MARGIN;
+  });
+  const sum = needed.reduce((a, b) => a + b, 0);
+  const widths = needed.map((w) => Math.floor((w / sum) * total));
   widths[widths.length - 1]! += total - widths.reduce((a, b) => a + b, 0);
   return widths;
 }
+
+/** Word's default left and right cell margin (w:tblCellMar), in twips. */
+const TABLE_CELL_MARGIN = 108;

@@ -137,6 +137,20 @@ describe('report.docx (GB/T 9704-2012)', () => {
     expect(attrs(issuer!.xml, 'w:ind')['w:right']).toBe(String(4 * 320 - 80));
   });
 
+  it('notes the annex under the text, a long name wrapping under its own first character', () => {
+    const note = paragraphs(documentXml).find((p) => p.text.startsWith('附件：'))!;
+    expect(note.text).toBe('附件：2021年度各单位材料报送情况');
+    // Starts two characters in (5 − 3), wraps five in: after "附件：".
+    expect(attrs(note.xml, 'w:ind')).toEqual({ 'w:left': String(5 * 320), 'w:hanging': String(3 * 320) });
+  });
+
+  it('fits the annex table to the text block, widest column for the unit names', () => {
+    const grid = [...documentXml.matchAll(/<w:gridCol w:w="(\d+)"\/>/g)].map((m) => Number(m[1]));
+    const margin = attrs(documentXml, 'w:pgMar');
+    expect(grid.reduce((a, b) => a + b, 0)).toBe(11906 - Number(margin['w:left']) - Number(margin['w:right']));
+    expect(Math.max(...grid)).toBe(grid[1]); // 单位
+  });
+
   it('numbers pages "— n —" in the footer, odd pages right and even pages left', async () => {
     const zip = await openDocx(bytes);
     const rels = await part(zip, 'word/_rels/document.xml.rels');
