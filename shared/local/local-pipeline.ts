@@ -101,13 +101,11 @@ export class LocalPipeline {
 
   /** Puts each file into the submissions bucket and delivers the notifications to ingest in SQS batches of 10. */
   async upload(files: readonly UploadInput[], onProgress?: (done: number) => void): Promise<UploadResult[]> {
-    const { handler } = await import('../../functions/ingest/handler');
     const results: UploadResult[] = [];
     for (let i = 0; i < files.length; i += 10) {
-      const batch = files.slice(i, i + 10);
       const records: S3EventRecordLike[] = [];
-      for (const file of batch) records.push(await this.putAndAwaitEvent(file));
-      const response = (await handler(toSqsEvent(records.map(withEncodedKey)), LAMBDA_CONTEXT)) as SQSBatchResponse;
+      for (const file of files.slice(i, i + 10)) records.push(await this.put(file));
+      const response = await this.deliver(records);
       for (const record of records) {
         results.push(await this.outcomeOf(record, response.batchItemFailures.length));
         onProgress?.(results.length);
@@ -116,10 +114,34 @@ export class LocalPipeline {
     return results;
   }
 
-  /** Delivers raw S3 event records (as s3rver emitted them) again, e.g. to test duplicate delivery. */
-  async redeliver(records: readonly S3EventRecordLike[]): Promise<SQSBatchResponse> {
+  /** Stores a file and returns its S3 notification without delivering it (tests deliver late, twice, or out of order). */
+  async put(file: UploadInput): Promise<S3EventRecordLike> {
+    const key = submissionKey(file.year, file.unitId, file.fileName);
+    const before = this.eventsFor(key).length;
+    const arrived = new Promise<void>((resolve) => this.waiters.set(key, resolve));
+    await this.s3.send(new PutObjectCommand({ Bucket: this.names.submissionsBucket, Key: key, Body: file.bytes, ContentType: contentTypeOf(file.fileName) }));
+    if (this.eventsFor(key).length === before) await arrived;
+    this.waiters.delete(key);
+    const record = this.eventsFor(key).at(-1)!;
+    return this.options.uploadTime ? { ...record, eventTime: this.options.uploadTime().toISOString() } : record;
+  }
+
+  /** Delivers S3 notifications to the ingest handler as one SQS batch, keys URL-encoded as S3 sends them. */
+  async deliver(records: readonly S3EventRecordLike[]): Promise<SQSBatchResponse> {
     const { handler } = await import('../../functions/ingest/handler');
     return (await handler(toSqsEvent(records.map(withEncodedKey)), LAMBDA_CONTEXT)) as SQSBatchResponse;
+  }
+
+  /** What ingest recorded for a notification's object version, with the readable error report if rejected. */
+  async outcomeOf(event: S3EventRecordLike, failures = 0): Promise<UploadResult> {
+    const { key, eTag, sequencer, versionId } = event.s3.object;
+    const record = await this.repo.getVersion(key, versionToken(versionId, eTag, sequencer));
+    let errorReport: string | undefined;
+    if (record?.errorReportKey) {
+      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.names.submissionsBucket, Key: `${record.errorReportKey}.txt` }));
+      errorReport = await out.Body!.transformToString('utf8');
+    }
+    return { key, record, errorReport, batchItemFailures: failures };
   }
 
   /** Delivers an SQS event as given (e.g. a sample from events/). */
@@ -145,28 +167,6 @@ export class LocalPipeline {
   async stop(): Promise<void> {
     this.s3.destroy();
     await this.aws.stop();
-  }
-
-  private async putAndAwaitEvent(file: UploadInput): Promise<S3EventRecordLike> {
-    const key = submissionKey(file.year, file.unitId, file.fileName);
-    const before = this.eventsFor(key).length;
-    const arrived = new Promise<void>((resolve) => this.waiters.set(key, resolve));
-    await this.s3.send(new PutObjectCommand({ Bucket: this.names.submissionsBucket, Key: key, Body: file.bytes, ContentType: contentTypeOf(file.fileName) }));
-    if (this.eventsFor(key).length === before) await arrived;
-    this.waiters.delete(key);
-    const record = this.eventsFor(key).at(-1)!;
-    return this.options.uploadTime ? { ...record, eventTime: this.options.uploadTime().toISOString() } : record;
-  }
-
-  private async outcomeOf(event: S3EventRecordLike, failures: number): Promise<UploadResult> {
-    const { key, eTag, sequencer, versionId } = event.s3.object;
-    const record = await this.repo.getVersion(key, versionToken(versionId, eTag, sequencer));
-    let errorReport: string | undefined;
-    if (record?.errorReportKey) {
-      const out = await this.s3.send(new GetObjectCommand({ Bucket: this.names.submissionsBucket, Key: `${record.errorReportKey}.txt` }));
-      errorReport = await out.Body!.transformToString('utf8');
-    }
-    return { key, record, errorReport, batchItemFailures: failures };
   }
 }
 

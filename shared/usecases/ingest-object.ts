@@ -152,7 +152,13 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
   const rows = await deps.repo.writeSubmission(year, unitId, token, submission);
   const moved = await deps.repo.moveCurrent({ year, unitId, s3Key: ref.key, versionToken: token, versionId: ref.versionId, orderKey: order, receivedAt: base.receivedAt, rowCount: rows, format: submission.format });
   if (!moved) {
-    // A newer upload became current while this one was being written.
+    const now = await deps.repo.getCurrent(year, unitId);
+    if (now?.versionToken === token) {
+      // The same version, delivered twice at once, was made current by the other delivery.
+      await deps.repo.appendAudit({ at: processedAt(), year, unitId, s3Key: ref.key, versionToken: token, outcome: 'duplicate', principal: ref.principal, detail: 'processed concurrently' });
+      return { kind: 'duplicate', unitId, year, previous: 'accepted' };
+    }
+    // A newer upload became current while this one was being written; its rows are not needed.
     await deps.repo.deleteSubmission(year, unitId, token);
     return supersede();
   }

@@ -59,7 +59,7 @@ describe('ingest', () => {
       { year: 2021, unitId: 'education_bureau', fileName: 'edu.json', bytes: submissionFile('教育局', { services_fully_online: 1 }) },
     ]);
     const before = await pipeline.repo.getCurrent(2021, 'education_bureau');
-    const response = await pipeline.redeliver(pipeline.eventsFor(first!.key));
+    const response = await pipeline.deliver(pipeline.eventsFor(first!.key));
     expect(response.batchItemFailures).toEqual([]);
     expect(await pipeline.repo.getCurrent(2021, 'education_bureau')).toEqual(before);
     const audit = (await pipeline.repo.listAudit(2021)).filter((a) => a.unitId === 'education_bureau').map((a) => a.outcome);
