@@ -1,0 +1,101 @@
+import { execFileSync, spawnSync } from 'child_process';
+import ExcelJS from 'exceljs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Artifact, renderArtifacts } from '../../../shared/core/artifacts';
+import { COUNTY_TOTAL, SHEETS } from '../../../shared/core/artifacts/xlsx';
+import { loadCatalogue } from '../../../shared/core/catalogue/load';
+import { countyDirInRepo, loadCounty } from '../../../shared/core/county/load';
+import { buildReport } from '../../../shared/core/report/build-report';
+import { Report, ReportSchema } from '../../../shared/core/report/schema';
+import { loadSamples } from '../../e2e/fidelity-helpers';
+import { openDocx, paragraphs, part } from './ooxml';
+
+/**
+ * The real thing: Lingshou's 2021 sample submissions, parsed and aggregated
+ * by the pipeline's own code, rendered into every artifact.
+ */
+describe('artifacts for the Lingshou 2021 sample', () => {
+  let report: Report;
+  let artifacts: Map<string, Artifact['body']>;
+
+  beforeAll(async () => {
+    const county = loadCounty(countyDirInRepo('lingshou'));
+    const catalogue = loadCatalogue();
+    const submissions = await loadSamples(county, catalogue, 2021);
+    report = buildReport({ catalogue, county, year: 2021, submissions, rejected: [], generatedAt: new Date('2022-01-12T01:00:00Z') });
+    artifacts = new Map((await renderArtifacts(report)).map((a) => [a.fileName, a.body]));
+  });
+
+  const withValue = () => report.figures.filter((f) => f.value !== null);
+  /** Figures the text prints (the catalogue has more indicators than the template uses). */
+  const printed = () => {
+    const ids = new Set(report.document.flatMap((b) => (b.kind === 'paragraph' ? b.segments : b.kind === 'heading2' ? b.body : [])).map((s) => s.figure));
+    return withValue().filter((f) => ids.has(f.indicatorId));
+  };
+
+  it('report.json validates against the schema', () => {
+    expect(ReportSchema.parse(JSON.parse(artifacts.get('report.json') as string))).toEqual(report);
+    expect(withValue().length).toBeGreaterThanOrEqual(31); // every figure of the seed
+  });
+
+  it('report.docx has the report headings in order, every figure and the completeness annex', async () => {
+    const zip = await openDocx(artifacts.get('report.docx') as Uint8Array);
+    const ps = paragraphs(await part(zip, 'word/document.xml'));
+    const headings = ps.filter((p) => p.style === 'GwHeading1' || p.style === 'GwHeading2');
+    const expected = report.document.flatMap((b) => (b.kind === 'heading1' ? [b.text] : b.kind === 'heading2' ? [b.text] : []));
+    expect(headings.map((p) => (p.style === 'GwHeading2' ? p.runs[0]!.text : p.text))).toEqual(expected);
+    expect(expected).toEqual(expect.arrayContaining(['一、工作开展情况', '二、法治政府建设中存在的问题', '三、下一步工作计划']));
+    const text = ps.map((p) => p.text).join('\n');
+    expect(printed().length).toBeGreaterThanOrEqual(25);
+    for (const f of printed()) expect(text).toContain(f.display);
+    const annexRows = ps.filter((p) => p.style === 'GwTableText' && report.completeness.units.some((u) => u.unitName === p.text));
+    expect(annexRows).toHaveLength(report.completeness.units.length);
+  });
+
+  it('report.html links every figure to its sources', () => {
+    const html = artifacts.get('report.html') as string;
+    for (const f of printed()) expect(html).toContain(`<a class="figure" href="#figure-${f.indicatorId}">${f.display}</a>`);
+    for (const f of withValue()) {
+      expect(html).toContain(`<tr id="figure-${f.indicatorId}">`);
+      for (const s of f.sources) expect(html).toContain(s.s3Key);
+    }
+  });
+
+  it('data.xlsx totals are the report figures', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(artifacts.get('data.xlsx') as Uint8Array) as unknown as ExcelJS.Buffer);
+    const fixed = new Set<string>([SHEETS.summary, SHEETS.completeness, SHEETS.warnings, SHEETS.provenance]);
+    const totals = new Map<string, unknown>();
+    for (const sheet of workbook.worksheets.filter((s) => !fixed.has(s.name))) {
+      sheet.eachRow((row) => {
+        if (row.getCell(3).value === COUNTY_TOTAL) totals.set(row.getCell(2).value as string, row.getCell(4).value ?? null);
+      });
+    }
+    expect(Object.fromEntries(totals)).toEqual(Object.fromEntries(report.figures.map((f) => [f.indicatorId, f.value])));
+    expect(workbook.getWorksheet(SHEETS.completeness)!.rowCount).toBeGreaterThan(report.completeness.units.length);
+  });
+
+  it('report.docx converts to a PDF of the expected length where LibreOffice is installed', () => {
+    const office = ['soffice', 'libreoffice'].find((bin) => spawnSync('which', [bin]).status === 0);
+    const bytes = artifacts.get('report.docx') as Uint8Array;
+    expect(Buffer.from(bytes).subarray(0, 2).toString('latin1')).toBe('PK');
+    if (!office) return; // CI without LibreOffice: the XML checks above are the test
+    const dir = mkdtempSync(join(tmpdir(), 'lingshou-docx-'));
+    try {
+      writeFileSync(join(dir, 'report.docx'), bytes);
+      execFileSync(office, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'report.docx')], {
+        stdio: 'pipe',
+        timeout: 120_000,
+      });
+      const pdf = readFileSync(join(dir, 'report.pdf')).toString('latin1');
+      const pages = (pdf.match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+      // ~5,700 characters at 28 × 22 a page is nine or ten pages, then the 39-unit annex.
+      expect(pages).toBeGreaterThanOrEqual(9);
+      expect(pages).toBeLessThanOrEqual(16);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
