@@ -27,6 +27,8 @@ export const COUNTY_TOTAL = '全县合计';
 interface Section {
   heading: string;
   figures: Figure[];
+  /** False for the figures the text does not print: a gap there is no 待补充 in the draft. */
+  printed: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export function figuresBySection(report: Report): Section[] {
     if (figures.length === 0) return;
     const existing = sections.find((s) => s.heading === heading);
     if (existing) existing.figures.push(...figures);
-    else sections.push({ heading, figures });
+    else sections.push({ heading, figures, printed: true });
   };
   for (const block of report.document) {
     if (block.kind === 'heading1') heading1 = block.text;
@@ -54,7 +56,7 @@ export function figuresBySection(report: Report): Section[] {
     else if (block.kind === 'paragraph') add(heading1 || report.title, block.segments.map((seg) => seg.figure));
   }
   const rest = report.figures.filter((f) => !placed.has(f.indicatorId));
-  if (rest.length) sections.push({ heading: SHEETS.other, figures: rest });
+  if (rest.length) sections.push({ heading: SHEETS.other, figures: rest, printed: false });
   return sections;
 }
 
@@ -125,9 +127,11 @@ export async function renderXlsx(report: Report): Promise<Uint8Array> {
     for (const f of section.figures) {
       for (const s of f.sources) addRow(sheet, [f.name, f.indicatorId, s.unitName, s.value, f.unit, yesNo(s.approximate), '']);
       const missing = missingUnits(f);
-      const note = [f.value === null ? '待补充' : '', missing.length ? `未报：${unitNames(missing)}` : ''].filter(Boolean).join('；');
+      const gap = f.value === null ? (section.printed ? '待补充' : '无数据') : '';
+      const note = [gap, missing.length ? `未报：${unitNames(missing)}` : ''].filter(Boolean).join('；');
       addRow(sheet, [f.name, f.indicatorId, COUNTY_TOTAL, f.value, f.unit, yesNo(f.approximate), note]).font = { bold: true };
-      addRow(summary, [f.name, f.indicatorId, f.value, f.unit, yesNo(f.approximate), f.value === null ? '待补充' : f.display, section.heading, unitNames(missing)]);
+      const where = section.printed ? section.heading : '（正文未引用）';
+      addRow(summary, [f.name, f.indicatorId, f.value, f.unit, yesNo(f.approximate), gap || f.display, where, unitNames(missing)]);
     }
   }
 

@@ -73,6 +73,16 @@ describe('data.xlsx', () => {
     expect(summary[5]).toBe('待补充');
   });
 
+  it('puts figures the text does not print on a last sheet, without claiming the draft has a gap', async () => {
+    const extra = sampleReport();
+    extra.figures.push({ ...extra.figures[6]!, indicatorId: 'normative_documents_filed', name: '行政规范性文件报备件数' });
+    const book = await readBack(await renderXlsx(extra));
+    expect(book.worksheets.map((s) => s.name).slice(-4)).toEqual([SHEETS.other, SHEETS.completeness, SHEETS.warnings, SHEETS.provenance]);
+    const total = rows(book.getWorksheet(SHEETS.other)!).find((r) => r[2] === COUNTY_TOTAL)!;
+    expect(total.slice(1, 4)).toEqual(['normative_documents_filed', COUNTY_TOTAL, null]);
+    expect(total[6]).toBe('无数据；未报：灵寿县岔头镇人民政府');
+  });
+
   it('records completeness per unit and in total', () => {
     const sheetRows = rows(workbook.getWorksheet(SHEETS.completeness)!);
     expect(sheetRows.find((r) => r[1] === 'chatou_town')!.slice(0, 4)).toEqual(['灵寿县岔头镇人民政府', 'chatou_town', '未报送', '否']);
