@@ -32,6 +32,9 @@ export interface ParseContext {
 /** Where cell (row, column index) of a ledger is, in the terms of the file format. */
 export type CellLocator = (row: number, columnIndex: number, header: string) => ProblemLocation;
 
+/** Where a problem with the upload path itself (not the file's content) is reported. */
+export const UPLOAD_PATH_LOCATION: ProblemLocation = { column: '上传位置' };
+
 export class SubmissionBuilder {
   private readonly problems: SubmissionProblem[] = [];
   private droppedProblems = 0;
@@ -53,7 +56,7 @@ export class SubmissionBuilder {
     readonly format: NormalizedSubmission['format'],
   ) {
     this.unit = ctx.county.config.units.find((u) => u.id === ctx.unitId);
-    if (!this.unit) this.report('UNKNOWN_UNIT', { column: '上传位置' }, `上传路径中的单位“${ctx.unitId}”不在${ctx.county.config.name}单位名单中`, ctx.unitId);
+    if (!this.unit) this.report('UNKNOWN_UNIT', UPLOAD_PATH_LOCATION, `上传路径中的单位“${ctx.unitId}”不在${ctx.county.config.name}单位名单中`, ctx.unitId);
     this.indicatorByName = new Map();
     for (const ind of ctx.catalogue.indicators) {
       this.indicatorByName.set(matchKey(ind.id), ind);
@@ -134,7 +137,8 @@ export class SubmissionBuilder {
       return;
     }
     if (this.unit && !unitSubmits(this.unit, def.submittedBy)) {
-      this.report('INDICATOR_NOT_FOR_UNIT', location, `${def.name}（${def.id}）`, ref);
+      // A row left empty (e.g. another unit's template) is not worth a warning.
+      if (!isBlank(value)) this.report('INDICATOR_NOT_FOR_UNIT', location, `${def.name}（${def.id}）`, ref);
       this.mentioned.add(def.id);
       return;
     }
@@ -275,6 +279,9 @@ export class SubmissionBuilder {
       warnings: [],
     };
     if (this.contact.name !== undefined || this.contact.phone !== undefined) submission.contact = this.contact;
+    if (!this.hasError && this.indicators.size === 0 && this.ledgers.size === 0 && this.narratives.length === 0) {
+      this.report('NOTHING_TO_SUBMIT', {}, '没有填写任何指标数值、台账或工作情况');
+    }
     if (unit && !this.hasError) {
       const derivable = new Set(this.ctx.catalogue.indicators.filter((i) => i.fromLedger && this.ledgers.has(i.fromLedger.ledger)).map((i) => i.id));
       for (const def of indicatorsForUnit(this.ctx.catalogue, unit)) {

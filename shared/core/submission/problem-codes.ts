@@ -30,6 +30,7 @@ export const PROBLEM_CODES = {
   CSV_UNKNOWN_BLOCK: ['error', '无法判断CSV文件的内容类别'],
   CSV_VALUE_WITHOUT_HEADER: ['error', '数据所在列没有表头'],
   TOO_MANY_PROBLEMS: ['error', '问题过多，仅列出前面部分'],
+  NOTHING_TO_SUBMIT: ['error', '文件中没有任何填报内容'],
   // Who and when
   MISSING_FIELD: ['error', '缺少必填项'],
   COUNTY_MISMATCH: ['error', '县（市、区）与上传位置不符'],
@@ -54,7 +55,7 @@ export const PROBLEM_CODES = {
   UNKNOWN_LEDGER: ['error', '台账名称不存在'],
   UNKNOWN_SHEET: ['warning', '无法识别的工作表，已忽略'],
   LEDGER_NOT_FOR_UNIT: ['warning', '该台账不由本单位填报，已忽略'],
-  LEDGER_HEADER_NOT_FOUND: ['error', '找不到台账表头'],
+  HEADER_NOT_FOUND: ['error', '找不到表头'],
   LEDGER_COLUMN_MISSING: ['error', '台账缺少必填列'],
   UNKNOWN_COLUMN: ['warning', '无法识别的列，已忽略'],
   DUPLICATE_COLUMN: ['error', '同一列出现两次'],

@@ -1,7 +1,177 @@
+import iconv from 'iconv-lite';
+import { parse } from 'csv-parse/sync';
 import type { SubmissionBuilder } from '../builder';
+import { cellText } from '../cells';
+import { SHEET_ALIASES } from '../layout';
 import type { ParseOutcome } from '../normalized';
+import { matchKey } from '../normalize/text';
+import { isUtf16Bom } from '../sniff';
+import { resolveHeader } from '../normalize/headers';
+import { CoverReader, IndicatorReader, isIndicatorHeader, LedgerReader, Locator, NarrativeReader, TableReader } from './tables';
 
-export async function parseCsvSubmission(_bytes: Uint8Array, _fileName: string, builder: SubmissionBuilder): Promise<ParseOutcome> {
-  builder.report('FILE_TYPE_UNSUPPORTED', {}, 'CSV parser not yet available');
+/**
+ * CSV submissions (FORMAT.md): what Excel's "Save As CSV" makes of one sheet
+ * of the template, or of one sheet holding several blocks. A block starts
+ * with a row whose only cell names it — 【封面】, 【指标】, 【行政诉讼案件台账】,
+ * 【工作情况】 (brackets optional). A file without block rows is one block,
+ * named by the file name (行政诉讼案件台账.csv) or recognised by its header.
+ *
+ * Encoding is detected, never asked: UTF-8 (with or without BOM) is decoded
+ * strictly; anything that is not valid UTF-8 is GB18030 (a superset of GBK,
+ * what Excel on Chinese Windows writes); UTF-16 with a BOM is Excel's
+ * "Unicode text" export.
+ */
+type BlockKind = 'cover' | 'indicators' | 'narratives' | 'instructions';
+
+export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder: SubmissionBuilder): ParseOutcome {
+  const text = decodeCsvText(bytes);
+  if (text === undefined) {
+    builder.report('NOT_TEXT', {}, '无法按UTF-8或GB18030（GBK）解码；请在Excel中“另存为”CSV UTF-8（逗号分隔）');
+    return builder.finish();
+  }
+  const delimiter = detectDelimiter(text);
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    // csv-parse's typings do not follow `info: true` to the record shape.
+    records = parse(text, { delimiter, relax_column_count: true, relax_quotes: false, info: true, skip_empty_lines: false, bom: true }) as unknown as typeof records;
+  } catch (err) {
+    const e = err as Error & { lines?: number };
+    builder.report('CSV_SYNTAX', e.lines !== undefined ? { row: e.lines } : {}, e.message);
+    return builder.finish();
+  }
+
+  const locate: Locator = (row, col, header) => ({ row, column: header && header !== '' ? header : `第${col + 1}列` });
+  const resolveBlock = blockResolver(builder);
+  let reader: TableReader | undefined;
+  let unresolved = false;
+  let previousEnd = 0;
+
+  for (const { record, info } of records) {
+    const line = previousEnd + 1;
+    previousEnd = info.lines;
+    let last = record.length - 1;
+    while (last >= 0 && record[last]!.trim() === '') last--;
+    if (last < 0) continue; // a blank line
+    if (last === 0) {
+      const block = resolveBlock(record[0]!, true);
+      if (block) {
+        reader?.end();
+        reader = openBlock(block, builder, locate, { row: line });
+        continue;
+      }
+    }
+    if (!reader) {
+      if (unresolved) continue;
+      const block = resolveBlock(fileName.replace(/\.csv$/i, ''), false) ?? guessFromHeader(builder, record);
+      if (!block) {
+        unresolved = true;
+        builder.report('CSV_UNKNOWN_BLOCK', { row: line }, '请在第一行单独写明内容类别（如“【指标】”或台账名称“【行政诉讼案件台账】”），或将文件命名为台账名称');
+        continue;
+      }
+      reader = openBlock(block, builder, locate, { row: line });
+    }
+    if (reader instanceof LedgerReader && reader.header && !rowFits(reader.header, record, last, line, builder)) continue;
+    reader.row(record, line);
+  }
+  reader?.end();
   return builder.finish();
+}
+
+export function decodeCsvText(bytes: Uint8Array): string | undefined {
+  if (isUtf16Bom(bytes)) {
+    return new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'gb18030');
+    return text.includes('\uFFFD') ? undefined : text;
+  }
+}
+
+/** Excel's "Unicode text" is tab-separated; a clerk in Europe-set Windows may get semicolons. */
+export function detectDelimiter(text: string): string {
+  const firstLine = text.slice(0, Math.min(text.length, 4096)).split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  const count = (ch: string) => firstLine.split(ch).length - 1;
+  const tabs = count('\t');
+  const commas = count(',');
+  const semicolons = count(';');
+  if (tabs > commas && tabs >= semicolons) return '\t';
+  if (semicolons > commas) return ';';
+  return ',';
+}
+
+type Block = { kind: BlockKind } | { kind: 'ledger'; ledger: import('../../catalogue/schema').LedgerDef };
+
+function blockResolver(builder: SubmissionBuilder): (text: string, isMarkerRow: boolean) => Block | undefined {
+  const fixed = new Map<string, BlockKind>();
+  for (const [kind, names] of Object.entries(SHEET_ALIASES) as [BlockKind, readonly string[]][]) {
+    for (const n of names) fixed.set(matchKey(n), kind);
+  }
+  return (text, isMarkerRow) => {
+    const key = matchKey(text).replace(/^[【\[]|[】\]]$/g, '');
+    const kind = fixed.get(key);
+    if (kind) return { kind };
+    const ledger = builder.findLedger(key);
+    if (ledger) return { kind: 'ledger', ledger };
+    if (isMarkerRow) return undefined;
+    // A file name may carry more: 灵寿县司法局-行政诉讼案件台账-2021.csv.
+    for (const l of builder.ctx.catalogue.ledgers) if (key.includes(matchKey(l.name))) return { kind: 'ledger', ledger: l };
+    for (const [alias, k] of fixed) if (alias.length > 1 && key.includes(alias)) return { kind: k };
+    return undefined;
+  };
+}
+
+/** A single-block file with neither marker nor telling name: its header says what it is. */
+function guessFromHeader(builder: SubmissionBuilder, record: readonly string[]): Block | undefined {
+  if (isIndicatorHeader(record)) return { kind: 'indicators' };
+  let best: { ledger: import('../../catalogue/schema').LedgerDef; score: number } | undefined;
+  let tie = false;
+  for (const ledger of builder.ctx.catalogue.ledgers) {
+    const score = record.filter((c) => c.trim() !== '' && resolveHeader(ledger, c)).length;
+    if (score === 0) continue;
+    if (!best || score > best.score) {
+      best = { ledger, score };
+      tie = false;
+    } else if (score === best.score) tie = true;
+  }
+  return best && !tie ? { kind: 'ledger', ledger: best.ledger } : undefined;
+}
+
+function openBlock(block: Block, builder: SubmissionBuilder, locate: Locator, where: { row: number }): TableReader {
+  switch (block.kind) {
+    case 'cover':
+      return new CoverReader(builder, locate);
+    case 'indicators':
+      return new IndicatorReader(builder, locate, where);
+    case 'narratives':
+      return new NarrativeReader(builder, locate, where);
+    case 'instructions':
+      return { row: () => undefined, end: () => undefined };
+    case 'ledger':
+      return new LedgerReader(builder, block.ledger, locate, where);
+  }
+}
+
+/**
+ * A ledger row must have the header's shape. Excel pads every row of a sheet
+ * to the same width, so a shorter row or a value beyond the last header is a
+ * hand edit gone wrong (or a comma inside an unquoted field).
+ */
+function rowFits(header: readonly unknown[], record: readonly string[], lastFilled: number, line: number, builder: SubmissionBuilder): boolean {
+  let headerWidth = header.length;
+  while (headerWidth > 0 && cellText(header[headerWidth - 1]) === '') headerWidth--;
+  if (record.length < headerWidth) {
+    builder.report('CSV_RAGGED_ROW', { row: line }, `表头有${headerWidth}列，此行只有${record.length}列`, record.join(','));
+    return false;
+  }
+  if (lastFilled >= headerWidth) {
+    if (record.length !== header.length) {
+      builder.report('CSV_RAGGED_ROW', { row: line }, `表头有${headerWidth}列，此行有${lastFilled + 1}列（字段中的逗号需用英文双引号括起）`, record.join(','));
+    } else {
+      builder.report('CSV_VALUE_WITHOUT_HEADER', { row: line, column: `第${lastFilled + 1}列` }, undefined, record[lastFilled]);
+    }
+    return false;
+  }
+  return true;
 }

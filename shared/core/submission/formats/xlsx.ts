@@ -1,7 +1,135 @@
+import { Readable } from 'node:stream';
 import type { SubmissionBuilder } from '../builder';
+import { cellText } from '../cells';
+import { columnLetter, SHEET_ALIASES } from '../layout';
 import type { ParseOutcome } from '../normalized';
+import { isBlank, matchKey } from '../normalize/text';
+import { CoverReader, IndicatorReader, LedgerReader, Locator, NarrativeReader, TableReader } from './tables';
+import { inspectXlsxZip } from './zip-guard';
 
-export async function parseXlsxSubmission(_bytes: Uint8Array, builder: SubmissionBuilder): Promise<ParseOutcome> {
-  builder.report('FILE_TYPE_UNSUPPORTED', {}, 'XLSX parser not yet available');
+/**
+ * .xlsx submissions, read with exceljs's streaming WorkbookReader so a
+ * 100,000-row ledger never becomes a full workbook model in memory. The zip
+ * is inspected first (zip-guard.ts). Sheets are recognised by name:
+ * 封面, 指标, one per ledger (its Chinese name or id), 工作情况; 说明 and
+ * hidden sheets are skipped. Formula cells give their cached result, with a
+ * FORMULA_CELL warning; error values (#N/A, #DIV/0!) are errors.
+ */
+const MAX_FORMULA_WARNINGS_PER_SHEET = 10;
+
+type SheetKind = keyof typeof SHEET_ALIASES;
+
+export async function parseXlsxSubmission(bytes: Uint8Array, builder: SubmissionBuilder): Promise<ParseOutcome> {
+  const guard = await inspectXlsxZip(bytes);
+  if (guard) {
+    builder.add(guard);
+    return builder.finish();
+  }
+  const { default: ExcelJS } = await import('exceljs');
+  const fixed = new Map<string, SheetKind>();
+  for (const [kind, names] of Object.entries(SHEET_ALIASES) as [SheetKind, readonly string[]][]) {
+    for (const n of names) fixed.set(matchKey(n), kind);
+  }
+
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    // Dates arrive as Excel serial numbers, which the date normalizer reads;
+    // skipping styles saves a style lookup per cell.
+    styles: 'ignore',
+    entries: 'ignore',
+  });
+  let recognised = 0;
+  try {
+    for await (const worksheet of reader) {
+      const ws = worksheet as unknown as WorksheetLike;
+      const name = ws.name ?? `Sheet${ws.id ?? ''}`;
+      const hidden = ws.state === 'hidden' || ws.state === 'veryHidden';
+      const locate: Locator = (row, col, header) => {
+        const loc: { sheet: string; cell: string; row: number; column?: string } = { sheet: name, cell: `${columnLetter(col + 1)}${row}`, row };
+        if (header) loc.column = header;
+        return loc;
+      };
+      const where = { sheet: name };
+      const kind = fixed.get(matchKey(name));
+      const ledger = kind ? undefined : builder.findLedger(name);
+      let table: TableReader | undefined;
+      if (!hidden) {
+        if (kind === 'cover') table = new CoverReader(builder, locate);
+        else if (kind === 'indicators') table = new IndicatorReader(builder, locate, where);
+        else if (kind === 'narratives') table = new NarrativeReader(builder, locate, where);
+        else if (ledger) table = new LedgerReader(builder, ledger, locate, where);
+      }
+      if (table) recognised++;
+      const ignoredButFilled = !table && !hidden && kind !== 'instructions';
+      let reportedUnknown = false;
+      let formulas = 0;
+
+      for await (const row of ws) {
+        const values = row.values as unknown[];
+        const cells: unknown[] = new Array(Math.max(values.length - 1, 0));
+        for (let i = 1; i < values.length; i++) {
+          const v = values[i];
+          if (v === null || v === undefined || typeof v !== 'object' || v instanceof Date) {
+            cells[i - 1] = v;
+            continue;
+          }
+          // Rich text, hyperlinks, formulas and error values are objects.
+          const cell = v as CellObject;
+          if (cell.richText) cells[i - 1] = cell.richText.map((r) => r.text).join('');
+          else if (cell.hyperlink !== undefined || cell.text !== undefined) cells[i - 1] = cellText(cell.text);
+          else if (cell.formula !== undefined || cell.sharedFormula !== undefined) {
+            const result = cell.result;
+            if (table && ++formulas <= MAX_FORMULA_WARNINGS_PER_SHEET) {
+              builder.report('FORMULA_CELL', locate(row.number, i - 1), `公式“=${cell.formula ?? cell.sharedFormula}”`, result);
+            }
+            if (typeof result === 'number' && Number.isNaN(result)) {
+              if (table) builder.report('CELL_ERROR_VALUE', locate(row.number, i - 1), '公式计算出错', cell.formula ?? cell.sharedFormula);
+              cells[i - 1] = undefined;
+            } else if (result !== null && typeof result === 'object' && !(result instanceof Date)) {
+              if (table) builder.report('CELL_ERROR_VALUE', locate(row.number, i - 1), undefined, (result as { error?: string }).error ?? result);
+              cells[i - 1] = undefined;
+            } else cells[i - 1] = result;
+          } else if (cell.error !== undefined) {
+            if (table) builder.report('CELL_ERROR_VALUE', locate(row.number, i - 1), undefined, cell.error);
+            cells[i - 1] = undefined;
+          } else cells[i - 1] = undefined;
+        }
+        if (table) table.row(cells, row.number);
+        else if (ignoredButFilled && !reportedUnknown && !cells.every(isBlank)) {
+          reportedUnknown = true;
+          builder.report('UNKNOWN_SHEET', where, `工作表名应为“封面”“指标”“工作情况”或台账名称（如“${builder.ctx.catalogue.ledgers[0]?.name ?? ''}”）`, name);
+        }
+      }
+      table?.end();
+      if (formulas > MAX_FORMULA_WARNINGS_PER_SHEET) {
+        builder.report('FORMULA_CELL', where, `本表另有${formulas - MAX_FORMULA_WARNINGS_PER_SHEET}个公式单元格，均已采用计算结果`);
+      }
+    }
+  } catch (err) {
+    builder.report('XLSX_UNREADABLE', {}, `Excel文件结构有误（${(err as Error).message.slice(0, 120)}），请在Excel中打开后重新保存再上传`);
+    return builder.finish();
+  }
+  if (recognised === 0) {
+    builder.report('XLSX_NOT_A_WORKBOOK', {}, '工作簿中没有可识别的工作表：应有“封面”“指标”“工作情况”或台账工作表；请使用 yearly-report template 生成的模板');
+  }
   return builder.finish();
+}
+
+interface CellObject {
+  richText?: { text: string }[];
+  text?: unknown;
+  hyperlink?: string;
+  formula?: string;
+  sharedFormula?: string;
+  result?: unknown;
+  error?: string;
+}
+
+/** The parts of exceljs's WorksheetReader used here (its typings omit name, id and state). */
+interface WorksheetLike extends AsyncIterable<{ number: number; values: unknown }> {
+  name?: string;
+  id?: number | string;
+  state?: string;
 }

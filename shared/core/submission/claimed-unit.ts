@@ -1,0 +1,85 @@
+import { Readable } from 'node:stream';
+import type { LoadedCounty } from '../county/load';
+import { cellText } from './cells';
+import { nestingDepth } from './formats/json';
+import { COVER_LABELS, SHEET_ALIASES } from './layout';
+import { MAX_JSON_DEPTH, MAX_SUBMISSION_BYTES } from './limits';
+import { labelMatcher } from './normalize/headers';
+import { matchKey } from './normalize/text';
+import { resolveUnit } from './normalize/units';
+import { sniff } from './sniff';
+
+/**
+ * The unit a file says it is from (cover sheet 填报单位, a CSV cover block,
+ * or JSON "unit"), resolved by alias. Only `validate` uses it, to default
+ * --unit; ingest always takes the unit from the upload path. Returns
+ * undefined when the file does not say or cannot be read: the full parse
+ * then reports why.
+ */
+const isUnitLabel = (() => {
+  const match = labelMatcher({ unit: COVER_LABELS.unit });
+  return (text: string) => match(text) === 'unit';
+})();
+
+export async function claimedUnit(bytes: Uint8Array, fileName: string, county: LoadedCounty): Promise<string | undefined> {
+  if (bytes.length === 0 || bytes.length > MAX_SUBMISSION_BYTES) return undefined;
+  const ext = fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase();
+  const kind = sniff(bytes);
+  let named: string | undefined;
+  try {
+    if (ext === 'json' && kind === 'json') named = fromJson(bytes);
+    else if (ext === 'csv' && (kind === 'text' || kind === 'json')) named = await fromCsv(bytes);
+    else if (ext === 'xlsx' && kind === 'zip') named = await fromXlsx(bytes);
+  } catch {
+    return undefined;
+  }
+  return named === undefined ? undefined : resolveUnit(county.config, named)?.id;
+}
+
+function fromJson(bytes: Uint8Array): string | undefined {
+  const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  if (nestingDepth(text) > MAX_JSON_DEPTH) return undefined;
+  const data = JSON.parse(text) as { unit?: unknown };
+  return typeof data?.unit === 'string' ? data.unit : undefined;
+}
+
+async function fromCsv(bytes: Uint8Array): Promise<string | undefined> {
+  const { decodeCsvText, detectDelimiter } = await import('./formats/csv');
+  const { parse } = await import('csv-parse/sync');
+  const text = decodeCsvText(bytes);
+  if (text === undefined) return undefined;
+  const records = parse(text, { delimiter: detectDelimiter(text), relax_column_count: true, bom: true, to_line: 200 }) as string[][];
+  for (const r of records) {
+    const i = r.findIndex((c) => isUnitLabel(c));
+    const value = i >= 0 ? r.slice(i + 1).find((c) => c.trim() !== '') : undefined;
+    if (value) return value;
+  }
+  return undefined;
+}
+
+async function fromXlsx(bytes: Uint8Array): Promise<string | undefined> {
+  const { inspectXlsxZip } = await import('./formats/zip-guard');
+  if (await inspectXlsxZip(bytes)) return undefined;
+  const { default: ExcelJS } = await import('exceljs');
+  const coverNames = new Set(SHEET_ALIASES.cover.map(matchKey));
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    entries: 'ignore',
+  });
+  let found: string | undefined;
+  for await (const worksheet of reader) {
+    const ws = worksheet as unknown as AsyncIterable<{ values: unknown }> & { name?: string };
+    const isCover = coverNames.has(matchKey(ws.name ?? ''));
+    // Every sheet is read to the end so the zip stream can move on.
+    for await (const row of ws) {
+      if (!isCover || found) continue;
+      const values = (row.values as unknown[]).map((v) => (v && typeof v === 'object' && 'richText' in v ? (v as { richText: { text: string }[] }).richText.map((r) => r.text).join('') : v));
+      const i = values.findIndex((v) => typeof v === 'string' && isUnitLabel(v));
+      if (i >= 0) found = values.slice(i + 1).map(cellText).find((t) => t !== '');
+    }
+  }
+  return found;
+}

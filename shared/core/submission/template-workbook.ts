@@ -1,0 +1,220 @@
+import type { DataValidation, Worksheet } from 'exceljs';
+import type { LoadedCatalogue } from '../catalogue/load';
+import type { IndicatorDef, LedgerColumn, LedgerDef } from '../catalogue/schema';
+import type { LoadedCounty } from '../county/load';
+import type { Unit } from '../county/schema';
+import { indicatorsForUnit, ledgersForUnit, narrativeSections } from './assignment';
+import { isIntegerIndicator } from './builder';
+import { COVER_LABELS, INDICATOR_COLUMNS, NARRATIVE_COLUMNS, SHEETS, TEMPLATE_LEDGER_ROWS } from './layout';
+import { BOOLEAN_CHOICES } from './normalize/boolean';
+import { MAX_SUBMISSION_BYTES } from './limits';
+
+/**
+ * The Excel template one unit fills in: 封面, 指标 (only what that unit
+ * submits), one sheet per ledger it keeps, 工作情况, 说明. Labels come from
+ * layout.ts, which the parser reads with, so a filled template always parses.
+ * Header cells are locked (sheet protection without a password: it stops
+ * slips, not people); input cells are unlocked and carry data validation.
+ */
+export interface TemplateRequest {
+  county: LoadedCounty;
+  catalogue: LoadedCatalogue;
+  year: number;
+  unit: Unit;
+}
+
+const HEADER_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } } as const;
+const INPUT_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFFE0' } } as const;
+const OPEN_RANGE_ROWS = TEMPLATE_LEDGER_ROWS + 1;
+
+export async function buildTemplateWorkbook(req: TemplateRequest): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'yearly-report';
+  wb.created = new Date(Date.UTC(req.year + 1, 0, 1));
+
+  const indicators = indicatorsForUnit(req.catalogue, req.unit);
+  const ledgers = ledgersForUnit(req.catalogue, req.unit);
+  await coverSheet(wb.addWorksheet(SHEETS.cover), req);
+  await indicatorSheet(wb.addWorksheet(SHEETS.indicators), indicators);
+  for (const ledger of ledgers) await ledgerSheet(wb.addWorksheet(ledger.name), ledger);
+  await narrativeSheet(wb.addWorksheet(SHEETS.narratives), req);
+  await instructionSheet(wb.addWorksheet(SHEETS.instructions), req, indicators, ledgers);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+async function protect(ws: Worksheet): Promise<void> {
+  await ws.protect('', {
+    selectLockedCells: true,
+    selectUnlockedCells: true,
+    formatColumns: true,
+    formatRows: true,
+    insertRows: true,
+    deleteRows: true,
+    sort: true,
+    autoFilter: true,
+  });
+}
+
+function headerRow(ws: Worksheet, labels: readonly string[]): void {
+  const row = ws.getRow(1);
+  labels.forEach((label, i) => {
+    const cell = row.getCell(i + 1);
+    cell.value = label;
+    cell.font = { bold: true };
+    cell.fill = HEADER_FILL;
+    cell.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+    cell.protection = { locked: true };
+  });
+  row.height = 30;
+  ws.views = [{ state: 'frozen', ySplit: 1 }];
+}
+
+async function coverSheet(ws: Worksheet, req: TemplateRequest): Promise<void> {
+  ws.columns = [{ width: 18 }, { width: 40 }];
+  ws.mergeCells('A1:B1');
+  const title = ws.getCell('A1');
+  title.value = `${req.county.config.name}${req.year}年度法治政府建设情况报送表`;
+  title.font = { bold: true, size: 14 };
+  title.alignment = { horizontal: 'center' };
+  const rows: [string, string | number, boolean][] = [
+    [COVER_LABELS.county[0], req.county.config.name, false],
+    [COVER_LABELS.unit[0], req.unit.name, false],
+    [COVER_LABELS.year[0], req.year, false],
+    [COVER_LABELS.contact[0], '', true],
+    [COVER_LABELS.phone[0], '', true],
+  ];
+  rows.forEach(([label, value, input], i) => {
+    const r = ws.getRow(i + 3);
+    r.getCell(1).value = label;
+    r.getCell(1).font = { bold: true };
+    r.getCell(1).fill = HEADER_FILL;
+    const v = r.getCell(2);
+    v.value = value === '' ? null : value;
+    if (input) {
+      v.protection = { locked: false };
+      v.fill = INPUT_FILL;
+    }
+  });
+  ws.getCell('A9').value = '说明：县、单位、年度由模板生成，请勿修改；须与上传位置一致。填写前请阅读“说明”工作表。';
+  ws.mergeCells('A9:B9');
+  ws.getCell('A9').alignment = { wrapText: true };
+  ws.getRow(9).height = 32;
+  await protect(ws);
+}
+
+async function indicatorSheet(ws: Worksheet, indicators: readonly IndicatorDef[]): Promise<void> {
+  headerRow(ws, [INDICATOR_COLUMNS.code[0], INDICATOR_COLUMNS.name[0], INDICATOR_COLUMNS.unit[0], INDICATOR_COLUMNS.value[0], INDICATOR_COLUMNS.note[0]]);
+  ws.columns = [{ width: 30 }, { width: 44 }, { width: 10 }, { width: 14 }, { width: 30 }];
+  indicators.forEach((def, i) => {
+    const r = ws.getRow(i + 2);
+    r.getCell(1).value = def.id;
+    r.getCell(2).value = def.name;
+    r.getCell(3).value = def.unit;
+    const value = r.getCell(4);
+    value.protection = { locked: false };
+    value.fill = INPUT_FILL;
+    const validation = indicatorValidation(def);
+    if (validation) value.dataValidation = validation;
+    const note = r.getCell(5);
+    note.protection = { locked: false };
+    note.fill = INPUT_FILL;
+    r.getCell(2).alignment = { wrapText: true };
+  });
+  await protect(ws);
+}
+
+function indicatorValidation(def: IndicatorDef): DataValidation | undefined {
+  const prompt = def.description ?? def.name;
+  // Text such as "1000余" must stay possible, so no number rule (说明 explains).
+  if (def.approximateAllowed) return undefined;
+  if (isIntegerIndicator(def)) {
+    return { type: 'whole', operator: 'greaterThanOrEqual', allowBlank: true, formulae: [0], showErrorMessage: true, errorStyle: 'stop', errorTitle: '应为整数', error: '请填写大于或等于0的整数', showInputMessage: true, promptTitle: def.unit, prompt };
+  }
+  const max = def.unit === '%' ? 100 : 1e9;
+  return { type: 'decimal', operator: 'between', allowBlank: true, formulae: [0, max], showErrorMessage: true, errorStyle: 'stop', errorTitle: '数值有误', error: `请填写0到${max}之间的数`, showInputMessage: true, promptTitle: def.unit, prompt };
+}
+
+async function ledgerSheet(ws: Worksheet, ledger: LedgerDef): Promise<void> {
+  headerRow(ws, ledger.columns.map((c) => (c.required ? `${c.name}*` : c.name)));
+  ws.columns = ledger.columns.map((c) => ({ width: Math.max(12, c.name.length * 2.4 + 4), style: { protection: { locked: false } } }));
+  ledger.columns.forEach((column, i) => {
+    const validation = columnValidation(column);
+    for (let r = 2; r <= OPEN_RANGE_ROWS; r++) {
+      const cell = ws.getRow(r).getCell(i + 1);
+      cell.protection = { locked: false };
+      if (validation) cell.dataValidation = validation;
+      if (column.type === 'date') cell.numFmt = 'yyyy-mm-dd';
+      if (column.type === 'string') cell.numFmt = '@';
+    }
+  });
+  await protect(ws);
+}
+
+function columnValidation(column: LedgerColumn): DataValidation | undefined {
+  const common = { allowBlank: !column.required, showErrorMessage: true, errorStyle: 'stop' as const, showInputMessage: true, promptTitle: column.name };
+  switch (column.type) {
+    case 'integer':
+      return { ...common, type: 'whole', operator: 'greaterThanOrEqual', formulae: [0], errorTitle: '应为整数', error: '请填写大于或等于0的整数', prompt: '整数' };
+    case 'number':
+      return { ...common, type: 'decimal', operator: 'greaterThanOrEqual', formulae: [0], errorTitle: '应为数字', error: '请填写大于或等于0的数', prompt: '数字' };
+    case 'date':
+      return { ...common, type: 'date', operator: 'greaterThan', formulae: [new Date(Date.UTC(1990, 0, 1))], errorTitle: '应为日期', error: '请填写日期，如2021-03-05', prompt: '日期，如2021-03-05' };
+    case 'enum':
+      return { ...common, type: 'list', formulae: [`"${(column.values ?? []).join(',')}"`], errorTitle: '请从下拉列表选择', error: `可选：${(column.values ?? []).join('、')}`, prompt: '从下拉列表选择' };
+    case 'boolean':
+      return { ...common, type: 'list', formulae: [`"${BOOLEAN_CHOICES.join(',')}"`], errorTitle: '请选择是或否', error: '请填写“是”或“否”', prompt: '是 / 否' };
+    case 'string':
+      return column.required ? { ...common, type: 'textLength', operator: 'greaterThan', formulae: [0], errorTitle: '必填', error: `${column.name}不能为空`, prompt: '必填' } : undefined;
+  }
+}
+
+async function narrativeSheet(ws: Worksheet, req: TemplateRequest): Promise<void> {
+  const sections = narrativeSections(req.county, req.year);
+  headerRow(ws, [NARRATIVE_COLUMNS.section[0], NARRATIVE_COLUMNS.label[0], NARRATIVE_COLUMNS.text[0]]);
+  ws.columns = [{ width: 24 }, { width: 40 }, { width: 80, style: { protection: { locked: false }, alignment: { wrapText: true, vertical: 'top' } } }];
+  const list: DataValidation = { type: 'list', allowBlank: true, formulae: [`"${sections.map((s) => s.key).join(',')}"`], showErrorMessage: true, errorStyle: 'stop', errorTitle: '栏目代码', error: '请从下拉列表选择栏目代码' };
+  sections.forEach((s, i) => {
+    const r = ws.getRow(i + 2);
+    r.getCell(1).value = s.key;
+    r.getCell(2).value = s.label;
+    r.getCell(2).alignment = { wrapText: true, vertical: 'top' };
+    const text = r.getCell(3);
+    text.protection = { locked: false };
+    text.fill = INPUT_FILL;
+  });
+  // Open rows for a second or third item under the same section.
+  for (let r = sections.length + 2; r <= sections.length + 21; r++) {
+    const row = ws.getRow(r);
+    row.getCell(1).protection = { locked: false };
+    row.getCell(1).dataValidation = list;
+    row.getCell(2).protection = { locked: false };
+    row.getCell(3).protection = { locked: false };
+  }
+  await protect(ws);
+}
+
+async function instructionSheet(ws: Worksheet, req: TemplateRequest, indicators: readonly IndicatorDef[], ledgers: readonly LedgerDef[]): Promise<void> {
+  ws.columns = [{ width: 110 }];
+  const lines = [
+    `${req.county.config.name}${req.year}年度法治政府建设情况报送表 — 填表说明（${req.unit.name}）`,
+    '',
+    '1. “封面”：县、单位、年度已填好，请勿修改；填写联系人和联系电话。',
+    `2. “指标”：共${indicators.length}项，只填“数值”和“备注”两列。数值填阿拉伯数字；允许约数的指标可填“1000余”“近300”“300以上”。没有发生的填0，不要空着。`,
+    ledgers.length
+      ? `3. 台账（${ledgers.map((l) => l.name).join('、')}）：每行一件案件或一个人，表头带*的为必填；日期填2021-03-05或2021年3月5日；有下拉框的请从下拉框选择。系统会根据台账自动统计相关指标。没有的台账保持空白即可。`
+      : '3. 本单位无需填报台账。',
+    '4. “工作情况”：按栏目填写本单位本年度的主要做法和成效，每个栏目可写多行；不需要的栏目留空。',
+    '5. 不要修改工作表名称和表头，不要插入或删除列；可以在表格末尾继续添加行。',
+    `6. 保存为Excel工作簿（*.xlsx）后上传，文件不超过${MAX_SUBMISSION_BYTES / 1048576} MB；不要另存为含宏的工作簿（*.xlsm）或旧版（*.xls）。`,
+    '7. 上传后系统会立即检查，如有问题会返回错误清单（指明工作表和单元格），改正后重新上传即可，以最后一次上传为准。',
+    `8. 可在本机先检查：yearly-report validate 文件名.xlsx --county ${req.county.config.id} --year ${req.year} --unit ${req.unit.id}`,
+  ];
+  lines.forEach((text, i) => {
+    const cell = ws.getCell(`A${i + 1}`);
+    cell.value = text;
+    cell.alignment = { wrapText: true, vertical: 'top' };
+    if (i === 0) cell.font = { bold: true, size: 13 };
+  });
+  await protect(ws);
+}
