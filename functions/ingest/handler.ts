@@ -1,4 +1,6 @@
 import middy from '@middy/core';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -7,12 +9,15 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submission-repository';
 import { COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
+import { TABLE_DESIGN } from '../../shared/storage/layout';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { loadCatalogue } from '../../shared/core/catalogue/load';
 import { loadCounty } from '../../shared/core/county/load';
 import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../../shared/core/submission/parse';
 import { decodeS3EventKey } from '../../shared/core/s3-event-key';
+import { versionToken } from '../../shared/core/version-order';
 import { ingestObject } from '../../shared/usecases/ingest-object';
+import type { ObjectVersionRef } from '../../shared/usecases/ports';
 
 /**
  * SQS batch of S3 ObjectCreated notifications → ingest each object version.
@@ -36,6 +41,30 @@ const deps = {
 };
 const processor = new BatchProcessor(EventType.SQS);
 
+/**
+ * One object version is processed once, even when its notification arrives
+ * twice at the same moment: Powertools keeps an in-progress record in the
+ * county's table. (Versions processed earlier are also recognised by their
+ * outcome record, which does not expire.)
+ */
+const idempotency = new IdempotencyConfig({ eventKeyJmesPath: '[bucket, key, versionToken]', expiresAfterSeconds: 24 * 3600 });
+type Delivery = ObjectVersionRef & { versionToken: string; deliveryId: string };
+/** Deliveries that really ran ingest; any other got Powertools' stored outcome and was a duplicate. */
+const executedDeliveries = new Set<string>();
+const ingestOnce = makeIdempotent((delivery: Delivery) => {
+  executedDeliveries.add(delivery.deliveryId);
+  return ingestObject(delivery, deps);
+}, {
+  persistenceStore: new DynamoDBPersistenceLayer({
+    tableName: env.TABLE_NAME,
+    keyAttr: TABLE_DESIGN.partitionKey.name,
+    sortKeyAttr: TABLE_DESIGN.sortKey.name,
+    staticPkValue: 'IDEMPOTENCY',
+    expiryAttr: TABLE_DESIGN.timeToLiveAttribute,
+  }),
+  config: idempotency,
+});
+
 async function processRecord(record: SQSRecord): Promise<void> {
   const body: unknown = JSON.parse(record.body);
   if (isS3TestEvent(body)) {
@@ -46,19 +75,22 @@ async function processRecord(record: SQSRecord): Promise<void> {
   for (const s3Record of notification.Records) {
     if (!s3Record.eventName.startsWith('ObjectCreated')) continue;
     const key = decodeS3EventKey(s3Record.s3.object.key);
-    const outcome = await ingestObject(
-      {
-        bucket: s3Record.s3.bucket.name,
-        key,
-        versionId: s3Record.s3.object.versionId,
-        eTag: s3Record.s3.object.eTag,
-        sequencer: s3Record.s3.object.sequencer,
-        size: s3Record.s3.object.size,
-        eventTime: s3Record.eventTime,
-        principal: s3Record.userIdentity?.principalId,
-      },
-      deps,
-    );
+    const { versionId, eTag, sequencer, size } = s3Record.s3.object;
+    const outcome = await ingestOnce({
+      bucket: s3Record.s3.bucket.name,
+      key,
+      versionId,
+      eTag,
+      sequencer,
+      size,
+      eventTime: s3Record.eventTime,
+      principal: s3Record.userIdentity?.principalId,
+      versionToken: versionToken(versionId, eTag, sequencer),
+      deliveryId: `${record.messageId}/${key}`,
+    });
+    if (!executedDeliveries.delete(`${record.messageId}/${key}`) && 'unitId' in outcome) {
+      await deps.repo.appendAudit({ at: new Date().toISOString(), year: outcome.year, unitId: outcome.unitId, s3Key: key, versionToken: versionToken(versionId, eTag, sequencer), outcome: 'duplicate', principal: s3Record.userIdentity?.principalId, detail: `delivered again; already ${outcome.kind}` });
+    }
     logger.info('ingested', { objectKey: key, versionId: s3Record.s3.object.versionId, outcome: outcome.kind, ...('unitId' in outcome ? { unit: outcome.unitId, year: outcome.year } : {}) });
   }
 }
@@ -67,6 +99,7 @@ function isS3TestEvent(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as { Event?: unknown }).Event === 's3:TestEvent';
 }
 
-export const handler = middy(async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, processRecord, processor, { context }),
-).use(injectLambdaContext(logger));
+export const handler = middy(async (event: SQSEvent, context: Context) => {
+  idempotency.registerLambdaContext(context);
+  return processPartialResponse(event, processRecord, processor, { context });
+}).use(injectLambdaContext(logger));

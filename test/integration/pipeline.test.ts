@@ -56,7 +56,7 @@ describe('ingest', () => {
 
   it('counts a redelivered notification once', async () => {
     const [first] = await pipeline.upload([
-      { year: 2021, unitId: 'education_bureau', fileName: 'edu.json', bytes: submissionFile('教育局', { services_fully_online: 1 }) },
+      { year: 2021, unitId: 'education_bureau', fileName: 'edu.json', bytes: submissionFile('教育局', { school_law_lectures: 48 }) },
     ]);
     const before = await pipeline.repo.getCurrent(2021, 'education_bureau');
     const response = await pipeline.deliver(pipeline.eventsFor(first!.key));
