@@ -5,20 +5,26 @@
  * Pure data: no AWS SDK here.
  */
 
-/** Physical names carry the county so several counties can share an account. */
-export const physicalNames = (countyId: string, stage: string) => ({
-  submissionsBucket: `yearly-report-${countyId}-${stage}-submissions`,
+/**
+ * Physical names carry the county so several counties can share an account.
+ * S3 bucket and CloudFormation stack names allow no underscore, so a
+ * snake_case county id (qingshan_demo) appears with dashes (qingshan-demo).
+ */
+export const physicalNames = (countyId: string, stage: string) => namesFor(countyId.replace(/_/g, '-'), stage);
+
+const namesFor = (county: string, stage: string) => ({
+  submissionsBucket: `yearly-report-${county}-${stage}-submissions`,
   /**
    * Generated reports (under PREFIX.reports) live in their own bucket: no
    * notification is configured on it at all, so nothing written there can
    * re-trigger ingest, and only the county office role may read it.
    */
-  reportsBucket: `yearly-report-${countyId}-${stage}-reports`,
+  reportsBucket: `yearly-report-${county}-${stage}-reports`,
   /** S3 server access logs of the two buckets above (deployed stacks only). */
-  accessLogsBucket: `yearly-report-${countyId}-${stage}-access-logs`,
-  table: `yearly-report-${countyId}-${stage}`,
+  accessLogsBucket: `yearly-report-${county}-${stage}-access-logs`,
+  table: `yearly-report-${county}-${stage}`,
   /** The CLI invokes it for an on-demand report; infra names every function `<prefix>-<handler folder>`. */
-  aggregateFunction: `yearly-report-${countyId}-${stage}-aggregate`,
+  aggregateFunction: `yearly-report-${county}-${stage}-aggregate`,
 });
 
 export const TABLE_DESIGN = {
