@@ -42,11 +42,14 @@ test('every name shares the county-and-stage prefix, including the storage names
   const names = countyNames('lingshou', 'prod');
   for (const name of Object.values(physicalNames('lingshou', 'prod'))) expect(name.startsWith(names.prefix)).toBe(true);
   expect(names.function('ingest')).toBe('yearly-report-lingshou-prod-ingest');
+  // The CLI invokes the aggregate function by the name layout.ts gives it.
+  expect(names.function('aggregate')).toBe(physicalNames('lingshou', 'prod').aggregateFunction);
   expect(countyNames('lingshou', 'dev').prefix).not.toBe(names.prefix);
 });
 
 test('a snake_case county id becomes dashes in AWS names (buckets and stacks allow no underscore)', () => {
   const names = countyNames('qingshan_demo', 'dev');
   expect(names.stack).toBe('YearlyReport-qingshan-demo-dev');
+  expect(names.function('aggregate')).toBe(physicalNames('qingshan_demo', 'dev').aggregateFunction);
   for (const bucket of [names.submissionsBucket, names.reportsBucket, names.accessLogsBucket]) expect(bucket).toMatch(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/);
 });
