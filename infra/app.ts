@@ -25,7 +25,6 @@ for (const countyId of target.counties) {
     county,
     stage: target.stage,
     env: target.env,
-    terminationProtection: target.stage === 'prod',
   });
 }
 

@@ -33,7 +33,7 @@ export class CountyStack extends Stack {
   readonly countyOfficeRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: CountyStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, terminationProtection: STAGE_SETTINGS[props.stage].terminationProtection });
     const { county, stage } = props;
     const settings = STAGE_SETTINGS[stage];
     const names = countyNames(county.id, stage);

@@ -19,6 +19,8 @@ export interface StageSettings {
    * one command, a county's files never disappear with a stack.
    */
   autoDeleteObjects: boolean;
+  /** CloudFormation refuses to delete the stack until this is turned off. */
+  terminationProtection: boolean;
   /** DynamoDB deletion protection: a `cdk destroy` cannot take the year's data with it. */
   deletionProtection: boolean;
   /**
@@ -37,6 +39,7 @@ export const STAGE_SETTINGS: Record<Stage, StageSettings> = {
   dev: {
     removalPolicy: RemovalPolicy.DESTROY,
     autoDeleteObjects: true,
+    terminationProtection: false,
     deletionProtection: false,
     auditPeriodDays: 90,
     logRetention: RetentionDays.TWO_WEEKS,
@@ -46,6 +49,7 @@ export const STAGE_SETTINGS: Record<Stage, StageSettings> = {
   prod: {
     removalPolicy: RemovalPolicy.RETAIN,
     autoDeleteObjects: false,
+    terminationProtection: true,
     deletionProtection: true,
     // Ten years: the retention period (定期10年) of a government office's
     // routine work files; the submissions are the evidence behind the report.

@@ -254,6 +254,7 @@ describe('stage', () => {
     }
     prod.template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
     expect(prod.template.findResources('Custom::S3AutoDeleteObjects')).toEqual({});
+    expect(prod.stack.terminationProtection).toBe(true);
   });
 
   test('dev can be torn down: stateful resources are deleted with the stack, buckets emptied first', () => {
@@ -262,6 +263,7 @@ describe('stage', () => {
     }
     dev.template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
     expect(Object.keys(dev.template.findResources('Custom::S3AutoDeleteObjects'))).toHaveLength(3);
+    expect(dev.stack.terminationProtection).toBe(false);
   });
 
   test('the county and stage are in every physical name', () => {
