@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { build, Metafile } from 'esbuild';
+import { countyDirInRepo } from '../../shared/core/county/load';
+import { median, round1, round3 } from '../measure';
+import { initProfile } from '../profile-init';
+import type { BenchRow } from '../report';
+
+/**
+ * cold-start-*: each Lambda entry bundled as CDK's NodejsFunction does for
+ * this stack (infra/constructs/county-function.ts: cjs, minify, and the AWS
+ * SDK v3 bundled — externalModules: [] — so the tested SDK is the one that
+ * runs), then loaded in a fresh `node` process: the time from before
+ * require() to after it returns is the bundle's load + module init (what
+ * Lambda's Init phase adds to the runtime's own start, which is the same for
+ * every bundle). Compared with a bundle that only creates the two clients.
+ */
+const REPO = path.resolve(__dirname, '..', '..');
+
+export interface Bundle {
+  file: string;
+  bytes: number;
+  metafile: Metafile;
+}
+
+export async function bundle(entry: string, outDir: string, name: string, minify = true): Promise<Bundle> {
+  const file = path.join(outDir, `${name}.js`);
+  const result = await build({
+    entryPoints: [entry],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify,
+    metafile: true,
+    logLevel: 'silent',
+    absWorkingDir: REPO,
+  });
+  return { file, bytes: statSync(file).size, metafile: result.metafile };
+}
+
+/** Package (or repo folder) → bytes in the output, biggest first. */
+export function biggestInputs(metafile: Metafile, top: number): string {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+      const key = m ? m[1]! : input.split('/').slice(0, 3).join('/');
+      bytes.set(key, (bytes.get(key) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, b]) => `${k} ${Math.round(b / 1024)} KiB`)
+    .join(', ');
+}
+
+const LOADER = `
+const t0 = performance.now();
+const mod = require(process.argv[1]);
+const t1 = performance.now();
+if (typeof mod.handler !== 'function') throw new Error('no handler export');
+process.stdout.write(JSON.stringify({ initMs: t1 - t0, sinceProcessStartMs: t1 }));
+`;
+
+export function handlerEnv(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    COUNTY_ID: 'lingshou',
+    COUNTY_CONFIG_DIR: countyDirInRepo('lingshou'),
+    SUBMISSIONS_BUCKET: 'yearly-report-lingshou-bench-submissions',
+    REPORTS_BUCKET: 'yearly-report-lingshou-bench-reports',
+    TABLE_NAME: 'yearly-report-lingshou-bench',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  };
+}
+
+/** Load + init of a bundle in a fresh node process (ms), and the process's wall time. */
+export function coldLoad(file: string): { initMs: number; wallMs: number } {
+  const start = performance.now();
+  const out = spawnSync(process.execPath, ['-e', LOADER, file], { env: handlerEnv(), encoding: 'utf8', timeout: 60_000 });
+  const wallMs = performance.now() - start;
+  if (out.status !== 0) throw new Error(`loading ${path.basename(file)} failed: ${(out.stderr || out.stdout).trim().split('\n').slice(-3).join(' ')}`);
+  const parsed = JSON.parse(out.stdout) as { initMs: number };
+  return { initMs: parsed.initMs, wallMs };
+}
+
+export async function benchColdStart(rounds: number): Promise<BenchRow[]> {
+  const outDir = mkdtempSync(path.join(tmpdir(), 'yearly-report-bench-bundles-'));
+  try {
+    const minimal = await bundle(path.join(REPO, 'bench', 'minimal-handler.ts'), outDir, 'minimal');
+    const rows: BenchRow[] = [];
+    for (const fn of ['ingest', 'aggregate'] as const) {
+      const id = `cold-start-${fn}`;
+      try {
+        const ours = await bundle(path.join(REPO, 'functions', fn, 'handler.ts'), outDir, fn);
+        coldLoad(ours.file); // page cache warm for both, so disk reads do not decide
+        coldLoad(minimal.file);
+        const samples = { ours: [] as number[], minimal: [] as number[], oursWall: [] as number[], minimalWall: [] as number[] };
+        for (let round = 0; round < rounds; round++) {
+          const order = round % 2 === 0 ? ([ours, minimal] as const) : ([minimal, ours] as const);
+          for (const b of order) {
+            const r = coldLoad(b.file);
+            const side = b === ours ? 'ours' : 'minimal';
+            samples[side].push(r.initMs);
+            samples[`${side}Wall`].push(r.wallMs);
+          }
+        }
+        const unminified = await bundle(path.join(REPO, 'functions', fn, 'handler.ts'), outDir, `${fn}-unminified`, false);
+        const profile = initProfile(unminified.file, LOADER, handlerEnv(), 7);
+        const oursMs = median(samples.ours);
+        const minimalMs = median(samples.minimal);
+        rows.push({
+          id,
+          value: round1(oursMs),
+          unit: 'ms',
+          baseline: round1(minimalMs),
+          ratio: round3(oursMs / minimalMs),
+          note:
+            `bundle ${(ours.bytes / 1024).toFixed(0)} KiB vs minimal ${(minimal.bytes / 1024).toFixed(0)} KiB (esbuild cjs, minify, node20, @aws-sdk bundled as in infra); ` +
+            `require()+init in a fresh node, median of ${rounds} alternating runs; whole process ${Math.round(median(samples.oursWall))} vs ${Math.round(median(samples.minimalWall))} ms; ` +
+            `biggest inputs: ${biggestInputs(ours.metafile, 6)}; init CPU profile (unminified build): ${profile}`,
+        });
+      } catch (err) {
+        rows.push({ id, value: null, unit: 'ms', baseline: null, ratio: null, note: `not measured: ${(err as Error).message.split('\n')[0]}` });
+      }
+    }
+    return rows;
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}

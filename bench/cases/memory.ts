@@ -1,0 +1,53 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MAX_LEDGER_ROWS, MAX_SUBMISSION_BYTES } from '../../shared/core/submission/limits';
+import { lawsuitCases, ledgerCsv } from '../data';
+import { round1, round3 } from '../measure';
+import type { BenchRow } from '../report';
+import { bundle, handlerEnv } from './cold-start';
+
+/**
+ * memory-ingest-50mb: peak RSS of a fresh node process that reads a ~50 MB
+ * ledger CSV into memory (as ingest reads the S3 object) and parses it with
+ * the real parser. Baseline: the same process reading the file and nothing
+ * else. Child processes, because peak RSS is per process and this one holds
+ * the emulators and every other bench's garbage.
+ */
+const REPO = path.resolve(__dirname, '..', '..');
+
+export async function benchMemory(targetMb: number): Promise<BenchRow> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'yearly-report-bench-mem-'));
+  try {
+    // Rows are ~170 bytes; generate enough for the target size.
+    const sample = ledgerCsv(lawsuitCases(2000, 0x3e3)).bytes.length / 2000;
+    const rows = Math.round((targetMb * 1048576) / sample);
+    const file = ledgerCsv(lawsuitCases(rows, 0x3e3));
+    const filePath = path.join(dir, 'ledger.csv');
+    writeFileSync(filePath, file.bytes);
+    const child = await bundle(path.join(REPO, 'bench', 'memory-child.ts'), dir, 'memory-child');
+    const run = (mode: 'ours' | 'floor') => {
+      const out = spawnSync(process.execPath, [child.file, mode, filePath, file.fileName], { env: handlerEnv(), encoding: 'utf8', timeout: 300_000 });
+      if (out.status !== 0) throw new Error(`memory child (${mode}) failed: ${(out.stderr || out.stdout).trim().split('\n').at(-1)}`);
+      return JSON.parse(out.stdout) as { maxRssMb: number; rssBeforeMb: number; outcome: string; bytes: number };
+    };
+    const floor = run('floor');
+    const ours = run('ours');
+    const limits: string[] = [];
+    if (file.bytes.length > MAX_SUBMISSION_BYTES) limits.push(`the file is over MAX_SUBMISSION_BYTES (${MAX_SUBMISSION_BYTES / 1048576} MiB), so ingest would refuse it before downloading; the CSV parser was called directly`);
+    if (rows > MAX_LEDGER_ROWS) limits.push(`it has ${rows.toLocaleString('en')} rows, over MAX_LEDGER_ROWS (${MAX_LEDGER_ROWS.toLocaleString('en')}): every row is parsed and checked, the first ${MAX_LEDGER_ROWS.toLocaleString('en')} are kept, so this is the most a ledger can hold in memory`);
+    return {
+      id: 'memory-ingest-50mb',
+      value: round1(ours.maxRssMb),
+      unit: 'MB',
+      baseline: round1(floor.maxRssMb),
+      ratio: round3(ours.maxRssMb / floor.maxRssMb),
+      note:
+        `peak RSS (process.resourceUsage().maxRSS) of a fresh node parsing a ${(file.bytes.length / 1048576).toFixed(1)} MiB 行政诉讼案件台账 CSV (${rows.toLocaleString('en')} rows) → ${ours.outcome}; ` +
+        `baseline = the same process only reading the file (${round1(floor.rssBeforeMb)} MB before reading). ${limits.join('; ')}`,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

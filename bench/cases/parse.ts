@@ -1,0 +1,102 @@
+import { Readable } from 'node:stream';
+import { parse as parseCsvSync } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { loadCatalogue } from '../../shared/core/catalogue/load';
+import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
+import type { ParseOutcome } from '../../shared/core/submission/normalized';
+import { parseSubmissionFile } from '../../shared/core/submission/parse';
+import { BENCH_COUNTY, BENCH_UNIT, BENCH_YEAR, enforcementStaff, ledgerCsv, ledgerXlsx } from '../data';
+import { round1, round3, sideBySide, timeMs } from '../measure';
+import type { BenchRow } from '../report';
+
+export type FileKind = 'xlsx' | 'csv';
+export interface BenchFile {
+  kind: FileKind;
+  fileName: string;
+  bytes: Buffer;
+  rows: number;
+}
+
+/** The enforcement staff ledger (姓名, 执法证号, 培训课时) as the bench's xlsx or csv file. */
+export async function staffFile(kind: FileKind, rows: number, seed = 0xbe4c): Promise<BenchFile> {
+  const table = enforcementStaff(rows, seed, { typed: kind === 'xlsx' });
+  const file = kind === 'xlsx' ? await ledgerXlsx([table]) : ledgerCsv(table);
+  return { kind, rows, ...file };
+}
+
+let context: { county: ReturnType<typeof loadCounty>; catalogue: ReturnType<typeof loadCatalogue> } | undefined;
+export function benchContext() {
+  context ??= { county: loadCounty(countyDirInRepo(BENCH_COUNTY)), catalogue: loadCatalogue() };
+  return context;
+}
+
+/** The real parser, as ingest calls it; a rejected file is a bench error (the generated data must be valid). */
+export async function parseOurs(file: BenchFile, unitId = BENCH_UNIT): Promise<ParseOutcome & { ok: true }> {
+  const { county, catalogue } = benchContext();
+  const outcome = await parseSubmissionFile({ bytes: file.bytes, fileName: file.fileName, county, catalogue, year: BENCH_YEAR, unitId });
+  if (!outcome.ok) throw new Error(`parser rejected the generated ${file.kind}: ${describeProblems(outcome.problems)}`);
+  const kept = Object.values(outcome.submission.ledgers).reduce((n, rows) => n + rows.length, 0);
+  if (kept !== file.rows) throw new Error(`parser kept ${kept} ledger rows of ${file.rows}`);
+  return outcome;
+}
+
+function describeProblems(problems: readonly { code: string; message: string; sheet?: string; cell?: string; row?: number }[]): string {
+  const first = problems.slice(0, 3).map((p) => `${p.code} ${p.sheet ?? ''}${p.cell ?? (p.row ? `#${p.row}` : '')} ${p.message}`.trim());
+  return `${problems.length} problems: ${first.join(' | ')}`;
+}
+
+/**
+ * The raw limit for xlsx: exceljs's streaming reader over the same bytes,
+ * every worksheet, every row, every cell value read. No conversion, no checks.
+ */
+export async function bareXlsx(bytes: Buffer): Promise<number> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    entries: 'ignore',
+  });
+  let cells = 0;
+  for await (const sheet of reader) {
+    for await (const row of sheet) {
+      const values = row.values as unknown[];
+      for (let i = 1; i < values.length; i++) if (values[i] !== undefined) cells++;
+    }
+  }
+  return cells;
+}
+
+/** The raw limit for csv: csv-parse over the same bytes (BOM stripped), every record as an array of strings. */
+export function bareCsv(bytes: Buffer): number {
+  const records = parseCsvSync(bytes, { bom: true, relax_column_count: true }) as string[][];
+  let cells = 0;
+  for (const r of records) cells += r.length;
+  return cells;
+}
+
+export async function benchParse(kind: FileKind, rows: number, rounds: number): Promise<{ row: BenchRow; oursMs: number }> {
+  const file = await staffFile(kind, rows);
+  // One untimed run each: JIT warm-up, lazy imports, and a correctness check.
+  await parseOurs(file);
+  kind === 'xlsx' ? await bareXlsx(file.bytes) : bareCsv(file.bytes);
+  const result = await sideBySide(
+    rounds,
+    () => timeMs(() => parseOurs(file)),
+    () => timeMs(() => (kind === 'xlsx' ? bareXlsx(file.bytes) : bareCsv(file.bytes))),
+  );
+  const library = kind === 'xlsx' ? 'exceljs stream.xlsx.WorkbookReader reading every cell value' : 'csv-parse (sync) to string arrays';
+  return {
+    oursMs: result.oursMedian,
+    row: {
+      id: `ingest-parse-${kind}`,
+      value: round1(result.oursMedian),
+      unit: 'ms',
+      baseline: round1(result.baselineMedian),
+      ratio: round3(result.oursMedian / result.baselineMedian),
+      note:
+        `${rows.toLocaleString('en')}-row 行政执法人员名册, ${(file.bytes.length / 1048576).toFixed(1)} MiB ${kind}; parseSubmissionFile (parse, normalize, validate, zod) vs ${library}; ` +
+        `median of ${rounds} alternating rounds (ours ${result.ours.map(Math.round).join('/')} ms; bare ${result.baseline.map(Math.round).join('/')} ms)`,
+    },
+  };
+}

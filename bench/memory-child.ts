@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { loadCatalogue } from '../shared/core/catalogue/load';
+import { loadCounty } from '../shared/core/county/load';
+import { SubmissionBuilder } from '../shared/core/submission/builder';
+import { MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../shared/core/submission/parse';
+import { BENCH_UNIT, BENCH_YEAR } from './data';
+
+/**
+ * Run by cases/memory.ts in a fresh node process (bundled first, so no
+ * TypeScript loader sits in the measured heap): reads one ledger file into a
+ * buffer, as ingest does with the S3 object, parses it, and prints the
+ * process's peak RSS. Mode "floor" only reads the file: node plus the bytes,
+ * the least any ingest that downloads the object whole can use.
+ *
+ *   node memory-child.js ours|floor <file> <fileName>
+ */
+async function main(): Promise<void> {
+  const [mode, file, fileName] = process.argv.slice(2) as [string, string, string];
+  // A bundle cannot find the repository from its own path; the parent says where the county lives.
+  const county = loadCounty(process.env.COUNTY_CONFIG_DIR!);
+  const catalogue = loadCatalogue();
+  const rssBeforeMb = process.memoryUsage().rss / 1048576;
+  const bytes = readFileSync(file);
+  let outcome = 'read only';
+  if (mode === 'ours') {
+    const context = { county, catalogue, year: BENCH_YEAR, unitId: BENCH_UNIT };
+    let result;
+    if (bytes.length <= MAX_SUBMISSION_BYTES) {
+      result = await parseSubmissionFile({ bytes, fileName, ...context });
+    } else {
+      // Over the upload limit parseSubmissionFile refuses at once; call the format's parser, as it would be called below the limit.
+      const builder = new SubmissionBuilder(context, fileName.endsWith('.csv') ? 'csv' : 'xlsx');
+      result = fileName.endsWith('.csv')
+        ? await (await import('../shared/core/submission/formats/csv')).parseCsvSubmission(bytes, fileName, builder)
+        : await (await import('../shared/core/submission/formats/xlsx')).parseXlsxSubmission(bytes, builder);
+    }
+    const kept = result.ok ? Object.values(result.submission.ledgers).reduce((n, rows) => n + rows.length, 0) : 0;
+    outcome = result.ok ? `accepted, ${kept} rows kept` : `rejected: ${[...new Set(result.problems.map((p) => p.code))].slice(0, 4).join(', ')}`;
+  }
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify({ maxRssMb, rssBeforeMb, outcome, bytes: bytes.length }));
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`${err.name}: ${err.message}\n`);
+  process.exitCode = 1;
+});
