@@ -1,5 +1,6 @@
 import type { FileChild, IParagraphOptions, IRunOptions, Paragraph, ParagraphChild } from 'docx';
 import { Block, Report, Segment } from '../report/schema';
+import { printableText } from './text';
 
 /**
  * report.docx in the official document format (GB/T 9704-2012, 党政机关公文格式),
@@ -101,11 +102,13 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
   const { AlignmentType, Document, Footer, LineRuleType, Packer, PageNumber, TextRun, Table, TableRow, TableCell, WidthType } = docx;
   const P = docx.Paragraph;
 
+  /** Every piece of text enters the document through here, so none can break the XML. */
+  const textRun = (text: string, options: Omit<IRunOptions, 'text' | 'children'> = {}) => new TextRun({ ...options, text: printableText(text) });
   const bodyRuns = (segments: readonly Segment[]): TextRunLike[] =>
     segments.map((segment) =>
       segment.missing
-        ? new TextRun({ text: segment.text, style: STYLE.missingRun, highlight: 'yellow' })
-        : new TextRun({ text: segment.text }),
+        ? textRun(segment.text, { style: STYLE.missingRun, highlight: 'yellow' })
+        : textRun(segment.text),
     );
   type TextRunLike = InstanceType<typeof TextRun>;
 
@@ -125,7 +128,7 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
   const annexNotes = (): Paragraph[] =>
     tables.map((t, i) => {
       const name = tables.length > 1 ? `${i + 1}．${annexName(t.caption, i)}` : annexName(t.caption, i);
-      return paragraph(STYLE.body, [new TextRun(i === 0 ? `附件：${name}` : name)], {
+      return paragraph(STYLE.body, [textRun(i === 0 ? `附件：${name}` : name)], {
         spacing: i === 0 ? { before: GONGWEN.line } : undefined,
         indent: { left: GONGWEN.char * 5, hanging: i === 0 ? GONGWEN.char * 3 : 0, firstLine: undefined },
       });
@@ -148,32 +151,32 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
     switch (block.kind) {
       case 'title':
         // A blank line follows the title unless the document number sits under it.
-        mainText.push(paragraph(STYLE.title, [new TextRun(block.text)], next?.kind === 'docNumber' ? { spacing: { after: 0 } } : {}));
+        mainText.push(paragraph(STYLE.title, [textRun(block.text)], next?.kind === 'docNumber' ? { spacing: { after: 0 } } : {}));
         return;
       case 'docNumber':
-        mainText.push(paragraph(STYLE.docNumber, [new TextRun(block.text)]));
+        mainText.push(paragraph(STYLE.docNumber, [textRun(block.text)]));
         return;
       case 'addressees':
-        mainText.push(paragraph(STYLE.addressees, [new TextRun(block.text)]));
+        mainText.push(paragraph(STYLE.addressees, [textRun(block.text)]));
         return;
       case 'heading1':
-        mainText.push(paragraph(STYLE.heading1, [new TextRun(block.text)]));
+        mainText.push(paragraph(STYLE.heading1, [textRun(block.text)]));
         return;
       case 'heading2':
         // 楷体 heading and 仿宋 text share one paragraph, as the genre prints them.
-        mainText.push(paragraph(STYLE.heading2, [new TextRun({ text: block.text, style: STYLE.heading2Run }), ...bodyRuns(block.body)]));
+        mainText.push(paragraph(STYLE.heading2, [textRun(block.text, { style: STYLE.heading2Run }), ...bodyRuns(block.body)]));
         return;
       case 'paragraph':
         mainText.push(paragraph(STYLE.body, bodyRuns(block.segments)));
         return;
       case 'closing':
-        mainText.push(paragraph(STYLE.body, [new TextRun(block.text)]));
+        mainText.push(paragraph(STYLE.body, [textRun(block.text)]));
         return;
       case 'signature': {
         placeAnnexNotes();
         const offset = dateBlock ? ((dateWidth - textWidthInChars(block.text)) / 2) * GONGWEN.char : 0;
         mainText.push(
-          paragraph(STYLE.signature, [new TextRun(block.text)], {
+          paragraph(STYLE.signature, [textRun(block.text)], {
             spacing: { before: GONGWEN.line },
             indent: { right: Math.max(0, Math.round(dateRightIndent + offset)) },
           }),
@@ -182,10 +185,10 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
       }
       case 'date':
         placeAnnexNotes();
-        mainText.push(paragraph(STYLE.signature, [new TextRun(block.text)], { indent: { right: dateRightIndent } }));
+        mainText.push(paragraph(STYLE.signature, [textRun(block.text)], { indent: { right: dateRightIndent } }));
         return;
       case 'note':
-        mainText.push(paragraph(STYLE.body, [new TextRun(block.text)]));
+        mainText.push(paragraph(STYLE.body, [textRun(block.text)]));
         return;
     }
   });
@@ -203,13 +206,13 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
           (_, c) =>
             new TableCell({
               width: { size: widths[c]!, type: WidthType.DXA },
-              children: [paragraph(header ? STYLE.tableHeader : STYLE.tableText, [new TextRun(cells[c] ?? '')])],
+              children: [paragraph(header ? STYLE.tableHeader : STYLE.tableText, [textRun(cells[c] ?? '')])],
             }),
         ),
       });
     return [
-      paragraph(STYLE.annexLabel, [new TextRun(label)], { pageBreakBefore: true }),
-      paragraph(STYLE.annexTitle, [new TextRun(annexName(table.caption, i))]),
+      paragraph(STYLE.annexLabel, [textRun(label)], { pageBreakBefore: true }),
+      paragraph(STYLE.annexTitle, [textRun(annexName(table.caption, i))]),
       new Table({
         width: { size: textBlockWidth, type: WidthType.DXA },
         columnWidths: widths,

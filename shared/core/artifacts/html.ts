@@ -1,5 +1,6 @@
 import { Block, Figure, Report, Segment } from '../report/schema';
 import { STATUS_LABEL, figureText, locationText, missingUnits } from './labels';
+import { printableText } from './text';
 
 /**
  * report.html: one self-contained page to preview the draft and trace every
@@ -9,7 +10,7 @@ import { STATUS_LABEL, figureText, locationText, missingUnits } from './labels';
  */
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+export const escapeHtml = (text: string) => printableText(text).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 /** Indicator ids are snake_case, but an anchor must stay an anchor whatever reaches it. */
 const anchor = (indicatorId: string) => `figure-${indicatorId.replace(/[^A-Za-z0-9_-]/g, '_')}`;

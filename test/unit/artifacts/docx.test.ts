@@ -174,6 +174,15 @@ describe('report.docx (GB/T 9704-2012)', () => {
     }
   });
 
+  it('keeps the XML well-formed when submitted text carries control characters', async () => {
+    const report = sampleReport();
+    report.document.splice(4, 0, { kind: 'paragraph', segments: [{ text: '第一行\u000B第二行\u0001。\r\n　　续写\uFFFE' }] });
+    report.completeness.units[0]!.unitName = '司法局\u0008';
+    const xml = await part(await openDocx(await renderDocx(report)), 'word/document.xml');
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
+    expect(paragraphs(xml).map((p) => p.text)).toContain('第一行第二行。续写');
+  });
+
   it('converts to PDF with LibreOffice where it is installed, and is a complete OOXML package everywhere', async () => {
     const zip = await openDocx(bytes);
     const contentTypes = await part(zip, '[Content_Types].xml');
