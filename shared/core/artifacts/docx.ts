@@ -309,9 +309,9 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
         }),
       ],
       characterStyles: [
-        { id: STYLE.heading2Run, name: '二级标题字符', basedOn: 'DefaultParagraphFont', run: run(GONGWEN.fonts.heading2, GONGWEN.size.body) },
+        { id: STYLE.heading2Run, name: '二级标题字符', run: run(GONGWEN.fonts.heading2, GONGWEN.size.body) },
         // The proofreader must see every gap before the document is signed.
-        { id: STYLE.missingRun, name: '待补充', basedOn: 'DefaultParagraphFont', run: { highlight: 'yellow' } },
+        { id: STYLE.missingRun, name: '待补充', run: { highlight: 'yellow' } },
       ],
     },
     sections: [
