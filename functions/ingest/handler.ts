@@ -101,5 +101,6 @@ function isS3TestEvent(body: unknown): boolean {
 
 export const handler = middy(async (event: SQSEvent, context: Context) => {
   idempotency.registerLambdaContext(context);
-  return processPartialResponse(event, processRecord, processor, { context });
+  // A batch whose every record failed is reported record by record too, like any partial failure.
+  return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
 }).use(injectLambdaContext(logger));

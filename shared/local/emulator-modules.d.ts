@@ -21,9 +21,14 @@ declare module 's3rver' {
     resetOnClose?: boolean;
     configureBuckets?: { name: string; configs?: unknown[] }[];
   }
+  interface S3rverStore {
+    putObject(object: { bucket: string; key: string }): Promise<{ size: number; md5: string }>;
+    getResourcePath(bucket: string, key: string, resource: string): string;
+  }
   class S3rver extends EventEmitter {
     constructor(options: S3rverOptions);
     run(): Promise<{ address: string; port: number }>;
+    store: S3rverStore;
     close(): Promise<void>;
   }
   export = S3rver;

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import dynalite from 'dynalite';
@@ -32,6 +33,7 @@ export async function startLocalAws(dir: string): Promise<LocalAws> {
   const dynamoPort = (dynamo.address() as AddressInfo).port;
 
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: path.join(dir, 's3') });
+  answerPutsOnlyWhenWritten(s3);
   const { port: s3Port } = await s3.run();
 
   const env = {
@@ -61,5 +63,25 @@ export async function startLocalAws(dir: string): Promise<LocalAws> {
       await s3.close();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },
+  };
+}
+
+/**
+ * s3rver 3.7 answers a PutObject when its checksum stream ends, which can be
+ * before the file is on disk: a GetObject right after may read it short.
+ * Holding the answer until the file has its full size closes that race.
+ */
+function answerPutsOnlyWhenWritten(s3: S3rver): void {
+  const store = s3.store;
+  const putObject = store.putObject.bind(store);
+  store.putObject = async (object) => {
+    const result = await putObject(object);
+    const file = store.getResourcePath(object.bucket, object.key, 'object');
+    for (let waited = 0; waited < 5000; waited += 2) {
+      const { size } = await stat(file).catch(() => ({ size: -1 }));
+      if (size === result.size) break;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    return result;
   };
 }
