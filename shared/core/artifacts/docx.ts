@@ -151,7 +151,13 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
     switch (block.kind) {
       case 'title':
         // A blank line follows the title unless the document number sits under it.
-        mainText.push(paragraph(STYLE.title, [textRun(block.text)], next?.kind === 'docNumber' ? { spacing: { after: 0 } } : {}));
+        mainText.push(
+          paragraph(
+            STYLE.title,
+            titleLines(block.text).map((line, n) => (n === 0 ? textRun(line) : textRun(line, { break: 1 }))),
+            next?.kind === 'docNumber' ? { spacing: { after: 0 } } : {},
+          ),
+        );
         return;
       case 'docNumber':
         mainText.push(paragraph(STYLE.docNumber, [textRun(block.text)]));
@@ -329,6 +335,22 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
     ],
   });
   return new Uint8Array(await Packer.toBuffer(document));
+}
+
+/** Characters of 2号 type on one line of the 156 mm text block. */
+const TITLE_CHARS_PER_LINE = Math.floor(442 / 22);
+
+/**
+ * A title too long for one line breaks where the words allow (GB/T 9704
+ * §7.3.1: 回行时要做到词意完整): after the issuer, before "关于", as the
+ * county prints it. Otherwise Word wraps it wherever the line ends.
+ */
+export function titleLines(title: string): string[] {
+  if (textWidthInChars(title) <= TITLE_CHARS_PER_LINE) return [title];
+  const at = title.indexOf('关于');
+  if (at <= 0) return [title];
+  const lines = [title.slice(0, at), title.slice(at)];
+  return lines.every((line) => textWidthInChars(line) <= TITLE_CHARS_PER_LINE) ? lines : [title];
 }
 
 /**

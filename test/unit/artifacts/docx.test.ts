@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { renderDocx } from '../../../shared/core/artifacts/docx';
+import { renderDocx, titleLines } from '../../../shared/core/artifacts/docx';
 import { sampleReport } from './fixtures/report';
 import { attrs, openDocx, paragraphs, part, styleXml } from './ooxml';
 
@@ -135,6 +135,15 @@ describe('report.docx (GB/T 9704-2012)', () => {
     expect(attrs(date!.xml, 'w:ind')['w:right']).toBe(String(4 * 320));
     // "2022年1月14日" is 6.5 characters wide, "灵寿县人民政府" 7: the issuer sits a quarter character further right.
     expect(attrs(issuer!.xml, 'w:ind')['w:right']).toBe(String(4 * 320 - 80));
+  });
+
+  it('breaks a long title after the issuer, as the county prints it', () => {
+    const title = paragraphs(documentXml).find((p) => p.style === 'GwTitle')!;
+    expect(title.runs.map((r) => r.text)).toEqual(['灵寿县人民政府', '关于2021年度法治政府建设情况的报告']);
+    expect(title.runs[1]!.xml).toMatch(/^<w:br\/>/);
+    expect(titleLines('关于2021年度法治政府建设情况的报告')).toEqual(['关于2021年度法治政府建设情况的报告']);
+    // No place to break with the words intact: Word wraps it.
+    expect(titleLines('一'.repeat(30))).toEqual(['一'.repeat(30)]);
   });
 
   it('notes the annex under the text, a long name wrapping under its own first character', () => {
