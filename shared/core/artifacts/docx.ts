@@ -104,13 +104,8 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
 
   /** Every piece of text enters the document through here, so none can break the XML. */
   const textRun = (text: string, options: Omit<IRunOptions, 'text' | 'children'> = {}) => new TextRun({ ...options, text: printableText(text) });
-  const bodyRuns = (segments: readonly Segment[]): TextRunLike[] =>
-    segments.map((segment) =>
-      segment.missing
-        ? textRun(segment.text, { style: STYLE.missingRun, highlight: 'yellow' })
-        : textRun(segment.text),
-    );
-  type TextRunLike = InstanceType<typeof TextRun>;
+  const bodyRuns = (segments: readonly Segment[]) =>
+    segments.map((segment) => (segment.missing ? textRun(segment.text, { style: STYLE.missingRun, highlight: 'yellow' }) : textRun(segment.text)));
 
   const paragraph = (style: string, children: ParagraphChild[], extra: Omit<IParagraphOptions, 'style' | 'children'> = {}) =>
     new P({ style, children, ...extra });
