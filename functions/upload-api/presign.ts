@@ -1,0 +1,22 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
+import type { UploadGrant } from '../../shared/core/upload-access/request-upload';
+
+/**
+ * Turns a grant into a presigned POST whose policy S3 enforces: this exact
+ * key (inside the unit's folder), this Content-Type, at most maxBytes, until
+ * it expires.
+ */
+export async function presignUpload(s3: S3Client, bucket: string, grant: UploadGrant): Promise<PresignedPost> {
+  return createPresignedPost(s3, {
+    Bucket: bucket,
+    Key: grant.key,
+    // Each field becomes an exact-match condition of the policy (key and Content-Type included).
+    Fields: { 'Content-Type': grant.contentType },
+    Conditions: [
+      ['starts-with', '$key', grant.prefix],
+      ['content-length-range', 1, grant.maxBytes],
+    ],
+    Expires: grant.expiresInSeconds,
+  });
+}

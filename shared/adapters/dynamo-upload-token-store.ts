@@ -1,0 +1,95 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UploadTokenRecord, UploadTokenRecordSchema } from '../core/upload-access/token';
+import { TABLE_DESIGN } from '../storage/layout';
+
+/**
+ * Upload-token records in the county's table (infra, issue 7):
+ *   UPLOADTOKEN#<tokenId>   TOKEN     the record: salt + hash of the secret, never the secret
+ *   gsi1: UPLOADTOKENS#<unit>  <createdAt>#<tokenId>   a unit's tokens, for revocation
+ * The TTL attribute removes a record 90 days after it stopped being valid,
+ * long enough for "expired" (not "unknown") to be the answer a unit gets.
+ */
+const PK = TABLE_DESIGN.partitionKey.name;
+const SK = TABLE_DESIGN.sortKey.name;
+const GSI = TABLE_DESIGN.globalSecondaryIndexes[0];
+const TTL = TABLE_DESIGN.timeToLiveAttribute;
+const KEEP_AFTER_EXPIRY_SECONDS = 90 * 86_400;
+
+const tokenKey = (tokenId: string) => ({ [PK]: `UPLOADTOKEN#${tokenId}`, [SK]: 'TOKEN' });
+
+export class DynamoUploadTokenStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async put(record: UploadTokenRecord): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...tokenKey(record.tokenId),
+          [GSI.partitionKey.name]: `UPLOADTOKENS#${record.unitId}`,
+          [GSI.sortKey.name]: `${record.createdAt}#${record.tokenId}`,
+          [TTL]: Math.floor(Date.parse(record.validUntil) / 1000) + KEEP_AFTER_EXPIRY_SECONDS,
+          ...record,
+        },
+        // A tokenId collision (64 random bits) must not overwrite another unit's token.
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PK },
+      }),
+    );
+  }
+
+  async get(tokenId: string): Promise<UploadTokenRecord | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: tokenKey(tokenId), ConsistentRead: true }));
+    if (!out.Item) return undefined;
+    const parsed = UploadTokenRecordSchema.safeParse(out.Item);
+    // A malformed record authenticates nobody.
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async listByUnit(unitId: string): Promise<UploadTokenRecord[]> {
+    const records: UploadTokenRecord[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: GSI.indexName,
+          KeyConditionExpression: '#gpk = :gpk',
+          ExpressionAttributeNames: { '#gpk': GSI.partitionKey.name },
+          ExpressionAttributeValues: { ':gpk': `UPLOADTOKENS#${unitId}` },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const parsed = UploadTokenRecordSchema.safeParse(item);
+        if (parsed.success) records.push(parsed.data);
+      }
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return records;
+  }
+
+  /** Marks a token revoked (kept, so the unit is told "revoked" rather than "invalid"). False if there is no such token. */
+  async revoke(tokenId: string, by: string, at: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: tokenKey(tokenId),
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at), revokedBy = if_not_exists(revokedBy, :by)',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: { ':at': at.toISOString(), ':by': by },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { reportYearAt } from '../aggregate-event';
+import { ID } from '../catalogue/schema';
+import type { CountyConfig } from '../county/schema';
+import { submissionKey } from '../submission-key';
+import { contentTypeFor, SUBMISSION_CONTENT_TYPES } from './content-types';
+import { authenticate, type TokenRejection, type UploadTokenRecord } from './token';
+
+/**
+ * Decides whether a unit may upload a file now, and exactly what it may
+ * upload: the steps are
+ *   1. authenticate the bearer token (hashed record in the table);
+ *   2. validate the request body;
+ *   3. the unit in the request must be the token's unit;
+ *   4. the year must be open: the report year being collected now, not locked
+ *      (unless the unit has an exception);
+ *   5. grant one key under submissions/{year}/{unit}/, one content type, a
+ *      maximum size, for a few minutes. The caller turns the grant into a
+ *      presigned POST; S3 enforces it.
+ * Pure: storage comes in through `deps`.
+ */
+export const UploadRequestSchema = z.object({
+  year: z.number().int().min(2000).max(2100),
+  unit: ID,
+  fileName: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((name) => !/[/\\\u0000-\u001f\u007f]/.test(name) && name !== '.' && name !== '..', 'a plain file name, without folders or control characters')
+    .refine((name) => contentTypeFor(name) !== undefined, `a submission file: ${Object.keys(SUBMISSION_CONTENT_TYPES).join(', ')}`),
+  contentType: z.string().optional(),
+});
+export type UploadRequest = z.infer<typeof UploadRequestSchema>;
+
+export interface UploadGrant {
+  unitId: string;
+  year: number;
+  key: string;
+  /** The unit's folder; the key lies inside it. */
+  prefix: string;
+  contentType: string;
+  maxBytes: number;
+  expiresInSeconds: number;
+}
+
+export type UploadErrorCode = TokenRejection | 'bad_request' | 'wrong_unit' | 'unknown_unit' | 'year_not_open' | 'year_locked' | 'content_type_mismatch';
+
+export type UploadDecision =
+  | { status: 200; grant: UploadGrant; token: UploadTokenRecord }
+  | { status: 400 | 401 | 403; error: UploadErrorCode; message: string; token?: UploadTokenRecord };
+
+export interface UploadAccessDeps {
+  county: CountyConfig;
+  findToken(tokenId: string): Promise<UploadTokenRecord | undefined>;
+  /** The year's lock, if any, and the units excepted from it. */
+  yearLock(year: number): Promise<{ locked: boolean; exceptions: readonly string[] }>;
+  maxBytes: number;
+  now(): Date;
+  /** How long the presigned POST stays valid. */
+  grantSeconds?: number;
+}
+
+const MESSAGES: Record<UploadErrorCode, string> = {
+  token_missing: '缺少上传凭证（Authorization: Bearer …）',
+  token_malformed: '上传凭证格式不正确',
+  token_unknown: '上传凭证无效',
+  token_invalid: '上传凭证无效',
+  token_other_county: '上传凭证不属于本县',
+  token_revoked: '上传凭证已被撤销，请联系县司法局重新获取',
+  token_expired: '上传凭证已过期，请联系县司法局重新获取',
+  bad_request: '请求内容不正确',
+  wrong_unit: '该凭证只能上传本单位的材料',
+  unknown_unit: '本县没有这个单位',
+  year_not_open: '该年度不在材料收集期内',
+  year_locked: '该年度材料已锁定，不再接收上传',
+  content_type_mismatch: '文件类型与扩展名不符',
+};
+
+const refuse = (status: 400 | 401 | 403, error: UploadErrorCode, detail?: string, token?: UploadTokenRecord): UploadDecision => ({
+  status,
+  error,
+  message: detail ? `${MESSAGES[error]}：${detail}` : MESSAGES[error],
+  token,
+});
+
+export async function requestUpload(input: { authorization: string | undefined; body: unknown }, deps: UploadAccessDeps): Promise<UploadDecision> {
+  const now = deps.now();
+  const auth = await authenticate(input.authorization, deps.findToken, deps.county.id, now);
+  if (!auth.ok) return refuse(401, auth.reason);
+  const token = auth.record;
+
+  const parsed = UploadRequestSchema.safeParse(input.body);
+  if (!parsed.success) {
+    return refuse(400, 'bad_request', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), token);
+  }
+  const request = parsed.data;
+  if (request.unit !== token.unitId) return refuse(403, 'wrong_unit', `${token.unitId} ≠ ${request.unit}`, token);
+  if (!deps.county.units.some((u) => u.id === request.unit)) return refuse(403, 'unknown_unit', request.unit, token);
+
+  const contentType = contentTypeFor(request.fileName)!;
+  if (request.contentType !== undefined && request.contentType !== contentType) {
+    return refuse(400, 'content_type_mismatch', `${request.fileName} → ${contentType}`, token);
+  }
+
+  const openYear = reportYearAt(now, deps.county.timeZone);
+  if (request.year !== openYear) return refuse(403, 'year_not_open', `现在收集的是${openYear}年度`, token);
+  const lock = await deps.yearLock(request.year);
+  if (lock.locked && !lock.exceptions.includes(request.unit)) return refuse(403, 'year_locked', String(request.year), token);
+
+  const key = submissionKey(request.year, request.unit, request.fileName);
+  return {
+    status: 200,
+    token,
+    grant: {
+      unitId: request.unit,
+      year: request.year,
+      key,
+      prefix: key.slice(0, key.length - request.fileName.length),
+      contentType,
+      maxBytes: deps.maxBytes,
+      expiresInSeconds: deps.grantSeconds ?? 300,
+    },
+  };
+}

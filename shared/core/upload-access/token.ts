@@ -1,0 +1,108 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { ID } from '../catalogue/schema';
+
+/**
+ * Upload tokens: one per unit, handed to the unit's clerk, shown once.
+ * Text form: `yrt_<tokenId>_<secret>`. The tokenId (public, 16 hex chars)
+ * finds the record; the secret (32 random bytes, base64url) proves
+ * possession. The table keeps only salt + SHA-256(salt ‖ secret): the secret
+ * is 256 random bits, so a slow password hash would add nothing, while a
+ * leaked table still does not let anyone upload.
+ */
+export const TOKEN_PREFIX = 'yrt';
+const TOKEN_PATTERN = /^yrt_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+export const UploadTokenRecordSchema = z.object({
+  tokenId: z.string().regex(/^[0-9a-f]{16}$/),
+  county: ID,
+  unitId: ID,
+  /** base64 */
+  salt: z.string().min(1),
+  /** base64 of SHA-256(salt ‖ secret) */
+  secretHash: z.string().min(1),
+  hashAlgorithm: z.literal('sha256-salted'),
+  createdAt: z.iso.datetime(),
+  createdBy: z.string().min(1),
+  /** After this instant the token no longer authenticates. */
+  validUntil: z.iso.datetime(),
+  revokedAt: z.iso.datetime().optional(),
+  revokedBy: z.string().optional(),
+});
+export type UploadTokenRecord = z.infer<typeof UploadTokenRecordSchema>;
+
+export interface IssuedToken {
+  /** Give this to the unit; it is not stored anywhere. */
+  token: string;
+  record: UploadTokenRecord;
+}
+
+export function issueUploadToken(
+  input: { county: string; unitId: string; createdBy: string; now: Date; validDays: number },
+  random: (size: number) => Buffer = randomBytes,
+): IssuedToken {
+  const tokenId = random(8).toString('hex');
+  const secret = random(32).toString('base64url');
+  const salt = random(16);
+  return {
+    token: `${TOKEN_PREFIX}_${tokenId}_${secret}`,
+    record: {
+      tokenId,
+      county: input.county,
+      unitId: input.unitId,
+      salt: salt.toString('base64'),
+      secretHash: hashSecret(salt, secret).toString('base64'),
+      hashAlgorithm: 'sha256-salted',
+      createdAt: input.now.toISOString(),
+      createdBy: input.createdBy,
+      validUntil: new Date(input.now.getTime() + input.validDays * 86_400_000).toISOString(),
+    },
+  };
+}
+
+export function parseToken(text: string): { tokenId: string; secret: string } | undefined {
+  const match = TOKEN_PATTERN.exec(text.trim());
+  return match ? { tokenId: match[1]!, secret: match[2]! } : undefined;
+}
+
+/** `Authorization: Bearer yrt_…` → the token text, or undefined. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match?.[1];
+}
+
+export function secretMatches(record: UploadTokenRecord, secret: string): boolean {
+  const expected = Buffer.from(record.secretHash, 'base64');
+  const actual = hashSecret(Buffer.from(record.salt, 'base64'), secret);
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+function hashSecret(salt: Buffer, secret: string): Buffer {
+  return createHash('sha256').update(salt).update(secret, 'utf8').digest();
+}
+
+export type TokenRejection = 'token_missing' | 'token_malformed' | 'token_unknown' | 'token_invalid' | 'token_revoked' | 'token_expired' | 'token_other_county';
+
+/**
+ * Authenticates an Authorization header against the stored record (looked up
+ * by the caller with the tokenId). Returns the record, or why not.
+ */
+export async function authenticate(
+  authorization: string | undefined,
+  lookup: (tokenId: string) => Promise<UploadTokenRecord | undefined>,
+  countyId: string,
+  now: Date,
+): Promise<{ ok: true; record: UploadTokenRecord } | { ok: false; reason: TokenRejection }> {
+  const text = bearerToken(authorization);
+  if (!text) return { ok: false, reason: 'token_missing' };
+  const parsed = parseToken(text);
+  if (!parsed) return { ok: false, reason: 'token_malformed' };
+  const record = await lookup(parsed.tokenId);
+  if (!record) return { ok: false, reason: 'token_unknown' };
+  // The secret is checked first, so a guessed tokenId learns nothing about its state.
+  if (!secretMatches(record, parsed.secret)) return { ok: false, reason: 'token_invalid' };
+  if (record.county !== countyId) return { ok: false, reason: 'token_other_county' };
+  if (record.revokedAt) return { ok: false, reason: 'token_revoked' };
+  if (now.getTime() >= Date.parse(record.validUntil)) return { ok: false, reason: 'token_expired' };
+  return { ok: true, record };
+}
