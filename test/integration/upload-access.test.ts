@@ -11,7 +11,7 @@ import { reportYearAt } from '../../shared/core/aggregate-event';
 import { countyDirInRepo } from '../../shared/core/county/load';
 import { MAX_SUBMISSION_BYTES } from '../../shared/core/submission/limits';
 import { contentLengthRange, decodePostPolicy, policyViolations } from '../../shared/core/upload-access/post-policy';
-import { issueUploadToken } from '../../shared/core/upload-access/token';
+import { issueUploadToken, parseToken } from '../../shared/core/upload-access/token';
 import { ensureCountyResources } from '../../shared/local/county-resources';
 import { startLocalAws, type LocalAws } from '../../shared/local/emulators';
 import { physicalNames } from '../../shared/storage/layout';
@@ -116,7 +116,7 @@ describe('upload API', () => {
   });
 
   it('refuses a missing, malformed, unknown, wrong, revoked or expired token with 401', async () => {
-    const [, tokenIdA] = issued.a.split('_');
+    const { tokenId: tokenIdA } = parseToken(issued.a)!;
     const cases: [string | undefined, string][] = [
       [undefined, 'token_missing'],
       ['not-a-token', 'token_malformed'],
@@ -175,9 +175,9 @@ describe('upload API', () => {
   });
 
   it('stores tokens hashed: the table never holds the secret', async () => {
-    const [, tokenId, secret] = issued.a.split('_');
-    const record = await tokens.get(tokenId!);
+    const { tokenId, secret } = parseToken(issued.a)!;
+    const record = await tokens.get(tokenId);
     expect(record?.unitId).toBe(unitA);
-    expect(JSON.stringify(record)).not.toContain(secret!);
+    expect(JSON.stringify(record)).not.toContain(secret);
   });
 });
