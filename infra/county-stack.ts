@@ -9,6 +9,7 @@ import { Ingest } from './constructs/ingest';
 import { Monitoring } from './constructs/monitoring';
 import { SubmissionStorage } from './constructs/submission-storage';
 import { SubmissionTable } from './constructs/submission-table';
+import { UploadAccess } from './constructs/upload-access';
 import { acknowledgePrefixGrant } from './nag';
 import { countyNames } from './names';
 import { STAGE_SETTINGS, type Stage } from './settings';
@@ -30,6 +31,7 @@ export class CountyStack extends Stack {
   readonly ingest: Ingest;
   readonly aggregation: Aggregation;
   readonly monitoring: Monitoring;
+  readonly uploadAccess: UploadAccess;
   readonly countyOfficeRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: CountyStackProps) {
@@ -54,12 +56,13 @@ export class CountyStack extends Stack {
     this.table = new SubmissionTable(this, 'Table', { names, settings, key });
     this.ingest = new Ingest(this, 'Ingest', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table });
     this.aggregation = new Aggregation(this, 'Aggregation', { county, names, settings, key, storage: this.storage, table: this.table });
+    this.uploadAccess = new UploadAccess(this, 'UploadAccess', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       names,
       key,
       alarmEmails: county.alarmEmails,
       deadLetterQueue: this.ingest.deadLetterQueue,
-      functions: { ingest: this.ingest.handler, aggregate: this.aggregation.handler },
+      functions: { ingest: this.ingest.handler, aggregate: this.aggregation.handler, 'upload-api': this.uploadAccess.handler },
       aggregate: this.aggregation.handler,
       scheduleGroupName: names.scheduleGroup,
     });
@@ -83,6 +86,10 @@ export class CountyStack extends Stack {
     new CfnOutput(this, 'ReportsLocation', {
       description: 'Where report.json / report.md (and the documents) are written, per year',
       value: `s3://${names.reportsBucket}/${PREFIX.reports}`,
+    });
+    new CfnOutput(this, 'UploadApiUrl', {
+      description: 'Units POST /uploads here with their token (yearly-report upload --token)',
+      value: this.uploadAccess.url,
     });
     new CfnOutput(this, 'CountyOfficeRoleArn', {
       description: 'Role the county office assumes to read the reports',

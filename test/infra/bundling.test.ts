@@ -32,9 +32,9 @@ beforeAll(() => {
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-const ourFunctions = ['yearly-report-lingshou-dev-ingest', 'yearly-report-lingshou-dev-aggregate'];
+const ourFunctions = ['yearly-report-lingshou-dev-ingest', 'yearly-report-lingshou-dev-aggregate', 'yearly-report-lingshou-dev-upload-api'];
 
-test('both functions were bundled', () => {
+test('every function was bundled', () => {
   expect(Object.keys(assetDirs).sort()).toEqual([...ourFunctions].sort());
 });
 

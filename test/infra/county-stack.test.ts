@@ -318,7 +318,7 @@ describe('ingest', () => {
 });
 
 describe('functions', () => {
-  test.each(['ingest', 'aggregate'])('%s: nodejs22.x on arm64, its own log group, the environment the handler reads', (role) => {
+  test.each(['ingest', 'aggregate', 'upload-api'])('%s: nodejs22.x on arm64, its own log group, the environment the handler reads', (role) => {
     const env = new Capture();
     dev.template.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: `yearly-report-lingshou-dev-${role}`,
@@ -328,7 +328,9 @@ describe('functions', () => {
       Environment: { Variables: env },
     });
     const variables = env.asObject();
-    for (const name of [...Object.keys(COMMON_ENV), 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL']) expect(variables).toHaveProperty(name);
+    // upload-api needs no reports bucket; everything else every function gets.
+    const expected = [...Object.keys(COMMON_ENV), 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL'].filter((n) => role !== 'upload-api' || n !== 'REPORTS_BUCKET');
+    for (const name of expected) expect(variables).toHaveProperty(name);
     expect(variables.COUNTY_ID).toBe('lingshou');
     expect(variables.COUNTY_CONFIG_DIR).toBe('/var/task/county');
     expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -372,8 +374,8 @@ describe('monitoring', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    for (const role of ['ingest', 'aggregate']) {
-      const fn = logicalIdAt(dev.stack, dev.template, 'AWS::Lambda::Function', `${role === 'ingest' ? 'Ingest' : 'Aggregation'}/Handler/Function`);
+    for (const path of ['Ingest', 'Aggregation', 'UploadAccess']) {
+      const fn = logicalIdAt(dev.stack, dev.template, 'AWS::Lambda::Function', `${path}/Handler/Function`);
       for (const metric of ['Errors', 'Throttles']) {
         dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }], Threshold: 1 });
       }
@@ -400,8 +402,36 @@ describe('monitoring', () => {
   });
 });
 
+describe('upload access', () => {
+  test('POST /uploads on the $default stage runs the upload-api function, throttled and access-logged', () => {
+    const fn = logicalIdAt(dev.stack, dev.template, 'AWS::Lambda::Function', 'UploadAccess/Handler/Function');
+    const api = logicalIdAt(dev.stack, dev.template, 'AWS::ApiGatewayV2::Api', 'UploadAccess/Api');
+    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
+    const target = new Capture();
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { ApiId: { Ref: api }, RouteKey: 'POST /uploads', Target: target });
+    const integrationId = (target.asObject()['Fn::Join'] as [string, unknown[]])[1][1] as { Ref: string };
+    expect(dev.template.toJSON().Resources[integrationId.Ref].Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': [fn, 'Arn'] } });
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      ApiId: { Ref: api },
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logicalIdAt(dev.stack, dev.template, 'AWS::Logs::LogGroup', 'UploadAccess/AccessLogs'), 'Arn'] }, Format: Match.anyValue() },
+    });
+  });
+
+  test('the upload API may sign uploads under submissions/ and read tokens and locks, nothing more', () => {
+    const submissions = logicalIdAt(dev.stack, dev.template, 'AWS::S3::Bucket', 'Storage/Submissions');
+    const statements = statementsOfRole(dev, 'UploadAccess/Handler/Role');
+    const s3Statements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    expect(s3Statements).toEqual([expect.objectContaining({ Action: 's3:PutObject', Resource: objectArn(submissions, PREFIX.submissions) })]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+  });
+});
+
 describe('outputs a county office needs', () => {
-  test('bucket, reports location, office role', () => {
+  test('bucket, upload API URL, reports location, office role', () => {
+    dev.template.hasOutput('UploadApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
     dev.template.hasOutput('SubmissionsBucketName', { Value: { Ref: logicalIdAt(dev.stack, dev.template, 'AWS::S3::Bucket', 'Storage/Submissions') } });
     dev.template.hasOutput('ReportsLocation', { Value: `s3://${names.reportsBucket}/${PREFIX.reports}` });
     dev.template.hasOutput('CountyOfficeRoleArn', { Value: { 'Fn::GetAtt': [logicalIdAt(dev.stack, dev.template, 'AWS::IAM::Role', 'CountyOfficeRole'), 'Arn'] } });
