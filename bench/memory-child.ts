@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { loadCatalogue } from '../shared/core/catalogue/load';
 import { loadCounty } from '../shared/core/county/load';
 import { SubmissionBuilder } from '../shared/core/submission/builder';
@@ -10,9 +11,11 @@ import { BENCH_UNIT, BENCH_YEAR } from './data';
  * TypeScript loader sits in the measured heap): reads one ledger file into a
  * buffer, as ingest does with the S3 object, parses it, and prints the
  * process's peak RSS. Mode "floor" only reads the file: node plus the bytes,
- * the least any ingest that downloads the object whole can use.
+ * the least any ingest that downloads the object whole can use. Mode
+ * "library" reads, decodes and runs csv-parse (sync, with the parser's
+ * options) over the whole text and keeps its records: the library's share.
  *
- *   node memory-child.js ours|floor <file> <fileName>
+ *   node memory-child.js ours|floor|library <file> <fileName>
  */
 async function main(): Promise<void> {
   const [mode, file, fileName] = process.argv.slice(2) as [string, string, string];
@@ -22,6 +25,11 @@ async function main(): Promise<void> {
   const rssBeforeMb = process.memoryUsage().rss / 1048576;
   const bytes = readFileSync(file);
   let outcome = 'read only';
+  if (mode === 'library') {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    const records = parse(text, { relax_column_count: true, info: true, bom: true, skip_empty_lines: false }) as unknown[];
+    outcome = `${records.length} records`;
+  }
   if (mode === 'ours') {
     const context = { county, catalogue, year: BENCH_YEAR, unitId: BENCH_UNIT };
     let result;

@@ -27,13 +27,14 @@ export async function benchMemory(targetMb: number): Promise<BenchRow> {
     const filePath = path.join(dir, 'ledger.csv');
     writeFileSync(filePath, file.bytes);
     const child = await bundle(path.join(REPO, 'bench', 'memory-child.ts'), dir, 'memory-child');
-    const run = (mode: 'ours' | 'floor') => {
+    const run = (mode: 'ours' | 'floor' | 'library') => {
       const out = spawnSync(process.execPath, [child.file, mode, filePath, file.fileName], { env: handlerEnv(), encoding: 'utf8', timeout: 300_000 });
       if (out.status !== 0) throw new Error(`memory child (${mode}) failed: ${(out.stderr || out.stdout).trim().split('\n').at(-1)}`);
       return JSON.parse(out.stdout) as { maxRssMb: number; rssBeforeMb: number; outcome: string; bytes: number };
     };
     const floor = run('floor');
     const ours = run('ours');
+    const library = run('library');
     const limits: string[] = [];
     if (file.bytes.length > MAX_SUBMISSION_BYTES) limits.push(`the file is over MAX_SUBMISSION_BYTES (${MAX_SUBMISSION_BYTES / 1048576} MiB), so ingest would refuse it before downloading; the CSV parser was called directly`);
     if (rows > MAX_LEDGER_ROWS) limits.push(`it has ${rows.toLocaleString('en')} rows, over MAX_LEDGER_ROWS (${MAX_LEDGER_ROWS.toLocaleString('en')}): every row is parsed and checked, the first ${MAX_LEDGER_ROWS.toLocaleString('en')} are kept, so this is the most a ledger can hold in memory`);
@@ -45,7 +46,8 @@ export async function benchMemory(targetMb: number): Promise<BenchRow> {
       ratio: round3(ours.maxRssMb / floor.maxRssMb),
       note:
         `peak RSS (process.resourceUsage().maxRSS) of a fresh node parsing a ${(file.bytes.length / 1048576).toFixed(1)} MiB 行政诉讼案件台账 CSV (${rows.toLocaleString('en')} rows) → ${ours.outcome}; ` +
-        `baseline = the same process only reading the file (${round1(floor.rssBeforeMb)} MB before reading). ${limits.join('; ')}`,
+        `baseline = the same process only reading the file (${round1(floor.rssBeforeMb)} MB before reading); ` +
+        `reading + decoding + csv-parse/sync of the whole text into records (${library.outcome}), as the parser does before any rule: ${round1(library.maxRssMb)} MB. ${limits.join('; ')}`,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

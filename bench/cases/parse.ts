@@ -7,6 +7,7 @@ import type { ParseOutcome } from '../../shared/core/submission/normalized';
 import { parseSubmissionFile } from '../../shared/core/submission/parse';
 import { BENCH_COUNTY, BENCH_UNIT, BENCH_YEAR, enforcementStaff, ledgerCsv, ledgerXlsx } from '../data';
 import { round1, round3, sideBySide, timeMs } from '../measure';
+import { profileOnce } from '../profile-inprocess';
 import type { BenchRow } from '../report';
 
 export type FileKind = 'xlsx' | 'csv';
@@ -85,6 +86,7 @@ export async function benchParse(kind: FileKind, rows: number, rounds: number): 
     () => timeMs(() => parseOurs(file)),
     () => timeMs(() => (kind === 'xlsx' ? bareXlsx(file.bytes) : bareCsv(file.bytes))),
   );
+  const profile = await profileOnce(() => parseOurs(file));
   const library = kind === 'xlsx' ? 'exceljs stream.xlsx.WorkbookReader reading every cell value' : 'csv-parse (sync) to string arrays';
   return {
     oursMs: result.oursMedian,
@@ -96,7 +98,8 @@ export async function benchParse(kind: FileKind, rows: number, rounds: number): 
       ratio: round3(result.oursMedian / result.baselineMedian),
       note:
         `${rows.toLocaleString('en')}-row 行政执法人员名册, ${(file.bytes.length / 1048576).toFixed(1)} MiB ${kind}; parseSubmissionFile (parse, normalize, validate, zod) vs ${library}; ` +
-        `median of ${rounds} alternating rounds (ours ${result.ours.map(Math.round).join('/')} ms; bare ${result.baseline.map(Math.round).join('/')} ms)`,
+        `median of ${rounds} alternating rounds (ours ${result.ours.map(Math.round).join('/')} ms; bare ${result.baseline.map(Math.round).join('/')} ms); ` +
+        `one profiled run of ours, self ms by module: ${profile.byModule}; hottest functions: ${profile.byFunction}`,
     },
   };
 }
