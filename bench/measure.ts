@@ -39,15 +39,26 @@ export async function sideBySide(
   ours: (round: number) => Promise<number>,
   baseline: (round: number) => Promise<number>,
 ): Promise<SideBySide> {
-  const result = { ours: [] as number[], baseline: [] as number[] };
+  const runs = await alternate(rounds, { ours, baseline });
+  return { ours: runs.ours!, baseline: runs.baseline!, oursMedian: median(runs.ours!), baselineMedian: median(runs.baseline!) };
+}
+
+/**
+ * The same for any number of sides (ours, the bare library, and variants
+ * that say where the difference goes): every side once per round, the order
+ * reversed every other round. Returns each side's figures in round order.
+ */
+export async function alternate(rounds: number, sides: Record<string, (round: number) => Promise<number>>): Promise<Record<string, number[]>> {
+  const names = Object.keys(sides);
+  const result: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? (['ours', 'baseline'] as const) : (['baseline', 'ours'] as const);
-    for (const side of order) {
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
       collectGarbage();
-      result[side].push(await (side === 'ours' ? ours(round) : baseline(round)));
+      result[name]!.push(await sides[name]!(round));
     }
   }
-  return { ...result, oursMedian: median(result.ours), baselineMedian: median(result.baseline) };
+  return result;
 }
 
 /**

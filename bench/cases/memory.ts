@@ -1,11 +1,16 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MAX_LEDGER_ROWS, MAX_SUBMISSION_BYTES } from '../../shared/core/submission/limits';
 import { lawsuitCases, ledgerCsv } from '../data';
 import { round1, round3 } from '../measure';
-import type { BenchRow } from '../report';
+import { describeError, type BenchRow } from '../report';
+import type { BenchAws } from '../local-aws';
+import { physicalNames } from '../../shared/storage/layout';
+import { BENCH_COUNTY, BENCH_UNIT, BENCH_YEAR } from '../data';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createS3Client } from '../../shared/adapters/aws-clients';
 import { bundle, handlerEnv } from './cold-start';
 
 /**
@@ -17,7 +22,7 @@ import { bundle, handlerEnv } from './cold-start';
  */
 const REPO = path.resolve(__dirname, '..', '..');
 
-export async function benchMemory(targetMb: number): Promise<BenchRow> {
+export async function benchMemory(targetMb: number, aws?: BenchAws, wholeIngestMb?: number): Promise<BenchRow> {
   const dir = mkdtempSync(path.join(tmpdir(), 'yearly-report-bench-mem-'));
   try {
     // Rows are ~170 bytes; generate enough for the target size.
@@ -35,6 +40,14 @@ export async function benchMemory(targetMb: number): Promise<BenchRow> {
     const floor = run('floor');
     const ours = run('ours');
     const library = run('library');
+    let fullIngest = '';
+    if (aws) {
+      try {
+        fullIngest = await wholeIngestAtLimit(aws, dir, wholeIngestMb);
+      } catch (err) {
+        fullIngest = `whole ingest at the size limit not measured: ${describeError(err)}`;
+      }
+    }
     const limits: string[] = [];
     if (file.bytes.length > MAX_SUBMISSION_BYTES) limits.push(`the file is over MAX_SUBMISSION_BYTES (${MAX_SUBMISSION_BYTES / 1048576} MiB), so ingest would refuse it before downloading; the CSV parser was called directly`);
     if (rows > MAX_LEDGER_ROWS) limits.push(`it has ${rows.toLocaleString('en')} rows, over MAX_LEDGER_ROWS (${MAX_LEDGER_ROWS.toLocaleString('en')}): every row is parsed and checked, the first ${MAX_LEDGER_ROWS.toLocaleString('en')} are kept, so this is the most a ledger can hold in memory`);
@@ -47,9 +60,52 @@ export async function benchMemory(targetMb: number): Promise<BenchRow> {
       note:
         `peak RSS (process.resourceUsage().maxRSS) of a fresh node parsing a ${(file.bytes.length / 1048576).toFixed(1)} MiB 行政诉讼案件台账 CSV (${rows.toLocaleString('en')} rows) → ${ours.outcome}; ` +
         `baseline = the same process only reading the file (${round1(floor.rssBeforeMb)} MB before reading); ` +
-        `reading + decoding + csv-parse/sync of the whole text into records (${library.outcome}), as the parser does before any rule: ${round1(library.maxRssMb)} MB. ${limits.join('; ')}`,
+        `reading + decoding + csv-parse/sync of the whole text into records (${library.outcome}), as the parser does before any rule: ${round1(library.maxRssMb)} MB. ${[...limits, fullIngest].filter(Boolean).join('. ')}`,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The largest file ingest accepts (just under MAX_SUBMISSION_BYTES), ingested
+ * whole by ingestObject in a child process against this process's emulators:
+ * the object downloaded, parsed, every row written. Peak RSS of that child.
+ */
+async function wholeIngestAtLimit(aws: BenchAws, dir: string, targetMb?: number): Promise<string> {
+  const sample = ledgerCsv(lawsuitCases(2000, 0x11e)).bytes.length / 2000;
+  const bytes = targetMb === undefined ? MAX_SUBMISSION_BYTES * 0.98 : Math.min(targetMb * 1048576, MAX_SUBMISSION_BYTES * 0.98);
+  const rows = Math.min(MAX_LEDGER_ROWS, Math.floor(bytes / sample));
+  const file = ledgerCsv(lawsuitCases(rows, 0x11e));
+  const names = physicalNames(BENCH_COUNTY, 'bench');
+  await aws.createBuckets(names.submissionsBucket);
+  const table = 'bench-memory-ingest';
+  await aws.createTable(table);
+  const key = `submissions/${BENCH_YEAR}/${BENCH_UNIT}/${file.fileName}`;
+  const s3 = createS3Client();
+  let eTag: string;
+  try {
+    const put = await s3.send(new PutObjectCommand({ Bucket: names.submissionsBucket, Key: key, Body: file.bytes }));
+    eTag = put.ETag?.replaceAll('"', '') ?? 'bench';
+  } finally {
+    s3.destroy();
+  }
+  const child = await bundle(path.join(REPO, 'bench', 'memory-ingest-child.ts'), dir, 'memory-ingest-child');
+  // The emulators answer from this process, so the child must not block it: spawn, not spawnSync.
+  const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const proc = spawn(process.execPath, [child.file, key, eTag, String(file.bytes.length)], {
+      env: { ...handlerEnv(), ...aws.aws.env, SUBMISSIONS_BUCKET: names.submissionsBucket, TABLE_NAME: table },
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    proc.on('error', reject);
+    proc.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  await aws.dropTable(table);
+  if (out.code !== 0) throw new Error((out.stderr || out.stdout).trim().split('\n').at(-1));
+  const result = JSON.parse(out.stdout) as { maxRssMb: number; peakAfterParseMb: number; outcome: string };
+  const which = targetMb === undefined ? 'the largest accepted file' : 'a file';
+  return `Whole ingest (ingestObject: S3 get, parse, write, pointer) of ${which}, ${(file.bytes.length / 1048576).toFixed(1)} MiB / ${rows.toLocaleString('en')} rows, in a fresh node against the emulators: peak ${round1(result.maxRssMb)} MB, of which ${round1(result.peakAfterParseMb)} MB reached by the end of parsing (${result.outcome})`;
 }
