@@ -7,16 +7,22 @@ import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submiss
 import { DynamoUploadTokenStore } from '../../shared/adapters/dynamo-upload-token-store';
 import { COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { loadCounty } from '../../shared/core/county/load';
+import { requestOutcome, type RecordedOutcome } from '../../shared/core/upload-access/request-outcome';
 import { requestUpload } from '../../shared/core/upload-access/request-upload';
+import { versionToken } from '../../shared/core/version-order';
+import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { MAX_SUBMISSION_BYTES } from '../../shared/core/submission/limits';
 import { presignUpload } from './presign';
 
 /**
- * POST /uploads with `Authorization: Bearer yrt_…` and
- * { year, unit, fileName, contentType? } → a presigned POST for exactly that
- * file under submissions/{year}/{unit}/ (shared/core/upload-access decides).
- * 401 for a missing, wrong, revoked or expired token; 403 for another unit's
- * folder or a year that is not open; 400 for a bad request.
+ * The upload API, both routes authenticated by `Authorization: Bearer yrt_…`
+ * (shared/core/upload-access decides; this file only adapts):
+ *   POST /uploads { year, unit, fileName, contentType? } → a presigned POST for
+ *     exactly that file under submissions/{year}/{unit}/. 401 for a missing,
+ *     wrong, revoked or expired token; 403 for another unit's folder or a year
+ *     that is not open; 400 for a bad request.
+ *   GET /uploads/outcome?key=…&versionId=…|eTag=… → what ingest made of the
+ *     unit's upload (202 while pending), with the readable error report.
  */
 const env = readEnvironment({
   COUNTY_ID: COMMON_ENV.COUNTY_ID,
@@ -30,8 +36,11 @@ const documentClient = createDocumentClient();
 const tokens = new DynamoUploadTokenStore(documentClient, env.TABLE_NAME);
 const repo = new DynamoSubmissionRepository(documentClient, env.TABLE_NAME);
 const s3 = createS3Client();
+const objects = new S3ObjectStore(s3);
 
 export const handler = middy(async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+  if (event.routeKey === 'GET /uploads/outcome') return outcome(event);
+  if (event.routeKey !== 'POST /uploads') return json(404, { error: 'not_found', message: event.routeKey });
   let body: unknown;
   try {
     const text = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : (event.body ?? '');
@@ -41,7 +50,7 @@ export const handler = middy(async (event: APIGatewayProxyEventV2, _context: Con
   }
 
   const decision = await requestUpload(
-    { authorization: event.headers?.authorization ?? event.headers?.Authorization, body },
+    { authorization: authorizationOf(event), body },
     {
       county,
       findToken: (tokenId) => tokens.get(tokenId),
@@ -68,6 +77,32 @@ export const handler = middy(async (event: APIGatewayProxyEventV2, _context: Con
     expiresAt: new Date(Date.now() + grant.expiresInSeconds * 1000).toISOString(),
   });
 }).use(injectLambdaContext(logger));
+
+async function outcome(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const decision = await requestOutcome(
+    { authorization: authorizationOf(event), query: event.queryStringParameters ?? {} },
+    { county, findToken: (tokenId) => tokens.get(tokenId), findOutcome, now: () => new Date() },
+  );
+  if (decision.status === 202) return json(202, { state: 'pending' });
+  if (decision.status !== 200) return json(decision.status, { error: decision.error, message: decision.message });
+  const { outcome: found } = decision;
+  const errorReport = found.errorReportKey
+    ? Buffer.from((await objects.get(env.SUBMISSIONS_BUCKET, `${found.errorReportKey}.txt`, undefined, 1024 * 1024)).bytes).toString('utf8')
+    : undefined;
+  return json(200, { state: found.status, reason: found.reason, rowCount: found.rowCount, problemCount: found.problemCount, errorReport });
+}
+
+/** The outcome ingest recorded for one object version. */
+async function findOutcome(key: string, year: number, version: { versionId?: string; eTag?: string }): Promise<RecordedOutcome | undefined> {
+  if (version.versionId && version.versionId !== 'null') return repo.getVersion(key, versionToken(version.versionId, version.eTag, undefined));
+  // An unversioned bucket (the local emulator): the unit's latest upload of this key with this content.
+  const prefix = versionToken(undefined, version.eTag, 'x').replace(/x$/, '');
+  return (await repo.listLatest(year)).find((r) => r.s3Key === key && r.versionToken.startsWith(prefix));
+}
+
+function authorizationOf(event: APIGatewayProxyEventV2): string | undefined {
+  return event.headers?.authorization ?? event.headers?.Authorization;
+}
 
 function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
   return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) };

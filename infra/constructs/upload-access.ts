@@ -24,10 +24,11 @@ export interface UploadAccessProps {
 }
 
 /**
- * Per-unit upload access: an HTTP API whose one route, POST /uploads, runs
- * the upload-api function. The function authenticates the unit's token
- * (hashed in the table) and signs a POST policy for one key in that unit's
- * folder, one content type and the size limit; S3 enforces the policy.
+ * Per-unit upload access: an HTTP API running the upload-api function.
+ * POST /uploads authenticates the unit's token (hashed in the table) and
+ * signs a POST policy for one key in that unit's folder, one content type and
+ * the size limit; S3 enforces the policy. GET /uploads/outcome tells the unit
+ * what ingest made of its upload.
  */
 export class UploadAccess extends Construct {
   readonly handler: CountyFunction;
@@ -66,9 +67,26 @@ export class UploadAccess extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
       }),
     );
-    // Tokens and year locks: reads only.
+    // A unit asking what became of its upload gets the readable error report.
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadErrorReports',
+        actions: ['s3:GetObject'],
+        resources: [storage.submissionsBucket.arnForObjects(`${PREFIX.errorReports}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DecryptErrorReportsThroughS3',
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    // Tokens, year locks and ingest outcomes: reads only.
     this.handler.useTable(props.table, 'read');
     acknowledgePrefixGrant(role, storage.submissionsBucket, PREFIX.submissions, 'The upload API signs uploads for keys under submissions/ only; each signed policy narrows it to one key in one unit folder.');
+    acknowledgePrefixGrant(role, storage.submissionsBucket, PREFIX.errorReports, "The upload API reads error reports (under error-reports/) to show a unit why its file was rejected, after checking the key is in the unit's folder.");
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       logGroupName: `/aws/apigateway/${names.prefix}-upload-api`,
@@ -91,12 +109,12 @@ export class UploadAccess extends Construct {
         format: apigw.AccessLogFormat.jsonWithStandardFields(),
       },
     });
-    const route = this.api.addRoutes({
-      path: '/uploads',
-      methods: [apigwv2.HttpMethod.POST],
-      integration: new HttpLambdaIntegration('UploadsIntegration', this.handler.function),
-    });
-    for (const r of route) acknowledgeTokenAuthorization(r);
+    const integration = new HttpLambdaIntegration('UploadsIntegration', this.handler.function);
+    const routes = [
+      ...this.api.addRoutes({ path: '/uploads', methods: [apigwv2.HttpMethod.POST], integration }),
+      ...this.api.addRoutes({ path: '/uploads/outcome', methods: [apigwv2.HttpMethod.GET], integration }),
+    ];
+    for (const route of routes) acknowledgeTokenAuthorization(route);
   }
 
   get url(): string {

@@ -403,14 +403,16 @@ describe('monitoring', () => {
 });
 
 describe('upload access', () => {
-  test('POST /uploads on the $default stage runs the upload-api function, throttled and access-logged', () => {
+  test('POST /uploads and GET /uploads/outcome on the $default stage run the upload-api function, throttled and access-logged', () => {
     const fn = logicalIdAt(dev.stack, dev.template, 'AWS::Lambda::Function', 'UploadAccess/Handler/Function');
     const api = logicalIdAt(dev.stack, dev.template, 'AWS::ApiGatewayV2::Api', 'UploadAccess/Api');
-    dev.template.resourceCountIs('AWS::ApiGatewayV2::Route', 1);
-    const target = new Capture();
-    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Route', { ApiId: { Ref: api }, RouteKey: 'POST /uploads', Target: target });
-    const integrationId = (target.asObject()['Fn::Join'] as [string, unknown[]])[1][1] as { Ref: string };
-    expect(dev.template.toJSON().Resources[integrationId.Ref].Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': [fn, 'Arn'] } });
+    const routes = resourcesOf(dev.template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!);
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(['GET /uploads/outcome', 'POST /uploads']);
+    for (const route of routes) {
+      expect(route.ApiId).toEqual({ Ref: api });
+      const integrationId = (route.Target['Fn::Join'] as [string, unknown[]])[1][1] as { Ref: string };
+      expect(dev.template.toJSON().Resources[integrationId.Ref].Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', IntegrationUri: { 'Fn::GetAtt': [fn, 'Arn'] } });
+    }
     dev.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       ApiId: { Ref: api },
       StageName: '$default',
@@ -420,11 +422,14 @@ describe('upload access', () => {
     });
   });
 
-  test('the upload API may sign uploads under submissions/ and read tokens and locks, nothing more', () => {
+  test('the upload API may sign uploads under submissions/, read error reports, tokens, locks and outcomes, nothing more', () => {
     const submissions = logicalIdAt(dev.stack, dev.template, 'AWS::S3::Bucket', 'Storage/Submissions');
     const statements = statementsOfRole(dev, 'UploadAccess/Handler/Role');
     const s3Statements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
-    expect(s3Statements).toEqual([expect.objectContaining({ Action: 's3:PutObject', Resource: objectArn(submissions, PREFIX.submissions) })]);
+    expect(s3Statements).toEqual([
+      expect.objectContaining({ Action: 's3:PutObject', Resource: objectArn(submissions, PREFIX.submissions) }),
+      expect.objectContaining({ Action: 's3:GetObject', Resource: objectArn(submissions, PREFIX.errorReports) }),
+    ]);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
   });
 });

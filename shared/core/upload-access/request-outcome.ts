@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { CountyConfig } from '../county/schema';
+import { NotASubmissionError } from '../errors';
+import { parseSubmissionKey } from '../submission-key';
+import { authenticate, type TokenRejection, type UploadTokenRecord } from './token';
+
+/**
+ * What became of a unit's upload: the steps are
+ *   1. authenticate the token;
+ *   2. the key must be a submission key in the token's unit folder (a unit
+ *      sees only its own outcomes);
+ *   3. look up the outcome ingest recorded for that object version;
+ *      none yet → "pending" (the caller polls).
+ */
+export const OutcomeQuerySchema = z.object({
+  key: z.string().min(1).max(1024),
+  /** x-amz-version-id of the upload (versioned buckets, i.e. every deployed stack). */
+  versionId: z.string().min(1).optional(),
+  /** ETag of the upload, without quotes: identifies it where the bucket is not versioned. */
+  eTag: z.string().min(1).optional(),
+});
+export type OutcomeQuery = z.infer<typeof OutcomeQuerySchema>;
+
+export interface RecordedOutcome {
+  status: 'accepted' | 'rejected' | 'superseded';
+  reason?: string;
+  rowCount?: number;
+  problemCount?: number;
+  errorReportKey?: string;
+}
+
+export type OutcomeDecision =
+  | { status: 200; outcome: RecordedOutcome; token: UploadTokenRecord }
+  | { status: 202; pending: true; token: UploadTokenRecord }
+  | { status: 400 | 401 | 403; error: TokenRejection | 'bad_request' | 'not_your_upload'; message: string };
+
+export interface OutcomeDeps {
+  county: CountyConfig;
+  findToken(tokenId: string): Promise<UploadTokenRecord | undefined>;
+  findOutcome(key: string, year: number, version: { versionId?: string; eTag?: string }): Promise<RecordedOutcome | undefined>;
+  now(): Date;
+}
+
+export async function requestOutcome(input: { authorization: string | undefined; query: unknown }, deps: OutcomeDeps): Promise<OutcomeDecision> {
+  const auth = await authenticate(input.authorization, deps.findToken, deps.county.id, deps.now());
+  if (!auth.ok) return { status: 401, error: auth.reason, message: '上传凭证无效、已撤销或已过期' };
+  const parsed = OutcomeQuerySchema.safeParse(input.query);
+  if (!parsed.success || (!parsed.data.versionId && !parsed.data.eTag)) {
+    return { status: 400, error: 'bad_request', message: '需要 key，以及 versionId 或 eTag' };
+  }
+  const query = parsed.data;
+  let submission: ReturnType<typeof parseSubmissionKey>;
+  try {
+    submission = parseSubmissionKey(query.key);
+  } catch (err) {
+    if (err instanceof NotASubmissionError) return { status: 400, error: 'bad_request', message: `不是报送文件的位置：${query.key}` };
+    throw err;
+  }
+  if (submission.unitId !== auth.record.unitId) return { status: 403, error: 'not_your_upload', message: '只能查询本单位的上传结果' };
+  const outcome = await deps.findOutcome(query.key, submission.year, { versionId: query.versionId, eTag: query.eTag });
+  return outcome ? { status: 200, outcome, token: auth.record } : { status: 202, pending: true, token: auth.record };
+}
