@@ -49,8 +49,8 @@ export async function benchMemory(targetMb: number, aws?: BenchAws, wholeIngestM
       }
     }
     const limits: string[] = [];
-    if (file.bytes.length > MAX_SUBMISSION_BYTES) limits.push(`the file is over MAX_SUBMISSION_BYTES (${MAX_SUBMISSION_BYTES / 1048576} MiB), so ingest would refuse it before downloading; the CSV parser was called directly`);
-    if (rows > MAX_LEDGER_ROWS) limits.push(`it has ${rows.toLocaleString('en')} rows, over MAX_LEDGER_ROWS (${MAX_LEDGER_ROWS.toLocaleString('en')}): every row is parsed and checked, the first ${MAX_LEDGER_ROWS.toLocaleString('en')} are kept, so this is the most a ledger can hold in memory`);
+    if (file.bytes.length > MAX_SUBMISSION_BYTES) limits.push(`The file is over MAX_SUBMISSION_BYTES (${MAX_SUBMISSION_BYTES / 1048576} MiB), so ingest would refuse it before downloading; the CSV parser was called directly`);
+    if (rows > MAX_LEDGER_ROWS) limits.push(`It has ${rows.toLocaleString('en')} rows, over MAX_LEDGER_ROWS (${MAX_LEDGER_ROWS.toLocaleString('en')}): every row is parsed and checked, the first ${MAX_LEDGER_ROWS.toLocaleString('en')} are kept, so this is the most a ledger can hold in memory`);
     return {
       id: 'memory-ingest-50mb',
       value: round1(ours.maxRssMb),
