@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { COVER_LABELS, SHEETS } from '../shared/core/submission/layout';
 import { Prng } from './prng';
 
 /**
@@ -125,7 +126,7 @@ export async function ledgerXlsx(tables: readonly LedgerTable[]): Promise<{ file
     sink.on('error', reject);
   });
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useSharedStrings: true, useStyles: false });
-  const cover = workbook.addWorksheet('封面');
+  const cover = workbook.addWorksheet(SHEETS.cover);
   for (const row of coverRows()) cover.addRow(row).commit();
   cover.commit();
   for (const table of tables) {
@@ -139,14 +140,15 @@ export async function ledgerXlsx(tables: readonly LedgerTable[]): Promise<{ file
   return { fileName: `${BENCH_UNIT_NAME}${BENCH_YEAR}年度报送.xlsx`, bytes: Buffer.concat(chunks) };
 }
 
+/** Labels from the parser's own layout (layout.ts), so a renamed label cannot silently break the bench's files. */
 function coverRows(): Cell[][] {
   return [
     ['项目', '内容'],
-    ['县（市、区）', '灵寿县'],
-    ['填报单位', BENCH_UNIT_NAME],
-    ['年度', BENCH_YEAR],
-    ['联系人', '张明'],
-    ['联系电话', '0311-82512345'],
+    [COVER_LABELS.county[0], '灵寿县'],
+    [COVER_LABELS.unit[0], BENCH_UNIT_NAME],
+    [COVER_LABELS.year[0], BENCH_YEAR],
+    [COVER_LABELS.contact[0], '张明'],
+    [COVER_LABELS.phone[0], '0311-82512345'],
   ];
 }
 
