@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { FIXTURE_DIR, gbkCsv } from '../../fixtures/submissions/make-fixtures';
+import { errorsOf, parse, warningsOf } from './context';
+
+const goodCsv = readFileSync(path.join(FIXTURE_DIR, 'good.csv'));
+
+describe('CSV submissions', () => {
+  it.each([
+    ['UTF-8 with BOM', goodCsv],
+    ['UTF-8 without BOM', goodCsv.subarray(3)],
+    ['GBK (Excel on Chinese Windows)', gbkCsv(goodCsv.toString('utf8'))],
+    ['GB18030', iconv.encode(goodCsv.toString('utf8').slice(1), 'gb18030')],
+    ['UTF-16 tab-separated (Excel "Unicode text")', Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(goodCsv.toString('utf8').slice(1).replace(/,/g, '\t').replace(/"1\t025"/, '1025'), 'utf-16le')])],
+  ])('reads the multi-block file encoded as %s', async (_label, bytes) => {
+    const out = await parse(new Uint8Array(bytes), 'good.csv');
+    if (!out.ok) throw new Error(JSON.stringify(out.problems));
+    const s = out.submission;
+    expect(s.format).toBe('csv');
+    expect(s.contact).toEqual({ name: '张三', phone: '0311-82522000' });
+    expect(s.indicators.map((i) => [i.indicatorId, i.value, i.approximate])).toEqual([
+      ['legality_review_meeting_items', 1025, false],
+      ['enforcement_staff_trained', 1000, true],
+    ]);
+    expect(s.indicators[0]!.source).toEqual({ row: 9 });
+    expect(s.ledgers.lawsuit_cases).toEqual([
+      { row: 14, fields: { case_no: '(2021)冀0126行初1号', filed_date: '2021-03-05', defendant: '灵寿县自然资源和规划局', status: '已结案', head_appeared: true, outcome: '胜诉' } },
+      { row: 15, fields: { case_no: '(2021)冀0126行初2号', filed_date: '2021-04-01', defendant: null, status: '审理中', head_appeared: false, outcome: null } },
+    ]);
+    expect(s.narratives).toEqual([expect.objectContaining({ section: 'decision_making', text: '严格落实重大行政决策程序，决策前均经合法性审查。' })]);
+  });
+
+  it('reports every ragged row with its line number, and keeps checking the rest', async () => {
+    const out = await parse(readFileSync(path.join(FIXTURE_DIR, 'ragged-rows.csv')), '行政诉讼案件台账.csv');
+    expect(errorsOf(out).map((p) => [p.code, p.row])).toEqual([
+      ['CSV_RAGGED_ROW', 3],
+      ['CSV_RAGGED_ROW', 4],
+    ]);
+  });
+
+  it('names a single-ledger file by its file name, or recognises it by its header', async () => {
+    const rows = '案号,收案日期,被申请人,办理状态,复议结果,结案日期\n灵复〔2021〕1号,2021-03-05,某镇政府,已结案,维持,2021-05-01\n';
+    const byName = await parse(rows, '司法局-行政复议案件台账-2021.csv');
+    const byHeader = await parse(rows, 'export.csv');
+    for (const out of [byName, byHeader]) {
+      expect(out.ok && out.submission.ledgers.reconsideration_cases?.length).toBe(1);
+    }
+  });
+
+  it('locates cell problems by line and header', async () => {
+    const out = await parse('【行政诉讼案件台账】\n案号,立案日期,办理状态\nA1,2021-02-30,已结案\nA2,2021-03-01,在审\n', 'x.csv');
+    expect(errorsOf(out)).toEqual([
+      expect.objectContaining({ code: 'BAD_DATE', row: 3, column: '立案日期', value: '2021-02-30' }),
+      expect.objectContaining({ code: 'BAD_ENUM', row: 4, column: '办理状态', value: '在审' }),
+    ]);
+  });
+
+  it('rejects a file whose content it cannot place', async () => {
+    const out = await parse('甲,乙,丙\n1,2,3\n', 'data.csv');
+    expect(errorsOf(out)).toEqual([expect.objectContaining({ code: 'CSV_UNKNOWN_BLOCK', row: 1 })]);
+  });
+
+  it('warns about an unknown column but accepts the rest', async () => {
+    const out = await parse('【行政诉讼案件台账】\n案号,立案日期,办理状态,承办人\nA1,2021-03-01,已结案,李四\n', 'x.csv');
+    expect(out.ok).toBe(true);
+    expect(warningsOf(out)).toContainEqual(expect.objectContaining({ code: 'UNKNOWN_COLUMN', row: 2, column: '承办人' }));
+  });
+
+  it('checks the cover block against the upload path', async () => {
+    const out = await parse('【封面】\n填报单位,县教育局\n年度,2020\n【指标】\n指标代码,数值\nlegality_review_meeting_items,3\n', 'x.csv');
+    expect(errorsOf(out).map((p) => [p.code, p.row])).toEqual([
+      ['UNIT_MISMATCH', 2],
+      ['YEAR_MISMATCH', 3],
+    ]);
+  });
+});
