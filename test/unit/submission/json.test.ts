@@ -93,7 +93,7 @@ describe('JSON submission file (submission-file@1)', () => {
   });
 
   it('ignores, with a warning, an indicator that belongs to another unit', async () => {
-    const out = await parse(jsonFile({ indicators: { services_fully_online: 12 } }), 'x.json');
+    const out = await parse(jsonFile({ indicators: { services_fully_online: 12, legality_review_meeting_items: 3 } }), 'x.json');
     expect(out.ok).toBe(true);
     expect(warningsOf(out)).toContainEqual(expect.objectContaining({ code: 'INDICATOR_NOT_FOR_UNIT', path: 'indicators.services_fully_online' }));
     if (out.ok) expect(out.submission.indicators.some((i) => i.indicatorId === 'services_fully_online')).toBe(false);

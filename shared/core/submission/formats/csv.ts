@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import type { SubmissionBuilder } from '../builder';
@@ -24,31 +25,43 @@ import { CoverReader, IndicatorReader, isIndicatorHeader, LedgerReader, Locator,
 type BlockKind = 'cover' | 'indicators' | 'narratives' | 'instructions';
 
 export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder: SubmissionBuilder): ParseOutcome {
-  const text = decodeCsvText(bytes);
-  if (text === undefined) {
+  const input = decodeCsvInput(bytes);
+  if (input === undefined) {
     builder.report('NOT_TEXT', {}, '无法按UTF-8或GB18030（GBK）解码；请在Excel中“另存为”CSV UTF-8（逗号分隔）');
     return builder.finish();
   }
-  const delimiter = detectDelimiter(text);
-  let records: { record: string[]; info: { lines: number } }[];
+  const delimiter = detectDelimiter(typeof input === 'string' ? input : input.toString('utf8', 0, Math.min(input.length, 4096)));
+  // Line numbers: when no quoted field spans lines (nearly always), a record's
+  // line is its index + 1 (csv-parse keeps blank lines as records). Only
+  // otherwise ask csv-parse for per-record info, which costs as much again.
+  const multiline = hasMultilineField(input);
+  let records: string[][];
+  let endLines: number[] | undefined;
   try {
-    // csv-parse's typings do not follow `info: true` to the record shape.
-    records = parse(text, { delimiter, relax_column_count: true, relax_quotes: false, info: true, skip_empty_lines: false, bom: true }) as unknown as typeof records;
+    if (multiline) {
+      // csv-parse's typings do not follow `info: true` to the record shape.
+      const withInfo = parse(input, { delimiter, relax_column_count: true, info: true, skip_empty_lines: false, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
+      records = withInfo.map((r) => r.record);
+      endLines = withInfo.map((r) => r.info.lines);
+    } else {
+      records = parse(input, { delimiter, relax_column_count: true, skip_empty_lines: false, bom: true }) as string[][];
+    }
   } catch (err) {
     const e = err as Error & { lines?: number };
     builder.report('CSV_SYNTAX', e.lines !== undefined ? { row: e.lines } : {}, e.message);
     return builder.finish();
   }
 
+  let previousEnd = 0;
   const locate: Locator = (row, col, header) => ({ row, column: header && header !== '' ? header : `第${col + 1}列` });
   const resolveBlock = blockResolver(builder);
   let reader: TableReader | undefined;
   let unresolved = false;
-  let previousEnd = 0;
 
-  for (const { record, info } of records) {
-    const line = previousEnd + 1;
-    previousEnd = info.lines;
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index]!;
+    const line = endLines ? previousEnd + 1 : index + 1;
+    if (endLines) previousEnd = endLines[index]!;
     let last = record.length - 1;
     while (last >= 0 && record[last]!.trim() === '') last--;
     if (last < 0) continue; // a blank line
@@ -77,16 +90,23 @@ export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder:
   return builder.finish();
 }
 
+/**
+ * Valid UTF-8 stays a Buffer (csv-parse reads bytes; a string would be
+ * encoded back to bytes first). Anything else becomes text: UTF-16 by its
+ * BOM, otherwise GB18030 — undefined when even that leaves undecodable bytes.
+ */
+function decodeCsvInput(bytes: Uint8Array): Buffer | string | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (isUtf16Bom(bytes)) return new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
+  if (isUtf8(buf)) return buf;
+  const text = iconv.decode(buf, 'gb18030');
+  return text.includes('\uFFFD') ? undefined : text;
+}
+
+/** The file as text, whatever its encoding (for readers that want a string). */
 export function decodeCsvText(bytes: Uint8Array): string | undefined {
-  if (isUtf16Bom(bytes)) {
-    return new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'gb18030');
-    return text.includes('\uFFFD') ? undefined : text;
-  }
+  const input = decodeCsvInput(bytes);
+  return typeof input === 'string' || input === undefined ? input : input.toString('utf8');
 }
 
 /** Excel's "Unicode text" is tab-separated; a clerk in Europe-set Windows may get semicolons. */
@@ -159,8 +179,12 @@ function openBlock(block: Block, builder: SubmissionBuilder, locate: Locator, wh
  * hand edit gone wrong (or a comma inside an unquoted field).
  */
 function rowFits(header: readonly unknown[], record: readonly string[], lastFilled: number, line: number, builder: SubmissionBuilder): boolean {
-  let headerWidth = header.length;
-  while (headerWidth > 0 && cellText(header[headerWidth - 1]) === '') headerWidth--;
+  let headerWidth = headerWidths.get(header);
+  if (headerWidth === undefined) {
+    headerWidth = header.length;
+    while (headerWidth > 0 && cellText(header[headerWidth - 1]) === '') headerWidth--;
+    headerWidths.set(header, headerWidth);
+  }
   if (record.length < headerWidth) {
     builder.report('CSV_RAGGED_ROW', { row: line }, `表头有${headerWidth}列，此行只有${record.length}列`, record.join(','));
     return false;
@@ -174,4 +198,21 @@ function rowFits(header: readonly unknown[], record: readonly string[], lastFill
     return false;
   }
   return true;
+}
+
+const headerWidths = new WeakMap<readonly unknown[], number>();
+
+/** True when some quoted field contains a line break (then records and lines differ). */
+export function hasMultilineField(input: string | Buffer): boolean {
+  // '"', CR and LF are ASCII, so scanning UTF-8 bytes is as good as scanning text.
+  const at = (i: number) => (typeof input === 'string' ? input.charCodeAt(i) : input[i]!);
+  const quote = input.indexOf('"');
+  if (quote < 0) return false;
+  let inQuote = false;
+  for (let i = quote; i < input.length; i++) {
+    const c = at(i);
+    if (c === 0x22) inQuote = !inQuote;
+    else if (inQuote && (c === 0x0a || c === 0x0d)) return true;
+  }
+  return false;
 }

@@ -67,34 +67,32 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
       let formulas = 0;
 
       for await (const row of ws) {
-        const values = row.values as unknown[];
-        const cells: unknown[] = new Array(Math.max(values.length - 1, 0));
-        for (let i = 1; i < values.length; i++) {
-          const v = values[i];
-          if (v === null || v === undefined || typeof v !== 'object' || v instanceof Date) {
-            cells[i - 1] = v;
-            continue;
-          }
+        // row.values is a fresh 1-based array: drop slot 0 and unwrap in place (no copy per row).
+        const cells = row.values as unknown[];
+        cells.shift();
+        for (let i = 0; i < cells.length; i++) {
+          const v = cells[i];
+          if (v === null || v === undefined || typeof v !== 'object' || v instanceof Date) continue;
           // Rich text, hyperlinks, formulas and error values are objects.
           const cell = v as CellObject;
-          if (cell.richText) cells[i - 1] = cell.richText.map((r) => r.text).join('');
-          else if (cell.hyperlink !== undefined || cell.text !== undefined) cells[i - 1] = cellText(cell.text);
+          if (cell.richText) cells[i] = cell.richText.map((r) => r.text).join('');
+          else if (cell.hyperlink !== undefined || cell.text !== undefined) cells[i] = cellText(cell.text);
           else if (cell.formula !== undefined || cell.sharedFormula !== undefined) {
             const result = cell.result;
             if (table && ++formulas <= MAX_FORMULA_WARNINGS_PER_SHEET) {
-              builder.report('FORMULA_CELL', locate(row.number, i - 1), `公式“=${cell.formula ?? cell.sharedFormula}”`, result);
+              builder.report('FORMULA_CELL', locate(row.number, i), `公式“=${cell.formula ?? cell.sharedFormula}”`, result);
             }
             if (typeof result === 'number' && Number.isNaN(result)) {
-              if (table) builder.report('CELL_ERROR_VALUE', locate(row.number, i - 1), '公式计算出错', cell.formula ?? cell.sharedFormula);
-              cells[i - 1] = undefined;
+              if (table) builder.report('CELL_ERROR_VALUE', locate(row.number, i), '公式计算出错', cell.formula ?? cell.sharedFormula);
+              cells[i] = undefined;
             } else if (result !== null && typeof result === 'object' && !(result instanceof Date)) {
-              if (table) builder.report('CELL_ERROR_VALUE', locate(row.number, i - 1), undefined, (result as { error?: string }).error ?? result);
-              cells[i - 1] = undefined;
-            } else cells[i - 1] = result;
+              if (table) builder.report('CELL_ERROR_VALUE', locate(row.number, i), undefined, (result as { error?: string }).error ?? result);
+              cells[i] = undefined;
+            } else cells[i] = result;
           } else if (cell.error !== undefined) {
-            if (table) builder.report('CELL_ERROR_VALUE', locate(row.number, i - 1), undefined, cell.error);
-            cells[i - 1] = undefined;
-          } else cells[i - 1] = undefined;
+            if (table) builder.report('CELL_ERROR_VALUE', locate(row.number, i), undefined, cell.error);
+            cells[i] = undefined;
+          } else cells[i] = undefined;
         }
         if (table) table.row(cells, row.number);
         else if (ignoredButFilled && !reportedUnknown && !cells.every(isBlank)) {

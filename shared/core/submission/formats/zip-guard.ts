@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { MAX_XLSX_UNCOMPRESSED_BYTES, MAX_ZIP_ENTRIES, MAX_ZIP_ENTRY_RATIO, ZIP_RATIO_FLOOR_BYTES } from '../limits';
 import { problem } from '../problem-codes';
@@ -104,26 +103,26 @@ function entryData(buf: Buffer, e: ZipEntry): Buffer | undefined {
   return buf.subarray(start, end);
 }
 
-/** Streams the entry through inflate, counting; stops as soon as it passes the declared size. */
+/**
+ * Inflates the entry with the output capped at its declared size: zlib stops
+ * (ERR_BUFFER_TOO_LARGE) the moment a forged entry passes it, so memory is
+ * bounded by the declared sizes already checked against the total cap.
+ */
 async function inflatedSize(buf: Buffer, e: ZipEntry): Promise<number | string> {
   const data = entryData(buf, e);
   if (!data) return `“${e.name}”的数据超出文件范围（文件可能不完整）`;
   if (e.method === 0) return data.length === e.uncompressedSize ? data.length : `“${e.name}”大小与目录不符`;
   if (e.method !== 8) return `“${e.name}”使用了不支持的压缩方式`;
-  const inflater = zlib.createInflateRaw();
-  let produced = 0;
+  let produced: number;
   try {
-    for await (const chunk of Readable.from([data]).pipe(inflater)) {
-      produced += (chunk as Buffer).length;
-      if (produced > e.uncompressedSize) {
-        inflater.destroy();
-        return `bomb:“${e.name}”解压后超过目录声明的${e.uncompressedSize}字节`;
-      }
+    produced = zlib.inflateRawSync(data, { maxOutputLength: Math.max(e.uncompressedSize, 1), chunkSize: 1 << 20 }).length;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      return `bomb:“${e.name}”解压后超过目录声明的${e.uncompressedSize}字节`;
     }
-  } catch {
     return `“${e.name}”无法解压`;
   }
-  return produced === e.uncompressedSize ? produced : `“${e.name}”解压后大小与目录不符`;
+  return produced === e.uncompressedSize || (e.uncompressedSize === 0 && produced <= 1) ? produced : `“${e.name}”解压后大小与目录不符`;
 }
 
 async function inflateEntry(buf: Buffer, e: ZipEntry): Promise<Buffer | undefined> {

@@ -31,7 +31,7 @@ export function parseQuantity(raw: unknown): QuantityResult {
   if (typeof raw !== 'string') return { ok: false, reason: 'not_a_number' };
 
   // Fast path for the common case, a plain non-negative integer or decimal.
-  if (/^\d+(\.\d+)?$/.test(raw)) return { ok: true, value: Number(raw), approximate: false };
+  if (isPlainDecimal(raw)) return { ok: true, value: Number(raw), approximate: false };
 
   let s = toHalfWidth(raw).replace(/[\s\u200B\uFEFF]+/g, '');
   if (s === '') return { ok: false, reason: 'not_a_number' };
@@ -81,4 +81,19 @@ export function parseQuantity(raw: unknown): QuantityResult {
 export function sameMeasure(a: string, b: string): boolean {
   const person = (m: string) => (m === '名' ? '人' : m);
   return person(a) === person(b);
+}
+
+/** "125", "12.5": ASCII digits with at most one inner dot (a char loop; cheaper than a regex per cell). */
+function isPlainDecimal(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 15) return false;
+  let dot = -1;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x2e) {
+      if (dot >= 0 || i === 0 || i === n - 1) return false;
+      dot = i;
+    } else if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
