@@ -4,6 +4,10 @@ import { ParseContext, SubmissionBuilder } from './builder';
 import { MAX_SUBMISSION_BYTES } from './limits';
 import type { ParseOutcome } from './normalized';
 import { problem } from './problem-codes';
+import { parseCsvSubmission } from './formats/csv';
+import { parseJsonSubmission } from './formats/json';
+// xlsx.ts loads exceljs itself on first use, so importing it here costs a cold start nothing.
+import { parseXlsxSubmission } from './formats/xlsx';
 import { sniff } from './sniff';
 
 export type { ParseContext } from './builder';
@@ -33,19 +37,16 @@ export async function parseSubmissionFile(input: { bytes: Uint8Array; fileName: 
     case 'json': {
       if (kind === 'zip' || kind === 'ole') return reject(problem('FILE_TYPE_MISMATCH', {}, '扩展名为.json，内容却是Excel文件'));
       if (kind === 'binary') return reject(problem('NOT_TEXT', {}, '扩展名为.json，内容却不是文本'));
-      const { parseJsonSubmission } = await import('./formats/json');
       return parseJsonSubmission(bytes, new SubmissionBuilder(context, 'json'));
     }
     case 'csv': {
       if (kind === 'zip' || kind === 'ole') return reject(problem('FILE_TYPE_MISMATCH', {}, '扩展名为.csv，内容却是Excel工作簿；请直接以.xlsx上传'));
       if (kind === 'binary') return reject(problem('NOT_TEXT', {}, '扩展名为.csv，内容却不是文本'));
-      const { parseCsvSubmission } = await import('./formats/csv');
       return parseCsvSubmission(bytes, fileName, new SubmissionBuilder(context, 'csv'));
     }
     case 'xlsx': {
       if (kind === 'ole') return reject(problem('XLSX_LEGACY_OR_ENCRYPTED', {}, '请在Excel中“另存为”Excel工作簿（*.xlsx），并取消密码保护后再上传'));
       if (kind !== 'zip') return reject(problem('XLSX_NOT_A_ZIP', {}, `文件“${fileName}”的内容不是.xlsx格式（可能是改了扩展名的其他文件）`));
-      const { parseXlsxSubmission } = await import('./formats/xlsx');
       return parseXlsxSubmission(bytes, new SubmissionBuilder(context, 'xlsx'));
     }
     case 'xls':

@@ -44,7 +44,9 @@ export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder:
       records = withInfo.map((r) => r.record);
       endLines = withInfo.map((r) => r.info.lines);
     } else {
-      records = parse(input, { delimiter, relax_column_count: true, skip_empty_lines: false, bom: true }) as string[][];
+      // Blank lines must stay records for index + 1 to be the line; a file
+      // without any (a ledger saved from Excel) lets csv-parse skip the check.
+      records = parse(input, { delimiter, relax_column_count: true, skip_empty_lines: !hasBlankLine(input), bom: true }) as string[][];
     }
   } catch (err) {
     const e = err as Error & { lines?: number };
@@ -56,6 +58,7 @@ export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder:
   const locate: Locator = (row, col, header) => ({ row, column: header && header !== '' ? header : `第${col + 1}列` });
   const resolveBlock = blockResolver(builder);
   let reader: TableReader | undefined;
+  let ledgerReader: LedgerReader | undefined; // the current block, when it is a ledger
   let unresolved = false;
 
   for (let index = 0; index < records.length; index++) {
@@ -70,6 +73,7 @@ export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder:
       if (block) {
         reader?.end();
         reader = openBlock(block, builder, locate, { row: line });
+        ledgerReader = reader instanceof LedgerReader ? reader : undefined;
         continue;
       }
     }
@@ -82,8 +86,9 @@ export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder:
         continue;
       }
       reader = openBlock(block, builder, locate, { row: line });
+      ledgerReader = reader instanceof LedgerReader ? reader : undefined;
     }
-    if (reader instanceof LedgerReader && reader.header && !rowFits(reader.header, record, last, line, builder)) continue;
+    if (ledgerReader?.header && !rowFits(ledgerReader.header, record, last, line, builder)) continue;
     reader.row(record, line);
   }
   reader?.end();
@@ -215,4 +220,9 @@ export function hasMultilineField(input: string | Buffer): boolean {
     else if (inQuote && (c === 0x0a || c === 0x0d)) return true;
   }
   return false;
+}
+
+/** A line with nothing on it (a CSV block separator). Delimiter-only lines (",,,") are records anyway. */
+function hasBlankLine(input: string | Buffer): boolean {
+  return input.indexOf('\n\n') >= 0 || input.indexOf('\n\r\n') >= 0 || input.indexOf('\r\r') >= 0;
 }

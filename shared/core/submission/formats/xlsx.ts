@@ -25,7 +25,7 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
     builder.add(guard);
     return builder.finish();
   }
-  const { default: ExcelJS } = await import('exceljs');
+  const ExcelJS = await loadExcelJs();
   const fixed = new Map<string, SheetKind>();
   for (const [kind, names] of Object.entries(SHEET_ALIASES) as [SheetKind, readonly string[]][]) {
     for (const n of names) fixed.set(matchKey(n), kind);
@@ -113,6 +113,14 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
     builder.report('XLSX_NOT_A_WORKBOOK', {}, '工作簿中没有可识别的工作表：应有“封面”“指标”“工作情况”或台账工作表；请使用 yearly-report template 生成的模板');
   }
   return builder.finish();
+}
+
+let excelJs: typeof import('exceljs') | undefined;
+
+/** exceljs is large: loaded on the first workbook, not at cold start, and only once. */
+async function loadExcelJs(): Promise<typeof import('exceljs')> {
+  excelJs ??= ((await import('exceljs')) as unknown as { default: typeof import('exceljs') }).default;
+  return excelJs;
 }
 
 interface CellObject {
