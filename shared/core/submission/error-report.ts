@@ -60,5 +60,5 @@ export function describeLocation(p: Pick<SubmissionProblem, 'sheet' | 'cell' | '
   if (p.column) detail.push(p.column);
   if (p.path) parts.push(p.path);
   const head = parts.join(' ');
-  return detail.length ? `${head}${head ? '' : ''}（${detail.join('，')}）` : head;
+  return detail.length ? `${head}（${detail.join('，')}）` : head;
 }
