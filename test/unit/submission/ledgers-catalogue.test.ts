@@ -1,5 +1,4 @@
-import { headerKey } from '../../../shared/core/submission/normalize/headers';
-import { resolveHeader } from '../../../shared/core/submission/normalize/headers';
+import { headerKey, resolveHeader } from '../../../shared/core/submission/normalize/headers';
 import { catalogue } from './context';
 
 describe('ledgers.json headers', () => {
