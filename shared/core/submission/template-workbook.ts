@@ -116,6 +116,9 @@ async function indicatorSheet(ws: Worksheet, indicators: readonly IndicatorDef[]
     value.fill = INPUT_FILL;
     const validation = indicatorValidation(def);
     if (validation) value.dataValidation = validation;
+    // Typing "85%" into a General cell makes Excel store 0.85; as text it stays
+    // "85%", which the parser reads as 85 (the reader does not load styles).
+    if (def.unit === '%') value.numFmt = '@';
     const note = r.getCell(5);
     note.protection = { locked: false };
     note.fill = INPUT_FILL;
@@ -131,7 +134,10 @@ function indicatorValidation(def: IndicatorDef): DataValidation | undefined {
   if (isIntegerIndicator(def)) {
     return { type: 'whole', operator: 'greaterThanOrEqual', allowBlank: true, formulae: [0], showErrorMessage: true, errorStyle: 'stop', errorTitle: '应为整数', error: '请填写大于或等于0的整数', showInputMessage: true, promptTitle: def.unit, prompt };
   }
-  const max = def.unit === '%' ? 100 : 1e9;
+  if (def.unit === '%') {
+    return { type: 'textLength', operator: 'lessThanOrEqual', allowBlank: true, formulae: [8], showErrorMessage: true, errorStyle: 'stop', errorTitle: '百分数', error: '请填写百分数，如85%或85', showInputMessage: true, promptTitle: '%', prompt: `${prompt}。填百分数，如85%或85` };
+  }
+  const max = 1e9;
   return { type: 'decimal', operator: 'between', allowBlank: true, formulae: [0, max], showErrorMessage: true, errorStyle: 'stop', errorTitle: '数值有误', error: `请填写0到${max}之间的数`, showInputMessage: true, promptTitle: def.unit, prompt };
 }
 

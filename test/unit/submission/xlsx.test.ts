@@ -104,6 +104,19 @@ describe('the Excel template', () => {
     expect(errorsOf(out)).toEqual([expect.objectContaining({ code, sheet: '封面', cell })]);
   });
 
+  it('keeps a percentage typed with its sign as the percent value', async () => {
+    const percent = catalogue.indicators.find((i) => i.unit === '%' && indicatorsForUnit(catalogue, county.config.units.find((u) => u.id === 'justice_bureau')!).includes(i));
+    if (!percent) throw new Error('the justice bureau has no % indicator to test with');
+    const bytes = await fillWorkbook(await templateFor('justice_bureau'), (wb) => {
+      const sheet = wb.getWorksheet('指标')!;
+      const cell = sheet.getCell(`D${findRow(sheet, percent.id)}`);
+      expect(cell.numFmt).toBe('@');
+      cell.value = '85%';
+    });
+    const out = await parse(new Uint8Array(bytes), 'p.xlsx');
+    expect(out.ok && out.submission.indicators.find((i) => i.indicatorId === percent.id)).toMatchObject({ value: 85, approximate: false, raw: '85%' });
+  });
+
   it('rejects an untouched template: nothing to submit', async () => {
     const out = await parse(new Uint8Array(await templateFor('justice_bureau')), 't.xlsx');
     expect(errorsOf(out).map((p) => p.code)).toEqual(['NOTHING_TO_SUBMIT']);
