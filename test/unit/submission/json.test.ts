@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { JSON_SCHEMA_FILE, submissionFileJsonSchema } from '../../fixtures/submissions/write-json-schema';
 import { errorsOf, jsonFile, parse, warningsOf } from './context';
 
 describe('JSON submission file (submission-file@1)', () => {
@@ -103,3 +105,9 @@ describe('JSON submission file (submission-file@1)', () => {
 function outOk<T extends { ok: boolean }>(o: T): o is T & { ok: true } {
   return o.ok;
 }
+
+describe('the published JSON Schema (submission-file.v1.schema.json)', () => {
+  it('matches the zod schema the parser uses; regenerate with test/fixtures/submissions/write-json-schema.ts', () => {
+    expect(readFileSync(JSON_SCHEMA_FILE, 'utf8')).toBe(submissionFileJsonSchema());
+  });
+});
