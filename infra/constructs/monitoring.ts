@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -39,14 +39,30 @@ export class Monitoring extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
-    // CloudWatch publishes alarm notifications to the encrypted topic.
+    // CloudWatch publishes this county's alarms to the encrypted topic: it needs
+    // sns:Publish (the topic has its own policy, for TLS, so no default access
+    // applies) and the key, and only for alarms named for this county and stage.
+    const stack = Stack.of(this);
+    const fromOurAlarms = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${names.prefix}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    };
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CountyAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromOurAlarms,
+      }),
+    );
     key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        sid: 'CountyAlarmsUseTheTopicKey',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: fromOurAlarms,
       }),
     );
     for (const email of props.alarmEmails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));

@@ -394,6 +394,22 @@ describe('monitoring', () => {
     for (const [, alarm] of alarms) expect(alarm.Properties!.AlarmActions).toEqual([{ Ref: topic }]);
   });
 
+  test("CloudWatch may publish to the encrypted topic and use its key, for this county's alarms only", () => {
+    const topic = logicalIdAt(dev.stack, dev.template, 'AWS::SNS::Topic', 'Monitoring/AlarmTopic');
+    const condition = {
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:yearly-report-lingshou-dev-*']] } },
+    };
+    dev.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topic }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: condition })]) },
+    });
+    dev.template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: condition })]) },
+    });
+    for (const [, alarm] of resourcesOf(dev.template, 'AWS::CloudWatch::Alarm')) expect(alarm.Properties!.AlarmName).toMatch(/^yearly-report-lingshou-dev-/);
+  });
+
   test("the config's alarm e-mails subscribe to the county topic", () => {
     const template = synthWithConfig({ ...lingshou, alarmEmails: ['fzb@example.gov.cn', 'sfj@example.gov.cn'] });
     template.resourceCountIs('AWS::SNS::Subscription', 2);
