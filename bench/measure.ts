@@ -74,5 +74,15 @@ export function collectGarbage(): void {
   gc();
 }
 
+/**
+ * The median of the per-round ratios a[i] / b[i]. Both sides of a round run
+ * seconds apart, so a ratio taken within the round cancels most of the
+ * machine's drift (other jobs starting and stopping), which a ratio of the
+ * two sides' medians does not.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  return median(a.map((x, i) => x / b[i]!));
+}
+
 export const round1 = (n: number) => Math.round(n * 10) / 10;
 export const round3 = (n: number) => Math.round(n * 1000) / 1000;

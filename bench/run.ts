@@ -27,7 +27,7 @@ interface Plan {
 
 const FULL: Plan = {
   parseRows: 100_000,
-  parseRounds: 7,
+  parseRounds: 9,
   writeRows: 100_000,
   writeRounds: 3,
   aggregateRows: 100_000,

@@ -7,7 +7,7 @@ import type { Report } from '../../shared/core/report/schema';
 import { aggregateYear } from '../../shared/usecases/aggregate-year';
 import { BENCH_COUNTY, BENCH_YEAR } from '../data';
 import type { BenchAws } from '../local-aws';
-import { median, round1, round3, sideBySide, timeMs } from '../measure';
+import { median, pairedRatio, round1, round3, sideBySide, timeMs } from '../measure';
 import { normalizedStaffSubmission } from '../normalized';
 import { Prng } from '../prng';
 import type { BenchRow } from '../report';
@@ -170,10 +170,10 @@ export async function benchAggregate(aws: BenchAws, year: SeededYear, rounds: nu
       value: round1(result.oursMedian),
       unit: 'ms',
       baseline: round1(result.baselineMedian),
-      ratio: round3(result.oursMedian / result.baselineMedian),
+      ratio: round3(pairedRatio(result.ours, result.baseline)),
       note:
         `${year.units} units, ${year.rows.toLocaleString('en')} ledger rows (${itemsRead.toLocaleString('en')} items) → ${runs[0]?.artifacts ?? 0} artifacts via aggregateYear (dynalite + s3rver) vs bare paged Query of the same partitions at concurrency ${READ_CONCURRENCY}; ` +
-        `median of ${rounds} rounds (ours ${result.ours.map(Math.round).join('/')} ms; bare ${result.baseline.map(Math.round).join('/')} ms); ` +
+        `ratio = median of the per-round ratios over ${rounds} rounds (ours ${result.ours.map(Math.round).join('/')} ms; bare ${result.baseline.map(Math.round).join('/')} ms); ` +
         `stages (ms, median): ${stageText}; renderers alone (ms): ${perRenderer}`,
     },
   };

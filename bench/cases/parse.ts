@@ -7,7 +7,7 @@ import type { ParseOutcome } from '../../shared/core/submission/normalized';
 import { inspectXlsxZip } from '../../shared/core/submission/formats/zip-guard';
 import { parseSubmissionFile } from '../../shared/core/submission/parse';
 import { BENCH_COUNTY, BENCH_UNIT, BENCH_YEAR, enforcementStaff, ledgerCsv, ledgerXlsx } from '../data';
-import { alternate, median, round1, round3, timeMs } from '../measure';
+import { alternate, median, pairedRatio, round1, round3, timeMs } from '../measure';
 import { profileOnce } from '../profile-inprocess';
 import type { BenchRow } from '../report';
 
@@ -103,10 +103,10 @@ export async function benchParse(kind: FileKind, rows: number, rounds: number): 
       value: round1(result.oursMedian),
       unit: 'ms',
       baseline: round1(result.baselineMedian),
-      ratio: round3(result.oursMedian / result.baselineMedian),
+      ratio: round3(pairedRatio(result.ours, result.baseline)),
       note:
         `${rows.toLocaleString('en')}-row 行政执法人员名册, ${(file.bytes.length / 1048576).toFixed(1)} MiB ${kind}; parseSubmissionFile (parse, normalize, validate, zod) vs ${library}; ` +
-        `median of ${rounds} alternating rounds (ours ${result.ours.map(Math.round).join('/')} ms; bare ${result.baseline.map(Math.round).join('/')} ms); ${variantText ? `${variantText}; ` : ''}` +
+        `ratio = median of the per-round ratios over ${rounds} alternating rounds (ours ${result.ours.map(Math.round).join('/')} ms; bare ${result.baseline.map(Math.round).join('/')} ms); ${variantText ? `${variantText}; ` : ''}` +
         `one profiled run of ours, self ms by module: ${profile.byModule}; hottest functions: ${profile.byFunction}`,
     },
   };
