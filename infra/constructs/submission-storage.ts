@@ -158,13 +158,15 @@ export class SubmissionStorage extends Construct {
       }),
     );
     // S3 encrypts the message with the queue's key, so it needs the key too.
+    // Unconditioned, as CDK's own SqsDestination does: which bucket may send is
+    // decided by the queue policy above, and a condition key S3 might not pass
+    // to KMS would drop every notification silently.
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'SubmissionsBucketEncryptsQueueMessages',
+        sid: 'S3EncryptsNotificationsForTheIngestQueue',
         principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
     const cfnBucket = this.submissionsBucket.node.defaultChild as s3.CfnBucket;
