@@ -44,13 +44,14 @@ export const UPLOAD_PATH_LOCATION: ProblemLocation = { column: '上传位置' };
 export class SubmissionBuilder {
   private readonly problems: SubmissionProblem[] = [];
   private droppedProblems = 0;
-  private hasError = false;
+  /** True once any error is recorded (a field, not a getter: the ledger loop reads it per row). */
+  failed = false;
   readonly unit: Unit | undefined;
   private readonly indicators = new Map<string, IndicatorValue>();
   /** Indicators the file mentions, filled or not, so a missing one is reported once. */
   private readonly mentioned = new Set<string>();
   private readonly ledgers = new Map<string, LedgerRow[]>();
-  private readonly ledgerKeys = new Map<string, Set<string>>();
+  private readonly ledgerKeys = new Map<string, KeyIndex>();
   private readonly narratives: NarrativeItem[] = [];
   private contact: { name?: string; phone?: string } = {};
   private readonly indicatorByName: Map<string, IndicatorDef>;
@@ -84,16 +85,12 @@ export class SubmissionBuilder {
   }
 
   add(p: SubmissionProblem): void {
-    if (p.severity === 'error') this.hasError = true;
+    if (p.severity === 'error') this.failed = true;
     if (this.problems.length >= MAX_PROBLEMS) {
       this.droppedProblems++;
       return;
     }
     this.problems.push(p);
-  }
-
-  get failed(): boolean {
-    return this.hasError;
   }
 
   // ---- who, when ----------------------------------------------------------
@@ -234,7 +231,7 @@ export class SubmissionBuilder {
     };
     let keys = this.ledgerKeys.get(ledger.id);
     if (!keys && ledger.key) {
-      keys = new Set();
+      keys = new KeyIndex();
       this.ledgerKeys.set(ledger.id, keys);
     }
     return new LedgerSink(this, ledger, columns, headers.map(cellText), rows, keys, locateCell);
@@ -285,10 +282,10 @@ export class SubmissionBuilder {
       warnings: [],
     };
     if (this.contact.name !== undefined || this.contact.phone !== undefined) submission.contact = this.contact;
-    if (!this.hasError && this.indicators.size === 0 && this.ledgers.size === 0 && this.narratives.length === 0) {
+    if (!this.failed && this.indicators.size === 0 && this.ledgers.size === 0 && this.narratives.length === 0) {
       this.report('NOTHING_TO_SUBMIT', {}, '没有填写任何指标数值、台账或工作情况');
     }
-    if (unit && !this.hasError) {
+    if (unit && !this.failed) {
       const derivable = new Set(this.ctx.catalogue.indicators.filter((i) => i.fromLedger && this.ledgers.has(i.fromLedger.ledger)).map((i) => i.id));
       for (const def of indicatorsForUnit(this.ctx.catalogue, unit)) {
         if (!this.mentioned.has(def.id) && !derivable.has(def.id)) {
@@ -300,7 +297,7 @@ export class SubmissionBuilder {
     if (this.droppedProblems > 0) {
       this.problems.push(problem('TOO_MANY_PROBLEMS', {}, `另有${this.droppedProblems}个问题未列出，请先改正以上问题`));
     }
-    if (this.hasError) return { ok: false, problems: this.problems };
+    if (this.failed) return { ok: false, problems: this.problems };
     submission.warnings = this.problems;
     // One zod check of the assembled value guards the contract ingest stores.
     // Ledger rows are built by the typed converters above, one code path for
@@ -328,7 +325,7 @@ export class LedgerSink {
     columns: readonly (LedgerColumn | undefined)[],
     headers: readonly string[],
     private readonly rowsOf: () => LedgerRow[],
-    private readonly keys: Set<string> | undefined,
+    private readonly keys: KeyIndex | undefined,
     private readonly locate: CellLocator,
   ) {
     this.mapped = [];
@@ -377,10 +374,7 @@ export class LedgerSink {
       const key = fields[keyCol.column.id];
       if (key !== null && key !== undefined) {
         const k = String(key);
-        // One hash lookup instead of has() then add(): a 100,000-row ledger notices.
-        const before = this.keys.size;
-        this.keys.add(k);
-        if (this.keys.size === before) {
+        if (!this.keys.add(k)) {
           bad = true;
           this.builder.report('DUPLICATE_LEDGER_KEY', this.locate(rowNumber, keyCol.index, keyCol.header), `${keyCol.column.name}“${k}”已在前面出现`, k);
         }
@@ -397,6 +391,36 @@ export class LedgerSink {
     // A row with a bad cell is not kept: the submission is rejected anyway, and
     // dropping it keeps memory flat when a whole column is wrong.
     if (!bad && !this.builder.failed) rows.push({ row: rowNumber, fields });
+  }
+}
+
+/**
+ * The key values seen in one ledger (case or certificate numbers), to catch
+ * a row entered twice. Ledgers are usually kept in key order (numbers are
+ * issued in sequence), and while keys keep increasing they are unique without
+ * hashing: a string comparison per row. The first key out of order moves
+ * them all into a Set. On a 100,000-row ledger the Set is most of the cost
+ * of a row, so the sorted case matters.
+ */
+export class KeyIndex {
+  private last: string | undefined;
+  private ascending: string[] = [];
+  private set: Set<string> | undefined;
+
+  /** False when `key` was already seen. */
+  add(key: string): boolean {
+    if (!this.set) {
+      if (this.last === undefined || key > this.last) {
+        this.ascending.push(key);
+        this.last = key;
+        return true;
+      }
+      this.set = new Set(this.ascending);
+      this.ascending = [];
+    }
+    const before = this.set.size;
+    this.set.add(key);
+    return this.set.size !== before;
   }
 }
 

@@ -1,3 +1,4 @@
+import { KeyIndex } from '../../../shared/core/submission/builder';
 import { parseBoolean } from '../../../shared/core/submission/normalize/boolean';
 import { parseChineseNumeral } from '../../../shared/core/submission/normalize/chinese-numeral';
 import { parseDate, toExcelSerial } from '../../../shared/core/submission/normalize/date';
@@ -125,5 +126,17 @@ describe('headers and unit names', () => {
     ['灵寿县 司法局', 'justice_bureau'], ['青同镇', 'qingtong_town'], ['县宣传部', undefined],
   ])('unit %j → %s', (text, id) => {
     expect(resolveUnit(county.config, text)?.id).toBe(id);
+  });
+});
+
+describe('KeyIndex (duplicate ledger keys)', () => {
+  it.each<[string, string[], boolean[]]>([
+    ['ascending', ['a1', 'a2', 'a3'], [true, true, true]],
+    ['repeat while ascending', ['a1', 'a2', 'a2'], [true, true, false]],
+    ['out of order, then a repeat of an early key', ['a2', 'a3', 'a1', 'a2', 'a4', 'a1'], [true, true, true, false, true, false]],
+    ['first key repeated at once', ['b', 'b'], [true, false]],
+  ])('%s', (_label, keys, fresh) => {
+    const index = new KeyIndex();
+    expect(keys.map((k) => index.add(k))).toEqual(fresh);
   });
 });
