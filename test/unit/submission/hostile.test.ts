@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MAX_SUBMISSION_BYTES } from '../../../shared/core/submission/parse';
 import {
+  brokenSheetWorkbook,
   deeplyNestedJson,
   FIXTURE_DIR,
   forgedSizeZip,
@@ -29,6 +30,7 @@ describe('hostile and broken files are rejected with one clear problem', () => {
     ['a zip bomb (declared ratio)', () => zipBomb(), 'bomb.xlsx', 'XLSX_ZIP_BOMB', {}],
     ['a zip whose directory understates the size', () => forgedSizeZip(), 'forged.xlsx', 'XLSX_ZIP_BOMB', {}],
     ['a truncated zip', async () => (await templateFor('justice_bureau')).subarray(0, 5000), 'cut.xlsx', 'XLSX_ZIP_CORRUPT', {}],
+    ['a workbook whose sheet is not XML', () => brokenSheetWorkbook(), 'broken.xlsx', 'XLSX_UNREADABLE', {}],
     ['a macro-enabled workbook renamed .xlsx', () => macroWorkbook(), 'macro.xlsx', 'XLSX_MACRO_ENABLED', {}],
     ['a macro-enabled content type', () => macroContentTypeWorkbook(), 'macro2.xlsx', 'XLSX_MACRO_ENABLED', {}],
     ['an .xlsx uploaded as .csv', async () => templateFor('justice_bureau'), 'book.csv', 'FILE_TYPE_MISMATCH', {}],
