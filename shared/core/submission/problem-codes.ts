@@ -19,6 +19,7 @@ export const PROBLEM_CODES = {
   XLSX_ZIP_BOMB: ['error', '工作簿解压后体积异常（疑似压缩炸弹）'],
   XLSX_MACRO_ENABLED: ['error', '工作簿含有宏'],
   XLSX_UNREADABLE: ['error', '工作簿无法读取'],
+  XLSX_NO_KNOWN_SHEETS: ['error', '工作簿中没有可识别的工作表'],
   JSON_NOT_UTF8: ['error', 'JSON文件不是UTF-8编码'],
   JSON_SYNTAX: ['error', 'JSON格式错误'],
   JSON_TOO_DEEP: ['error', 'JSON嵌套层数过多'],

@@ -75,3 +75,16 @@ describe('CSV submissions', () => {
     ]);
   });
 });
+
+describe('CSV syntax and workbook sheet names', () => {
+  it('reports an unclosed quote as CSV_SYNTAX with the line', async () => {
+    const out = await parse('【行政诉讼案件台账】\n案号,立案日期,办理状态\n"A1,2021-03-01,已结案\nA2,2021-03-02,已结案\n', 'x.csv');
+    expect(errorsOf(out)).toEqual([expect.objectContaining({ code: 'CSV_SYNTAX' })]);
+    expect(errorsOf(out)[0]!.row).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps line numbers right when a quoted field spans lines', async () => {
+    const out = await parse('【工作情况】\n栏目代码,工作情况\ndecision_making,"第一段\n第二段"\nnowhere,内容\n', 'x.csv');
+    expect(errorsOf(out)).toEqual([expect.objectContaining({ code: 'UNKNOWN_SECTION', row: 5 })]);
+  });
+});

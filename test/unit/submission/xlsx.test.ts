@@ -117,6 +117,15 @@ describe('the Excel template', () => {
     expect(out.ok && out.submission.indicators.find((i) => i.indicatorId === percent.id)).toMatchObject({ value: 85, approximate: false, raw: '85%' });
   });
 
+  it('rejects a workbook without any sheet it knows, and names the sheet it ignored', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Sheet1').getCell('A1').value = '收案数';
+    wb.getWorksheet('Sheet1')!.getCell('B1').value = 12;
+    const out = await parse(new Uint8Array(await wb.xlsx.writeBuffer()), 'own.xlsx');
+    expect(errorsOf(out).map((p) => p.code)).toEqual(['XLSX_NO_KNOWN_SHEETS']);
+    expect(warningsOf(out)).toEqual([expect.objectContaining({ code: 'UNKNOWN_SHEET', sheet: 'Sheet1' })]);
+  });
+
   it('rejects an untouched template: nothing to submit', async () => {
     const out = await parse(new Uint8Array(await templateFor('justice_bureau')), 't.xlsx');
     expect(errorsOf(out).map((p) => p.code)).toEqual(['NOTHING_TO_SUBMIT']);

@@ -110,7 +110,7 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
     return builder.finish();
   }
   if (recognised === 0) {
-    builder.report('XLSX_NOT_A_WORKBOOK', {}, '工作簿中没有可识别的工作表：应有“封面”“指标”“工作情况”或台账工作表；请使用 yearly-report template 生成的模板');
+    builder.report('XLSX_NO_KNOWN_SHEETS', {}, '应有“封面”“指标”“工作情况”或台账工作表；请使用 yearly-report template 生成的模板');
   }
   return builder.finish();
 }
