@@ -1,15 +1,42 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { addTargetOptions, parseYear, resolveUnit, TargetOptions, withTarget } from '../county-target';
+import { addTargetOptions, loadCountyOrExplain, parseYear, resolveUnit, TargetOptions, withTarget } from '../county-target';
 import { UsageError } from '../usage-error';
 
 /**
  * Uploads submission files for a unit and prints what ingest made of each:
- * accepted, or every problem with its location. With --local the real ingest
- * handler runs on the SQS-wrapped notification; against AWS the command waits
- * for the deployed pipeline to record the outcome.
+ * accepted, or every problem with its location. Three ways in:
+ *  - with a unit's token (--token or YEARLY_REPORT_TOKEN) and the county's
+ *    upload API (--api or YEARLY_REPORT_API): what a clerk uses, no AWS credentials;
+ *  - --local: the real ingest handler on the SQS-wrapped notification, against the emulators;
+ *  - otherwise straight into a deployed stage's bucket with AWS credentials.
  */
+interface UploadOptions extends TargetOptions {
+  year: string;
+  unit?: string;
+  wait: string;
+  token?: string;
+  api?: string;
+}
+
+interface FileToUpload {
+  year: number;
+  unitId: string;
+  unitName: string;
+  fileName: string;
+  bytes: Buffer;
+}
+
+/** What the clerk is told about one file. */
+interface Outcome {
+  status: 'accepted' | 'rejected' | 'superseded' | 'pending';
+  rows?: number;
+  problems?: number;
+  errorReport?: string;
+  detail?: string;
+}
+
 export function register(program: Command): void {
   addTargetOptions(
     program
@@ -18,60 +45,106 @@ export function register(program: Command): void {
       .argument('<files...>', 'files to upload')
       .requiredOption('--year <year>', 'report year')
       .option('--unit <unit>', 'unit id or name (default: the file name, if it names a unit)')
-      .option('--wait <seconds>', 'against AWS: how long to wait for the outcome', '120')
-      .addHelpText('after', '\nExample:\n  npx yearly-report upload 司法局2021.xlsx --county lingshou --year 2021 --unit 县司法局 --local\n'),
-  ).action(async (files: string[], opts: TargetOptions & { year: string; unit?: string; wait: string }) => {
+      .option('--token <token>', "the unit's upload token (default: $YEARLY_REPORT_TOKEN)")
+      .option('--api <url>', "the county's upload API URL, a stack output (default: $YEARLY_REPORT_API)")
+      .option('--wait <seconds>', 'how long to wait for the ingest outcome of an upload to AWS', '120')
+      .addHelpText(
+        'after',
+        '\nExamples:\n' +
+          '  npx yearly-report upload 司法局2021.xlsx --county lingshou --year 2021 --unit 县司法局 --local\n' +
+          '  YEARLY_REPORT_TOKEN=… npx yearly-report upload 司法局2021.xlsx --county lingshou --year 2021 --unit 县司法局 --api https://…\n',
+      ),
+  ).action(async (files: string[], opts: UploadOptions) => {
     const year = parseYear(opts.year);
-    await withTarget(opts, async (target) => {
-      const inputs = files.map((file) => {
-        const unitText = opts.unit ?? path.basename(file, path.extname(file));
-        const unit = resolveUnit(target.county, unitText);
-        if (!unit) throw new UsageError(`${opts.unit ? `unknown unit "${opts.unit}"` : `"${file}" does not name a unit; give --unit`} (county ${target.county.config.id})`);
-        let bytes: Buffer;
-        try {
-          bytes = readFileSync(file);
-        } catch {
-          throw new UsageError(`cannot read ${file}`);
-        }
-        return { year, unitId: unit.id, unitName: unit.name, fileName: path.basename(file), bytes };
-      });
+    const token = opts.token ?? process.env.YEARLY_REPORT_TOKEN;
+    const api = opts.api ?? process.env.YEARLY_REPORT_API;
+    if (token && !api) throw new UsageError('an upload token needs the upload API URL: --api <url> or YEARLY_REPORT_API');
+    if (token && opts.local) throw new UsageError('--token goes to a deployed upload API; leave out --local');
 
-      const { SingleBar, Presets } = await import('cli-progress');
-      const bar = inputs.length > 1 ? new SingleBar({ format: '上传 {bar} {value}/{total} {file}', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : undefined;
-      bar?.start(inputs.length, 0, { file: '' });
-
-      const results = [];
-      if (target.pipeline) {
-        results.push(...(await target.pipeline.upload(inputs, (done) => bar?.update(done, { file: inputs[done - 1]?.fileName ?? '' }))));
-      } else {
-        const { uploadToAws } = await import('../aws-upload');
-        for (const [i, input] of inputs.entries()) {
-          results.push(await uploadToAws(target, input, Number(opts.wait) * 1000));
-          bar?.update(i + 1, { file: input.fileName });
-        }
+    const county = loadCountyOrExplain(opts.county);
+    const inputs: FileToUpload[] = files.map((file) => {
+      const unitText = opts.unit ?? path.basename(file, path.extname(file));
+      const unit = resolveUnit(county, unitText);
+      if (!unit) throw new UsageError(`${opts.unit ? `unknown unit "${opts.unit}"` : `"${file}" does not name a unit; give --unit`} (county ${county.config.id})`);
+      try {
+        return { year, unitId: unit.id, unitName: unit.name, fileName: path.basename(file), bytes: readFileSync(file) };
+      } catch {
+        throw new UsageError(`cannot read ${file}`);
       }
-      bar?.stop();
-
-      let rejected = 0;
-      for (const [i, result] of results.entries()) {
-        const input = inputs[i]!;
-        const record = result.record;
-        const who = `${input.fileName} → ${input.unitName} (${input.unitId})`;
-        if (!record) {
-          process.stdout.write(`? ${who}: no outcome recorded yet${result.batchItemFailures ? ' (ingest failed and will be retried)' : ''}\n`);
-          rejected++;
-        } else if (record.status === 'accepted') {
-          process.stdout.write(`✓ ${who}: 已接收，${record.rowCount ?? 0} 行\n`);
-        } else if (record.status === 'superseded') {
-          process.stdout.write(`- ${who}: 已有更新的版本，本文件未替换当前报送\n`);
-        } else {
-          rejected++;
-          process.stdout.write(`✗ ${who}: 未通过（${record.problemCount ?? 0}处错误）\n${readable(result.errorReport)}\n`);
-        }
-      }
-      if (rejected > 0) process.exitCode = 1;
     });
+
+    const { SingleBar, Presets } = await import('cli-progress');
+    const bar = inputs.length > 1 ? new SingleBar({ format: '上传 {bar} {value}/{total} {file}', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : undefined;
+    bar?.start(inputs.length, 0, { file: '' });
+    const progress = (done: number) => bar?.update(done, { file: inputs[done - 1]?.fileName ?? '' });
+
+    let outcomes: Outcome[];
+    try {
+      outcomes = token ? await viaUploadApi(inputs, api!, token, Number(opts.wait) * 1000, progress) : await viaStorage(inputs, opts, Number(opts.wait) * 1000, progress);
+    } finally {
+      bar?.stop();
+    }
+
+    for (const [i, outcome] of outcomes.entries()) process.stdout.write(describe(inputs[i]!, outcome));
+    if (outcomes.some((o) => o.status === 'rejected' || o.status === 'pending')) process.exitCode = 1;
   });
+}
+
+async function viaUploadApi(inputs: FileToUpload[], api: string, token: string, waitMs: number, progress: (done: number) => void): Promise<Outcome[]> {
+  const { postUpload, requestUploadGrant, UploadApiError, waitForOutcome } = await import('../../shared/adapters/upload-api-client');
+  const outcomes: Outcome[] = [];
+  for (const input of inputs) {
+    try {
+      const grant = await requestUploadGrant(api, token, { year: input.year, unit: input.unitId, fileName: input.fileName });
+      const uploaded = await postUpload(grant, input.bytes);
+      const outcome = await waitForOutcome(api, token, { key: grant.key, ...uploaded }, waitMs);
+      outcomes.push(
+        outcome
+          ? { status: outcome.state, rows: outcome.rowCount, problems: outcome.problemCount, errorReport: outcome.errorReport, detail: outcome.reason }
+          : { status: 'pending', detail: `no outcome after ${waitMs / 1000} s; check later with \`yearly-report status\`` },
+      );
+    } catch (err) {
+      if (!(err instanceof UploadApiError)) throw err;
+      // The API's refusals (wrong unit, locked year, too large) are the clerk's answer, not a crash.
+      outcomes.push({ status: 'rejected', detail: `${err.message} (${err.status} ${err.code})` });
+    }
+    progress(outcomes.length);
+  }
+  return outcomes;
+}
+
+async function viaStorage(inputs: FileToUpload[], opts: UploadOptions, waitMs: number, progress: (done: number) => void): Promise<Outcome[]> {
+  return withTarget(opts, async (target) => {
+    const results = [];
+    if (target.pipeline) {
+      results.push(...(await target.pipeline.upload(inputs, progress)));
+    } else {
+      const { uploadToAws } = await import('../aws-upload');
+      for (const input of inputs) {
+        results.push(await uploadToAws(target, input, waitMs));
+        progress(results.length);
+      }
+    }
+    return results.map(({ record, errorReport, batchItemFailures }): Outcome =>
+      record
+        ? { status: record.status, rows: record.rowCount, problems: record.problemCount, errorReport, detail: record.reason }
+        : { status: 'pending', detail: batchItemFailures ? 'ingest failed and will be retried' : 'no outcome recorded yet' },
+    );
+  });
+}
+
+function describe(input: FileToUpload, outcome: Outcome): string {
+  const who = `${input.fileName} → ${input.unitName} (${input.unitId})`;
+  switch (outcome.status) {
+    case 'accepted':
+      return `✓ ${who}: 已接收，${outcome.rows ?? 0} 行\n`;
+    case 'superseded':
+      return `- ${who}: 已有更新的版本，本文件未替换当前报送\n`;
+    case 'pending':
+      return `? ${who}: 尚无结果（${outcome.detail}）\n`;
+    case 'rejected':
+      return `✗ ${who}: 未通过${outcome.problems !== undefined ? `（${outcome.problems}处错误）` : ''}\n${readable(outcome.errorReport ?? outcome.detail)}\n`;
+  }
 }
 
 /** The error report file is written for Notepad on Windows (BOM, CRLF); a terminal wants neither. */

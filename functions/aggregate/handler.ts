@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submission-repository';
-import { COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
+import { AGGREGATE_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { AggregateEventSchema, reportYearAt } from '../../shared/core/aggregate-event';
 import { loadCatalogue } from '../../shared/core/catalogue/load';
@@ -13,8 +13,8 @@ import { PermanentError } from '../../shared/core/errors';
 import { aggregateYear } from '../../shared/usecases/aggregate-year';
 
 /** Scheduled or manual event → the county's report artifacts for a year. */
-const env = readEnvironment(COMMON_ENV);
-const logger = new Logger({ serviceName: 'aggregate', persistentKeys: { county: env.COUNTY_ID } });
+const env = readEnvironment(AGGREGATE_ENV);
+const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-aggregate', persistentKeys: { county: env.COUNTY_ID } });
 const county = loadCounty(env.COUNTY_CONFIG_DIR);
 const catalogue = loadCatalogue();
 const repo = new DynamoSubmissionRepository(createDocumentClient(), env.TABLE_NAME);

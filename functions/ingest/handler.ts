@@ -26,7 +26,7 @@ import type { ObjectVersionRef } from '../../shared/usecases/ports';
  * and acknowledged.
  */
 const env = readEnvironment(COMMON_ENV);
-const logger = new Logger({ serviceName: 'ingest', persistentKeys: { county: env.COUNTY_ID } });
+const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-ingest', persistentKeys: { county: env.COUNTY_ID } });
 const county = loadCounty(env.COUNTY_CONFIG_DIR);
 const catalogue = loadCatalogue();
 const deps = {

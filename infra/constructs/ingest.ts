@@ -70,7 +70,7 @@ export class Ingest extends Construct {
       memorySize: 1024,
     });
     const role = this.handler.role;
-    const { submissionsBucket, reportsBucket } = storage;
+    const { submissionsBucket } = storage;
 
     this.handler.setEnvironment('SUBMISSIONS_BUCKET', submissionsBucket.bucketName);
     role.addToPrincipalPolicy(
@@ -95,9 +95,6 @@ export class Ingest extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
       }),
     );
-    // Ingest never touches the reports bucket; the variable is set because the
-    // shared environment schema requires every county function to know it.
-    this.handler.setEnvironment('REPORTS_BUCKET', reportsBucket.bucketName);
     this.handler.useTable(props.table, 'readWrite');
     acknowledgePrefixGrant(role, submissionsBucket, PREFIX.submissions, 'Ingest reads only the files under submissions/, the prefix whose events it receives.');
     acknowledgePrefixGrant(role, submissionsBucket, PREFIX.errorReports, 'Ingest writes only the error reports it produces, under error-reports/ (outside the notification filter).');

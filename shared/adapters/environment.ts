@@ -23,6 +23,10 @@ export const COMMON_ENV = {
   /** The county's config folder: bundled next to the handler in Lambda, shared/counties/<id> locally. */
   COUNTY_CONFIG_DIR: nonEmpty,
   SUBMISSIONS_BUCKET: nonEmpty,
-  REPORTS_BUCKET: nonEmpty,
   TABLE_NAME: nonEmpty,
+  /** Set by the stack per function; the handler's own name is the fallback locally. */
+  POWERTOOLS_SERVICE_NAME: z.string().optional(),
 };
+
+/** The aggregate function also writes the reports bucket. */
+export const AGGREGATE_ENV = { ...COMMON_ENV, REPORTS_BUCKET: nonEmpty };

@@ -328,9 +328,11 @@ describe('functions', () => {
       Environment: { Variables: env },
     });
     const variables = env.asObject();
-    // upload-api needs no reports bucket; everything else every function gets.
-    const expected = [...Object.keys(COMMON_ENV), 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL'].filter((n) => role !== 'upload-api' || n !== 'REPORTS_BUCKET');
+    // Every function gets the common variables; only aggregate writes the reports bucket.
+    const expected = [...Object.keys(COMMON_ENV), 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL'];
     for (const name of expected) expect(variables).toHaveProperty(name);
+    if (role === 'aggregate') expect(variables).toHaveProperty('REPORTS_BUCKET');
+    else expect(variables).not.toHaveProperty('REPORTS_BUCKET');
     expect(variables.COUNTY_ID).toBe('lingshou');
     expect(variables.COUNTY_CONFIG_DIR).toBe('/var/task/county');
     expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');

@@ -1,17 +1,19 @@
 import { EnvironmentError } from '../../shared/core/errors';
-import { COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
+import { AGGREGATE_ENV, COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
 
 describe('handler environment', () => {
   const complete = { COUNTY_ID: 'lingshou', COUNTY_CONFIG_DIR: '/var/task/county', SUBMISSIONS_BUCKET: 'b', REPORTS_BUCKET: 'r', TABLE_NAME: 't' };
+  const { REPORTS_BUCKET: _reports, ...ingestEnv } = complete;
 
   it('reads a complete environment', () => {
-    expect(readEnvironment(COMMON_ENV, complete)).toEqual(complete);
+    expect(readEnvironment(COMMON_ENV, ingestEnv)).toEqual(ingestEnv);
+    expect(readEnvironment(AGGREGATE_ENV, complete)).toEqual(complete);
   });
 
   it('names every missing variable', () => {
     const { TABLE_NAME: _t, REPORTS_BUCKET: _r, ...partial } = complete;
-    expect(() => readEnvironment(COMMON_ENV, partial)).toThrow(EnvironmentError);
-    expect(() => readEnvironment(COMMON_ENV, partial)).toThrow(/REPORTS_BUCKET.*TABLE_NAME/);
+    expect(() => readEnvironment(AGGREGATE_ENV, partial)).toThrow(EnvironmentError);
+    expect(() => readEnvironment(AGGREGATE_ENV, partial)).toThrow(/TABLE_NAME.*REPORTS_BUCKET|REPORTS_BUCKET.*TABLE_NAME/);
   });
 
   it('fails the ingest handler at module load when a variable is missing', () => {
