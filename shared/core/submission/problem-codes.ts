@@ -55,6 +55,7 @@ export const PROBLEM_CODES = {
   // Ledgers (台账)
   UNKNOWN_LEDGER: ['error', '台账名称不存在'],
   UNKNOWN_SHEET: ['warning', '无法识别的工作表，已忽略'],
+  SHEET_RECOGNISED_BY_HEADER: ['warning', '工作表名称不规范，已按表头识别'],
   LEDGER_NOT_FOR_UNIT: ['warning', '该台账不由本单位填报，已忽略'],
   HEADER_NOT_FOUND: ['error', '找不到表头'],
   LEDGER_COLUMN_MISSING: ['error', '台账缺少必填列'],

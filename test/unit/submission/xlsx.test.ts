@@ -126,6 +126,20 @@ describe('the Excel template', () => {
     expect(warningsOf(out)).toEqual([expect.objectContaining({ code: 'UNKNOWN_SHEET', sheet: 'Sheet1' })]);
   });
 
+  it('reads a ledger from a sheet with a careless name by its header row', async () => {
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet('Sheet1');
+    sheet.addRow(['2021年行政诉讼案件登记表']);
+    sheet.addRow(['案号', '立案日期', '办理状态', '是否出庭']);
+    sheet.addRow(['(2021)冀0126行初1号', '2021.3.5', '已结案', '√']);
+    const out = await parse(new Uint8Array(await wb.xlsx.writeBuffer()), 'own.xlsx');
+    if (!out.ok) throw new Error(JSON.stringify(out.problems));
+    expect(out.submission.ledgers.lawsuit_cases).toEqual([
+      { row: 3, fields: { case_no: '(2021)冀0126行初1号', filed_date: '2021-03-05', status: '已结案', head_appeared: true } },
+    ]);
+    expect(out.submission.warnings).toContainEqual(expect.objectContaining({ code: 'SHEET_RECOGNISED_BY_HEADER', sheet: 'Sheet1' }));
+  });
+
   it('rejects an untouched template: nothing to submit', async () => {
     const out = await parse(new Uint8Array(await templateFor('justice_bureau')), 't.xlsx');
     expect(errorsOf(out).map((p) => p.code)).toEqual(['NOTHING_TO_SUBMIT']);

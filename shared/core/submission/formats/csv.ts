@@ -7,8 +7,7 @@ import { SHEET_ALIASES } from '../layout';
 import type { ParseOutcome } from '../normalized';
 import { matchKey } from '../normalize/text';
 import { isUtf16Bom } from '../sniff';
-import { resolveHeader } from '../normalize/headers';
-import { CoverReader, IndicatorReader, isIndicatorHeader, LedgerReader, Locator, NarrativeReader, TableReader } from './tables';
+import { CoverReader, guessTableFromHeader, IndicatorReader, LedgerReader, Locator, NarrativeReader, TableReader } from './tables';
 
 /**
  * CSV submissions (FORMAT.md): what Excel's "Save As CSV" makes of one sheet
@@ -149,18 +148,7 @@ function blockResolver(builder: SubmissionBuilder): (text: string, isMarkerRow: 
 
 /** A single-block file with neither marker nor telling name: its header says what it is. */
 function guessFromHeader(builder: SubmissionBuilder, record: readonly string[]): Block | undefined {
-  if (isIndicatorHeader(record)) return { kind: 'indicators' };
-  let best: { ledger: import('../../catalogue/schema').LedgerDef; score: number } | undefined;
-  let tie = false;
-  for (const ledger of builder.ctx.catalogue.ledgers) {
-    const score = record.filter((c) => c.trim() !== '' && resolveHeader(ledger, c)).length;
-    if (score === 0) continue;
-    if (!best || score > best.score) {
-      best = { ledger, score };
-      tie = false;
-    } else if (score === best.score) tie = true;
-  }
-  return best && !tie ? { kind: 'ledger', ledger: best.ledger } : undefined;
+  return guessTableFromHeader(builder.ctx.catalogue.ledgers, record);
 }
 
 function openBlock(block: Block, builder: SubmissionBuilder, locate: Locator, where: { row: number }): TableReader {

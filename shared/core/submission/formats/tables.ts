@@ -2,7 +2,7 @@ import type { LedgerDef } from '../../catalogue/schema';
 import { LedgerSink, SubmissionBuilder } from '../builder';
 import { cellText } from '../cells';
 import { COVER_LABELS, INDICATOR_COLUMNS, MAX_HEADER_SEARCH_ROWS, NARRATIVE_COLUMNS } from '../layout';
-import { labelMatcher } from '../normalize/headers';
+import { labelMatcher, resolveHeader } from '../normalize/headers';
 import { isBlank } from '../normalize/text';
 import type { ProblemLocation } from '../problem-codes';
 
@@ -28,6 +28,84 @@ const matchNarrativeColumn = labelMatcher(NARRATIVE_COLUMNS);
 export function isIndicatorHeader(cells: readonly unknown[]): boolean {
   const found = new Set<string | undefined>(cells.map((c) => (typeof c === 'string' ? matchIndicatorColumn(c) : undefined)));
   return (found.has('code') || found.has('name')) && found.has('value');
+}
+
+/** True when a row is the narrative table's header. */
+export function isNarrativeHeader(cells: readonly unknown[]): boolean {
+  const found = new Set<string | undefined>(cells.map((c) => (typeof c === 'string' ? matchNarrativeColumn(c) : undefined)));
+  return (found.has('section') || found.has('label')) && found.has('text');
+}
+
+export type TableGuess = { kind: 'indicators' } | { kind: 'narratives' } | { kind: 'ledger'; ledger: LedgerDef };
+
+/**
+ * What a table is, from its header row alone: the indicator or narrative
+ * layout, or the ledger whose columns it names best (a tie is no answer).
+ */
+export function guessTableFromHeader(ledgers: readonly LedgerDef[], cells: readonly unknown[]): TableGuess | undefined {
+  if (isIndicatorHeader(cells)) return { kind: 'indicators' };
+  if (isNarrativeHeader(cells)) return { kind: 'narratives' };
+  let best: { ledger: LedgerDef; score: number } | undefined;
+  let tie = false;
+  for (const ledger of ledgers) {
+    const score = cells.filter((c) => typeof c === 'string' && c.trim() !== '' && resolveHeader(ledger, c) !== undefined).length;
+    if (score === 0) continue;
+    if (!best || score > best.score) {
+      best = { ledger, score };
+      tie = false;
+    } else if (score === best.score) tie = true;
+  }
+  return best && !tie ? { kind: 'ledger', ledger: best.ledger } : undefined;
+}
+
+/**
+ * A sheet whose name says nothing (Sheet1, 诉讼台账): its first rows are held
+ * until one is a header that says what the table is; then they are replayed
+ * into that table's reader. A sheet that never shows a header is reported as
+ * UNKNOWN_SHEET, and its rows are ignored.
+ */
+export class GuessingReader implements TableReader {
+  private held: { cells: readonly unknown[]; rowNumber: number }[] = [];
+  private inner: TableReader | undefined;
+  private gaveUp = false;
+
+  constructor(
+    private readonly builder: SubmissionBuilder,
+    private readonly sheetName: string,
+    private readonly open: (guess: TableGuess) => TableReader,
+    private readonly where: ProblemLocation,
+  ) {}
+
+  get recognised(): boolean {
+    return this.inner !== undefined;
+  }
+
+  row(cells: readonly unknown[], rowNumber: number): void {
+    if (this.inner) return this.inner.row(cells, rowNumber);
+    if (this.gaveUp || cells.every(isBlank)) return;
+    this.held.push({ cells, rowNumber });
+    const guess = guessTableFromHeader(this.builder.ctx.catalogue.ledgers, cells);
+    if (guess) {
+      const what = guess.kind === 'ledger' ? guess.ledger.name : guess.kind === 'indicators' ? '指标' : '工作情况';
+      this.builder.report('SHEET_RECOGNISED_BY_HEADER', this.where, `工作表“${this.sheetName}”按表头识别为“${what}”；请使用规范的工作表名称`, this.sheetName);
+      this.inner = this.open(guess);
+      for (const h of this.held) this.inner.row(h.cells, h.rowNumber);
+      this.held = [];
+    } else if (this.held.length >= MAX_HEADER_SEARCH_ROWS) {
+      this.giveUp();
+    }
+  }
+
+  end(): void {
+    if (this.inner) this.inner.end();
+    else if (!this.gaveUp && this.held.length > 0) this.giveUp();
+  }
+
+  private giveUp(): void {
+    this.gaveUp = true;
+    this.held = [];
+    this.builder.report('UNKNOWN_SHEET', this.where, `工作表名应为“封面”“指标”“工作情况”或台账名称（如“${this.builder.ctx.catalogue.ledgers[0]?.name ?? ''}”），表头也无法识别`, this.sheetName);
+  }
 }
 
 /** 封面: label cells with their value in the next filled cell to the right. */

@@ -4,7 +4,7 @@ import { cellText } from '../cells';
 import { columnLetter, SHEET_ALIASES } from '../layout';
 import type { ParseOutcome } from '../normalized';
 import { isBlank, matchKey } from '../normalize/text';
-import { CoverReader, IndicatorReader, LedgerReader, Locator, NarrativeReader, TableReader } from './tables';
+import { CoverReader, GuessingReader, IndicatorReader, LedgerReader, Locator, NarrativeReader, TableReader } from './tables';
 import { inspectXlsxZip } from './zip-guard';
 
 /**
@@ -55,15 +55,19 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
       const kind = fixed.get(matchKey(name));
       const ledger = kind ? undefined : builder.findLedger(name);
       let table: TableReader | undefined;
+      let guessing: GuessingReader | undefined;
       if (!hidden) {
         if (kind === 'cover') table = new CoverReader(builder, locate);
         else if (kind === 'indicators') table = new IndicatorReader(builder, locate, where);
         else if (kind === 'narratives') table = new NarrativeReader(builder, locate, where);
         else if (ledger) table = new LedgerReader(builder, ledger, locate, where);
+        else if (kind !== 'instructions') {
+          table = guessing = new GuessingReader(builder, name, (guess) =>
+            guess.kind === 'indicators' ? new IndicatorReader(builder, locate, where) : guess.kind === 'narratives' ? new NarrativeReader(builder, locate, where) : new LedgerReader(builder, guess.ledger, locate, where),
+          where);
+        }
       }
-      if (table) recognised++;
-      const ignoredButFilled = !table && !hidden && kind !== 'instructions';
-      let reportedUnknown = false;
+      if (table && !guessing) recognised++;
       let formulas = 0;
 
       for await (const row of ws) {
@@ -95,12 +99,9 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
           } else cells[i] = undefined;
         }
         if (table) table.row(cells, row.number);
-        else if (ignoredButFilled && !reportedUnknown && !cells.every(isBlank)) {
-          reportedUnknown = true;
-          builder.report('UNKNOWN_SHEET', where, `工作表名应为“封面”“指标”“工作情况”或台账名称（如“${builder.ctx.catalogue.ledgers[0]?.name ?? ''}”）`, name);
-        }
       }
       table?.end();
+      if (guessing?.recognised) recognised++;
       if (formulas > MAX_FORMULA_WARNINGS_PER_SHEET) {
         builder.report('FORMULA_CELL', where, `本表另有${formulas - MAX_FORMULA_WARNINGS_PER_SHEET}个公式单元格，均已采用计算结果`);
       }
