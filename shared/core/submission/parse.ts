@@ -1,5 +1,3 @@
-import type { LoadedCatalogue } from '../catalogue/load';
-import type { LoadedCounty } from '../county/load';
 import { ParseContext, SubmissionBuilder } from './builder';
 import { MAX_SUBMISSION_BYTES } from './limits';
 import type { ParseOutcome } from './normalized';
@@ -67,6 +65,3 @@ function extensionOf(fileName: string): string {
 function reject(p: ReturnType<typeof problem>): ParseOutcome {
   return { ok: false, problems: [p] };
 }
-
-/** Convenience for callers that hold the county and catalogue already (CLI, tests). */
-export type SubmissionFileInput = { bytes: Uint8Array; fileName: string; county: LoadedCounty; catalogue: LoadedCatalogue; year: number; unitId: string };
