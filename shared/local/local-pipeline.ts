@@ -31,6 +31,12 @@ export interface LocalPipelineOptions {
    * collection window, so lateness is judged as it was then.
    */
   uploadTime?: () => Date;
+  /**
+   * Deliver every ObjectCreated notification to ingest as soon as S3 emits it,
+   * as the deployed S3 → SQS → Lambda wiring does; for uploads that do not go
+   * through `upload()` (e.g. a presigned POST from the upload API).
+   */
+  autoDeliver?: boolean;
 }
 
 export interface UploadInput {
@@ -67,6 +73,8 @@ export class LocalPipeline {
   private readonly pendingEvents = new Map<string, S3EventRecordLike[]>();
   private readonly waiters = new Map<string, () => void>();
   private readonly s3: S3Client;
+  /** Auto-delivered notifications, one after another, as one SQS poller would hand them over. */
+  private autoDelivery: Promise<void> = Promise.resolve();
   readonly repo: DynamoSubmissionRepository;
 
   private constructor(
@@ -78,6 +86,7 @@ export class LocalPipeline {
       const key = record.s3.object.key;
       this.pendingEvents.set(key, [...(this.pendingEvents.get(key) ?? []), record]);
       this.waiters.get(key)?.();
+      if (options.autoDeliver) this.autoDelivery = this.autoDelivery.then(() => this.deliver([record])).then(() => undefined);
     });
     this.s3 = new S3Client({ forcePathStyle: true });
     this.repo = new DynamoSubmissionRepository(createDocumentClient(), names.table);
@@ -165,6 +174,7 @@ export class LocalPipeline {
   }
 
   async stop(): Promise<void> {
+    await this.autoDelivery;
     this.s3.destroy();
     await this.aws.stop();
   }

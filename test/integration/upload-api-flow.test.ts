@@ -1,6 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createDocumentClient } from '../../shared/adapters/aws-clients';
 import { DynamoUploadTokenStore } from '../../shared/adapters/dynamo-upload-token-store';
 import { postUpload, requestUploadGrant, UploadApiError, waitForOutcome } from '../../shared/adapters/upload-api-client';
@@ -10,6 +7,7 @@ import { issueUploadToken } from '../../shared/core/upload-access/token';
 import type { LocalPipeline } from '../../shared/local/local-pipeline';
 import type { S3EventRecordLike } from '../../shared/local/s3-event-delivery';
 import { startPipeline, submissionFile } from './helpers';
+import { startUploadApi } from './upload-api-server';
 
 /**
  * A unit's whole upload with nothing but its token: the client asks the
@@ -19,11 +17,10 @@ import { startPipeline, submissionFile } from './helpers';
  * polls the API for the outcome.
  */
 const openYear = reportYearAt(new Date(), 'Asia/Shanghai');
-const LAMBDA_CONTEXT = { functionName: 'upload-api', awsRequestId: 'flow', getRemainingTimeInMillis: () => 10_000 } as unknown as Context; // handlers read only these
 
 let pipeline: LocalPipeline;
 let cleanup: () => Promise<void>;
-let server: Server;
+let closeApi: () => Promise<void>;
 let apiUrl: string;
 const tokens: Record<string, string> = {};
 const notifications: S3EventRecordLike[] = [];
@@ -38,35 +35,11 @@ beforeAll(async () => {
     await store.put(record);
     tokens[unitId] = token;
   }
-  const { handler } = (await import('../../functions/upload-api/handler')) as {
-    handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
-  };
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const event = {
-        version: '2.0',
-        routeKey: `${req.method} ${url.pathname}`,
-        rawPath: url.pathname,
-        rawQueryString: url.search.slice(1),
-        queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
-        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
-        body: chunks.length ? Buffer.concat(chunks).toString('utf8') : undefined,
-        isBase64Encoded: false,
-      } as unknown as APIGatewayProxyEventV2; // the fields an HTTP API payload 2.0 carries that the handler reads
-      const result = await handler(event, LAMBDA_CONTEXT);
-      res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
-      res.end(result.body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ url: apiUrl, close: closeApi } = await startUploadApi());
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await closeApi?.();
   await cleanup?.();
 });
 
