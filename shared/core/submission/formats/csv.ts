@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import type { SubmissionBuilder } from '../builder';
 import { cellText } from '../cells';
@@ -103,6 +102,30 @@ function decodeCsvInput(bytes: Uint8Array): Buffer | string | undefined {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (isUtf16Bom(bytes)) return new TextDecoder(bytes[0] === 0xff ? 'utf-16le' : 'utf-16be').decode(bytes);
   if (isUtf8(buf)) return buf;
+  return decodeGb18030(buf);
+}
+
+/**
+ * GB18030 (a superset of GBK): Node's own decoder when it was built with full
+ * ICU (official builds and Lambda are), else iconv-lite, loaded only then —
+ * its code tables are half a megabyte an ingest cold start need not pay for.
+ */
+function decodeGb18030(buf: Buffer): string | undefined {
+  let decoder: InstanceType<typeof TextDecoder> | undefined;
+  try {
+    decoder = new TextDecoder('gb18030', { fatal: true });
+  } catch {
+    decoder = undefined; // small-ICU build: no gb18030 in TextDecoder
+  }
+  if (decoder) {
+    try {
+      return decoder.decode(buf);
+    } catch {
+      return undefined;
+    }
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+  const iconv = require('iconv-lite') as typeof import('iconv-lite');
   const text = iconv.decode(buf, 'gb18030');
   return text.includes('\uFFFD') ? undefined : text;
 }
