@@ -21,7 +21,9 @@ export function register(program: Command): void {
         return {
           unitId: unit.id,
           unit: unit.name,
-          status: last?.status ?? 'missing',
+          // A unit with an accepted submission keeps it even if a later upload was rejected.
+          status: cur ? 'accepted' : (last?.status ?? 'missing'),
+          lastOutcome: last?.status,
           currentVersion: cur?.versionId ?? cur?.versionToken,
           currentKey: cur?.s3Key,
           rows: cur?.rowCount,
@@ -38,9 +40,9 @@ export function register(program: Command): void {
       }
       const out: string[] = [];
       out.push(`${county.config.name} ${year}  截止 ${year + 1}-${county.config.collection.deadline}  ${lock ? `已锁定（${lock.lockedAt}，${lock.lockedBy}）${exceptions.length ? ` 例外：${exceptions.join(', ')}` : ''}` : '未锁定'}`);
-      out.push(['单位', '状态', '当前版本', '行数', '最后上传', '逾期'].join('\t'));
+      out.push(['单位', '状态', '当前版本', '行数', '最后上传', '最后上传结果', '逾期'].join('\t'));
       for (const r of rows.filter((r) => r.status !== 'missing')) {
-        out.push([`${r.unit} (${r.unitId})`, statusText(r.status, r.problems), short(r.currentVersion), r.rows ?? '-', r.lastUpload ?? '-', r.late ? '是' : '否'].join('\t'));
+        out.push([`${r.unit} (${r.unitId})`, statusText(r.status), short(r.currentVersion), r.rows ?? '-', r.lastUpload ?? '-', statusText(r.lastOutcome ?? '-', r.problems), r.late ? '是' : '否'].join('\t'));
       }
       out.push(`已报送 ${rows.length - missing.length}/${rows.length} 个单位；尚无有效报送 ${missing.length} 个${missing.length ? `：${missing.map((m) => m.unit).join('、')}` : ''}`);
       process.stdout.write(`${out.join('\n')}\n`);
