@@ -1,6 +1,8 @@
 import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submission-repository';
@@ -15,6 +17,7 @@ import { aggregateYear } from '../../shared/usecases/aggregate-year';
 /** Scheduled or manual event → the county's report artifacts for a year. */
 const env = readEnvironment(AGGREGATE_ENV);
 const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-aggregate', persistentKeys: { county: env.COUNTY_ID } });
+const metrics = new Metrics({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-aggregate', defaultDimensions: { county: env.COUNTY_ID } });
 const county = loadCounty(env.COUNTY_CONFIG_DIR);
 const catalogue = loadCatalogue();
 const repo = new DynamoSubmissionRepository(createDocumentClient(), env.TABLE_NAME);
@@ -67,6 +70,9 @@ export const handler = middy(async (rawEvent: unknown, _context: Context): Promi
     completeness: { expected: report.completeness.expected, accepted: report.completeness.accepted, missing: report.completeness.missing, late: report.completeness.late },
     timings: result.timings,
   };
+  metrics.addMetric('AggregationDuration', MetricUnit.Milliseconds, Object.values(result.timings).reduce((a, b) => a + b, 0));
+  metrics.addMetric('ReportsGenerated', MetricUnit.Count, 1);
+  metrics.addMetric('MissingFigures', MetricUnit.Count, response.missingFigures);
   logger.info('report generated', { ...response });
   return response;
-}).use(injectLambdaContext(logger));
+}).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -4,6 +4,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-clients';
@@ -27,6 +29,7 @@ import type { ObjectVersionRef } from '../../shared/usecases/ports';
  */
 const env = readEnvironment(COMMON_ENV);
 const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-ingest', persistentKeys: { county: env.COUNTY_ID } });
+const metrics = new Metrics({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-ingest', defaultDimensions: { county: env.COUNTY_ID } });
 const county = loadCounty(env.COUNTY_CONFIG_DIR);
 const catalogue = loadCatalogue();
 const deps = {
@@ -91,8 +94,16 @@ async function processRecord(record: SQSRecord): Promise<void> {
     if (!executedDeliveries.delete(`${record.messageId}/${key}`) && 'unitId' in outcome) {
       await deps.repo.appendAudit({ at: new Date().toISOString(), year: outcome.year, unitId: outcome.unitId, s3Key: key, versionToken: versionToken(versionId, eTag, sequencer), outcome: 'duplicate', principal: s3Record.userIdentity?.principalId, detail: `delivered again; already ${outcome.kind}` });
     }
+    countOutcome(outcome);
     logger.info('ingested', { objectKey: key, versionId: s3Record.s3.object.versionId, outcome: outcome.kind, ...('unitId' in outcome ? { unit: outcome.unitId, year: outcome.year } : {}) });
   }
+}
+
+/** Submissions accepted and rejected, rows ingested: the figures the county's dashboard and alarms use. */
+function countOutcome(outcome: Awaited<ReturnType<typeof ingestObject>>): void {
+  const name = { accepted: 'SubmissionsAccepted', rejected: 'SubmissionsRejected', superseded: 'SubmissionsSuperseded', duplicate: 'DuplicateDeliveries', ignored: 'IgnoredObjects' }[outcome.kind];
+  metrics.addMetric(name, MetricUnit.Count, 1);
+  if (outcome.kind === 'accepted') metrics.addMetric('RowsIngested', MetricUnit.Count, outcome.rows);
 }
 
 function isS3TestEvent(body: unknown): boolean {
@@ -103,4 +114,4 @@ export const handler = middy(async (event: SQSEvent, context: Context) => {
   idempotency.registerLambdaContext(context);
   // A batch whose every record failed is reported record by record too, like any partial failure.
   return processPartialResponse(event, processRecord, processor, { context, throwOnFullBatchFailure: false });
-}).use(injectLambdaContext(logger));
+}).use(injectLambdaContext(logger)).use(logMetrics(metrics));
