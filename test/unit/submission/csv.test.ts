@@ -1,3 +1,4 @@
+import { slicesAtLineEnds } from '../../../shared/core/submission/formats/csv';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
@@ -86,5 +87,25 @@ describe('CSV syntax and workbook sheet names', () => {
   it('keeps line numbers right when a quoted field spans lines', async () => {
     const out = await parse('【工作情况】\n栏目代码,工作情况\ndecision_making,"第一段\n第二段"\nnowhere,内容\n', 'x.csv');
     expect(errorsOf(out)).toEqual([expect.objectContaining({ code: 'UNKNOWN_SECTION', row: 5 })]);
+  });
+});
+
+describe('large CSV files are parsed in slices cut at line ends', () => {
+  it('slices only after a line feed and loses nothing', () => {
+    const text = 'a,b\nc,d\ne,f\n';
+    expect([...slicesAtLineEnds(text, 3)]).toEqual(['a,b\n', 'c,d\n', 'e,f\n']);
+    expect([...slicesAtLineEnds(Buffer.from(text), 5)].map(String)).toEqual(['a,b\nc,d\n', 'e,f\n']);
+    expect([...slicesAtLineEnds(text, 100)]).toEqual([text]);
+  });
+
+  it('keeps line numbers and rows right across slices (a 6 MiB ledger)', async () => {
+    const lines = ['【行政执法人员名册】', '姓名,执法证号,培训课时'];
+    for (let i = 1; i <= 150_000; i++) lines.push(`执法人员${i},13012620${String(i).padStart(7, '0')},${i % 90}`);
+    lines[120_000] = '李四,130126209999999,四十课时多'; // line 120,001: approximate hours are not allowed in a ledger
+    const out = await parse(lines.join('\r\n') + '\r\n', 'big.csv');
+    expect(errorsOf(out)).toEqual([expect.objectContaining({ code: 'APPROXIMATE_NOT_ALLOWED', row: 120_001, column: '培训课时' })]);
+    const good = await parse(lines.filter((_, i) => i !== 120_000).join('\r\n') + '\r\n', 'big.csv');
+    expect(good.ok && good.submission.ledgers.enforcement_staff?.length).toBe(150_000 - 1);
+    expect(good.ok && good.submission.ledgers.enforcement_staff?.at(-1)).toEqual({ row: 150_001, fields: { name: '执法人员150000', certificate_no: '130126200150000', training_hours: 60 } });
   });
 });

@@ -29,68 +29,89 @@ export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder:
     return builder.finish();
   }
   const delimiter = detectDelimiter(typeof input === 'string' ? input : input.toString('utf8', 0, Math.min(input.length, 4096)));
-  // Line numbers: when no quoted field spans lines (nearly always), a record's
-  // line is its index + 1 (csv-parse keeps blank lines as records). Only
-  // otherwise ask csv-parse for per-record info, which costs as much again.
-  const multiline = hasMultilineField(input);
-  let records: string[][];
-  let endLines: number[] | undefined;
-  try {
-    if (multiline) {
-      // csv-parse's typings do not follow `info: true` to the record shape.
-      const withInfo = parse(input, { delimiter, relax_column_count: true, info: true, skip_empty_lines: false, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
-      records = withInfo.map((r) => r.record);
-      endLines = withInfo.map((r) => r.info.lines);
-    } else {
-      // Blank lines must stay records for index + 1 to be the line; a file
-      // without any (a ledger saved from Excel) lets csv-parse skip the check.
-      records = parse(input, { delimiter, relax_column_count: true, skip_empty_lines: !hasBlankLine(input), bom: true }) as string[][];
-    }
-  } catch (err) {
-    const e = err as Error & { lines?: number };
-    builder.report('CSV_SYNTAX', e.lines !== undefined ? { row: e.lines } : {}, e.message);
-    return builder.finish();
-  }
-
-  let previousEnd = 0;
   const locate: Locator = (row, col, header) => ({ row, column: header && header !== '' ? header : `第${col + 1}列` });
   const resolveBlock = blockResolver(builder);
   let reader: TableReader | undefined;
   let ledgerReader: LedgerReader | undefined; // the current block, when it is a ledger
   let unresolved = false;
 
-  for (let index = 0; index < records.length; index++) {
-    const record = records[index]!;
-    const line = endLines ? previousEnd + 1 : index + 1;
-    if (endLines) previousEnd = endLines[index]!;
+  const consume = (record: string[], line: number): void => {
     let last = record.length - 1;
     while (last >= 0 && record[last]!.trim() === '') last--;
-    if (last < 0) continue; // a blank line
+    if (last < 0) return; // a blank line
     if (last === 0) {
       const block = resolveBlock(record[0]!, true);
       if (block) {
         reader?.end();
         reader = openBlock(block, builder, locate, { row: line });
         ledgerReader = reader instanceof LedgerReader ? reader : undefined;
-        continue;
+        return;
       }
     }
     if (!reader) {
-      if (unresolved) continue;
+      if (unresolved) return;
       const block = resolveBlock(fileName.replace(/\.csv$/i, ''), false) ?? guessFromHeader(builder, record);
       if (!block) {
         unresolved = true;
         builder.report('CSV_UNKNOWN_BLOCK', { row: line }, '请在第一行单独写明内容类别（如“【指标】”或台账名称“【行政诉讼案件台账】”），或将文件命名为台账名称');
-        continue;
+        return;
       }
       reader = openBlock(block, builder, locate, { row: line });
       ledgerReader = reader instanceof LedgerReader ? reader : undefined;
     }
-    if (ledgerReader?.header && !rowFits(ledgerReader.header, record, last, line, builder)) continue;
+    if (ledgerReader?.header && !rowFits(ledgerReader.header, record, last, line, builder)) return;
     reader.row(record, line);
+  };
+
+  // Line numbers: when no quoted field spans lines (nearly always), a record's
+  // line is its index + 1 (csv-parse keeps blank lines as records), and the
+  // file can be parsed in slices cut at line ends, so the records of a large
+  // ledger never all exist at once. Otherwise one parse with per-record line
+  // info, which costs as much again.
+  let lineBase = 0; // lines before the slice being parsed, for a syntax error's line
+  try {
+    if (hasMultilineField(input)) {
+      // csv-parse's typings do not follow `info: true` to the record shape.
+      const withInfo = parse(input, { delimiter, relax_column_count: true, info: true, skip_empty_lines: false, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
+      let previousEnd = 0;
+      for (const { record, info } of withInfo) {
+        consume(record, previousEnd + 1);
+        previousEnd = info.lines;
+      }
+    } else {
+      // Blank lines must stay records for index + 1 to be the line; a file
+      // without any (a ledger saved from Excel) lets csv-parse skip the check.
+      const options = { delimiter, relax_column_count: true, skip_empty_lines: !hasBlankLine(input), bom: true };
+      let line = 0;
+      for (const slice of slicesAtLineEnds(input, CSV_SLICE_BYTES)) {
+        lineBase = line;
+        const records = parse(slice, options) as string[][];
+        for (const record of records) consume(record, ++line);
+      }
+    }
+  } catch (err) {
+    const e = err as Error & { lines?: number };
+    builder.report('CSV_SYNTAX', e.lines !== undefined ? { row: lineBase + e.lines } : {}, e.message);
+    return builder.finish();
   }
   reader?.end();
   return builder.finish();
+}
+
+/** About 4 MiB of CSV per csv-parse call: big enough that the calls cost nothing, small enough to bound memory. */
+const CSV_SLICE_BYTES = 4 * 1024 * 1024;
+
+/** Cuts the input after a line feed at or past every `size` bytes (the last slice takes the rest). */
+export function* slicesAtLineEnds(input: string | Buffer, size: number): Generator<string | Buffer> {
+  let start = 0;
+  while (input.length - start > size) {
+    const cut = input.indexOf('\n', start + size);
+    if (cut < 0) break;
+    yield input.slice(start, cut + 1);
+    start = cut + 1;
+  }
+  if (start === 0) yield input;
+  else if (start < input.length) yield input.slice(start);
 }
 
 /**
