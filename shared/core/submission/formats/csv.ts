@@ -34,6 +34,7 @@ export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder:
   let reader: TableReader | undefined;
   let ledgerReader: LedgerReader | undefined; // the current block, when it is a ledger
   let unresolved = false;
+  let ledgerShape: LedgerShape | undefined; // the current ledger's header and its width, computed once
 
   const consume = (record: string[], line: number): void => {
     let last = record.length - 1;
@@ -59,7 +60,10 @@ export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder:
       reader = openBlock(block, builder, locate, { row: line });
       ledgerReader = reader instanceof LedgerReader ? reader : undefined;
     }
-    if (ledgerReader?.header && !rowFits(ledgerReader.header, record, last, line, builder)) return;
+    if (ledgerReader?.header) {
+      if (ledgerShape?.header !== ledgerReader.header) ledgerShape = { header: ledgerReader.header, width: headerWidth(ledgerReader.header) };
+      if (!rowFits(ledgerShape, record, last, line, builder)) return;
+    }
     reader.row(record, line);
   };
 
@@ -215,19 +219,26 @@ function openBlock(block: Block, builder: SubmissionBuilder, locate: Locator, wh
  * to the same width, so a shorter row or a value beyond the last header is a
  * hand edit gone wrong (or a comma inside an unquoted field).
  */
-function rowFits(header: readonly unknown[], record: readonly string[], lastFilled: number, line: number, builder: SubmissionBuilder): boolean {
-  let headerWidth = headerWidths.get(header);
-  if (headerWidth === undefined) {
-    headerWidth = header.length;
-    while (headerWidth > 0 && cellText(header[headerWidth - 1]) === '') headerWidth--;
-    headerWidths.set(header, headerWidth);
-  }
+interface LedgerShape {
+  header: readonly unknown[];
+  /** Fields up to the last non-empty header cell. */
+  width: number;
+}
+
+function headerWidth(header: readonly unknown[]): number {
+  let width = header.length;
+  while (width > 0 && cellText(header[width - 1]) === '') width--;
+  return width;
+}
+
+function rowFits(shape: LedgerShape, record: readonly string[], lastFilled: number, line: number, builder: SubmissionBuilder): boolean {
+  const headerWidth = shape.width;
   if (record.length < headerWidth) {
     builder.report('CSV_RAGGED_ROW', { row: line }, `表头有${headerWidth}列，此行只有${record.length}列`, record.join(','));
     return false;
   }
   if (lastFilled >= headerWidth) {
-    if (record.length !== header.length) {
+    if (record.length !== shape.header.length) {
       builder.report('CSV_RAGGED_ROW', { row: line }, `表头有${headerWidth}列，此行有${lastFilled + 1}列（字段中的逗号需用英文双引号括起）`, record.join(','));
     } else {
       builder.report('CSV_VALUE_WITHOUT_HEADER', { row: line, column: `第${lastFilled + 1}列` }, undefined, record[lastFilled]);
@@ -236,8 +247,6 @@ function rowFits(header: readonly unknown[], record: readonly string[], lastFill
   }
   return true;
 }
-
-const headerWidths = new WeakMap<readonly unknown[], number>();
 
 /** True when some quoted field contains a line break (then records and lines differ). */
 export function hasMultilineField(input: string | Buffer): boolean {
