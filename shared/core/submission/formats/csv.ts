@@ -83,9 +83,8 @@ export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder:
         previousEnd = info.lines;
       }
     } else {
-      // Blank lines must stay records for index + 1 to be the line; a file
-      // without any (a ledger saved from Excel) lets csv-parse skip the check.
-      const options = { delimiter, relax_column_count: true, skip_empty_lines: !hasBlankLine(input), bom: true };
+      // Blank lines stay records (csv-parse's default) so that index + 1 is the line.
+      const options = { delimiter, relax_column_count: true, skip_empty_lines: false, bom: true };
       let line = 0;
       for (const slice of slicesAtLineEnds(input, CSV_SLICE_BYTES)) {
         lineBase = line;
@@ -261,9 +260,4 @@ export function hasMultilineField(input: string | Buffer): boolean {
     else if (inQuote && (c === 0x0a || c === 0x0d)) return true;
   }
   return false;
-}
-
-/** A line with nothing on it (a CSV block separator). Delimiter-only lines (",,,") are records anyway. */
-function hasBlankLine(input: string | Buffer): boolean {
-  return input.indexOf('\n\n') >= 0 || input.indexOf('\n\r\n') >= 0 || input.indexOf('\r\r') >= 0;
 }
