@@ -14,7 +14,7 @@ export function register(program: Command): void {
       const { writeFile } = await import('node:fs/promises');
       const { loadCatalogue } = await import('../../shared/core/catalogue/load');
       const { buildTemplateWorkbook } = await import('../../shared/core/submission/template-workbook');
-      const { indicatorsForUnit, ledgersForUnit } = await import('../../shared/core/submission/assignment');
+      const { indicatorsToTypeForUnit, ledgersForUnit } = await import('../../shared/core/submission/assignment');
       const { loadCountyForCli, parseYearOption, resolveUnitOption } = await import('./submission-options');
       const county = loadCountyForCli(opts.county);
       const year = parseYearOption(opts.year);
@@ -25,7 +25,7 @@ export function register(program: Command): void {
       const bytes = await buildTemplateWorkbook({ county, catalogue, year, unit });
       await writeFile(out, bytes);
       process.stdout.write(
-        `${out}: ${unit.name} ${year}年度报送模板，${indicatorsForUnit(catalogue, unit).length}项指标，` +
+        `${out}: ${unit.name} ${year}年度报送模板，${indicatorsToTypeForUnit(catalogue, unit).length}项指标，` +
           `${ledgersForUnit(catalogue, unit).map((l) => l.name).join('、') || '无台账'}\n`,
       );
     });

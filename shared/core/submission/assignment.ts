@@ -18,6 +18,21 @@ export function indicatorsForUnit(catalogue: LoadedCatalogue, unit: Unit): Indic
   return catalogue.indicators.filter((i) => unitSubmits(unit, i.submittedBy));
 }
 
+/**
+ * Rates and coverage figures are computed when units are combined (a ratio of
+ * two sums, a count of units reporting), so no unit types them: the template
+ * leaves them out and a missing one is not a warning.
+ */
+export function isComputedIndicator(def: IndicatorDef): boolean {
+  const kind = def.aggregation.kind;
+  return kind === 'ratio' || kind === 'coverage_count' || kind === 'coverage_share';
+}
+
+/** The indicators a unit types in: its own, less the computed ones. */
+export function indicatorsToTypeForUnit(catalogue: LoadedCatalogue, unit: Unit): IndicatorDef[] {
+  return indicatorsForUnit(catalogue, unit).filter((i) => !isComputedIndicator(i));
+}
+
 export function ledgersForUnit(catalogue: LoadedCatalogue, unit: Unit): LedgerDef[] {
   return catalogue.ledgers.filter((l) => unitSubmits(unit, l.submittedBy));
 }

@@ -2,7 +2,7 @@ import type { LoadedCatalogue } from '../catalogue/load';
 import type { IndicatorDef, LedgerColumn, LedgerDef } from '../catalogue/schema';
 import type { LoadedCounty } from '../county/load';
 import type { Unit } from '../county/schema';
-import { indicatorsForUnit, ledgersForUnit, narrativeSections, sectionResolver, unitSubmits } from './assignment';
+import { indicatorsToTypeForUnit, narrativeSections, sectionResolver, unitSubmits } from './assignment';
 import { CellConverter, cellText, converterFor, LedgerCellValue } from './cells';
 import { checkLedgersAgainstSummaries } from './ledger-summary-check';
 import { MAX_LEDGER_ROWS, MAX_PROBLEMS } from './limits';
@@ -287,7 +287,7 @@ export class SubmissionBuilder {
     }
     if (unit && !this.failed) {
       const derivable = new Set(this.ctx.catalogue.indicators.filter((i) => i.fromLedger && this.ledgers.has(i.fromLedger.ledger)).map((i) => i.id));
-      for (const def of indicatorsForUnit(this.ctx.catalogue, unit)) {
+      for (const def of indicatorsToTypeForUnit(this.ctx.catalogue, unit)) {
         if (!this.mentioned.has(def.id) && !derivable.has(def.id)) {
           this.report('INDICATOR_MISSING', { path: `indicators.${def.id}` }, `${def.name}（${def.id}）`);
         }

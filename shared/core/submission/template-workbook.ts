@@ -3,7 +3,7 @@ import type { LoadedCatalogue } from '../catalogue/load';
 import type { IndicatorDef, LedgerColumn, LedgerDef } from '../catalogue/schema';
 import type { LoadedCounty } from '../county/load';
 import type { Unit } from '../county/schema';
-import { indicatorsForUnit, ledgersForUnit, narrativeSections } from './assignment';
+import { indicatorsToTypeForUnit, ledgersForUnit, narrativeSections } from './assignment';
 import { isIntegerIndicator } from './builder';
 import { COVER_LABELS, INDICATOR_COLUMNS, NARRATIVE_COLUMNS, SHEETS, TEMPLATE_LEDGER_ROWS } from './layout';
 import { BOOLEAN_CHOICES } from './normalize/boolean';
@@ -33,7 +33,7 @@ export async function buildTemplateWorkbook(req: TemplateRequest): Promise<Buffe
   wb.creator = 'yearly-report';
   wb.created = new Date(Date.UTC(req.year + 1, 0, 1));
 
-  const indicators = indicatorsForUnit(req.catalogue, req.unit);
+  const indicators = indicatorsToTypeForUnit(req.catalogue, req.unit);
   const ledgers = ledgersForUnit(req.catalogue, req.unit);
   await coverSheet(wb.addWorksheet(SHEETS.cover), req);
   await indicatorSheet(wb.addWorksheet(SHEETS.indicators), indicators);

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { filledJusticeBureauWorkbook, fillWorkbook, templateFor } from '../../fixtures/submissions/make-fixtures';
-import { indicatorsForUnit, ledgersForUnit } from '../../../shared/core/submission/assignment';
+import { indicatorsToTypeForUnit, ledgersForUnit } from '../../../shared/core/submission/assignment';
 import { catalogue, county, errorsOf, parse, warningsOf } from './context';
 
 describe('the Excel template', () => {
@@ -19,8 +19,10 @@ describe('the Excel template', () => {
     wb.getWorksheet('指标')!.eachRow((row, n) => {
       if (n > 1) codes.push(String(row.getCell(1).value));
     });
-    expect(codes).toEqual(indicatorsForUnit(catalogue, unit).map((i) => i.id));
+    expect(codes).toEqual(indicatorsToTypeForUnit(catalogue, unit).map((i) => i.id));
     expect(codes).not.toContain('services_fully_online'); // the approval bureau's
+    expect(codes).not.toContain('head_appearance_rate'); // computed: lawsuits_head_appeared / lawsuits_received
+    expect(codes).toContain('lawsuits_head_appeared');
     expect(wb.getWorksheet('封面')!.getCell('B4').value).toBe('灵寿县司法局');
   });
 
@@ -105,16 +107,17 @@ describe('the Excel template', () => {
   });
 
   it('keeps a percentage typed with its sign as the percent value', async () => {
-    const percent = catalogue.indicators.find((i) => i.unit === '%' && indicatorsForUnit(catalogue, county.config.units.find((u) => u.id === 'justice_bureau')!).includes(i));
-    if (!percent) throw new Error('the justice bureau has no % indicator to test with');
-    const bytes = await fillWorkbook(await templateFor('justice_bureau'), (wb) => {
+    const typed = county.config.units.flatMap((u) => indicatorsToTypeForUnit(catalogue, u).filter((i) => i.unit === '%').map((i) => ({ unit: u, indicator: i })));
+    const first = typed[0];
+    if (!first) throw new Error('no unit types a % indicator to test with');
+    const bytes = await fillWorkbook(await templateFor(first.unit.id), (wb) => {
       const sheet = wb.getWorksheet('指标')!;
-      const cell = sheet.getCell(`D${findRow(sheet, percent.id)}`);
+      const cell = sheet.getCell(`D${findRow(sheet, first.indicator.id)}`);
       expect(cell.numFmt).toBe('@');
       cell.value = '85%';
     });
-    const out = await parse(new Uint8Array(bytes), 'p.xlsx');
-    expect(out.ok && out.submission.indicators.find((i) => i.indicatorId === percent.id)).toMatchObject({ value: 85, approximate: false, raw: '85%' });
+    const out = await parse(new Uint8Array(bytes), 'p.xlsx', first.unit.id);
+    expect(out.ok && out.submission.indicators.find((i) => i.indicatorId === first.indicator.id)).toMatchObject({ value: 85, approximate: false, raw: '85%' });
   });
 
   it('rejects a workbook without any sheet it knows, and names the sheet it ignored', async () => {
