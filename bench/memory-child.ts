@@ -12,8 +12,8 @@ import { BENCH_UNIT, BENCH_YEAR } from './data';
  * buffer, as ingest does with the S3 object, parses it, and prints the
  * process's peak RSS. Mode "floor" only reads the file: node plus the bytes,
  * the least any ingest that downloads the object whole can use. Mode
- * "library" reads, decodes and runs csv-parse (sync, with the parser's
- * options) over the whole text and keeps its records: the library's share.
+ * "library" reads, decodes and runs csv-parse (sync) over the whole text at
+ * once and keeps its records: what a parser that does not stream would hold.
  *
  *   node memory-child.js ours|floor|library <file> <fileName>
  */

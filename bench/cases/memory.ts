@@ -60,7 +60,7 @@ export async function benchMemory(targetMb: number, aws?: BenchAws, wholeIngestM
       note:
         `peak RSS (process.resourceUsage().maxRSS) of a fresh node parsing a ${(file.bytes.length / 1048576).toFixed(1)} MiB 行政诉讼案件台账 CSV (${rows.toLocaleString('en')} rows) → ${ours.outcome}; ` +
         `baseline = the same process only reading the file (${round1(floor.rssBeforeMb)} MB before reading); ` +
-        `reading + decoding + csv-parse/sync of the whole text into records (${library.outcome}), as the parser does before any rule: ${round1(library.maxRssMb)} MB. ${[...limits, fullIngest].filter(Boolean).join('. ')}`,
+        `for comparison, reading + decoding + csv-parse/sync of the whole text at once (${library.outcome}): ${round1(library.maxRssMb)} MB. ${[...limits, fullIngest].filter(Boolean).join('. ')}`,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
