@@ -4,14 +4,12 @@ import { createDocumentClient, createS3Client } from '../shared/adapters/aws-cli
 import { DynamoSubmissionRepository } from '../shared/adapters/dynamo-submission-repository';
 import { S3ObjectStore } from '../shared/adapters/s3-object-store';
 import { LoadedCatalogue, loadCatalogue } from '../shared/core/catalogue/load';
-import { countyDirInRepo, LoadedCounty, loadCounty } from '../shared/core/county/load';
-import { Unit } from '../shared/core/county/schema';
-import { ConfigError } from '../shared/core/errors';
+import { LoadedCounty } from '../shared/core/county/load';
 import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../shared/core/submission/parse';
 import { physicalNames } from '../shared/storage/layout';
 import type { LocalPipeline } from '../shared/local/local-pipeline';
 import type { IngestDeps } from '../shared/usecases/ingest-object';
-import { UsageError } from './usage-error';
+import { loadCountyForCli } from './options';
 
 /**
  * Where a command works: the local emulators with state kept in a folder
@@ -46,31 +44,8 @@ export function addTargetOptions(command: Command, { county = true }: { county?:
     .option('--stage <stage>', 'the deployed stage to work against without --local', 'dev');
 }
 
-export function parseYear(text: string): number {
-  const year = Number(text);
-  if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new UsageError(`--year must be a year like 2021, got "${text}"`);
-  return year;
-}
-
-export function loadCountyOrExplain(countyId: string): LoadedCounty {
-  try {
-    return loadCounty(countyDirInRepo(countyId));
-  } catch (err) {
-    if (err instanceof ConfigError && err.field === '(file)' && err.message.includes('cannot be read')) {
-      throw new UsageError(`unknown county "${countyId}": there is no shared/counties/${countyId}/county.json`);
-    }
-    throw err;
-  }
-}
-
-/** Finds a unit by id, official name or alias, ignoring whitespace. */
-export function resolveUnit(county: LoadedCounty, text: string): Unit | undefined {
-  const wanted = text.replace(/\s+/g, '');
-  return county.config.units.find((u) => u.id === wanted || u.name === wanted || u.aliases.includes(wanted));
-}
-
 export async function openTarget(options: TargetOptions): Promise<CountyTarget> {
-  const county = loadCountyOrExplain(options.county);
+  const county = loadCountyForCli(options.county);
   const catalogue = loadCatalogue();
   let pipeline: LocalPipeline | undefined;
   let names = physicalNames(options.county, options.stage);

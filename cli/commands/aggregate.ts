@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { addTargetOptions, parseYear, TargetOptions, withTarget } from '../county-target';
+import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
+import { parseYearOption } from '../options';
 
 /** Runs the aggregate function for a year (as a manual event) and downloads the artifacts. */
 export function register(program: Command): void {
@@ -11,7 +12,7 @@ export function register(program: Command): void {
       .requiredOption('--year <year>', 'report year')
       .option('--out <dir>', 'where to put the artifacts (default: out/<county>/<year>)'),
   ).action(async (opts: TargetOptions & { year: string; out?: string }) => {
-    const year = parseYear(opts.year);
+    const year = parseYearOption(opts.year);
     const outDir = opts.out ?? path.join('out', opts.county, String(year));
     await withTarget(opts, async (target) => {
       const event = { trigger: 'manual' as const, county: opts.county, year, requestedBy: process.env.USER ?? 'cli' };

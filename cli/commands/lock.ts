@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { addTargetOptions, parseYear, resolveUnit, TargetOptions, withTarget } from '../county-target';
+import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
+import { parseYearOption, resolveUnitOption } from '../options';
 import { UsageError } from '../usage-error';
 
 /** `lock` closes a year to uploads; `unlock` opens it again for one unit (an exception) or lifts the lock. */
@@ -13,7 +14,7 @@ export function register(program: Command): void {
       .option('--reason <text>', 'why, shown to units whose upload is refused')
       .option('--by <name>', 'who locks it (default: this user)', os.userInfo().username),
   ).action(async (opts: TargetOptions & { year: string; reason?: string; by: string }) => {
-    const year = parseYear(opts.year);
+    const year = parseYearOption(opts.year);
     await withTarget(opts, async ({ repo, county }) => {
       const lockedAt = new Date().toISOString();
       await repo.putLock({ year, lockedAt, lockedBy: opts.by, reason: opts.reason });
@@ -31,7 +32,7 @@ export function register(program: Command): void {
       .option('--all', 'lift the lock for every unit')
       .option('--by <name>', 'who unlocks (default: this user)', os.userInfo().username),
   ).action(async (opts: TargetOptions & { year: string; unit?: string; all?: boolean; by: string }) => {
-    const year = parseYear(opts.year);
+    const year = parseYearOption(opts.year);
     if (!opts.unit === !opts.all) throw new UsageError('give exactly one of --unit <unit> or --all');
     await withTarget(opts, async ({ repo, county }) => {
       const at = new Date().toISOString();
@@ -41,8 +42,7 @@ export function register(program: Command): void {
         process.stdout.write(`${county.config.name} ${year}: lock lifted by ${opts.by}\n`);
         return;
       }
-      const unit = resolveUnit(county, opts.unit!);
-      if (!unit) throw new UsageError(`unknown unit "${opts.unit}" in ${county.config.name}`);
+      const unit = resolveUnitOption(county, opts.unit!);
       await repo.putLockException(year, unit.id, opts.by);
       await repo.appendAudit({ at, year, unitId: unit.id, outcome: 'exception', principal: opts.by });
       process.stdout.write(`${county.config.name} ${year}: ${unit.name} (${unit.id}) may upload despite the lock\n`);

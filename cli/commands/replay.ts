@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { replayYear } from '../../shared/usecases/replay-year';
-import { addTargetOptions, parseYear, TargetOptions, withTarget } from '../county-target';
+import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
+import { parseYearOption } from '../options';
 
 /** Rebuilds a year's DynamoDB data from the raw uploads in S3. */
 export function register(program: Command): void {
@@ -10,7 +11,7 @@ export function register(program: Command): void {
       .description('rebuild a year\'s table data from the raw uploads alone (wipes the year, then ingests every stored version, oldest first)')
       .requiredOption('--year <year>', 'report year'),
   ).action(async (opts: TargetOptions & { year: string }) => {
-    const year = parseYear(opts.year);
+    const year = parseYearOption(opts.year);
     await withTarget(opts, async (target) => {
       const result = await replayYear(year, target.names.submissionsBucket, target.ingestDeps());
       const o = result.outcomes;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { deadlineInstant } from '../../shared/core/report/build-report';
-import { addTargetOptions, parseYear, TargetOptions, withTarget } from '../county-target';
+import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
+import { parseYearOption } from '../options';
 
 /** Per unit: current version, status, rows, last upload, late or not; then the units still missing. */
 export function register(program: Command): void {
@@ -11,7 +12,7 @@ export function register(program: Command): void {
       .requiredOption('--year <year>', 'report year')
       .option('--json', 'print JSON instead of a table'),
   ).action(async (opts: TargetOptions & { year: string; json?: boolean }) => {
-    const year = parseYear(opts.year);
+    const year = parseYearOption(opts.year);
     await withTarget(opts, async ({ repo, county }) => {
       const [current, latest, lock, exceptions] = await Promise.all([repo.listCurrent(year), repo.listLatest(year), repo.getLock(year), repo.listLockExceptions(year)]);
       const deadline = deadlineInstant(year, county.config.collection.deadline, county.config.timeZone);

@@ -15,7 +15,7 @@ export function register(program: Command): void {
       const { loadCatalogue } = await import('../../shared/core/catalogue/load');
       const { buildTemplateWorkbook } = await import('../../shared/core/submission/template-workbook');
       const { indicatorsToTypeForUnit, ledgersForUnit } = await import('../../shared/core/submission/assignment');
-      const { loadCountyForCli, parseYearOption, resolveUnitOption } = await import('./submission-options');
+      const { loadCountyForCli, parseYearOption, resolveUnitOption } = await import('../options');
       const county = loadCountyForCli(opts.county);
       const year = parseYearOption(opts.year);
       const unit = resolveUnitOption(county, opts.unit);

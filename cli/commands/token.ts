@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { addTargetOptions, resolveUnit, TargetOptions, withTarget } from '../county-target';
+import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
+import { resolveUnitOption } from '../options';
 import { UsageError } from '../usage-error';
 
 /**
@@ -28,8 +29,7 @@ export function register(program: Command): void {
     const days = Number(opts.days);
     if (!Number.isInteger(days) || days < 1 || days > 400) throw new UsageError(`--days must be a whole number of days between 1 and 400, got "${opts.days}"`);
     await withTarget(opts, async (target) => {
-      const unit = resolveUnit(target.county, opts.unit);
-      if (!unit) throw new UsageError(`unknown unit "${opts.unit}" in ${target.county.config.name}`);
+      const unit = resolveUnitOption(target.county, opts.unit);
       const { issueUploadToken } = await import('../../shared/core/upload-access/token');
       const store = await tokenStore(target.names.table);
       const { token: text, record } = issueUploadToken({ county: target.county.config.id, unitId: unit.id, createdBy: opts.by, now: new Date(), validDays: days });
@@ -48,8 +48,7 @@ export function register(program: Command): void {
       .option('--by <name>', 'who revokes (recorded)', os.userInfo().username),
   ).action(async (opts: TokenOptions & { tokenId?: string }) => {
     await withTarget(opts, async (target) => {
-      const unit = resolveUnit(target.county, opts.unit);
-      if (!unit) throw new UsageError(`unknown unit "${opts.unit}" in ${target.county.config.name}`);
+      const unit = resolveUnitOption(target.county, opts.unit);
       const store = await tokenStore(target.names.table);
       const active = (await store.listByUnit(unit.id)).filter((t) => !t.revokedAt && (!opts.tokenId || t.tokenId === opts.tokenId));
       if (opts.tokenId && active.length === 0) throw new UsageError(`${unit.name} has no active token ${opts.tokenId}`);
@@ -63,8 +62,7 @@ export function register(program: Command): void {
     token.command('list').description("list a unit's upload tokens (ids and state, never the secret)").requiredOption('--unit <unit>', 'unit id or name'),
   ).action(async (opts: TargetOptions & { unit: string }) => {
     await withTarget(opts, async (target) => {
-      const unit = resolveUnit(target.county, opts.unit);
-      if (!unit) throw new UsageError(`unknown unit "${opts.unit}" in ${target.county.config.name}`);
+      const unit = resolveUnitOption(target.county, opts.unit);
       const store = await tokenStore(target.names.table);
       const now = Date.now();
       for (const t of await store.listByUnit(unit.id)) {

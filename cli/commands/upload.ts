@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { addTargetOptions, loadCountyOrExplain, parseYear, resolveUnit, TargetOptions, withTarget } from '../county-target';
+import { resolveUnit } from '../../shared/core/submission/normalize/units';
+import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
+import { loadCountyForCli, parseYearOption } from '../options';
 import { UsageError } from '../usage-error';
 
 /**
@@ -55,16 +57,16 @@ export function register(program: Command): void {
           '  YEARLY_REPORT_TOKEN=… npx yearly-report upload 司法局2021.xlsx --county lingshou --year 2021 --unit 县司法局 --api https://…\n',
       ),
   ).action(async (files: string[], opts: UploadOptions) => {
-    const year = parseYear(opts.year);
+    const year = parseYearOption(opts.year);
     const token = opts.token ?? process.env.YEARLY_REPORT_TOKEN;
     const api = opts.api ?? process.env.YEARLY_REPORT_API;
     if (token && !api) throw new UsageError('an upload token needs the upload API URL: --api <url> or YEARLY_REPORT_API');
     if (token && opts.local) throw new UsageError('--token goes to a deployed upload API; leave out --local');
 
-    const county = loadCountyOrExplain(opts.county);
+    const county = loadCountyForCli(opts.county);
     const inputs: FileToUpload[] = files.map((file) => {
       const unitText = opts.unit ?? path.basename(file, path.extname(file));
-      const unit = resolveUnit(county, unitText);
+      const unit = resolveUnit(county.config, unitText);
       if (!unit) throw new UsageError(`${opts.unit ? `unknown unit "${opts.unit}"` : `"${file}" does not name a unit; give --unit`} (county ${county.config.id})`);
       try {
         return { year, unitId: unit.id, unitName: unit.name, fileName: path.basename(file), bytes: readFileSync(file) };

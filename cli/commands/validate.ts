@@ -24,7 +24,7 @@ export function register(program: Command): void {
       const { formatProblemLine } = await import('../../shared/core/submission/error-report');
       const { claimedUnit } = await import('../../shared/core/submission/claimed-unit');
       const { UPLOAD_PATH_LOCATION } = await import('../../shared/core/submission/builder');
-      const { loadCountyForCli, parseYearOption, resolveUnitOption } = await import('./submission-options');
+      const { loadCountyForCli, parseYearOption, resolveUnitOption } = await import('../options');
 
       const county = loadCountyForCli(opts.county);
       const year = parseYearOption(opts.year);

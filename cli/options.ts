@@ -1,13 +1,12 @@
-import { ConfigError } from '../../shared/core/errors';
-import { countyDirInRepo, LoadedCounty, loadCounty } from '../../shared/core/county/load';
-import type { Unit } from '../../shared/core/county/schema';
-import { resolveUnit } from '../../shared/core/submission/normalize/units';
-import { UsageError } from '../usage-error';
+import { ConfigError } from '../shared/core/errors';
+import { countyDirInRepo, LoadedCounty, loadCounty } from '../shared/core/county/load';
+import type { Unit } from '../shared/core/county/schema';
+import { resolveUnit } from '../shared/core/submission/normalize/units';
+import { UsageError } from './usage-error';
 
 /**
- * Option parsing shared by `template` and `validate`: a wrong county, year
- * or unit on the command line is a usage error (exit 2), not an invalid file.
- * (No register(): this module adds no command of its own.)
+ * Option parsing shared by the commands: a wrong county, year or unit on the
+ * command line is a usage error (exit 2), not an invalid file.
  */
 export function loadCountyForCli(countyId: string): LoadedCounty {
   if (!/^[a-z][a-z0-9_]*$/.test(countyId)) throw new UsageError(`--county must be a county id such as "lingshou", got "${countyId}"`);
