@@ -85,6 +85,20 @@ describe('aggregate', () => {
     expect(approval?.status).toBe('rejected');
   });
 
+  it("compares with last year's report and warns about a change beyond the county's factor", async () => {
+    await pipeline.upload([
+      { year: 2020, unitId: 'justice_bureau', fileName: '2020.json', bytes: submissionFile('县司法局', { legality_review_meeting_items: 20 }, { year: 2020 }) },
+    ]);
+    await pipeline.aggregate({ trigger: 'manual', county: 'lingshou', year: 2020 });
+    const response = await pipeline.aggregate({ trigger: 'manual', county: 'lingshou', year: 2021 });
+    const s3 = new S3Client({ forcePathStyle: true });
+    const out = await s3.send(new GetObjectCommand({ Bucket: response.reportsBucket, Key: `${response.latestPrefix}report.json` }));
+    const report = ReportSchema.parse(JSON.parse(await out.Body!.transformToString()));
+    s3.destroy();
+    // 20 → 125 is more than the factor of 3 in lingshou's county.json.
+    expect(report.warnings).toContainEqual(expect.objectContaining({ code: 'YEAR_OVER_YEAR_OUTLIER', indicatorId: 'legality_review_meeting_items' }));
+  });
+
   it('refuses an event for another county', async () => {
     await expect(pipeline.aggregate({ trigger: 'manual', county: 'elsewhere', year: 2021 })).rejects.toThrow(/county "lingshou", not "elsewhere"/);
   });
