@@ -102,7 +102,15 @@ export function coldLoad(file: string): { initMs: number; wallMs: number } {
 export async function benchColdStart(rounds: number): Promise<BenchRow[]> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'yearly-report-bench-bundles-'));
   try {
-    const minimal = await bundle(path.join(REPO, 'bench', 'minimal-handler.ts'), outDir, 'minimal');
+    const minimal = await bundle(path.join(REPO, 'bench', 'entries', 'minimal-handler.ts'), outDir, 'minimal');
+    // What zod alone costs at init, classic API vs zod/mini: the largest share left once the big libraries are lazy.
+    const zodProbe = { classic: await bundle(path.join(REPO, 'bench', 'entries', 'zod-classic.ts'), outDir, 'zod-classic'), mini: await bundle(path.join(REPO, 'bench', 'entries', 'zod-mini.ts'), outDir, 'zod-mini') };
+    const zodTimes = { classic: [] as number[], mini: [] as number[] };
+    for (let round = 0; round < rounds; round++) {
+      zodTimes.classic.push(coldLoad(zodProbe.classic.file).initMs);
+      zodTimes.mini.push(coldLoad(zodProbe.mini.file).initMs);
+    }
+    const zodText = `zod alone (import + one schema, own bundle): ${round1(median(zodTimes.classic))} ms classic vs ${round1(median(zodTimes.mini))} ms zod/mini`;
     const rows: BenchRow[] = [];
     for (const fn of ['ingest', 'aggregate'] as const) {
       const id = `cold-start-${fn}`;
@@ -136,7 +144,7 @@ export async function benchColdStart(rounds: number): Promise<BenchRow[]> {
             `bundle ${(ours.bytes / 1024).toFixed(0)} KiB vs minimal ${(minimal.bytes / 1024).toFixed(0)} KiB (esbuild cjs, minify, node20, @aws-sdk bundled as in infra); ` +
             `require()+init in a fresh node, ${rounds} alternating rounds, ratio = median of the per-round ratios; whole process ${Math.round(median(samples.get(ours)!.wall))} vs ${Math.round(median(samples.get(minimal)!.wall))} ms; ` +
             `with ${LAZY_CANDIDATES.join(', ')} left out of the bundle (loaded on first use): ${(lazy.bytes / 1024).toFixed(0)} KiB, ${round1(lazyMs)} ms, ratio ${round3(pairedRatio(samples.get(lazy)!.init, samples.get(minimal)!.init))}; ` +
-            `biggest inputs: ${biggestInputs(ours.metafile, 6)}; init CPU profile (unminified build): ${profile}`,
+            `biggest inputs: ${biggestInputs(ours.metafile, 6)}; init CPU profile (unminified build): ${profile}; ${zodText}`,
         });
       } catch (err) {
         rows.push({ id, value: null, unit: 'ms', baseline: null, ratio: null, note: `not measured: ${(err as Error).message.split('\n')[0]}` });
