@@ -1,7 +1,7 @@
-import { Readable } from 'node:stream';
 import type { LoadedCounty } from '../county/load';
 import { cellText } from './cells';
 import { nestingDepth } from './formats/json';
+import { openWorkbookReader } from './formats/xlsx';
 import { COVER_LABELS, SHEET_ALIASES } from './layout';
 import { MAX_JSON_DEPTH, MAX_SUBMISSION_BYTES } from './limits';
 import { labelMatcher } from './normalize/headers';
@@ -60,15 +60,8 @@ async function fromCsv(bytes: Uint8Array): Promise<string | undefined> {
 async function fromXlsx(bytes: Uint8Array): Promise<string | undefined> {
   const { inspectXlsxZip } = await import('./formats/zip-guard');
   if (await inspectXlsxZip(bytes)) return undefined;
-  const { default: ExcelJS } = await import('exceljs');
   const coverNames = new Set(SHEET_ALIASES.cover.map(matchKey));
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    entries: 'ignore',
-  });
+  const reader = await openWorkbookReader(bytes);
   let found: string | undefined;
   for await (const worksheet of reader) {
     const ws = worksheet as unknown as AsyncIterable<{ values: unknown }> & { name?: string };

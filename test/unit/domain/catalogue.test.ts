@@ -3,21 +3,13 @@ import ledgers from '../../../shared/core/catalogue/ledgers.json';
 import checks from '../../../shared/core/catalogue/checks.json';
 import { loadCatalogue, validateCatalogue } from '../../../shared/core/catalogue/load';
 import { ConfigError } from '../../../shared/core/errors';
+import { configErrorOf } from './config-error';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 type Json = Record<string, unknown> & { id: string };
 const bundled = () => ({ version: 1, indicators: clone(indicators) as Json[], ledgers: clone(ledgers) as Json[], checks: clone(checks) as Json[] });
 const indexOf = (list: Json[], id: string) => list.findIndex((x) => x.id === id);
 
-function configErrorOf(run: () => unknown): ConfigError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('bundled catalogue', () => {
   const catalogue = loadCatalogue();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadCatalogue } from '../../../shared/core/catalogue/load';
 import { countyDirInRepo, loadCounty } from '../../../shared/core/county/load';
 import { ConfigError } from '../../../shared/core/errors';
+import { configErrorOf } from './config-error';
 import { expectedUnitIds } from '../../../shared/core/report/build-figures';
 
 const lingshouDir = countyDirInRepo('lingshou');
@@ -44,35 +45,26 @@ describe('config validation at load', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function errorOf(run: () => unknown): ConfigError {
-    try {
-      run();
-    } catch (err) {
-      if (err instanceof ConfigError) return err;
-      throw err;
-    }
-    throw new Error('expected a ConfigError');
-  }
 
   it('names the template field whose placeholder has no indicator', () => {
     const template = readJson('template.json') as { blocks: Array<{ body?: string }> };
     template.blocks[2]!.body = '审查{{fig:legality_reviews_typo}}件。';
     writeFileSync(path.join(dir, 'template.json'), JSON.stringify(template));
-    const err = errorOf(() => loadCounty(dir).template(2021));
+    const err = configErrorOf(() => loadCounty(dir).template(2021));
     expect([err.file, err.field]).toEqual([path.join(dir, 'template.json'), 'blocks[2].body']);
     expect(err.message).toContain('{{fig:legality_reviews_typo}} names no indicator');
   });
 
   it('names the year override when the bad field comes from it', () => {
     writeFileSync(path.join(dir, 'template.2023.json'), JSON.stringify({ preamble: '{{year}}年共办理{{fig:nope}}件。' }));
-    const err = errorOf(() => loadCounty(dir).template(2023));
+    const err = configErrorOf(() => loadCounty(dir).template(2023));
     expect([err.file, err.field]).toEqual([path.join(dir, 'template.2023.json'), 'preamble']);
     expect(() => loadCounty(dir).template(2022)).not.toThrow();
   });
 
   it('rejects an unknown report variable', () => {
     writeFileSync(path.join(dir, 'template.2023.json'), JSON.stringify({ title: '{{goverment}}报告' }));
-    const err = errorOf(() => loadCounty(dir).template(2023));
+    const err = configErrorOf(() => loadCounty(dir).template(2023));
     expect(err.field).toBe('title');
     expect(err.message).toContain('unknown placeholder {{goverment}}');
   });
@@ -81,7 +73,7 @@ describe('config validation at load', () => {
     const config = readJson('county.json') as { units: Array<{ id: string }> };
     config.units[5]!.id = config.units[0]!.id;
     writeFileSync(path.join(dir, 'county.json'), JSON.stringify(config));
-    const err = errorOf(() => loadCounty(dir));
+    const err = configErrorOf(() => loadCounty(dir));
     expect([err.file, err.field]).toEqual([path.join(dir, 'county.json'), 'units[5].id']);
   });
 });

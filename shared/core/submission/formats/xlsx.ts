@@ -25,21 +25,12 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
     builder.add(guard);
     return builder.finish();
   }
-  const ExcelJS = await loadExcelJs();
   const fixed = new Map<string, SheetKind>();
   for (const [kind, names] of Object.entries(SHEET_ALIASES) as [SheetKind, readonly string[]][]) {
     for (const n of names) fixed.set(matchKey(n), kind);
   }
 
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    // Dates arrive as Excel serial numbers, which the date normalizer reads;
-    // skipping styles saves a style lookup per cell.
-    styles: 'ignore',
-    entries: 'ignore',
-  });
+  const reader = await openWorkbookReader(bytes);
   let recognised = 0;
   try {
     for await (const worksheet of reader) {
@@ -114,6 +105,23 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
     builder.report('XLSX_NO_KNOWN_SHEETS', {}, '应有“封面”“指标”“工作情况”或台账工作表；请使用 yearly-report template 生成的模板');
   }
   return builder.finish();
+}
+
+/**
+ * A streaming reader over the workbook's bytes: cell values only, so large
+ * ledgers stay in bounded memory.
+ */
+export async function openWorkbookReader(bytes: Uint8Array) {
+  const ExcelJS = await loadExcelJs();
+  return new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    // Dates arrive as Excel serial numbers, which the date normalizer reads;
+    // skipping styles saves a style lookup per cell.
+    styles: 'ignore',
+    entries: 'ignore',
+  });
 }
 
 let excelJs: typeof import('exceljs') | undefined;
