@@ -2,7 +2,6 @@ import indicators from '../../../shared/core/catalogue/indicators.json';
 import ledgers from '../../../shared/core/catalogue/ledgers.json';
 import checks from '../../../shared/core/catalogue/checks.json';
 import { loadCatalogue, validateCatalogue } from '../../../shared/core/catalogue/load';
-import { ConfigError } from '../../../shared/core/errors';
 import { configErrorOf } from './config-error';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;

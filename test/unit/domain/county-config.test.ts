@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadCatalogue } from '../../../shared/core/catalogue/load';
 import { countyDirInRepo, loadCounty } from '../../../shared/core/county/load';
-import { ConfigError } from '../../../shared/core/errors';
 import { configErrorOf } from './config-error';
 import { expectedUnitIds } from '../../../shared/core/report/build-figures';
 
