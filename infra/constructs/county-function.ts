@@ -6,6 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE, type StageSettings } from '../settings';
+import { LAZY_PACKAGES, lazyPackageBundleCommands } from '../lazy-packages';
 import { REPO_ROOT, type CountyNames } from '../names';
 import type { SubmissionTable, TableAccess } from './submission-table';
 import { acknowledgePinnedRuntime } from '../nag';
@@ -88,11 +89,16 @@ export class CountyFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         // Bundle the SDK too: the version we test with is the version that runs.
-        externalModules: [],
+        // The libraries loaded only on first use are bundled apart (below), so a
+        // cold start does not parse a megabyte it may never run.
+        externalModules: [...LAZY_PACKAGES],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => copyCountyConfigCommands(inputDir, outputDir, countyId),
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...copyCountyConfigCommands(inputDir, outputDir, countyId),
+            ...lazyPackageBundleCommands(inputDir, outputDir),
+          ],
         },
       },
     });

@@ -69,3 +69,16 @@ test.each(ourFunctions)('%s: the bundle loads on plain Node from its own folder 
   });
   expect(out).toBe('function');
 });
+
+test.each(ourFunctions)('%s: exceljs, docx and iconv-lite are bundled apart, kept out of the handler, and load from the asset', (name) => {
+  const dir = assetDirs[name]!;
+  const handlerBundle = readFileSync(path.join(dir, 'index.js'), 'utf8');
+  // exceljs's cell-address errors would be in the handler bundle if exceljs were inlined.
+  expect(handlerBundle).not.toContain('Invalid Address');
+  const out = execFileSync(
+    process.execPath,
+    ['-e', 'const E=require("exceljs"),d=require("docx"),i=require("iconv-lite");process.stdout.write([typeof E.stream.xlsx.WorkbookReader,typeof d.Document,i.decode(Buffer.from([0xc4,0xe3]),"gbk")].join(","))'],
+    { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8' },
+  );
+  expect(out).toBe('function,function,你');
+});
