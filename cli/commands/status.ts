@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { deadlineInstant } from '../../shared/core/report/build-report';
+import { deadlineInstant } from '../../shared/core/county/time';
 import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
 import { parseYearOption } from '../options';
 

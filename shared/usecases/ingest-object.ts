@@ -5,13 +5,13 @@ import { parseSubmissionKey, SubmissionKey } from '../core/submission-key';
 import { NormalizedSubmission, ParseOutcome } from '../core/submission/normalized';
 import { SubmissionProblem } from '../core/submission/problems';
 import { orderKey, versionToken } from '../core/version-order';
-import { deadlineInstant } from '../core/report/build-report';
+import { deadlineInstant, localDateTime } from '../core/county/time';
 import { PREFIX } from '../storage/layout';
 import { ObjectStore, ObjectVersionRef, SubmissionRepository, VersionRecord } from './ports';
 
 /**
  * Ingest one uploaded object version:
- *  1. ignore what is not a submission key (acknowledged, audited where a unit can be told);
+ *  1. ignore what is not a submission key (acknowledged and logged; no unit to tell);
  *  2. skip a version already processed (S3 and SQS deliver at least once);
  *  3. reject when the year was locked (or its deadline passed, where the county
  *     locks then) before the upload, and the unit has no exception;
@@ -69,9 +69,9 @@ async function periodLockFor(year: number, unitId: string, receivedAt: string, d
   if (!lockedExplicitly && !pastDeadline) return undefined;
   if ((await deps.repo.listLockExceptions(year)).includes(unitId)) return undefined;
   if (lockedExplicitly) {
-    return `${year}年度报送已于${lock.lockedAt}由${lock.lockedBy}锁定${lock.reason ? `（${lock.reason}）` : ''}，本次上传未被接收。如需补报，请联系县司法局为本单位开通例外（yearly-report unlock --unit ${unitId}）`;
+    return `${year}年度报送已于${localDateTime(new Date(lock.lockedAt), timeZone)}由${lock.lockedBy}锁定${lock.reason ? `（${lock.reason}）` : ''}，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）`;
   }
-  return `${year}年度报送已于截止日${year + 1}-${collection.deadline}结束，本次上传未被接收。如需补报，请联系县司法局为本单位开通例外（yearly-report unlock --unit ${unitId}）`;
+  return `${year}年度报送已于截止日${year + 1}-${collection.deadline}结束，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）`;
 }
 
 export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Promise<IngestOutcome> {

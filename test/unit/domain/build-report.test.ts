@@ -1,5 +1,6 @@
 import { ConfigError } from '../../../shared/core/errors';
-import { buildReport, deadlineInstant, type BuildReportInput } from '../../../shared/core/report/build-report';
+import { buildReport, type BuildReportInput } from '../../../shared/core/report/build-report';
+import { deadlineInstant } from '../../../shared/core/county/time';
 import { joinText } from '../../../shared/core/report/build-document';
 import type { Block, Report } from '../../../shared/core/report/schema';
 import { countyOf, smallCatalogue, smallConfig, submission } from './helpers';
