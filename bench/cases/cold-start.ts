@@ -26,8 +26,6 @@ export interface Bundle {
   metafile: Metafile;
 }
 
-/** Libraries only some paths need: what a lazy variant leaves out of the bundle (CDK: bundling.nodeModules). */
-
 export async function bundle(entry: string, outDir: string, name: string, minify = true, external: string[] = []): Promise<Bundle> {
   const file = path.join(outDir, `${name}.js`);
   const result = await build({
