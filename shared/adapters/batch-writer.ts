@@ -14,7 +14,7 @@ export interface BatchWriteOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
+export type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
 const BATCH_SIZE = 25;
 const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
@@ -22,19 +22,24 @@ const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'Throttlin
 export async function batchWrite(
   client: DynamoDBDocumentClient,
   tableName: string,
-  requests: readonly WriteRequest[],
+  requests: Iterable<WriteRequest>,
   options: BatchWriteOptions = {},
 ): Promise<void> {
   const { concurrency = 8, maxAttempts = 8, baseDelayMs = 25, sleep = defaultSleep } = options;
-  const chunks: WriteRequest[][] = [];
-  for (let i = 0; i < requests.length; i += BATCH_SIZE) chunks.push(requests.slice(i, i + BATCH_SIZE));
-
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      const chunk = chunks[next++]!;
-      await writeChunk(chunk);
+  // Requests are pulled 25 at a time as workers free up, so a generator's
+  // items never all exist at once.
+  const source = requests[Symbol.iterator]();
+  const nextChunk = (): WriteRequest[] => {
+    const chunk: WriteRequest[] = [];
+    while (chunk.length < BATCH_SIZE) {
+      const next = source.next();
+      if (next.done) break;
+      chunk.push(next.value);
     }
+    return chunk;
+  };
+  const worker = async () => {
+    for (let chunk = nextChunk(); chunk.length > 0; chunk = nextChunk()) await writeChunk(chunk);
   };
 
   const writeChunk = async (chunk: WriteRequest[]) => {
@@ -54,7 +59,7 @@ export async function batchWrite(
     }
   };
 
-  await Promise.all(Array.from({ length: Math.min(concurrency, chunks.length) }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -17,7 +17,7 @@ import {
   VersionRecord,
   YearLock,
 } from '../usecases/ports';
-import { batchWrite, BatchWriteOptions } from './batch-writer';
+import { batchWrite, BatchWriteOptions, WriteRequest } from './batch-writer';
 
 /**
  * The submissions table, one per county. Item keys:
@@ -61,18 +61,21 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     await this.put({ [PK]: `OBJ#${record.s3Key}`, [SK]: `VER#${record.versionToken}`, ...record });
   }
 
+  /** Writes the submission's items as they are made; returns how many data rows (indicator values, ledger rows, narrative items) it stored. */
   async writeSubmission(year: number, unitId: string, token: string, submission: NormalizedSubmission): Promise<number> {
     const pk = dataPk(year, unitId, token);
-    const items: Item[] = [];
     const { indicators, ledgers, narratives, ...meta } = submission;
-    items.push({ [PK]: pk, [SK]: 'META', ...meta });
-    indicators.forEach((value) => items.push({ [PK]: pk, [SK]: `IND#${value.indicatorId}`, year, value }));
-    for (const [ledgerId, rows] of Object.entries(ledgers)) {
-      rows.forEach((row, i) => items.push({ [PK]: pk, [SK]: `LED#${ledgerId}#${pad(i, 8)}`, year, ledgerId, row }));
+    function* items(): Generator<WriteRequest> {
+      const put = (Item: Item): WriteRequest => ({ PutRequest: { Item } });
+      yield put({ [PK]: pk, [SK]: 'META', ...meta });
+      for (const value of indicators) yield put({ [PK]: pk, [SK]: `IND#${value.indicatorId}`, year, value });
+      for (const [ledgerId, rows] of Object.entries(ledgers)) {
+        for (const [i, row] of rows.entries()) yield put({ [PK]: pk, [SK]: `LED#${ledgerId}#${pad(i, 8)}`, year, ledgerId, row });
+      }
+      for (const [i, item] of narratives.entries()) yield put({ [PK]: pk, [SK]: `NAR#${pad(i, 5)}`, year, item });
     }
-    narratives.forEach((item, i) => items.push({ [PK]: pk, [SK]: `NAR#${pad(i, 5)}`, year, item }));
-    await batchWrite(this.client, this.tableName, items.map((Item) => ({ PutRequest: { Item } })), this.writeOptions);
-    return items.length;
+    await batchWrite(this.client, this.tableName, items(), this.writeOptions);
+    return indicators.length + Object.values(ledgers).reduce((n, rows) => n + rows.length, 0) + narratives.length;
   }
 
   async deleteSubmission(year: number, unitId: string, token: string): Promise<void> {

@@ -25,7 +25,7 @@ describe('ingest', () => {
       { year: 2021, unitId: 'justice_bureau', fileName: '灵寿县司法局 2021年度 报送.json', bytes: submissionFile('县司法局', { legality_review_meeting_items: 125 }) },
     ]);
     expect(result!.batchItemFailures).toBe(0);
-    expect(result!.record).toMatchObject({ status: 'accepted', unitId: 'justice_bureau', s3Key: 'submissions/2021/justice_bureau/灵寿县司法局 2021年度 报送.json' });
+    expect(result!.record).toMatchObject({ status: 'accepted', unitId: 'justice_bureau', s3Key: 'submissions/2021/justice_bureau/灵寿县司法局 2021年度 报送.json', rowCount: 1 });
     const current = await pipeline.repo.getCurrent(2021, 'justice_bureau');
     expect(current?.s3Key).toBe(result!.key);
     const stored = await pipeline.repo.readSubmission(2021, 'justice_bureau', current!.versionToken);
