@@ -114,37 +114,30 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   }
 
   async moveCurrent(pointer: CurrentPointer): Promise<boolean> {
+    return this.putIfNewer({ [PK]: yearPk(pointer.year), [SK]: `CURRENT#${pointer.unitId}`, ...pointer }, pointer.orderKey, '<');
+  }
+
+  async putLatest(record: VersionRecord): Promise<void> {
+    // An older version arriving late does not replace the newest one's status; the same one may be recorded again.
+    await this.putIfNewer({ [PK]: yearPk(record.year), [SK]: `LATEST#${record.unitId}`, ...record }, record.orderKey, '<=');
+  }
+
+  /** Puts the item unless the stored one has a newer orderKey; false when the condition kept the stored one. */
+  private async putIfNewer(item: Item, orderKey: string, storedMustBe: '<' | '<='): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { [PK]: yearPk(pointer.year), [SK]: `CURRENT#${pointer.unitId}`, ...pointer },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #order < :order',
+          Item: item,
+          ConditionExpression: `attribute_not_exists(#pk) OR #order ${storedMustBe} :order`,
           ExpressionAttributeNames: { '#pk': PK, '#order': 'orderKey' },
-          ExpressionAttributeValues: { ':order': pointer.orderKey },
+          ExpressionAttributeValues: { ':order': orderKey },
         }),
       );
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
       throw err;
-    }
-  }
-
-  async putLatest(record: VersionRecord): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { [PK]: yearPk(record.year), [SK]: `LATEST#${record.unitId}`, ...record },
-          ConditionExpression: 'attribute_not_exists(#pk) OR #order <= :order',
-          ExpressionAttributeNames: { '#pk': PK, '#order': 'orderKey' },
-          ExpressionAttributeValues: { ':order': record.orderKey },
-        }),
-      );
-    } catch (err) {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-      // An older version arriving late does not replace the newest one's status.
     }
   }
 
