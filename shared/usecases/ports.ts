@@ -37,16 +37,21 @@ export interface ObjectStore {
 
 export type VersionStatus = 'accepted' | 'rejected' | 'superseded';
 
-/** The outcome recorded for one object version (its audit entry). */
-export interface VersionRecord {
+/** Which upload a record is about: one object version of one unit's year. */
+export interface UploadIdentity {
   year: number;
   unitId: string;
   s3Key: string;
   versionToken: string;
   versionId?: string;
+  /** Newer uploads sort after older ones (core/version-order.ts). */
   orderKey: string;
-  status: VersionStatus;
   receivedAt: string;
+}
+
+/** The outcome recorded for one object version (its audit entry). */
+export interface VersionRecord extends UploadIdentity {
+  status: VersionStatus;
   processedAt: string;
   principal?: string;
   rowCount?: number;
@@ -56,14 +61,7 @@ export interface VersionRecord {
 }
 
 /** The current submission of a unit for a year: readers follow this pointer. */
-export interface CurrentPointer {
-  year: number;
-  unitId: string;
-  s3Key: string;
-  versionToken: string;
-  versionId?: string;
-  orderKey: string;
-  receivedAt: string;
+export interface CurrentPointer extends UploadIdentity {
   rowCount: number;
   format: NormalizedSubmission['format'];
 }
