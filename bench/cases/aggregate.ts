@@ -87,7 +87,6 @@ export async function runAggregate(aws: BenchAws, year: SeededYear): Promise<Agg
         catalogue,
         repo: new DynamoSubmissionRepository(client, year.table),
         objects: new S3ObjectStore(s3),
-        submissionsBucket: names.submissionsBucket,
         reportsBucket: names.reportsBucket,
         now: () => new Date(),
         readConcurrency: READ_CONCURRENCY,

@@ -52,7 +52,6 @@ export const handler = middy(async (rawEvent: unknown, _context: Context): Promi
     catalogue,
     repo,
     objects,
-    submissionsBucket: env.SUBMISSIONS_BUCKET,
     reportsBucket: env.REPORTS_BUCKET,
     now: () => new Date(),
   });

@@ -20,7 +20,6 @@ export interface AggregateDeps {
   catalogue: LoadedCatalogue;
   repo: SubmissionRepository;
   objects: ObjectStore;
-  submissionsBucket: string;
   reportsBucket: string;
   now: () => Date;
   readConcurrency?: number;
