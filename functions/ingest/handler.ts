@@ -10,7 +10,7 @@ import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submission-repository';
-import { COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
+import { INGEST_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { TABLE_DESIGN } from '../../shared/storage/layout';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { loadCatalogue } from '../../shared/core/catalogue/load';
@@ -27,7 +27,7 @@ import type { ObjectVersionRef } from '../../shared/usecases/ports';
  * back from SQS (then the DLQ); a bad file is quarantined with an error report
  * and acknowledged.
  */
-const env = readEnvironment(COMMON_ENV);
+const env = readEnvironment(INGEST_ENV);
 const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-ingest', persistentKeys: { county: env.COUNTY_ID } });
 const metrics = new Metrics({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-ingest', defaultDimensions: { county: env.COUNTY_ID } });
 const county = loadCounty(env.COUNTY_CONFIG_DIR);

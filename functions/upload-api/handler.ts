@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submission-repository';
 import { DynamoUploadTokenStore } from '../../shared/adapters/dynamo-upload-token-store';
-import { COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
+import { COMMON_ENV, INGEST_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { loadCounty } from '../../shared/core/county/load';
 import { requestOutcome, type RecordedOutcome } from '../../shared/core/upload-access/request-outcome';
 import { requestUpload } from '../../shared/core/upload-access/request-upload';
@@ -27,7 +27,7 @@ import { presignUpload } from './presign';
 const env = readEnvironment({
   COUNTY_ID: COMMON_ENV.COUNTY_ID,
   COUNTY_CONFIG_DIR: COMMON_ENV.COUNTY_CONFIG_DIR,
-  SUBMISSIONS_BUCKET: COMMON_ENV.SUBMISSIONS_BUCKET,
+  SUBMISSIONS_BUCKET: INGEST_ENV.SUBMISSIONS_BUCKET,
   TABLE_NAME: COMMON_ENV.TABLE_NAME,
 });
 const logger = new Logger({ serviceName: 'upload-api', persistentKeys: { county: env.COUNTY_ID } });

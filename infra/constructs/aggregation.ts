@@ -75,8 +75,6 @@ export class Aggregation extends Construct {
         conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
       }),
     );
-    // Aggregation reads the table, not the files; the name is part of the shared environment.
-    this.handler.setEnvironment('SUBMISSIONS_BUCKET', storage.submissionsBucket.bucketName);
     // Read only: the year's current pointers, latest outcomes and submission rows.
     this.handler.useTable(props.table, 'read');
     acknowledgePrefixGrant(role, storage.reportsBucket, PREFIX.reports, "Aggregation writes each run's artifacts and reads last year's report.json, all under reports/ in the reports bucket.");

@@ -22,11 +22,13 @@ export const COMMON_ENV = {
   COUNTY_ID: nonEmpty,
   /** The county's config folder: bundled next to the handler in Lambda, shared/counties/<id> locally. */
   COUNTY_CONFIG_DIR: nonEmpty,
-  SUBMISSIONS_BUCKET: nonEmpty,
   TABLE_NAME: nonEmpty,
   /** Set by the stack per function; the handler's own name is the fallback locally. */
   POWERTOOLS_SERVICE_NAME: z.string().optional(),
 };
 
-/** The aggregate function also writes the reports bucket. */
+/** Ingest (and the upload API) work on the submissions bucket. */
+export const INGEST_ENV = { ...COMMON_ENV, SUBMISSIONS_BUCKET: nonEmpty };
+
+/** Aggregation reads the table and writes the reports bucket; it never reads the uploaded files. */
 export const AGGREGATE_ENV = { ...COMMON_ENV, REPORTS_BUCKET: nonEmpty };

@@ -331,8 +331,11 @@ describe('functions', () => {
     // Every function gets the common variables; only aggregate writes the reports bucket.
     const expected = [...Object.keys(COMMON_ENV), 'POWERTOOLS_METRICS_NAMESPACE', 'LOG_LEVEL'];
     for (const name of expected) expect(variables).toHaveProperty(name);
+    // Each function is told only the buckets it uses.
     if (role === 'aggregate') expect(variables).toHaveProperty('REPORTS_BUCKET');
     else expect(variables).not.toHaveProperty('REPORTS_BUCKET');
+    if (role === 'aggregate') expect(variables).not.toHaveProperty('SUBMISSIONS_BUCKET');
+    else expect(variables).toHaveProperty('SUBMISSIONS_BUCKET');
     expect(variables.COUNTY_ID).toBe('lingshou');
     expect(variables.COUNTY_CONFIG_DIR).toBe('/var/task/county');
     expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');

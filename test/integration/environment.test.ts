@@ -1,13 +1,14 @@
 import { EnvironmentError } from '../../shared/core/errors';
-import { AGGREGATE_ENV, COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
+import { AGGREGATE_ENV, INGEST_ENV, readEnvironment } from '../../shared/adapters/environment';
 
 describe('handler environment', () => {
   const complete = { COUNTY_ID: 'lingshou', COUNTY_CONFIG_DIR: '/var/task/county', SUBMISSIONS_BUCKET: 'b', REPORTS_BUCKET: 'r', TABLE_NAME: 't' };
   const { REPORTS_BUCKET: _reports, ...ingestEnv } = complete;
+  const { SUBMISSIONS_BUCKET: _submissions, ...aggregateEnv } = complete;
 
   it('reads a complete environment', () => {
-    expect(readEnvironment(COMMON_ENV, ingestEnv)).toEqual(ingestEnv);
-    expect(readEnvironment(AGGREGATE_ENV, complete)).toEqual(complete);
+    expect(readEnvironment(INGEST_ENV, ingestEnv)).toEqual(ingestEnv);
+    expect(readEnvironment(AGGREGATE_ENV, aggregateEnv)).toEqual(aggregateEnv);
   });
 
   it('names every missing variable', () => {
