@@ -19,20 +19,4 @@ export async function startPipeline(options: Partial<LocalPipelineOptions> = {})
 export const submissionFile = (unit: string, indicators: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ $schema: 'yearly-report/submission-file@1', county: 'lingshou', year: 2021, unit, indicators, ...extra });
 
-/** Runs a CLI command in this process and captures what it prints. */
-export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { main } = await import('../../cli/main');
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  process.exitCode = undefined;
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+export { runCli } from '../cli-runner';

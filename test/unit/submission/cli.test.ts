@@ -2,29 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { main } from '../../../cli/main';
+import { runCli } from '../../cli-runner';
 import { FIXTURE_DIR } from '../../fixtures/submissions/make-fixtures';
 
 /** The commands run in-process through the real commander program, output captured. */
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const write = (sink: 'out' | 'err') => (chunk: string | Uint8Array) => {
-    if (sink === 'out') out += String(chunk);
-    else err += String(chunk);
-    return true;
-  };
-  const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(write('out') as typeof process.stdout.write);
-  const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(write('err') as typeof process.stderr.write);
-  process.exitCode = undefined;
-  try {
-    const code = await main(args);
-    return { code, out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-    process.exitCode = undefined;
-  }
+  const { code, stdout, stderr } = await runCli(args);
+  return { code, out: stdout, err: stderr };
 }
 
 describe('yearly-report template and validate', () => {
