@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { loadCatalogue } from '../shared/core/catalogue/load';
 import { loadCounty } from '../shared/core/county/load';
 import { SubmissionBuilder } from '../shared/core/submission/builder';
 import { MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../shared/core/submission/parse';
@@ -21,7 +20,7 @@ async function main(): Promise<void> {
   const [mode, file, fileName] = process.argv.slice(2) as [string, string, string];
   // A bundle cannot find the repository from its own path; the parent says where the county lives.
   const county = loadCounty(process.env.COUNTY_CONFIG_DIR!);
-  const catalogue = loadCatalogue();
+  const catalogue = county.catalogue;
   const rssBeforeMb = process.memoryUsage().rss / 1048576;
   const bytes = readFileSync(file);
   let outcome = 'read only';

@@ -1,7 +1,6 @@
 import { createDocumentClient, createS3Client } from '../shared/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../shared/adapters/dynamo-submission-repository';
 import { S3ObjectStore } from '../shared/adapters/s3-object-store';
-import { loadCatalogue } from '../shared/core/catalogue/load';
 import { loadCounty } from '../shared/core/county/load';
 import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../shared/core/submission/parse';
 import { ingestObject } from '../shared/usecases/ingest-object';
@@ -17,7 +16,7 @@ import { ingestObject } from '../shared/usecases/ingest-object';
 async function main(): Promise<void> {
   const [key, eTag, size] = process.argv.slice(2) as [string, string, string];
   const county = loadCounty(process.env.COUNTY_CONFIG_DIR!);
-  const catalogue = loadCatalogue();
+  const catalogue = county.catalogue;
   let peakAfterParseMb = 0;
   const s3 = createS3Client();
   const client = createDocumentClient();

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createDocumentClient, createS3Client } from '../shared/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../shared/adapters/dynamo-submission-repository';
 import { S3ObjectStore } from '../shared/adapters/s3-object-store';
-import { LoadedCatalogue, loadCatalogue } from '../shared/core/catalogue/load';
+import { LoadedCatalogue } from '../shared/core/catalogue/load';
 import { LoadedCounty } from '../shared/core/county/load';
 import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../shared/core/submission/parse';
 import { physicalNames } from '../shared/storage/layout';
@@ -46,7 +46,7 @@ export function addTargetOptions(command: Command, { county = true }: { county?:
 
 export async function openTarget(options: TargetOptions): Promise<CountyTarget> {
   const county = loadCountyForCli(options.county);
-  const catalogue = loadCatalogue();
+  const catalogue = county.catalogue;
   let pipeline: LocalPipeline | undefined;
   let names = physicalNames(options.county, options.stage);
   if (options.local) {

@@ -73,7 +73,7 @@ export interface AggregateRun {
 }
 
 export async function runAggregate(aws: BenchAws, year: SeededYear): Promise<AggregateRun> {
-  const { county, catalogue } = benchContext();
+  const { county } = benchContext();
   const names = physicalNames(BENCH_COUNTY, 'bench');
   const client = createDocumentClient();
   const s3 = createS3Client();
@@ -84,7 +84,6 @@ export async function runAggregate(aws: BenchAws, year: SeededYear): Promise<Agg
     const ms = await timeMs(async () => {
       const result = await aggregateYear(BENCH_YEAR, {
         county,
-        catalogue,
         repo: new DynamoSubmissionRepository(client, year.table),
         objects: new S3ObjectStore(s3),
         reportsBucket: names.reportsBucket,

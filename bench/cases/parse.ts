@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { loadCatalogue } from '../../shared/core/catalogue/load';
 import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
 import type { ParseOutcome } from '../../shared/core/submission/normalized';
 import { inspectXlsxZip } from '../../shared/core/submission/formats/zip-guard';
@@ -26,9 +25,10 @@ export async function staffFile(kind: FileKind, rows: number, seed = 0xbe4c): Pr
   return { kind, rows, ...file };
 }
 
-let context: { county: ReturnType<typeof loadCounty>; catalogue: ReturnType<typeof loadCatalogue> } | undefined;
+let context: { county: ReturnType<typeof loadCounty>; catalogue: ReturnType<typeof loadCounty>['catalogue'] } | undefined;
 export function benchContext() {
-  context ??= { county: loadCounty(countyDirInRepo(BENCH_COUNTY)), catalogue: loadCatalogue() };
+  const county = loadCounty(countyDirInRepo(BENCH_COUNTY));
+  context ??= { county, catalogue: county.catalogue };
   return context;
 }
 

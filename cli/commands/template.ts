@@ -12,21 +12,20 @@ export function register(program: Command): void {
     .option('--out <file>', 'output file (default: <unit id>-<year>.xlsx in the current folder)')
     .action(async (opts: { county: string; year: string; unit: string; out?: string }) => {
       const { writeFile } = await import('node:fs/promises');
-      const { loadCatalogue } = await import('../../shared/core/catalogue/load');
       const { buildTemplateWorkbook } = await import('../../shared/core/submission/template-workbook');
       const { indicatorsToTypeForUnit, ledgersForUnit } = await import('../../shared/core/submission/assignment');
       const { loadCountyForCli, parseYearOption, resolveUnitOption } = await import('../options');
       const county = loadCountyForCli(opts.county);
       const year = parseYearOption(opts.year);
       const unit = resolveUnitOption(county, opts.unit);
-      const catalogue = loadCatalogue();
+      const catalogue = county.catalogue;
       const out = opts.out ?? `${unit.id}-${year}.xlsx`;
       if (!out.toLowerCase().endsWith('.xlsx')) throw new UsageError(`--out must end in .xlsx, got "${out}"`);
       const bytes = await buildTemplateWorkbook({ county, catalogue, year, unit });
       await writeFile(out, bytes);
       process.stdout.write(
-        `${out}: ${unit.name} ${year}年度报送模板，${indicatorsToTypeForUnit(catalogue, unit).length}项指标，` +
-          `${ledgersForUnit(catalogue, unit).map((l) => l.name).join('、') || '无台账'}\n`,
+        `${out}: ${unit.name} ${year}年度报送模板，${indicatorsToTypeForUnit(county, year, unit).length}项指标，` +
+          `${ledgersForUnit(county, year, unit).map((l) => l.name).join('、') || '无台账'}\n`,
       );
     });
 }

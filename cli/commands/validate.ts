@@ -19,7 +19,6 @@ export function register(program: Command): void {
     .action(async (file: string, opts: { county: string; year: string; unit?: string; json?: boolean }) => {
       const { readFile, stat } = await import('node:fs/promises');
       const path = await import('node:path');
-      const { loadCatalogue } = await import('../../shared/core/catalogue/load');
       const { parseSubmissionFile, MAX_SUBMISSION_BYTES } = await import('../../shared/core/submission/parse');
       const { formatProblemLine } = await import('../../shared/core/submission/error-report');
       const { claimedUnit } = await import('../../shared/core/submission/claimed-unit');
@@ -33,7 +32,7 @@ export function register(program: Command): void {
       // Read at most one byte past the limit: the parser reports the size, memory stays bounded.
       const bytes = info.size > MAX_SUBMISSION_BYTES ? await readHead(file, MAX_SUBMISSION_BYTES + 1) : new Uint8Array(await readFile(file));
       const fileName = path.basename(file);
-      const catalogue = loadCatalogue();
+      const catalogue = county.catalogue;
 
       const unitId = opts.unit ? resolveUnitOption(county, opts.unit).id : await claimedUnit(bytes, fileName, county);
       let outcome = await parseSubmissionFile({ bytes, fileName, county, catalogue, year, unitId: unitId ?? '' });

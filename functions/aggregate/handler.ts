@@ -9,7 +9,6 @@ import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submiss
 import { AGGREGATE_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { AggregateEventSchema, reportYearAt } from '../../shared/core/aggregate-event';
-import { loadCatalogue } from '../../shared/core/catalogue/load';
 import { loadCounty } from '../../shared/core/county/load';
 import { PermanentError } from '../../shared/core/errors';
 import { aggregateYear } from '../../shared/usecases/aggregate-year';
@@ -18,8 +17,8 @@ import { aggregateYear } from '../../shared/usecases/aggregate-year';
 const env = readEnvironment(AGGREGATE_ENV);
 const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-aggregate', persistentKeys: { county: env.COUNTY_ID } });
 const metrics = new Metrics({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-aggregate', defaultDimensions: { county: env.COUNTY_ID } });
-const county = loadCounty(env.COUNTY_CONFIG_DIR);
-const catalogue = loadCatalogue();
+// The bundle's folder is always county/, so the id to expect comes from the stack.
+const county = loadCounty(env.COUNTY_CONFIG_DIR, { expectedId: env.COUNTY_ID });
 const repo = new DynamoSubmissionRepository(createDocumentClient(), env.TABLE_NAME);
 const objects = new S3ObjectStore(createS3Client());
 
@@ -49,7 +48,6 @@ export const handler = middy(async (rawEvent: unknown, _context: Context): Promi
 
   const result = await aggregateYear(year, {
     county,
-    catalogue,
     repo,
     objects,
     reportsBucket: env.REPORTS_BUCKET,

@@ -13,7 +13,6 @@ import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submiss
 import { INGEST_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { TABLE_DESIGN } from '../../shared/storage/layout';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
-import { loadCatalogue } from '../../shared/core/catalogue/load';
 import { loadCounty } from '../../shared/core/county/load';
 import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../../shared/core/submission/parse';
 import { decodeS3EventKey } from '../../shared/core/s3-event-key';
@@ -30,8 +29,9 @@ import type { ObjectVersionRef } from '../../shared/usecases/ports';
 const env = readEnvironment(INGEST_ENV);
 const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-ingest', persistentKeys: { county: env.COUNTY_ID } });
 const metrics = new Metrics({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-ingest', defaultDimensions: { county: env.COUNTY_ID } });
-const county = loadCounty(env.COUNTY_CONFIG_DIR);
-const catalogue = loadCatalogue();
+// The bundle's folder is always county/, so the id to expect comes from the stack.
+const county = loadCounty(env.COUNTY_CONFIG_DIR, { expectedId: env.COUNTY_ID });
+const catalogue = county.catalogue;
 const deps = {
   county,
   catalogue,

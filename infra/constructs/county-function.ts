@@ -118,12 +118,13 @@ export class CountyFunction extends Construct {
 }
 
 /**
- * The county's county.json and template*.json (not its sample data) go to
+ * The county's JSON files (county.json, template*.json and its own catalogue files; not its sample data) go to
  * county/ in the bundle, where COUNTY_CONFIG_DIR points. Runs on the build
  * machine (local bundling), so plain shell.
  */
 export function copyCountyConfigCommands(inputDir: string, outputDir: string, countyId: string): string[] {
   const from = path.join(inputDir, 'shared', 'counties', countyId);
   const to = path.join(outputDir, 'county');
-  return [`mkdir -p "${to}"`, `cp "${from}/county.json" "${to}/"`, `cp "${from}"/template*.json "${to}/"`];
+  // Every JSON file of the folder: county.json, the templates, and the county's own indicators/ledgers/checks.
+  return [`mkdir -p "${to}"`, `cp "${from}"/*.json "${to}/"`];
 }

@@ -1,5 +1,4 @@
 import { Artifact, renderArtifacts } from '../core/artifacts';
-import { LoadedCatalogue } from '../core/catalogue/load';
 import { LoadedCounty } from '../core/county/load';
 import { buildReport, CurrentSubmission, RejectedUpload } from '../core/report/build-report';
 import { Report, ReportSchema } from '../core/report/schema';
@@ -17,7 +16,6 @@ import { ObjectStore, SubmissionRepository } from './ports';
  */
 export interface AggregateDeps {
   county: LoadedCounty;
-  catalogue: LoadedCatalogue;
   repo: SubmissionRepository;
   objects: ObjectStore;
   reportsBucket: string;
@@ -66,7 +64,7 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
   const previous = await readPreviousReport(deps, year - 1);
 
   const report = await timed('compute', async () =>
-    buildReport({ catalogue: deps.catalogue, county: deps.county, year, submissions, rejected, previous, generatedAt }),
+    buildReport({ county: deps.county, year, submissions, rejected, previous, generatedAt }),
   );
   const artifacts = await timed('render', () => renderArtifacts(report));
 

@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => cleanup());
 
 const county = loadCounty(countyDirInRepo('lingshou'));
-const catalogue = loadCatalogue();
+const catalogue = county.catalogue;
 const deps = (repo = pipeline.repo): IngestDeps => ({
   county,
   catalogue,

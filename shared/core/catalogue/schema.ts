@@ -1,103 +1,147 @@
 import { z } from 'zod';
 
 /**
- * The indicator catalogue: national, the same for every county. Data, not
- * code branches: adding an indicator is an entry in indicators.json.
+ * Indicator, ledger and cross-check definitions. The national catalogue
+ * (shared/core/catalogue/*.json) holds what every county's report may state;
+ * a county adds its own in shared/counties/<id>/{indicators,ledgers,checks}.json
+ * with these same schemas, and may leave national ones out (county.json
+ * `catalogue.exclude`). Objects are strict: a misspelled key is an error, not
+ * a silently ignored field.
  */
 
 export const ID = z.string().regex(/^[a-z][a-z0-9_]*$/, 'ids are snake_case ascii');
 
-/** Measure words the report uses after a figure. */
-export const MeasureUnitSchema = z.enum(['件', '项', '人', '名', '次', '场', '册', '户', '个', '课时', '%', '家', '篇', '条', '期', '部']);
+/**
+ * The measure word the report prints after a figure: 件, 项, 人, %, 万元, 人次 …
+ * Any short word: counties state figures in units no national list foresees.
+ */
+export const MeasureUnitSchema = z.string().regex(/^[^\d\s]{1,6}$/, 'a measure word of 1–6 characters, e.g. 件, 人次, 万元, %');
 
 /**
- * Who is expected to submit an indicator. Units carry roles and groups in
- * the county config; the catalogue never names a county's unit.
+ * Who is expected to submit an indicator or ledger. Units carry roles and
+ * groups in the county config; a county may also name one of its units directly.
  */
 export const SubmitterSchema = z.discriminatedUnion('kind', [
   /** One office, by role: e.g. role "approval_bureau" → the county's 行政审批局. */
-  z.object({ kind: z.literal('role'), role: ID }),
+  z.object({ kind: z.literal('role'), role: ID }).strict(),
   /** Every unit in a group: "townships", "enforcement_departments", "all". */
-  z.object({ kind: z.literal('group'), group: ID }),
+  z.object({ kind: z.literal('group'), group: ID }).strict(),
+  /** One unit by its id in county.json (county-defined indicators and assignments only). */
+  z.object({ kind: z.literal('unit'), unit: ID }).strict(),
 ]);
 export type Submitter = z.infer<typeof SubmitterSchema>;
 
 /** How unit values combine into the county figure. */
 export const AggregationSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('sum') }),
-  z.object({ kind: z.literal('max') }),
+  z.object({ kind: z.literal('sum') }).strict(),
+  z.object({ kind: z.literal('max') }).strict(),
+  /** The mean of the reporting units' values (an entered rate reported by several units). */
+  z.object({ kind: z.literal('mean') }).strict(),
+  /** Yes/no facts: yes when every expected unit says yes ("全覆盖"). */
+  z.object({ kind: z.literal('all') }).strict(),
+  /** Yes/no facts: yes when any unit says yes. */
+  z.object({ kind: z.literal('any') }).strict(),
   /** Distinct values of a ledger field across units (e.g. one person counted once). */
-  z.object({ kind: z.literal('distinct_count'), ledger: ID, field: ID }),
-  /** sum(numerator) / sum(denominator) × scale, e.g. an appearance rate in %. */
-  z.object({ kind: z.literal('ratio'), numerator: ID, denominator: ID, scale: z.number().positive().default(100) }),
+  z.object({ kind: z.literal('distinct_count'), ledger: ID, field: ID }).strict(),
+  /** sum(numerator) / sum(denominator) × scale, e.g. an appearance rate in %. Both parts are in the provenance. */
+  z.object({ kind: z.literal('ratio'), numerator: ID, denominator: ID, scale: z.number().positive().default(100) }).strict(),
   /**
    * Units of the submitter set reporting a value > 0, as a count ("15个乡(镇)均已聘用").
    * `of` names the indicator whose per-unit value is tested (e.g. legal advisers engaged);
    * without it, the indicator's own per-unit value is.
    */
-  z.object({ kind: z.literal('coverage_count'), of: ID.optional() }),
+  z.object({ kind: z.literal('coverage_count'), of: ID.optional() }).strict(),
   /** The same as a share of expected units, in %. */
-  z.object({ kind: z.literal('coverage_share'), of: ID.optional() }),
+  z.object({ kind: z.literal('coverage_share'), of: ID.optional() }).strict(),
 ]);
 export type Aggregation = z.infer<typeof AggregationSchema>;
 
 /** How a unit's value is computed from its own ledger rows, when it keeps one. */
-export const LedgerDerivationSchema = z.object({
-  ledger: ID,
-  op: z.enum(['count', 'count_where', 'sum', 'share_where']),
-  /** For sum: the numeric field. */
-  field: ID.optional(),
-  /** For count_where / share_where: field equals one of these values. */
-  where: z.record(ID, z.array(z.union([z.string(), z.boolean(), z.number()]))).optional(),
-});
+export const LedgerDerivationSchema = z
+  .object({
+    ledger: ID,
+    op: z.enum(['count', 'count_where', 'sum', 'share_where']),
+    /** For sum: the numeric field. */
+    field: ID.optional(),
+    /** For count_where / share_where: field equals one of these values. */
+    where: z.record(ID, z.array(z.union([z.string(), z.boolean(), z.number()]))).optional(),
+  })
+  .strict();
 export type LedgerDerivation = z.infer<typeof LedgerDerivationSchema>;
 
-export const IndicatorDefSchema = z.object({
-  id: ID,
-  name: z.string().min(1), // Chinese, as the statistical returns name it
-  unit: MeasureUnitSchema,
-  /** Catalogue section: a topic, not a place in any one county's template. */
-  topic: ID,
-  submittedBy: z.array(SubmitterSchema).min(1),
-  aggregation: AggregationSchema,
-  approximateAllowed: z.boolean().default(false),
-  fromLedger: LedgerDerivationSchema.optional(),
-  description: z.string().optional(),
-  /** Where a national system asks for it (示范指标体系 item, statistical return). */
-  reference: z.string().optional(),
-});
+/**
+ * What kind of value a unit enters:
+ * - count: a whole number (件, 人, 项 …), the default;
+ * - amount: a number that may have decimals (课时, 万元);
+ * - percent: a rate in % (0–100), entered or computed;
+ * - yesno: a fact (是/否), printed with yesText/noText ("实现了"/"尚未实现").
+ */
+export const ValueTypeSchema = z.enum(['count', 'amount', 'percent', 'yesno']);
+export type ValueType = z.infer<typeof ValueTypeSchema>;
+
+export const IndicatorDefSchema = z
+  .object({
+    id: ID,
+    name: z.string().min(1), // Chinese, as the statistical returns name it
+    unit: MeasureUnitSchema,
+    /** Defaults from the unit: % → percent, 课时 → amount, else count. */
+    valueType: ValueTypeSchema.optional(),
+    /**
+     * Print the figure in 万 ("1.3万件" for 13,000; one decimal at most), as
+     * reports do for large counts. The value itself stays exact.
+     */
+    printIn: z.literal('万').optional(),
+    /** For yesno: the words printed for yes and no. */
+    yesText: z.string().min(1).optional(),
+    noText: z.string().min(1).optional(),
+    /** A topic, not a place in any one county's template. */
+    topic: ID,
+    submittedBy: z.array(SubmitterSchema).min(1),
+    aggregation: AggregationSchema,
+    /** Whether 余/多/近/约/左右/以上/不足 figures are accepted; the qualifier is kept as written. */
+    approximateAllowed: z.boolean().default(false),
+    fromLedger: LedgerDerivationSchema.optional(),
+    description: z.string().optional(),
+    /** Where a national system asks for it (示范指标体系 item, statistical return). */
+    reference: z.string().optional(),
+  })
+  .strict();
 export type IndicatorDef = z.infer<typeof IndicatorDefSchema>;
 
-export const LedgerColumnSchema = z.object({
-  id: ID,
-  name: z.string().min(1), // header as printed in the template
-  aliases: z.array(z.string()).default([]), // headers people type instead
-  type: z.enum(['string', 'integer', 'number', 'date', 'boolean', 'enum']),
-  values: z.array(z.string()).optional(), // for enum: the allowed values
-  required: z.boolean().default(false),
-});
+export const LedgerColumnSchema = z
+  .object({
+    id: ID,
+    name: z.string().min(1), // header as printed in the template
+    aliases: z.array(z.string()).default([]), // headers people type instead
+    type: z.enum(['string', 'integer', 'number', 'date', 'boolean', 'enum']),
+    values: z.array(z.string()).optional(), // for enum: the allowed values
+    required: z.boolean().default(false),
+  })
+  .strict();
 export type LedgerColumn = z.infer<typeof LedgerColumnSchema>;
 
-export const LedgerDefSchema = z.object({
-  id: ID,
-  name: z.string().min(1), // e.g. 行政复议案件台账
-  submittedBy: z.array(SubmitterSchema).min(1),
-  columns: z.array(LedgerColumnSchema).min(1),
-  /** Column whose value identifies a row (case no., certificate no.). */
-  key: ID.optional(),
-});
+export const LedgerDefSchema = z
+  .object({
+    id: ID,
+    name: z.string().min(1), // e.g. 行政复议案件台账
+    submittedBy: z.array(SubmitterSchema).min(1),
+    columns: z.array(LedgerColumnSchema).min(1),
+    /** Column whose value identifies a row (case no., certificate no.). */
+    key: ID.optional(),
+  })
+  .strict();
 export type LedgerDef = z.infer<typeof LedgerDefSchema>;
 
 /** Invariants between county figures, reported as warnings when they fail. */
 export const CrossCheckSchema = z.discriminatedUnion('kind', [
   /** sum(parts) = total, e.g. closed + pending = received. */
-  z.object({ id: ID, kind: z.literal('sum_equals'), parts: z.array(ID).min(1), total: ID, message: z.string() }),
+  z.object({ id: ID, kind: z.literal('sum_equals'), parts: z.array(ID).min(1), total: ID, message: z.string() }).strict(),
   /** lesser ≤ greater, e.g. village-level mediators ≤ all mediators. */
-  z.object({ id: ID, kind: z.literal('lte'), lesser: ID, greater: ID, message: z.string() }),
+  z.object({ id: ID, kind: z.literal('lte'), lesser: ID, greater: ID, message: z.string() }).strict(),
   /** min ≤ value ≤ max, e.g. a rate within 0–100. */
-  z.object({ id: ID, kind: z.literal('range'), indicator: ID, min: z.number(), max: z.number(), message: z.string() }),
+  z.object({ id: ID, kind: z.literal('range'), indicator: ID, min: z.number(), max: z.number(), message: z.string() }).strict(),
   /** Every expected unit's own value ≥ min, e.g. each township has at least 2 full-time mediators. */
-  z.object({ id: ID, kind: z.literal('unit_min'), indicator: ID, min: z.number(), message: z.string() }),
+  z.object({ id: ID, kind: z.literal('unit_min'), indicator: ID, min: z.number(), message: z.string() }).strict(),
 ]);
 export type CrossCheck = z.infer<typeof CrossCheckSchema>;
 
@@ -108,3 +152,12 @@ export const CatalogueSchema = z.object({
   checks: z.array(CrossCheckSchema),
 });
 export type Catalogue = z.infer<typeof CatalogueSchema>;
+
+/** The value type an indicator's definition implies. */
+export function valueTypeOf(def: Pick<IndicatorDef, 'valueType' | 'unit' | 'aggregation'>): ValueType {
+  if (def.valueType) return def.valueType;
+  if (def.aggregation.kind === 'all' || def.aggregation.kind === 'any') return 'yesno';
+  if (def.unit === '%' || def.aggregation.kind === 'coverage_share') return 'percent';
+  if (def.unit === '课时' || def.aggregation.kind === 'ratio') return 'amount';
+  return 'count';
+}

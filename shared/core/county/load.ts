@@ -1,21 +1,33 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
-import { ConfigError } from '../errors';
-import { loadCatalogue } from '../catalogue/load';
+import type { z } from 'zod';
+import { ConfigProblems, jsonPath, parseConfig, parseConfigOrThrow, suggest } from '../config/problems';
+import { assembleCatalogue, COUNTY_DEFINITION_SCHEMAS, LoadedCatalogue, nationalDefinitions, parseDefinitions, Sourced } from '../catalogue/load';
+import type { CrossCheck, IndicatorDef, LedgerDef, Submitter } from '../catalogue/schema';
 import { ReportTemplate, ReportTemplateSchema } from '../template/schema';
 import { validateTemplate } from '../template/validate';
+import { CollectionPlan, isComputedIndicator, makeCollectionPlan, unitMatches } from './plan';
 import { CountyConfig, CountyConfigSchema } from './schema';
 
 /**
- * Loads a county's folder: county.json, template.json and, for a year,
- * template.<year>.json whose fields replace the base template's. Everything is
- * checked with zod; an error names the file and the field.
+ * Loads a county's folder:
+ *   county.json                      units, issuer, collection, catalogue use
+ *   template.json, template.<year>.json   the report's prose (an override's fields replace the base's)
+ *   indicators.json, ledgers.json, checks.json   (optional) the county's own definitions
+ * Everything is checked with zod (strict) and cross-referenced; every problem
+ * names the file and the JSON path. Loading throws the first error;
+ * `checkCountyFolder` returns them all (what `yearly-report county check` prints).
  */
 export interface LoadedCounty {
   dir: string;
   config: CountyConfig;
+  /** The county's catalogue: national less `catalogue.exclude`, plus its own, with its assignments. */
+  catalogue: LoadedCatalogue;
   template(year: number): ReportTemplate;
+  /** What the year's report collects, and from whom. */
+  plan(year: number): CollectionPlan;
+  /** Years with a template.<year>.json of their own. */
+  overrideYears: readonly number[];
 }
 
 /** The repository's counties folder; a Lambda bundle carries its own county folder instead. */
@@ -25,57 +37,270 @@ export function countyDirInRepo(countyId: string): string {
   return path.join(REPO_COUNTIES_DIR, countyId);
 }
 
-export function loadCounty(dir: string): LoadedCounty {
-  const config = readJson(dir, 'county.json', CountyConfigSchema);
-  checkUnitIds(config, path.join(dir, 'county.json'));
-  const base = readJsonRaw(dir, 'template.json');
+export interface LoadOptions {
+  /**
+   * The id county.json must declare. Defaults to the folder's name; a Lambda
+   * bundle, whose folder is always "county", passes its COUNTY_ID.
+   */
+  expectedId?: string;
+}
+
+export function loadCounty(dir: string, options: LoadOptions = {}): LoadedCounty {
+  const problems = new ConfigProblems();
+  const county = readCountyFolder(dir, options, problems);
+  problems.throwIfAny(county?.config.id);
+  return county!;
+}
+
+/** Every problem in a county folder, errors and warnings, without throwing. */
+export function checkCountyFolder(dir: string, options: LoadOptions = {}): { county?: LoadedCounty; problems: ConfigProblems } {
+  const problems = new ConfigProblems();
+  const county = readCountyFolder(dir, options, problems, { lint: true });
+  return problems.errors.length === 0 && county ? { county, problems } : { problems };
+}
+
+const CATALOGUE_FILES = ['indicators', 'ledgers', 'checks'] as const;
+
+function readCountyFolder(dir: string, options: LoadOptions, problems: ConfigProblems, { lint = false } = {}): LoadedCounty | undefined {
+  const countyFile = path.join(dir, 'county.json');
+  const raw = readJsonRaw(countyFile, problems);
+  if (raw === undefined) return undefined;
+  const config = parseConfig(CountyConfigSchema, raw, countyFile, problems);
+  if (!config) return undefined;
+
+  const expectedId = options.expectedId ?? path.basename(path.resolve(dir));
+  if (config.id !== expectedId) {
+    problems.error(countyFile, 'id', `is "${config.id}" but the county's folder is "${expectedId}"; the id must be the folder's name`);
+  }
+  checkUnits(config, countyFile, problems);
+
+  const catalogue = countyCatalogue(dir, config, countyFile, problems);
+  const baseFile = path.join(dir, 'template.json');
+  const baseRaw = readJsonRaw(baseFile, problems);
+  const overrideYears = readdirSync(dir)
+    .map((f) => /^template\.(\d{4})\.json$/.exec(f)?.[1])
+    .filter((y): y is string => y !== undefined)
+    .map(Number)
+    .sort();
+  if (baseRaw === undefined) return undefined;
+
+  const templateFor = (year: number | undefined, sink: ConfigProblems): ReportTemplate | undefined => {
+    const overrideFile = year === undefined ? undefined : path.join(dir, `template.${year}.json`);
+    const override = overrideFile && existsSync(overrideFile) ? readJsonRaw(overrideFile, sink) : {};
+    if (override === undefined) return undefined;
+    const fileOf = (topField: string) => (overrideFile && Object.hasOwn(override as object, topField) ? overrideFile : baseFile);
+    const merged = { ...(baseRaw as object), ...(override as object) };
+    const before = sink.errors.length;
+    const parsed = parseConfig(ReportTemplateSchema, merged, overrideFile && existsSync(overrideFile) ? overrideFile : baseFile, sink);
+    if (!parsed) {
+      // Name the file that holds the bad field, not always the override.
+      for (const p of sink.list.slice(before)) p.file = fileOf(p.path.split(/[.[]/)[0]!);
+      return undefined;
+    }
+    validateTemplate(parsed, catalogue, fileOf, sink);
+    return parsed;
+  };
+
+  // The base template and every year's override are checked now, so a broken year fails the deploy, not its January run.
+  const baseTemplate = templateFor(undefined, problems);
+  for (const year of overrideYears) {
+    const template = templateFor(year, problems);
+    if (template && year !== undefined && problems.errors.length === 0) checkPlan(config, catalogue, template, countyFile, `template.${year}.json`, problems, false);
+  }
+  if (baseTemplate && problems.errors.length === 0) checkPlan(config, catalogue, baseTemplate, countyFile, 'template.json', problems, lint);
+  if (problems.errors.length > 0) return undefined;
+
+  const templates = new Map<number, ReportTemplate>();
+  const plans = new Map<number, CollectionPlan>();
+  const template = (year: number) => {
+    let t = templates.get(year);
+    if (!t) {
+      const sink = new ConfigProblems();
+      t = templateFor(year, sink);
+      sink.throwIfAny(config.id);
+      templates.set(year, t!);
+    }
+    return t!;
+  };
   return {
     dir,
     config,
-    template(year: number) {
-      const overrideFile = `template.${year}.json`;
-      const override = existsSync(path.join(dir, overrideFile)) ? readJsonRaw(dir, overrideFile) : {};
-      const template = parseWith(ReportTemplateSchema, { ...(base as object), ...(override as object) }, path.join(dir, existsSync(path.join(dir, overrideFile)) ? overrideFile : 'template.json'));
-      // Placeholders are checked against the catalogue here, so a typo fails at load, naming the file that holds the field.
-      const fileOf = (topField: string) => path.join(dir, Object.hasOwn(override as object, topField) ? overrideFile : 'template.json');
-      validateTemplate(template, loadCatalogue(), fileOf);
-      return template;
+    catalogue,
+    template,
+    overrideYears,
+    plan(year: number) {
+      let p = plans.get(year);
+      if (!p) {
+        p = makeCollectionPlan(catalogue, config, template(year));
+        plans.set(year, p);
+      }
+      return p;
     },
   };
 }
 
-function checkUnitIds(config: CountyConfig, file: string): void {
-  const seen = new Set<string>();
+function checkUnits(config: CountyConfig, file: string, problems: ConfigProblems): void {
+  const seen = new Map<string, number>();
   config.units.forEach((unit, i) => {
-    if (seen.has(unit.id)) throw new ConfigError(file, `units[${i}].id`, `duplicate unit id "${unit.id}"`);
-    seen.add(unit.id);
+    if (seen.has(unit.id)) problems.error(file, `units[${i}].id`, `duplicate unit id "${unit.id}" (also units[${seen.get(unit.id)}])`);
+    else seen.set(unit.id, i);
   });
 }
 
-function readJsonRaw(dir: string, name: string): unknown {
-  const file = path.join(dir, name);
+/**
+ * National definitions less those the county excludes, plus the county's own,
+ * with `catalogue.assign` replacing who submits an item. A national check
+ * that reads an excluded indicator goes with it.
+ */
+function countyCatalogue(dir: string, config: CountyConfig, countyFile: string, problems: ConfigProblems): LoadedCatalogue {
+  const national = nationalDefinitions();
+  const nationalIds = new Set([...national.indicators, ...national.ledgers, ...national.checks].map((d) => d.def.id));
+  const excluded = new Set(config.catalogue.exclude);
+  config.catalogue.exclude.forEach((id, i) => {
+    if (!nationalIds.has(id)) {
+      const hint = suggest(id, nationalIds);
+      problems.error(countyFile, `catalogue.exclude[${i}]`, `"${id}" is not a national indicator, ledger or check${hint ? `; did you mean "${hint}"?` : ''}`);
+    }
+  });
+
+  const own = { indicators: [] as Sourced<IndicatorDef>[], ledgers: [] as Sourced<LedgerDef>[], checks: [] as Sourced<CrossCheck>[] };
+  for (const kind of CATALOGUE_FILES) {
+    const file = path.join(dir, `${kind}.json`);
+    if (!existsSync(file)) continue;
+    const raw = readJsonRaw(file, problems);
+    if (raw === undefined) continue;
+    const defs = parseDefinitions(COUNTY_DEFINITION_SCHEMAS[kind] as z.ZodType<IndicatorDef | LedgerDef | CrossCheck>, raw, file, problems);
+    for (const d of defs) {
+      if (nationalIds.has(d.def.id) && !excluded.has(d.def.id)) {
+        problems.error(file, `[${d.index}].id`, `"${d.def.id}" is a national ${kind.slice(0, -1)}; give yours another id, or list "${d.def.id}" in county.json catalogue.exclude to replace it`);
+      }
+    }
+    (own[kind] as Sourced<IndicatorDef | LedgerDef | CrossCheck>[]).push(...defs);
+  }
+
+  const ownIds = new Set(own.indicators.map((d) => d.def.id));
+  const keep = <T extends { id: string }>(items: Sourced<T>[]) => items.filter((d) => !excluded.has(d.def.id));
+  const readsExcluded = (check: CrossCheck) => {
+    const refs = check.kind === 'sum_equals' ? [...check.parts, check.total] : check.kind === 'lte' ? [check.lesser, check.greater] : [check.indicator];
+    return refs.some((r) => excluded.has(r) && !ownIds.has(r));
+  };
+  const assign = config.catalogue.assign;
+  const assigned = <T extends IndicatorDef | LedgerDef>(d: Sourced<T>): Sourced<T> => (assign[d.def.id] ? { ...d, def: { ...d.def, submittedBy: assign[d.def.id]! } } : d);
+
+  const catalogue = assembleCatalogue(
+    [...keep(national.indicators), ...own.indicators].map(assigned),
+    [...keep(national.ledgers), ...own.ledgers].map(assigned),
+    [...keep(national.checks).filter((c) => !readsExcluded(c.def)), ...own.checks],
+    problems,
+  );
+
+  const unitIds = new Set(config.units.map((u) => u.id));
+  const roles = new Set(config.units.flatMap((u) => u.roles));
+  const groups = new Set(config.units.flatMap((u) => u.groups));
+  const checkSubmitters = (submitters: readonly Submitter[], file: string, at: string) =>
+    submitters.forEach((s, i) => {
+      const where = `${at}[${i}]`;
+      if (s.kind === 'unit' && !unitIds.has(s.unit)) problems.error(file, `${where}.unit`, `no unit "${s.unit}" in county.json${hintOf(s.unit, unitIds)}`);
+      if (s.kind === 'role' && !roles.has(s.role)) problems.error(file, `${where}.role`, `no unit in county.json has the role "${s.role}"${hintOf(s.role, roles)}`);
+      if (s.kind === 'group' && !groups.has(s.group)) problems.error(file, `${where}.group`, `no unit in county.json is in the group "${s.group}"${hintOf(s.group, groups)}`);
+    });
+  for (const [id, submitters] of Object.entries(assign)) {
+    if (!catalogue.indicatorById.has(id) && !catalogue.ledgerById.has(id)) {
+      problems.error(countyFile, `catalogue.assign.${id}`, `"${id}" is neither an indicator nor a ledger of this county${hintOf(id, [...catalogue.indicatorById.keys(), ...catalogue.ledgerById.keys()])}`);
+      continue;
+    }
+    checkSubmitters(submitters, countyFile, `catalogue.assign.${id}`);
+  }
+  for (const d of [...own.indicators, ...own.ledgers]) if (!assign[d.def.id]) checkSubmitters(d.def.submittedBy, d.file, `[${d.index}](${d.def.id}).submittedBy`);
+  config.catalogue.alsoCollect.forEach((id, i) => {
+    if (!catalogue.indicatorById.has(id) && !catalogue.ledgerById.has(id)) {
+      problems.error(countyFile, `catalogue.alsoCollect[${i}]`, `"${id}" is neither an indicator nor a ledger of this county${hintOf(id, [...catalogue.indicatorById.keys(), ...catalogue.ledgerById.keys()])}`);
+    }
+  });
+  return catalogue;
+}
+
+const hintOf = (word: string, candidates: Iterable<string>) => {
+  const hint = suggest(word, candidates);
+  return hint ? `; did you mean "${hint}"?` : '';
+};
+
+/**
+ * Checks that need the template: every indicator the report prints has
+ * someone to submit it, and every expected unit is asked for something.
+ * With `lint`, also what is merely suspicious (warnings).
+ */
+function checkPlan(config: CountyConfig, catalogue: LoadedCatalogue, template: ReportTemplate, countyFile: string, templateName: string, problems: ConfigProblems, lint: boolean): void {
+  const plan = makeCollectionPlan(catalogue, config, template);
+  const whereAssigned = (id: string) => (config.catalogue.assign[id] ? { file: countyFile, path: `catalogue.assign.${id}` } : { file: catalogue.fileOf(id), path: `(${id}).submittedBy` });
+  for (const id of plan.collected) {
+    const item = catalogue.indicatorById.get(id) ?? catalogue.ledgerById.get(id)!;
+    if (config.units.some((u) => unitMatches(u, item.submittedBy))) continue;
+    const at = whereAssigned(id);
+    const who = item.submittedBy.map((s) => (s.kind === 'role' ? `role ${s.role}` : s.kind === 'group' ? `group ${s.group}` : `unit ${s.unit}`)).join(', ');
+    const isComputed = 'aggregation' in item && isComputedIndicator(item);
+    problems.error(
+      at.file,
+      at.path,
+      `no unit of ${config.name} submits “${item.name}” (${id}), which ${templateName} ${isComputed || !plan.collected.has(id) ? 'needs' : 'uses'}; it asks ${who}. ` +
+        `Give a unit that role or group in county.json, or set county.json catalogue.assign.${id}`,
+    );
+  }
+  config.units.forEach((unit, i) => {
+    const asked = plan.indicatorsFor(unit).length + plan.ledgersFor(unit).length;
+    if (asked === 0 && !unit.narrativeOnly && !unit.optional) {
+      problems.error(
+        countyFile,
+        `units[${i}]`,
+        `“${unit.name}” (${unit.id}) is asked for nothing by ${templateName}: give it roles or groups whose indicators the template uses, ` +
+          `assign it indicators in catalogue.assign, or mark it "narrativeOnly": true (it submits text only) or "optional": true`,
+      );
+    }
+    if (asked > 0 && unit.narrativeOnly) {
+      problems.error(countyFile, `units[${i}].narrativeOnly`, `“${unit.name}” is marked narrativeOnly but ${templateName} asks it for ${asked} indicators or ledgers`);
+    }
+  });
+  if (!lint) return;
+  const roles = new Set(config.units.flatMap((u) => u.roles));
+  const unmatchedRoles = new Map<string, string[]>();
+  for (const item of [...catalogue.indicators, ...catalogue.ledgers]) {
+    for (const s of item.submittedBy) if (s.kind === 'role' && !roles.has(s.role)) unmatchedRoles.set(s.role, [...(unmatchedRoles.get(s.role) ?? []), item.id]);
+  }
+  for (const [role, items] of unmatchedRoles) {
+    problems.warning(countyFile, 'units', `no unit has the role "${role}", which ${items.length} catalogue item(s) ask for (${items.slice(0, 4).join(', ')}${items.length > 4 ? ', …' : ''}); fine while the template uses none of them`);
+  }
+  const usedRoles = new Set([...catalogue.indicators, ...catalogue.ledgers].flatMap((d) => d.submittedBy.flatMap((s) => (s.kind === 'role' ? [s.role] : []))));
+  config.units.forEach((unit, i) =>
+    unit.roles.forEach((role, j) => {
+      if (!usedRoles.has(role)) problems.warning(countyFile, `units[${i}].roles[${j}]`, `the role "${role}" of “${unit.name}” is asked for nothing${hintOf(role, usedRoles)}`);
+    }),
+  );
+  for (const def of catalogue.indicators) {
+    const file = catalogue.fileOf(def.id);
+    if (!plan.collected.has(def.id) && !file.startsWith('shared/core/')) {
+      problems.warning(file, `(${def.id})`, `the county's indicator “${def.name}” is not used by ${templateName} and not listed in catalogue.alsoCollect, so nobody is asked for it`);
+    }
+  }
+}
+
+function readJsonRaw(file: string, problems: ConfigProblems): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new ConfigError(file, '(file)', 'cannot be read');
+    problems.error(file, '(file)', 'cannot be read');
+    return undefined;
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(file, '(file)', `is not valid JSON: ${(err as Error).message}`);
+    problems.error(file, '(file)', `is not valid JSON: ${(err as Error).message}`);
+    return undefined;
   }
 }
 
-function readJson<T>(dir: string, name: string, schema: z.ZodType<T>): T {
-  return parseWith(schema, readJsonRaw(dir, name), path.join(dir, name));
-}
-
+/** Parses a value or throws the first problem as a ConfigError naming `file`. */
 export function parseWith<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigError(file, issue.path.map(String).join('.') || '(root)', issue.message);
-  }
-  return parsed.data;
+  return parseConfigOrThrow(schema, value, file);
 }
+export { jsonPath };

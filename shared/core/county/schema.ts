@@ -1,57 +1,97 @@
 import { z } from 'zod';
-import { ID } from '../catalogue/schema';
+import { ID, SubmitterSchema } from '../catalogue/schema';
 
 /**
  * A county's config: everything that differs between counties. Adding a
  * county is a folder under shared/counties/ with a county.json, a template
- * and sample data; no code changes.
+ * and sample data (and, when its report states figures the national
+ * catalogue lacks, its own indicators.json / ledgers.json / checks.json);
+ * no code changes. Every object is strict: a misspelled key is an error.
  */
-export const UnitSchema = z.object({
-  id: ID,
-  /** Official full name, as in the report: 灵寿县司法局. */
-  name: z.string().min(1),
-  /** What people type instead: 县司法局, 司法局. Matched after whitespace is removed. */
-  aliases: z.array(z.string()).default([]),
-  kind: z.enum(['township', 'department', 'office']),
-  /** Groups the catalogue's submitters refer to: townships, enforcement_departments. */
-  groups: z.array(ID).default([]),
-  /** Roles the catalogue's submitters refer to: justice_bureau, approval_bureau. */
-  roles: z.array(ID).default([]),
-});
+export const UnitSchema = z
+  .object({
+    id: ID,
+    /** Official full name, as in the report: 灵寿县司法局. */
+    name: z.string().min(1),
+    /** What people type instead: 县司法局, 司法局. Matched after whitespace is removed. */
+    aliases: z.array(z.string()).default([]),
+    kind: z.enum(['township', 'department', 'office']),
+    /** Groups the catalogue's submitters refer to: townships, enforcement_departments. */
+    groups: z.array(ID).default([]),
+    /** Roles the catalogue's submitters refer to: justice_bureau, approval_bureau. */
+    roles: z.array(ID).default([]),
+    /**
+     * Every listed unit is expected to submit, and its absence is flagged.
+     * An optional unit may submit (its figures count) but is never missing.
+     */
+    optional: z.boolean().default(false),
+    /**
+     * The unit submits only narrative text (工作情况), no figures or ledgers.
+     * Says so explicitly, so that a unit asked for nothing because of a
+     * misspelled role is an error rather than a unit nobody notices.
+     */
+    narrativeOnly: z.boolean().default(false),
+  })
+  .strict();
 export type Unit = z.infer<typeof UnitSchema>;
 
-export const ScheduleSchema = z.object({
-  /** EventBridge Scheduler expression, e.g. "cron(0 18 * 1-3 ? *)". */
-  expression: z.string().regex(/^(cron|rate|at)\(.+\)$/),
-  description: z.string().optional(),
-});
+export const ScheduleSchema = z
+  .object({
+    /** EventBridge Scheduler expression, e.g. "cron(0 18 * 1-3 ? *)". */
+    expression: z.string().regex(/^(cron|rate|at)\(.+\)$/),
+    description: z.string().optional(),
+  })
+  .strict();
 
-export const CountyConfigSchema = z.object({
-  id: ID,
-  /** 灵寿县 */
-  name: z.string().min(1),
-  /** 灵寿县人民政府: the issuer. */
-  government: z.string().min(1),
-  /** 中共灵寿县委、县人大常委会 as a list. */
-  addressees: z.array(z.string().min(1)).min(1),
-  /** 灵政函: the doc number reads 灵政函〔2022〕6号. */
-  docNumberPrefix: z.string().min(1),
-  timeZone: z.string().default('Asia/Shanghai'),
-  collection: z.object({
-    /** Month-day after the report year when submissions close, e.g. "01-10". */
-    deadline: z.string().regex(/^\d{2}-\d{2}$/),
-    schedules: z.array(ScheduleSchema).min(1),
-    /**
-     * Whether uploads received after the deadline day are refused like those
-     * after an explicit `lock` (units with an exception still get through).
-     * Off by default: most counties accept late submissions and mark them late.
-     */
-    lockAtDeadline: z.boolean().default(false),
-  }),
-  units: z.array(UnitSchema).min(1),
-  /** Year-over-year change beyond this factor is a warning. */
-  outlierFactor: z.number().positive().default(3),
-  /** E-mail addresses the monitoring topic notifies. */
-  alarmEmails: z.array(z.string().email()).default([]),
-});
+/**
+ * How this county uses the catalogue: national indicators it leaves out, who
+ * submits an indicator or ledger here (replacing the national roles for that
+ * one item only), and what it collects although its template never prints it.
+ */
+export const CountyCatalogueSchema = z
+  .object({
+    /** National indicators, ledgers or checks this county does not use. */
+    exclude: z.array(ID).default([]),
+    /** Indicator or ledger id → who submits it in this county. */
+    assign: z.record(ID, z.array(SubmitterSchema).min(1)).default({}),
+    /** Indicators or ledgers collected although no template placeholder uses them. */
+    alsoCollect: z.array(ID).default([]),
+  })
+  .strict();
+export type CountyCatalogue = z.infer<typeof CountyCatalogueSchema>;
+
+export const CountyConfigSchema = z
+  .object({
+    /** The folder name under shared/counties/. */
+    id: ID,
+    /** 灵寿县 */
+    name: z.string().min(1),
+    /** 灵寿县人民政府: the issuer. */
+    government: z.string().min(1),
+    /** 中共灵寿县委、县人大常委会 as a list. */
+    addressees: z.array(z.string().min(1)).min(1),
+    /** 灵政函: the doc number reads 灵政函〔2022〕6号. */
+    docNumberPrefix: z.string().min(1),
+    timeZone: z.string().default('Asia/Shanghai'),
+    collection: z
+      .object({
+        /** Month-day after the report year when submissions close, e.g. "01-10". */
+        deadline: z.string().regex(/^\d{2}-\d{2}$/),
+        schedules: z.array(ScheduleSchema).min(1),
+        /**
+         * Whether uploads received after the deadline day are refused like those
+         * after an explicit `lock` (units with an exception still get through).
+         * Off by default: most counties accept late submissions and mark them late.
+         */
+        lockAtDeadline: z.boolean().default(false),
+      })
+      .strict(),
+    units: z.array(UnitSchema).min(1),
+    catalogue: CountyCatalogueSchema.default({ exclude: [], assign: {}, alsoCollect: [] }),
+    /** Year-over-year change beyond this factor is a warning. */
+    outlierFactor: z.number().positive().default(3),
+    /** E-mail addresses the monitoring topic notifies. */
+    alarmEmails: z.array(z.string().email()).default([]),
+  })
+  .strict();
 export type CountyConfig = z.infer<typeof CountyConfigSchema>;

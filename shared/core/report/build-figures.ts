@@ -1,6 +1,8 @@
 import type { LoadedCatalogue } from '../catalogue/load';
-import type { IndicatorDef, Submitter } from '../catalogue/schema';
+import { valueTypeOf, type IndicatorDef } from '../catalogue/schema';
+import type { CollectionPlan } from '../county/plan';
 import type { Unit } from '../county/schema';
+import { combineQualifiers, withQualifier } from './qualifier';
 import type { Figure, FigureSource, ReportWarning } from './schema';
 import type { UnitIndicatorValue, UnitValues } from './unit-values';
 
@@ -11,42 +13,36 @@ export interface UnitContribution {
   versionId: string;
   ledgers: Readonly<Record<string, readonly { row: number; fields: Record<string, unknown> }[]>>;
   values: UnitValues;
+  /** Indicators the unit declared 暂无数据 for. */
+  noData?: ReadonlySet<string>;
 }
 
-/** Units a submitter list designates, in the county config's order. */
-export function expectedUnitIds(submitters: readonly Submitter[], units: readonly Unit[]): string[] {
-  return units
-    .filter((unit) => submitters.some((s) => (s.kind === 'role' ? unit.roles.includes(s.role) : unit.groups.includes(s.group))))
-    .map((unit) => unit.id);
-}
-
-/** "1000余", "517", "66.7": what the report prints before the measure word. */
-export function displayValue(value: number | null, approximate: boolean): string {
+/** "1000余", "近60", "517", "66.7", "1.3万", "实现": what the report prints before the measure word. */
+export function displayFigure(def: Pick<IndicatorDef, 'valueType' | 'unit' | 'aggregation' | 'printIn' | 'yesText' | 'noText'>, value: number | null, qualifier?: string): string {
   if (value === null) return '';
-  const text = Number.isInteger(value) ? String(value) : String(Number(value.toFixed(1)));
-  return approximate ? `${text}余` : text;
+  if (valueTypeOf(def) === 'yesno') return value >= 1 ? (def.yesText ?? '是') : (def.noText ?? '否');
+  const scaled = def.printIn === '万' ? value / 10_000 : value;
+  const text = Number.isInteger(scaled) ? String(scaled) : String(Number(scaled.toFixed(1)));
+  return withQualifier(def.printIn === '万' ? `${text}万` : text, qualifier);
 }
 
 /**
- * County figures from unit values, one per catalogue indicator that this
- * county expects or that some unit reported. Derived kinds (ratio) are
- * computed after the figures they read.
+ * County figures from unit values, one per indicator that this year's report
+ * collects or that some unit reported. Derived kinds (ratio) are computed
+ * after the figures they read.
  */
-export function aggregateFigures(
-  catalogue: LoadedCatalogue,
-  units: readonly Unit[],
-  contributions: readonly UnitContribution[],
-): { figures: Figure[]; warnings: ReportWarning[] } {
+export function aggregateFigures(plan: CollectionPlan, contributions: readonly UnitContribution[]): { figures: Figure[]; warnings: ReportWarning[] } {
+  const catalogue = plan.catalogue;
   const warnings: ReportWarning[] = [];
   const byId = new Map<string, Figure>();
   const ordered = [...catalogue.indicators].sort((a, b) => derivedRank(a) - derivedRank(b));
 
   for (const def of ordered) {
-    const expected = expectedUnitIds(def.submittedBy, units);
-    const figure = aggregateOne((id) => catalogue.indicatorById.get(id)!, def, expected, contributions, byId, units);
+    const expected = plan.expectedUnitsOf(def);
+    const figure = aggregateOne(catalogue, plan, def, expected, contributions, byId);
     for (const source of figure.sources) {
       // Data from a unit nobody asked is kept (dropping it would lose a real figure) but flagged.
-      if (def.aggregation.kind !== 'ratio' && !expected.includes(source.unitId) && !isCoverage(def)) {
+      if (def.aggregation.kind !== 'ratio' && !isCoverage(def) && !expected.includes(source.unitId) && !plan.asks(unitOf(contributions, source.unitId), def)) {
         warnings.push({
           code: 'UNEXPECTED_SUBMITTER',
           message: `${source.unitName}报送了“${def.name}”，但该指标不由其报送；已计入合计，请核实`,
@@ -55,7 +51,8 @@ export function aggregateFigures(
         });
       }
     }
-    byId.set(def.id, figure);
+    const noDataUnits = contributions.filter((c) => c.noData?.has(def.id)).map((c) => c.unit.id);
+    byId.set(def.id, noDataUnits.length > 0 ? { ...figure, noDataUnits } : figure);
   }
   const figures = catalogue.indicators
     .map((def) => byId.get(def.id)!)
@@ -63,43 +60,57 @@ export function aggregateFigures(
   return { figures, warnings };
 }
 
+const unitOf = (contributions: readonly UnitContribution[], unitId: string) => contributions.find((c) => c.unit.id === unitId)!.unit;
 const isCoverage = (def: IndicatorDef) => def.aggregation.kind === 'coverage_count' || def.aggregation.kind === 'coverage_share';
 const derivedRank = (def: IndicatorDef) => (def.aggregation.kind === 'ratio' ? 1 : 0);
 
 function aggregateOne(
-  catalogueIndicator: (id: string) => IndicatorDef,
+  catalogue: LoadedCatalogue,
+  plan: CollectionPlan,
   def: IndicatorDef,
   expected: string[],
   contributions: readonly UnitContribution[],
   computed: ReadonlyMap<string, Figure>,
-  units: readonly Unit[],
 ): Figure {
   const agg = def.aggregation;
-  const base = { indicatorId: def.id, name: def.name, unit: def.unit, expectedUnits: expected };
+  const base: FigureBase = { def, expectedUnits: expected };
   // A ledger implies many indicators; only those the unit answers for count. A number the
   // unit typed itself is kept even when nobody asked (and flagged by the caller).
-  const valuesOf = (indicatorId: string) =>
-    contributions.flatMap((c) => {
+  const valuesOf = (indicatorId: string) => {
+    const target = catalogue.indicatorById.get(indicatorId)!;
+    return contributions.flatMap((c) => {
       const v = c.values.values.get(indicatorId);
-      const target = indicatorId === def.id ? expected : expectedFor(indicatorId);
-      return v && (v.origin === 'summary' || target.includes(c.unit.id)) ? [{ c, v }] : [];
+      return v && (v.origin === 'summary' || plan.asks(c.unit, target)) ? [{ c, v }] : [];
     });
-  const expectedFor = (indicatorId: string) => expectedUnitIds(catalogueIndicator(indicatorId).submittedBy, units);
+  };
 
   switch (agg.kind) {
     case 'sum':
-    case 'max': {
+    case 'max':
+    case 'mean': {
       const found = valuesOf(def.id);
       if (found.length === 0) return emptyFigure(base);
-      const picked = agg.kind === 'sum' ? found : [found.reduce((best, x) => (x.v.value > best.v.value ? x : best))];
-      const value = picked.reduce((t, x) => t + x.v.value, 0);
-      const approximate = picked.some((x) => x.v.approximate);
-      return figure(base, value, approximate, found.map((x) => sourceOf(x.c, x.v)));
+      const picked = agg.kind === 'max' ? [found.reduce((best, x) => (x.v.value > best.v.value ? x : best))] : found;
+      const total = picked.reduce((t, x) => t + x.v.value, 0);
+      const value = agg.kind === 'mean' ? round2(total / picked.length) : total;
+      // A mean of approximate values is only "about" that much.
+      const qualifier = agg.kind === 'mean' && picked.some((x) => x.v.approximate) ? '约' : combineQualifiers(picked.map((x) => x.v));
+      return figure(base, value, qualifier, found.map((x) => sourceOf(x.c, x.v)));
+    }
+    case 'all':
+    case 'any': {
+      const found = valuesOf(def.id);
+      if (found.length === 0) return emptyFigure(base);
+      const yes = found.filter((x) => x.v.value >= 1).length;
+      // "全覆盖" is only true when every expected unit has said yes: a missing unit is not a yes.
+      const everyExpectedSaidYes = expected.every((id) => found.some((x) => x.c.unit.id === id && x.v.value >= 1));
+      const value = agg.kind === 'all' ? (yes === found.length && everyExpectedSaidYes ? 1 : 0) : yes > 0 ? 1 : 0;
+      return figure(base, value, undefined, found.map((x) => sourceOf(x.c, x.v)));
     }
     case 'distinct_count': {
       const distinct = new Set<string>();
       let summaryExtra = 0;
-      let approximate = false;
+      const extras: UnitIndicatorValue[] = [];
       const sources: FigureSource[] = [];
       for (const c of contributions) {
         const rows = c.ledgers[agg.ledger];
@@ -113,12 +124,12 @@ function aggregateOne(
         const v = c.values.values.get(def.id);
         if (v) {
           summaryExtra += v.value;
-          approximate ||= v.approximate;
+          extras.push(v);
           sources.push(sourceOf(c, v));
         }
       }
       if (sources.length === 0) return emptyFigure(base);
-      return figure(base, distinct.size + summaryExtra, approximate, sources);
+      return figure(base, distinct.size + summaryExtra, combineQualifiers(extras), sources);
     }
     case 'coverage_count':
     case 'coverage_share': {
@@ -127,33 +138,51 @@ function aggregateOne(
       if (found.length === 0 || expected.length === 0) return emptyFigure(base);
       const covered = found.filter((x) => x.v.value > 0).length;
       const value = agg.kind === 'coverage_count' ? covered : round2((covered / expected.length) * 100);
-      return figure(base, value, false, found.map((x) => sourceOf(x.c, x.v)));
+      return figure(base, value, undefined, found.map((x) => sourceOf(x.c, x.v)));
     }
     case 'ratio': {
       const numerator = computed.get(agg.numerator);
       const denominator = computed.get(agg.denominator);
-      const expectedUnion = units
-        .map((u) => u.id)
-        .filter((id) => numerator?.expectedUnits.includes(id) || denominator?.expectedUnits.includes(id));
+      const expectedUnion = plan.expectedUnitIds.filter((id) => numerator?.expectedUnits.includes(id) || denominator?.expectedUnits.includes(id));
       const withExpected = { ...base, expectedUnits: expectedUnion };
       if (!numerator || !denominator || numerator.value === null || denominator.value === null || denominator.value === 0) {
         return emptyFigure(withExpected);
       }
       const value = round2((numerator.value / denominator.value) * agg.scale);
-      return figure(withExpected, value, numerator.approximate || denominator.approximate, [...numerator.sources, ...denominator.sources]);
+      // A ratio of approximate parts is only "about" right, whatever their bounds.
+      const qualifier = numerator.approximate || denominator.approximate ? '约' : undefined;
+      const parts = [
+        ...numerator.sources.map((s) => ({ ...s, part: 'numerator' as const, partIndicatorId: agg.numerator })),
+        ...denominator.sources.map((s) => ({ ...s, part: 'denominator' as const, partIndicatorId: agg.denominator })),
+      ];
+      return figure(withExpected, value, qualifier, parts);
     }
   }
 }
 
-type FigureBase = Pick<Figure, 'indicatorId' | 'name' | 'unit' | 'expectedUnits'>;
-
-function emptyFigure(base: FigureBase): Figure {
-  return { ...base, value: null, approximate: false, display: '', sources: [], reportingUnits: [] };
+interface FigureBase {
+  def: IndicatorDef;
+  expectedUnits: string[];
 }
 
-function figure(base: FigureBase, value: number, approximate: boolean, sources: FigureSource[]): Figure {
+function emptyFigure({ def, expectedUnits }: FigureBase): Figure {
+  return { indicatorId: def.id, name: def.name, unit: def.unit, expectedUnits, value: null, approximate: false, display: '', sources: [], reportingUnits: [] };
+}
+
+function figure({ def, expectedUnits }: FigureBase, value: number, qualifier: string | undefined, sources: FigureSource[]): Figure {
   const reportingUnits = [...new Set(sources.map((s) => s.unitId))];
-  return { ...base, value, approximate, display: displayValue(value, approximate), sources, reportingUnits };
+  return {
+    indicatorId: def.id,
+    name: def.name,
+    unit: def.unit,
+    expectedUnits,
+    value,
+    approximate: qualifier !== undefined,
+    ...(qualifier !== undefined ? { qualifier } : {}),
+    display: displayFigure(def, value, qualifier),
+    sources,
+    reportingUnits,
+  };
 }
 
 function sourceBase(c: UnitContribution) {
@@ -161,7 +190,7 @@ function sourceBase(c: UnitContribution) {
 }
 
 function sourceOf(c: UnitContribution, v: UnitIndicatorValue): FigureSource {
-  return { ...sourceBase(c), value: v.value, approximate: v.approximate, location: v.location };
+  return { ...sourceBase(c), value: v.value, approximate: v.approximate, ...(v.qualifier ? { qualifier: v.qualifier } : {}), location: v.location };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -1,12 +1,12 @@
 import { chineseDate, deadlineInstant } from '../county/time';
-import type { LoadedCatalogue } from '../catalogue/load';
 import type { CrossCheck } from '../catalogue/schema';
 import type { LoadedCounty } from '../county/load';
 import type { Unit } from '../county/schema';
 import type { NormalizedSubmission } from '../submission/normalized';
 import { validateTemplate } from '../template/validate';
 import { buildDocument } from './build-document';
-import { aggregateFigures, displayValue, expectedUnitIds, type UnitContribution } from './build-figures';
+import { aggregateFigures, type UnitContribution } from './build-figures';
+import type { CollectionPlan } from '../county/plan';
 import { REPORT_SCHEMA_ID, ReportSchema, type Completeness, type Figure, type Report, type ReportWarning, type UnitStatus } from './schema';
 import { unitIndicatorValues } from './unit-values';
 
@@ -25,7 +25,6 @@ export interface RejectedUpload {
   problemCount: number;
 }
 export interface BuildReportInput {
-  catalogue: LoadedCatalogue;
   county: LoadedCounty;
   year: number;
   submissions: readonly CurrentSubmission[];
@@ -38,6 +37,7 @@ export interface BuildReportInput {
  * The county's report from its units' current submissions. Pure: no I/O.
  * Steps:
  *   1. keep one current submission per known unit (latest wins);
+ *      the county's catalogue and the year's collection plan say what is expected of whom;
  *   2. derive each unit's indicator values (summary, else its ledger);
  *   3. aggregate them into county figures with provenance;
  *   4. completeness, cross-checks and year-over-year outliers → warnings;
@@ -45,9 +45,11 @@ export interface BuildReportInput {
  *   6. validate the whole value against ReportSchema.
  */
 export function buildReport(input: BuildReportInput): Report {
-  const { catalogue, county, year } = input;
+  const { county, year } = input;
   const config = county.config;
   const template = county.template(year);
+  const plan = county.plan(year);
+  const catalogue = plan.catalogue;
   const templateFile = `${county.dir}/template.json`;
   validateTemplate(template, catalogue, templateFile);
   const warnings: ReportWarning[] = [];
@@ -82,10 +84,15 @@ export function buildReport(input: BuildReportInput): Report {
         unitId: unit.id,
       });
     }
-    contributions.push({ unit, s3Key: sub.s3Key, versionId: sub.versionId, ledgers: sub.submission.ledgers, values });
+    const noData = new Set((sub.submission.noData ?? []).map((n) => n.indicatorId));
+    for (const id of noData) {
+      const def = catalogue.indicatorById.get(id);
+      if (def) warnings.push({ code: 'NO_DATA_DECLARED', message: `${unit.name}“${def.name}”填报为暂无数据，合计数不含该单位`, indicatorId: id, unitId: unit.id });
+    }
+    contributions.push({ unit, s3Key: sub.s3Key, versionId: sub.versionId, ledgers: sub.submission.ledgers, values, noData });
   }
 
-  const aggregated = aggregateFigures(catalogue, config.units, contributions);
+  const aggregated = aggregateFigures(plan, contributions);
   warnings.push(...aggregated.warnings);
   const figureById = new Map(aggregated.figures.map((f) => [f.indicatorId, f]));
   // Template placeholders must resolve even for indicators this county expects from nobody.
@@ -95,13 +102,13 @@ export function buildReport(input: BuildReportInput): Report {
     }
   }
 
-  const completeness = buildCompleteness(input, current, unitById);
+  const completeness = buildCompleteness(input, plan, current, unitById);
   for (const u of completeness.units) {
     if (u.status === 'missing') warnings.push({ code: 'UNIT_MISSING', message: `${u.unitName}未报送材料`, unitId: u.unitId });
     if (u.status === 'rejected') warnings.push({ code: 'UNIT_REJECTED', message: `${u.unitName}报送的文件未通过校验，需重新报送`, unitId: u.unitId });
     if (u.late) warnings.push({ code: 'UNIT_LATE', message: `${u.unitName}逾期报送（${u.receivedAt}）`, unitId: u.unitId });
   }
-  warnings.push(...crossCheckWarnings(catalogue.checks, figureById, contributions, config.units, catalogue));
+  warnings.push(...crossCheckWarnings(catalogue.checks, figureById, contributions, plan));
   if (input.previous) warnings.push(...outlierWarnings(aggregated.figures, input.previous, config.outlierFactor));
 
   const document = buildDocument({
@@ -157,17 +164,19 @@ function latestPerUnit(
   return current;
 }
 
+/**
+ * Every unit in county.json is expected unless marked optional, including
+ * units that submit only narrative text: an absence is always visible.
+ */
 function buildCompleteness(
   input: BuildReportInput,
+  plan: CollectionPlan,
   current: ReadonlyMap<string, CurrentSubmission>,
   unitById: ReadonlyMap<string, Unit>,
 ): Completeness {
-  const { catalogue, county, year } = input;
+  const { county, year } = input;
   const units = county.config.units;
-  const expected = new Set([
-    ...catalogue.indicators.flatMap((d) => expectedUnitIds(d.submittedBy, units)),
-    ...catalogue.ledgers.flatMap((l) => expectedUnitIds(l.submittedBy, units)),
-  ]);
+  const expected = new Set(plan.expectedUnitIds);
   const deadline = deadlineInstant(year, county.config.collection.deadline, county.config.timeZone);
   const latestRejected = new Map<string, RejectedUpload>();
   for (const r of input.rejected) {
@@ -203,8 +212,7 @@ function crossCheckWarnings(
   checks: readonly CrossCheck[],
   figures: ReadonlyMap<string, Figure>,
   contributions: readonly UnitContribution[],
-  units: readonly Unit[],
-  catalogue: LoadedCatalogue,
+  plan: CollectionPlan,
 ): ReportWarning[] {
   const warnings: ReportWarning[] = [];
   const exact = (id: string) => {
@@ -239,8 +247,8 @@ function crossCheckWarnings(
         break;
       }
       case 'unit_min': {
-        const def = catalogue.indicatorById.get(check.indicator)!;
-        for (const unitId of expectedUnitIds(def.submittedBy, units)) {
+        const def = plan.catalogue.indicatorById.get(check.indicator)!;
+        for (const unitId of plan.expectedUnitsOf(def)) {
           const c = contributions.find((x) => x.unit.id === unitId);
           const v = c?.values.values.get(check.indicator);
           if (c && v && v.value < check.min) fail(check, check.indicator, `${c.unit.name}为${v.value}`, unitId);
@@ -263,7 +271,7 @@ function outlierWarnings(figures: readonly Figure[], previous: Report, factor: n
     if (change > factor || change < 1 / factor) {
       warnings.push({
         code: 'YEAR_OVER_YEAR_OUTLIER',
-        message: `“${f.name}”由上年${displayValue(p.value, p.approximate)}${p.unit}变为${f.display}${f.unit}，变化超过${factor}倍，请核实`,
+        message: `“${f.name}”由上年${p.display}${p.unit}变为${f.display}${f.unit}，变化超过${factor}倍，请核实`,
         indicatorId: f.indicatorId,
       });
     }

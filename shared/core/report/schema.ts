@@ -15,6 +15,11 @@ export const FigureSourceSchema = z.object({
   unitName: z.string(),
   value: z.number(),
   approximate: z.boolean(),
+  /** The qualifier as the unit wrote it (近, 余, 左右 …). */
+  qualifier: z.string().optional(),
+  /** For a computed rate: which part of it this source feeds, and that part's indicator. */
+  part: z.enum(['numerator', 'denominator']).optional(),
+  partIndicatorId: z.string().optional(),
   s3Key: z.string(),
   versionId: z.string(),
   /** Where in the file: indicator cell, or the ledger the value was derived from. */
@@ -29,11 +34,15 @@ export const FigureSchema = z.object({
   /** null when no unit reported it: the draft marks it 【待补充：…】. */
   value: z.number().nullable(),
   approximate: z.boolean(),
-  /** As the report prints it, without the measure word: "1000余", "517", "100". */
+  /** The qualifier printed with an approximate figure, true of the combined value (see qualifier.ts). */
+  qualifier: z.string().optional(),
+  /** As the report prints it, without the measure word: "1000余", "近60", "517", "100", "实现". */
   display: z.string(),
   sources: z.array(FigureSourceSchema),
   expectedUnits: z.array(z.string()),
   reportingUnits: z.array(z.string()),
+  /** Units that declared 暂无数据 for it: the figure is short of their share. */
+  noDataUnits: z.array(z.string()).optional(),
 });
 export type Figure = z.infer<typeof FigureSchema>;
 

@@ -1,5 +1,5 @@
 import type { LoadedCatalogue } from '../catalogue/load';
-import type { IndicatorDef, LedgerDerivation } from '../catalogue/schema';
+import type { LedgerDerivation } from '../catalogue/schema';
 import type { LedgerRow, NormalizedSubmission } from '../submission/normalized';
 import type { FigureSource } from './schema';
 
@@ -12,6 +12,7 @@ export interface UnitIndicatorValue {
   indicatorId: string;
   value: number;
   approximate: boolean;
+  qualifier?: string;
   /** A number typed in the summary sheet, or one counted from the unit's ledger rows. */
   origin: 'summary' | 'ledger';
   location: FigureSource['location'];
@@ -53,6 +54,7 @@ export function unitIndicatorValues(submission: NormalizedSubmission, catalogue:
       indicatorId: item.indicatorId,
       value: item.value,
       approximate: item.approximate,
+      ...(item.qualifier !== undefined ? { qualifier: item.qualifier } : {}),
       origin: 'summary',
       location: { ...item.source },
       ...(item.raw !== undefined ? { raw: item.raw } : {}),
@@ -124,16 +126,4 @@ function asNumber(cell: LedgerRow['fields'][string] | undefined): number | null 
 
 const sameNumber = (a: number, b: number) => Math.abs(a - b) < 1e-9;
 
-/**
- * Whether a unit is asked to type this indicator. Ratios and coverage figures
- * are computed for the county from other indicators, so no form should ask for
- * them (nor call them missing).
- */
-export function isEnteredByUnits(def: IndicatorDef): boolean {
-  return def.aggregation.kind !== 'ratio' && def.aggregation.kind !== 'coverage_count' && def.aggregation.kind !== 'coverage_share';
-}
-
-/** The ledger that supplies this indicator when the unit keeps one (a derivation, or the ledger a distinct count reads). */
-export function supplyingLedger(def: IndicatorDef): string | undefined {
-  return def.fromLedger?.ledger ?? (def.aggregation.kind === 'distinct_count' ? def.aggregation.ledger : undefined);
-}
+export { supplyingLedger } from '../county/plan';

@@ -1,40 +1,29 @@
-import type { LoadedCatalogue } from '../catalogue/load';
-import type { IndicatorDef, LedgerDef, Submitter } from '../catalogue/schema';
+import type { IndicatorDef, LedgerDef } from '../catalogue/schema';
 import type { LoadedCounty } from '../county/load';
+import { isComputedIndicator } from '../county/plan';
 import type { Unit } from '../county/schema';
 import { matchKey } from './normalize/text';
 
 /**
- * Which indicators, ledgers and narrative sections belong to a unit. The
- * catalogue names roles and groups, never a county's units; the county config
- * gives each unit its roles and groups. The template command and the parsers
- * share these so a template never asks for what the parser would ignore.
+ * Which indicators, ledgers and narrative sections belong to a unit in a
+ * year: those the county assigns to it (by role, group or unit) that the
+ * year's report uses (county/plan.ts). The template command, the parsers and
+ * the report share these so a template never asks for what the parser would
+ * ignore, and a parser never drops what a template asked for.
  */
-export function unitSubmits(unit: Unit, submitters: readonly Submitter[]): boolean {
-  return submitters.some((s) => (s.kind === 'role' ? unit.roles.includes(s.role) : unit.groups.includes(s.group)));
-}
+export { isComputedIndicator, unitMatches } from '../county/plan';
 
-export function indicatorsForUnit(catalogue: LoadedCatalogue, unit: Unit): IndicatorDef[] {
-  return catalogue.indicators.filter((i) => unitSubmits(unit, i.submittedBy));
-}
-
-/**
- * Rates and coverage figures are computed when units are combined (a ratio of
- * two sums, a count of units reporting), so no unit types them: the template
- * leaves them out and a missing one is not a warning.
- */
-export function isComputedIndicator(def: IndicatorDef): boolean {
-  const kind = def.aggregation.kind;
-  return kind === 'ratio' || kind === 'coverage_count' || kind === 'coverage_share';
+export function indicatorsForUnit(county: LoadedCounty, year: number, unit: Unit): IndicatorDef[] {
+  return county.plan(year).indicatorsFor(unit);
 }
 
 /** The indicators a unit types in: its own, less the computed ones. */
-export function indicatorsToTypeForUnit(catalogue: LoadedCatalogue, unit: Unit): IndicatorDef[] {
-  return indicatorsForUnit(catalogue, unit).filter((i) => !isComputedIndicator(i));
+export function indicatorsToTypeForUnit(county: LoadedCounty, year: number, unit: Unit): IndicatorDef[] {
+  return indicatorsForUnit(county, year, unit).filter((i) => !isComputedIndicator(i));
 }
 
-export function ledgersForUnit(catalogue: LoadedCatalogue, unit: Unit): LedgerDef[] {
-  return catalogue.ledgers.filter((l) => unitSubmits(unit, l.submittedBy));
+export function ledgersForUnit(county: LoadedCounty, year: number, unit: Unit): LedgerDef[] {
+  return county.plan(year).ledgersFor(unit);
 }
 
 export interface NarrativeSection {

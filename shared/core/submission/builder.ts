@@ -2,7 +2,10 @@ import type { LoadedCatalogue } from '../catalogue/load';
 import type { IndicatorDef, LedgerColumn, LedgerDef } from '../catalogue/schema';
 import type { LoadedCounty } from '../county/load';
 import type { Unit } from '../county/schema';
-import { indicatorsToTypeForUnit, narrativeSections, sectionResolver, unitSubmits } from './assignment';
+import { indicatorsToTypeForUnit, narrativeSections, sectionResolver } from './assignment';
+import type { CollectionPlan } from '../county/plan';
+import { valueTypeOf } from '../catalogue/schema';
+import { parseBoolean } from './normalize/boolean';
 import { CellConverter, cellText, converterFor, LedgerCellValue } from './cells';
 import { checkLedgersAgainstSummaries } from './ledger-summary-check';
 import { MAX_LEDGER_ROWS, MAX_PROBLEMS } from './limits';
@@ -57,12 +60,16 @@ export class SubmissionBuilder {
   private readonly indicatorByName: Map<string, IndicatorDef>;
   private readonly ledgerByName: Map<string, LedgerDef>;
   private readonly resolveSection: (text: string) => string | undefined;
+  private readonly plan: CollectionPlan;
+  /** Indicators the clerk marked 暂无数据: not a zero, and not missing either. */
+  private readonly noData: NonNullable<NormalizedSubmission['noData']> = [];
 
   constructor(
     readonly ctx: ParseContext,
     readonly format: NormalizedSubmission['format'],
   ) {
     this.unit = ctx.county.config.units.find((u) => u.id === ctx.unitId);
+    this.plan = ctx.county.plan(ctx.year);
     if (!this.unit) this.report('UNKNOWN_UNIT', UPLOAD_PATH_LOCATION, `上传路径中的单位“${ctx.unitId}”不在${ctx.county.config.name}单位名单中`, ctx.unitId);
     this.indicatorByName = new Map();
     for (const ind of ctx.catalogue.indicators) {
@@ -139,19 +146,46 @@ export class SubmissionBuilder {
       this.report('UNKNOWN_INDICATOR', location, `“${ref}”不在指标目录中`, ref);
       return;
     }
-    if (this.unit && !unitSubmits(this.unit, def.submittedBy)) {
+    if (this.unit && !this.plan.asks(this.unit, def)) {
       // A row left empty (e.g. another unit's template) is not worth a warning.
       if (!isBlank(value)) this.report('INDICATOR_NOT_FOR_UNIT', location, `${def.name}（${def.id}）`, ref);
       this.mentioned.add(def.id);
       return;
     }
-    if (this.mentioned.has(def.id) && this.indicators.has(def.id)) {
+    if (this.mentioned.has(def.id) && (this.indicators.has(def.id) || this.noData.some((n) => n.indicatorId === def.id))) {
       this.report('DUPLICATE_INDICATOR', location, `${def.name}（${def.id}）`, ref);
       return;
     }
     this.mentioned.add(def.id);
     if (isBlank(value)) {
       this.report('INDICATOR_EMPTY', valueLocation, `${def.name}（${def.id}）`);
+      return;
+    }
+    const typed = typeof value === 'string' ? matchKey(value) : undefined;
+    if (typed !== undefined && NO_DATA_WORDS.has(typed)) {
+      this.noData.push({ indicatorId: def.id, source: toSource(valueLocation) });
+      this.report('INDICATOR_NO_DATA', valueLocation, def.name, value);
+      return;
+    }
+    const noteText = note === undefined || note === null ? '' : cellText(note);
+    const keep = (iv: IndicatorValue) => {
+      if (noteText !== '') iv.note = noteText;
+      this.indicators.set(def.id, iv);
+    };
+    const valueType = valueTypeOf(def);
+    if (valueType === 'yesno') {
+      const yes = parseBoolean(typeof value === 'string' ? value.trim() : value);
+      if (!yes.ok) {
+        this.report('BAD_BOOLEAN', valueLocation, def.name, value);
+        return;
+      }
+      const iv: IndicatorValue = { indicatorId: def.id, value: yes.value ? 1 : 0, approximate: false, source: toSource(valueLocation) };
+      if (typeof value === 'string') iv.raw = value.trim();
+      keep(iv);
+      return;
+    }
+    if (typed !== undefined && NONE_OCCURRED_WORDS.has(typed)) {
+      keep({ indicatorId: def.id, value: 0, approximate: false, raw: String(value).trim(), source: toSource(valueLocation) });
       return;
     }
     const q = parseQuantity(typeof value === 'string' ? value : value);
@@ -167,14 +201,17 @@ export class SubmissionBuilder {
       this.report('NOT_AN_INTEGER', valueLocation, def.name, value);
       return;
     }
+    if (valueType === 'percent' && q.value > 100) {
+      this.report('PERCENT_OUT_OF_RANGE', valueLocation, def.name, value);
+      return;
+    }
     if (q.measure && !sameMeasure(q.measure, def.unit)) {
       this.report('MEASURE_WORD_MISMATCH', valueLocation, `${def.name}的单位是“${def.unit}”，填写的是“${q.measure}”`, value);
     }
-    const noteText = note === undefined || note === null ? '' : cellText(note);
     const iv: IndicatorValue = { indicatorId: def.id, value: q.value, approximate: q.approximate, source: toSource(valueLocation) };
+    if (q.approximate && q.qualifier) iv.qualifier = q.qualifier;
     if (typeof value === 'string' && value.trim() !== String(q.value)) iv.raw = value.trim();
-    if (noteText !== '') iv.note = noteText;
-    this.indicators.set(def.id, iv);
+    keep(iv);
   }
 
   // ---- ledgers ------------------------------------------------------------
@@ -189,7 +226,7 @@ export class SubmissionBuilder {
    * the caller then skips its rows (the problem is already reported).
    */
   openLedger(ledger: LedgerDef, headers: readonly unknown[], locateHeader: (columnIndex: number) => ProblemLocation, locateCell: CellLocator, where: ProblemLocation): LedgerSink | undefined {
-    if (this.unit && !unitSubmits(this.unit, ledger.submittedBy)) {
+    if (this.unit && !this.plan.asks(this.unit, ledger)) {
       this.report('LEDGER_NOT_FOR_UNIT', where, ledger.name);
       return undefined;
     }
@@ -239,7 +276,7 @@ export class SubmissionBuilder {
 
   /** A JSON ledger given as []: the unit keeps it and it has no rows (counts as 0). */
   declareEmptyLedger(ledger: LedgerDef, where: ProblemLocation): void {
-    if (this.unit && !unitSubmits(this.unit, ledger.submittedBy)) {
+    if (this.unit && !this.plan.asks(this.unit, ledger)) {
       this.report('LEDGER_NOT_FOR_UNIT', where, ledger.name);
       return;
     }
@@ -282,12 +319,13 @@ export class SubmissionBuilder {
       warnings: [],
     };
     if (this.contact.name !== undefined || this.contact.phone !== undefined) submission.contact = this.contact;
-    if (!this.failed && this.indicators.size === 0 && this.ledgers.size === 0 && this.narratives.length === 0) {
+    if (this.noData.length > 0) submission.noData = this.noData;
+    if (!this.failed && this.indicators.size === 0 && this.ledgers.size === 0 && this.narratives.length === 0 && this.noData.length === 0) {
       this.report('NOTHING_TO_SUBMIT', {}, '没有填写任何指标数值、台账或工作情况');
     }
     if (unit && !this.failed) {
       const derivable = new Set(this.ctx.catalogue.indicators.filter((i) => i.fromLedger && this.ledgers.has(i.fromLedger.ledger)).map((i) => i.id));
-      for (const def of indicatorsToTypeForUnit(this.ctx.catalogue, unit)) {
+      for (const def of indicatorsToTypeForUnit(this.ctx.county, this.ctx.year, unit)) {
         if (!this.mentioned.has(def.id) && !derivable.has(def.id)) {
           this.report('INDICATOR_MISSING', { path: `indicators.${def.id}` }, `${def.name}（${def.id}）`);
         }
@@ -424,10 +462,18 @@ export class KeyIndex {
   }
 }
 
-/** Counts (件, 人, 项 …) are whole numbers; rates and hours may have decimals. */
+/** Counts (件, 人, 项 …) are whole numbers; rates, amounts and hours may have decimals. */
 export function isIntegerIndicator(def: IndicatorDef): boolean {
-  return def.unit !== '%' && def.unit !== '课时' && def.aggregation.kind !== 'ratio' && def.aggregation.kind !== 'coverage_share';
+  return valueTypeOf(def) === 'count';
 }
+
+/**
+ * What a clerk types for "this did not happen" (a true zero) and for "we do
+ * not have this figure" (not a zero: the figure is incomplete). Kept apart so
+ * nobody is pushed into writing a false 0.
+ */
+const NONE_OCCURRED_WORDS = new Set(['未发生', '没有发生', '无发生', '本年度未发生', '无', '没有']);
+const NO_DATA_WORDS = new Set(['暂无数据', '无数据', '暂无', '不详', '待统计', '数据暂缺', '暂缺']);
 
 const BLANK_CHARS = /[\s\u200B-\u200D\u2060\uFEFF]/g;
 

@@ -21,6 +21,8 @@ export const IndicatorValueSchema = z.object({
   value: z.number().finite().nonnegative(),
   /** "1000余", "近300", "300多": the report keeps the marker. */
   approximate: z.boolean(),
+  /** The qualifier as written (余, 多, 近, 约, 左右, 以上, 不足 …); absent on exact values. */
+  qualifier: z.string().optional(),
   /** The text as the clerk typed it, when it differs from the number. */
   raw: z.string().optional(),
   note: z.string().optional(),
@@ -56,6 +58,8 @@ export const NormalizedSubmissionSchema = z.object({
   /** Ledger id → case-level rows (台账). */
   ledgers: z.record(z.string(), z.array(LedgerRowSchema)),
   narratives: z.array(NarrativeItemSchema),
+  /** Indicators the unit marked 暂无数据: it has no figure (distinct from 0 and from 未发生). */
+  noData: z.array(z.object({ indicatorId: z.string().min(1), source: SourceLocationSchema })).optional(),
   /** Warnings do not reject (e.g. an indicator left empty). */
   warnings: z.array(SubmissionProblemSchema),
 });

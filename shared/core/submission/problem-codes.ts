@@ -41,7 +41,9 @@ export const PROBLEM_CODES = {
   UNIT_MISMATCH: ['error', '填报单位与上传位置不符'],
   // Indicators
   UNKNOWN_INDICATOR: ['error', '指标代码不存在'],
-  INDICATOR_NOT_FOR_UNIT: ['warning', '该指标不由本单位填报，已忽略'],
+  INDICATOR_NOT_FOR_UNIT: ['warning', '本年度报告不向本单位收集该指标，已忽略（如确应由本单位报送，请联系县依法治县办调整配置）'],
+  INDICATOR_NO_DATA: ['warning', '已填“暂无数据”：该项不计入合计，报告中标注为待补充'],
+  PERCENT_OUT_OF_RANGE: ['error', '百分比应在0到100之间'],
   DUPLICATE_INDICATOR: ['error', '指标重复填报'],
   INDICATOR_EMPTY: ['warning', '指标未填写'],
   INDICATOR_MISSING: ['warning', '缺少本单位应填报的指标'],

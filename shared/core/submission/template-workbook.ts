@@ -3,8 +3,8 @@ import type { LoadedCatalogue } from '../catalogue/load';
 import type { IndicatorDef, LedgerColumn, LedgerDef } from '../catalogue/schema';
 import type { LoadedCounty } from '../county/load';
 import type { Unit } from '../county/schema';
+import { valueTypeOf } from '../catalogue/schema';
 import { indicatorsToTypeForUnit, ledgersForUnit, narrativeSections } from './assignment';
-import { isIntegerIndicator } from './builder';
 import { COVER_LABELS, INDICATOR_COLUMNS, NARRATIVE_COLUMNS, SHEETS, TEMPLATE_LEDGER_ROWS } from './layout';
 import { BOOLEAN_CHOICES } from './normalize/boolean';
 import { MAX_SUBMISSION_BYTES } from './limits';
@@ -33,8 +33,8 @@ export async function buildTemplateWorkbook(req: TemplateRequest): Promise<Buffe
   wb.creator = 'yearly-report';
   wb.created = new Date(Date.UTC(req.year + 1, 0, 1));
 
-  const indicators = indicatorsToTypeForUnit(req.catalogue, req.unit);
-  const ledgers = ledgersForUnit(req.catalogue, req.unit);
+  const indicators = indicatorsToTypeForUnit(req.county, req.year, req.unit);
+  const ledgers = ledgersForUnit(req.county, req.year, req.unit);
   await coverSheet(wb.addWorksheet(SHEETS.cover), req);
   await indicatorSheet(wb.addWorksheet(SHEETS.indicators), indicators);
   for (const ledger of ledgers) await ledgerSheet(wb.addWorksheet(ledger.name), ledger);
@@ -114,7 +114,7 @@ async function indicatorSheet(ws: Worksheet, indicators: readonly IndicatorDef[]
     const value = r.getCell(4);
     value.protection = { locked: false };
     value.fill = INPUT_FILL;
-    const validation = indicatorValidation(def);
+    const validation = indicatorValidation(def, value.address);
     if (validation) value.dataValidation = validation;
     // Typing "85%" into a General cell makes Excel store 0.85; as text it stays
     // "85%", which the parser reads as 85 (the reader does not load styles).
@@ -127,18 +127,39 @@ async function indicatorSheet(ws: Worksheet, indicators: readonly IndicatorDef[]
   await protect(ws);
 }
 
-function indicatorValidation(def: IndicatorDef): DataValidation | undefined {
+/**
+ * Excel's own check on a value cell. Besides numbers, every rule lets the
+ * clerk write 未发生 (a true zero) or 暂无数据 (no figure yet), so nobody is
+ * pushed into a false 0.
+ */
+function indicatorValidation(def: IndicatorDef, address: string): DataValidation | undefined {
   const prompt = def.description ?? def.name;
+  const valueType = valueTypeOf(def);
+  if (valueType === 'yesno') {
+    return { type: 'list', allowBlank: true, formulae: ['"是,否,暂无数据"'], showErrorMessage: true, errorStyle: 'stop', errorTitle: '请选择', error: '请选择“是”或“否”；暂时没有数据的选“暂无数据”', showInputMessage: true, promptTitle: '是/否', prompt };
+  }
   // Text such as "1000余" must stay possible, so no number rule (说明 explains).
   if (def.approximateAllowed) return undefined;
-  if (isIntegerIndicator(def)) {
-    return { type: 'whole', operator: 'greaterThanOrEqual', allowBlank: true, formulae: [0], showErrorMessage: true, errorStyle: 'stop', errorTitle: '应为整数', error: '请填写大于或等于0的整数', showInputMessage: true, promptTitle: def.unit, prompt };
+  const words = `${address}="未发生",${address}="暂无数据"`;
+  const rule = (condition: string, errorTitle: string, error: string, promptTitle: string, promptText: string): DataValidation => ({
+    type: 'custom',
+    allowBlank: true,
+    formulae: [`OR(${condition},${words})`],
+    showErrorMessage: true,
+    errorStyle: 'stop',
+    errorTitle,
+    error: `${error}；没有发生的填0或“未发生”，暂时没有数据的填“暂无数据”`,
+    showInputMessage: true,
+    promptTitle,
+    prompt: promptText,
+  });
+  if (valueType === 'count') {
+    return rule(`AND(ISNUMBER(${address}),${address}>=0,INT(${address})=${address})`, '应为整数', '请填写大于或等于0的整数', def.unit, prompt);
   }
-  if (def.unit === '%') {
-    return { type: 'textLength', operator: 'lessThanOrEqual', allowBlank: true, formulae: [8], showErrorMessage: true, errorStyle: 'stop', errorTitle: '百分数', error: '请填写百分数，如85%或85', showInputMessage: true, promptTitle: '%', prompt: `${prompt}。填百分数，如85%或85` };
+  if (valueType === 'percent') {
+    return rule(`AND(ISNUMBER(${address}),${address}>=0,${address}<=100),LEN(${address})<=8`, '百分数', '请填写百分数，如85%或85', '%', `${prompt}。填百分数，如85%或85`);
   }
-  const max = 1e9;
-  return { type: 'decimal', operator: 'between', allowBlank: true, formulae: [0, max], showErrorMessage: true, errorStyle: 'stop', errorTitle: '数值有误', error: `请填写0到${max}之间的数`, showInputMessage: true, promptTitle: def.unit, prompt };
+  return rule(`AND(ISNUMBER(${address}),${address}>=0)`, '数值有误', '请填写大于或等于0的数', def.unit, prompt);
 }
 
 async function ledgerSheet(ws: Worksheet, ledger: LedgerDef): Promise<void> {
@@ -206,7 +227,7 @@ async function instructionSheet(ws: Worksheet, req: TemplateRequest, indicators:
     `${req.county.config.name}${req.year}年度法治政府建设情况报送表 — 填表说明（${req.unit.name}）`,
     '',
     '1. “封面”：县、单位、年度已填好，请勿修改；填写联系人和联系电话。',
-    `2. “指标”：共${indicators.length}项，只填“数值”和“备注”两列。数值填阿拉伯数字；允许约数的指标可填“1000余”“近300”“300以上”。没有发生的填0，不要空着。`,
+    `2. “指标”：共${indicators.length}项，只填“数值”和“备注”两列。数值填阿拉伯数字；允许约数的指标可填“1000余”“近300”“300以上”。本年度没有发生的填0或“未发生”；暂时没有数据的填“暂无数据”，不要填0（0表示确实没有发生）。是否类指标填“是”或“否”。`,
     ledgers.length
       ? `3. 台账（${ledgers.map((l) => l.name).join('、')}）：每行一件案件或一个人，表头带*的为必填；日期填2021-03-05或2021年3月5日；有下拉框的请从下拉框选择。系统会根据台账自动统计相关指标。没有的台账保持空白即可。`
       : '3. 本单位无需填报台账。',

@@ -12,14 +12,14 @@ import { z } from 'zod';
  * section are appended to the block in a stable order (unit order in the config, then item order).
  */
 export const TemplateBlockSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('heading1'), text: z.string().min(1) }),
+  z.object({ kind: z.literal('heading1'), text: z.string().min(1) }).strict(),
   z.object({
     kind: z.literal('heading2'),
     text: z.string().min(1),
     body: z.string().default(''),
     narratives: z.string().optional(),
-  }),
-  z.object({ kind: z.literal('paragraph'), text: z.string().min(1), narratives: z.string().optional() }),
+  }).strict(),
+  z.object({ kind: z.literal('paragraph'), text: z.string().min(1), narratives: z.string().optional() }).strict(),
 ]);
 export type TemplateBlock = z.infer<typeof TemplateBlockSchema>;
 
@@ -37,5 +37,5 @@ export const ReportTemplateSchema = z.object({
   note: z.string().optional(),
   /** Annex listing completeness (units expected/submitted/missing). */
   completenessAnnex: z.boolean().default(true),
-});
+}).strict();
 export type ReportTemplate = z.infer<typeof ReportTemplateSchema>;

@@ -1,5 +1,5 @@
 import type { LoadedCatalogue } from '../catalogue/load';
-import { ConfigError } from '../errors';
+import { ConfigProblems, suggest } from '../config/problems';
 import type { ReportTemplate } from './schema';
 
 /** Report variables a template may use besides {{fig:…}}. */
@@ -46,15 +46,29 @@ export function templatePlaceholders(template: ReportTemplate): PlaceholderRef[]
  * an indicator id fails the deploy, not the January report run.
  * `file` is the template file the error should name, or a function choosing it
  * from the top-level field (a year override replaces whole fields).
+ * With `problems`, every problem is recorded; without, the first is thrown.
  */
-export function validateTemplate(template: ReportTemplate, catalogue: LoadedCatalogue, file: string | ((topField: string) => string)): void {
+export function validateTemplate(
+  template: ReportTemplate,
+  catalogue: LoadedCatalogue,
+  file: string | ((topField: string) => string),
+  problems?: ConfigProblems,
+): void {
+  const sink = problems ?? new ConfigProblems();
   const fileOf = (field: string) => (typeof file === 'string' ? file : file(field.split(/[.[]/)[0]!));
   for (const ref of templatePlaceholders(template)) {
     if (ref.kind === 'fig' && !catalogue.indicatorById.has(ref.name)) {
-      throw new ConfigError(fileOf(ref.field), ref.field, `placeholder {{fig:${ref.name}}} names no indicator in the catalogue`);
+      const hint = suggest(ref.name, catalogue.indicatorById.keys());
+      sink.error(fileOf(ref.field), ref.field, `placeholder {{fig:${ref.name}}} names no indicator in the catalogue${hint ? `; did you mean {{fig:${hint}}}?` : ''}`);
     }
     if (ref.kind === 'variable' && !(TEMPLATE_VARIABLES as readonly string[]).includes(ref.name)) {
-      throw new ConfigError(fileOf(ref.field), ref.field, `unknown placeholder {{${ref.name}}}; use {{fig:<indicator>}} or one of ${TEMPLATE_VARIABLES.join(', ')}`);
+      sink.error(fileOf(ref.field), ref.field, `unknown placeholder {{${ref.name}}}; use {{fig:<indicator>}} or one of ${TEMPLATE_VARIABLES.join(', ')}`);
     }
   }
+  if (!problems) sink.throwIfAny();
+}
+
+/** Indicator ids the template prints, in order of first appearance. */
+export function templateFigureIds(template: ReportTemplate): string[] {
+  return [...new Set(templatePlaceholders(template).flatMap((r) => (r.kind === 'fig' ? [r.name] : [])))];
 }

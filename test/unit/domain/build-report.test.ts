@@ -22,7 +22,6 @@ const template = {
 
 function input(overrides: Partial<BuildReportInput> = {}): BuildReportInput {
   return {
-    catalogue: smallCatalogue(),
     county: countyOf(smallConfig(), template),
     year: 2021,
     submissions: [],

@@ -95,8 +95,8 @@ describe('catalogue cross-reference validation', () => {
 
   it('names the file and field of a schema error', () => {
     const input = bundled();
-    input.indicators[2]!.unit = 'kg';
+    input.indicators[2]!.unit = '12件'; // a measure word, not a number
     const err = configErrorOf(() => validateCatalogue(input));
-    expect([err.file, err.field]).toEqual(['shared/core/catalogue/indicators.json', '2.unit']);
+    expect([err.file, err.field]).toEqual(['shared/core/catalogue/indicators.json', '[2].unit']);
   });
 });

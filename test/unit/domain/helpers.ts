@@ -1,5 +1,6 @@
 import { validateCatalogue, type LoadedCatalogue } from '../../../shared/core/catalogue/load';
 import type { LoadedCounty } from '../../../shared/core/county/load';
+import { makeCollectionPlan } from '../../../shared/core/county/plan';
 import { CountyConfigSchema, type CountyConfig } from '../../../shared/core/county/schema';
 import type { CurrentSubmission } from '../../../shared/core/report/build-report';
 import type { LedgerRow, NormalizedSubmission } from '../../../shared/core/submission/normalized';
@@ -63,9 +64,20 @@ export function smallConfig(overrides: Partial<CountyConfig> = {}): CountyConfig
   });
 }
 
-export function countyOf(config: CountyConfig, template: unknown, dir = '/counties/testcounty'): LoadedCounty {
+/**
+ * A loaded county over the small catalogue. Unless `collectAll` is false, every
+ * indicator and ledger is collected (as if listed in catalogue.alsoCollect), so
+ * a test need not print a figure to have it computed.
+ */
+export function countyOf(
+  config: CountyConfig,
+  template: unknown,
+  { dir = '/counties/testcounty', catalogue = smallCatalogue(), collectAll = true }: { dir?: string; catalogue?: LoadedCatalogue; collectAll?: boolean } = {},
+): LoadedCounty {
   const parsed: ReportTemplate = ReportTemplateSchema.parse(template);
-  return { dir, config, template: () => parsed };
+  const alsoCollect = collectAll ? [...catalogue.indicatorById.keys(), ...catalogue.ledgerById.keys()] : config.catalogue.alsoCollect;
+  const planConfig = { ...config, catalogue: { ...config.catalogue, alsoCollect } };
+  return { dir, config, catalogue, template: () => parsed, plan: () => makeCollectionPlan(catalogue, planConfig, parsed), overrideYears: [] };
 }
 
 export function submission(

@@ -1,4 +1,5 @@
-import { deriveFromLedger, isEnteredByUnits, supplyingLedger, unitIndicatorValues } from '../../../shared/core/report/unit-values';
+import { deriveFromLedger, supplyingLedger, unitIndicatorValues } from '../../../shared/core/report/unit-values';
+import { isComputedIndicator } from '../../../shared/core/county/plan';
 import { loadCatalogue } from '../../../shared/core/catalogue/load';
 import { smallCatalogue, submission } from './helpers';
 
@@ -53,8 +54,8 @@ describe('unitIndicatorValues', () => {
 describe('which indicators units type', () => {
   const catalogue = loadCatalogue();
   it('never asks a unit for a county-level ratio or coverage', () => {
-    expect(['head_appearance_rate', 'townships_with_legal_advisers', 'legal_adviser_coverage'].map((id) => isEnteredByUnits(catalogue.indicatorById.get(id)!))).toEqual([false, false, false]);
-    expect(isEnteredByUnits(catalogue.indicatorById.get('services_fully_online')!)).toBe(true);
+    expect(['head_appearance_rate', 'townships_with_legal_advisers', 'legal_adviser_coverage'].map((id) => isComputedIndicator(catalogue.indicatorById.get(id)!))).toEqual([true, true, true]);
+    expect(isComputedIndicator(catalogue.indicatorById.get('services_fully_online')!)).toBe(false);
   });
   it('names the ledger that can stand in for a typed value', () => {
     expect(supplyingLedger(catalogue.indicatorById.get('certified_enforcement_staff')!)).toBe('enforcement_staff');

@@ -6,7 +6,7 @@ import type { SubmissionProblem } from '../../../shared/core/submission/problems
 
 /** The real Lingshou config and catalogue: tests exercise the shipped data, not a copy. */
 export const county = loadCounty(countyDirInRepo('lingshou'));
-export const catalogue = loadCatalogue();
+export const catalogue = county.catalogue;
 
 export function parse(bytes: Uint8Array | string, fileName: string, unitId = 'justice_bureau', year = 2021): Promise<ParseOutcome> {
   const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;

@@ -9,31 +9,36 @@ import { resolveUnit } from '../../../shared/core/submission/normalize/units';
 import { catalogue, county } from './context';
 
 describe('parseQuantity', () => {
-  it.each<[unknown, number, boolean, string | undefined]>([
-    [125, 125, false, undefined],
-    ['125', 125, false, undefined],
-    ['１２５', 125, false, undefined],
-    [' 125 ', 125, false, undefined],
-    ['1,234', 1234, false, undefined],
-    ['1，234，567', 1234567, false, undefined],
-    ['125件', 125, false, '件'],
-    ['共125件', 125, false, '件'],
-    ['1000余', 1000, true, undefined],
-    ['近300', 300, true, undefined],
-    ['300以上', 300, true, undefined],
-    ['300多', 300, true, undefined],
-    ['300多人', 300, true, '人'],
-    ['3000余册', 3000, true, '册'],
-    ['约12.5%', 12.5, true, '%'],
-    ['1.2万', 12000, false, undefined],
-    ['十二', 12, false, undefined],
-    ['一百零五', 105, false, undefined],
-    ['两千', 2000, false, undefined],
-    ['两千余人', 2000, true, '人'],
-    ['0', 0, false, undefined],
-  ])('%j → %d (approximate %s)', (raw, value, approximate, measure) => {
+  it.each<[unknown, number, string | undefined, string | undefined]>([
+    [125, 125, undefined, undefined],
+    ['125', 125, undefined, undefined],
+    ['１２５', 125, undefined, undefined],
+    [' 125 ', 125, undefined, undefined],
+    ['1,234', 1234, undefined, undefined],
+    ['1，234，567', 1234567, undefined, undefined],
+    ['125件', 125, undefined, '件'],
+    ['共125件', 125, undefined, '件'],
+    ['1000余', 1000, '余', undefined],
+    ['近300', 300, '近', undefined],
+    ['300以上', 300, '以上', undefined],
+    ['300多', 300, '多', undefined],
+    ['300多人', 300, '多', '人'],
+    ['3000余册', 3000, '余', '册'],
+    ['约12.5%', 12.5, '约', '%'],
+    ['1.2万', 12000, undefined, undefined],
+    ['十二', 12, undefined, undefined],
+    ['一百零五', 105, undefined, undefined],
+    ['两千', 2000, undefined, undefined],
+    ['两千余人', 2000, '余', '人'],
+    ['0', 0, undefined, undefined],
+    ['60左右', 60, '左右', undefined],
+    ['不足50人', 50, '不足', '人'],
+    ['将近2000', 2000, '将近', undefined],
+    ['300+', 300, '余', undefined],
+  ])('%j → %d (qualifier %s)', (raw, value, qualifier, measure) => {
     const q = parseQuantity(raw);
-    expect(q).toEqual(measure ? { ok: true, value, approximate, measure } : { ok: true, value, approximate });
+    // The qualifier is kept as written, so the report can print 近300 as 近300, never 300余.
+    expect(q).toEqual({ ok: true, value, approximate: qualifier !== undefined, ...(measure ? { measure } : {}), ...(qualifier ? { qualifier } : {}) });
   });
 
   it.each<[unknown, string]>([

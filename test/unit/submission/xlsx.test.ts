@@ -13,16 +13,18 @@ describe('the Excel template', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(template as unknown as ArrayBuffer);
     const unit = county.config.units.find((u) => u.id === 'justice_bureau')!;
-    const ledgers = ledgersForUnit(catalogue, unit).map((l) => l.name);
+    const ledgers = ledgersForUnit(county, 2021, unit).map((l) => l.name);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['封面', '指标', ...ledgers, '工作情况', '说明']);
     const codes: string[] = [];
     wb.getWorksheet('指标')!.eachRow((row, n) => {
       if (n > 1) codes.push(String(row.getCell(1).value));
     });
-    expect(codes).toEqual(indicatorsToTypeForUnit(catalogue, unit).map((i) => i.id));
+    expect(codes).toEqual(indicatorsToTypeForUnit(county, 2021, unit).map((i) => i.id));
     expect(codes).not.toContain('services_fully_online'); // the approval bureau's
     expect(codes).not.toContain('head_appearance_rate'); // computed: lawsuits_head_appeared / lawsuits_received
-    expect(codes).toContain('lawsuits_head_appeared');
+    expect(codes).toContain('lawsuits_received');
+    // Asked only for what the 2021 report prints: the appearance count feeds no sentence.
+    expect(codes).not.toContain('lawsuits_head_appeared');
     expect(wb.getWorksheet('封面')!.getCell('B4').value).toBe('灵寿县司法局');
   });
 
@@ -31,7 +33,12 @@ describe('the Excel template', () => {
     await wb.xlsx.load(template as unknown as ArrayBuffer);
     const indicators = wb.getWorksheet('指标')!;
     const meetingRow = findRow(indicators, 'legality_review_meeting_items');
-    expect(indicators.getCell(`D${meetingRow}`).dataValidation).toMatchObject({ type: 'whole', operator: 'greaterThanOrEqual', formulae: [0] });
+    const cell = `D${meetingRow}`;
+    // A whole number ≥ 0, or the words for "did not happen" and "no data yet": never a forced false 0.
+    expect(indicators.getCell(cell).dataValidation).toMatchObject({
+      type: 'custom',
+      formulae: [`OR(AND(ISNUMBER(${cell}),${cell}>=0,INT(${cell})=${cell}),${cell}="未发生",${cell}="暂无数据")`],
+    });
     expect(indicators.getCell(`D${meetingRow}`).protection).toMatchObject({ locked: false });
     expect(indicators.getCell('A1').protection?.locked).not.toBe(false);
     const lawsuits = wb.getWorksheet('行政诉讼案件台账')!;
@@ -107,7 +114,7 @@ describe('the Excel template', () => {
   });
 
   it('keeps a percentage typed with its sign as the percent value', async () => {
-    const typed = county.config.units.flatMap((u) => indicatorsToTypeForUnit(catalogue, u).filter((i) => i.unit === '%').map((i) => ({ unit: u, indicator: i })));
+    const typed = county.config.units.flatMap((u) => indicatorsToTypeForUnit(county, 2021, u).filter((i) => i.unit === '%').map((i) => ({ unit: u, indicator: i })));
     const first = typed[0];
     if (!first) throw new Error('no unit types a % indicator to test with');
     const bytes = await fillWorkbook(await templateFor(first.unit.id), (wb) => {

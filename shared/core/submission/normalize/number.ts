@@ -7,12 +7,12 @@ import { toHalfWidth } from './text';
  * the figure was approximate, because the report prints "1000余" as written.
  */
 export type QuantityResult =
-  | { ok: true; value: number; approximate: boolean; measure?: string }
+  | { ok: true; value: number; approximate: boolean; measure?: string; qualifier?: string }
   | { ok: false; reason: 'not_a_number' | 'negative' };
 
 /** Measure words that may follow a figure (the catalogue's units and a few more people type). */
 const MEASURE_WORDS = ['人次', '课时', '万元', '件', '项', '人', '名', '次', '场', '册', '户', '个', '%', '家', '篇', '条', '期', '部', '元', '天', '小时', '所', '起', '宗'];
-const APPROX_PREFIXES = ['大约', '将近', '接近', '超过', '约', '近', '逾'];
+const APPROX_PREFIXES = ['大约', '将近', '接近', '超过', '不足', '不到', '约', '近', '逾'];
 // Words that add nothing to the figure: 共125件, 合计125.
 const FILLER_PREFIXES = ['共计', '合计', '总计', '共'];
 const APPROX_SUFFIXES = ['以上', '左右', '余', '多', '+'];
@@ -37,9 +37,11 @@ export function parseQuantity(raw: unknown): QuantityResult {
   if (s === '') return { ok: false, reason: 'not_a_number' };
   let approximate = false;
   let measure: string | undefined;
+  // The qualifier as written (近, 余, 左右 …): the report prints it back, never a generic 余.
+  let qualifier: string | undefined;
 
   for (const p of FILLER_PREFIXES) if (s.startsWith(p)) { s = s.slice(p.length); break; }
-  for (const p of APPROX_PREFIXES) if (s.startsWith(p)) { s = s.slice(p.length); approximate = true; break; }
+  for (const p of APPROX_PREFIXES) if (s.startsWith(p)) { s = s.slice(p.length); approximate = true; qualifier = p; break; }
 
   // Peel from the end: 3000余册以上 → 以上, 册, 余 (each at most once, in this order).
   const peel = (candidates: readonly string[]): string | undefined => {
@@ -51,9 +53,18 @@ export function parseQuantity(raw: unknown): QuantityResult {
     }
     return undefined;
   };
-  if (peel(['以上', '左右'])) approximate = true;
+  const outer = peel(['以上', '左右']);
+  if (outer) {
+    approximate = true;
+    qualifier ??= outer;
+  }
   measure = peel(MEASURE_WORDS);
-  if (peel(APPROX_SUFFIXES)) approximate = true;
+  const inner = peel(APPROX_SUFFIXES);
+  if (inner) {
+    approximate = true;
+    // "300+" reads as 300余 in a report.
+    qualifier ??= inner === '+' ? '余' : inner;
+  }
   if (measure === undefined) {
     measure = peel(MEASURE_WORDS);
   }
@@ -74,7 +85,13 @@ export function parseQuantity(raw: unknown): QuantityResult {
     value = parseChineseNumeral(s);
   }
   if (value === undefined || !Number.isFinite(value)) return { ok: false, reason: 'not_a_number' };
-  return measure === undefined ? { ok: true, value, approximate } : { ok: true, value, approximate, measure };
+  return {
+    ok: true,
+    value,
+    approximate,
+    ...(measure === undefined ? {} : { measure }),
+    ...(approximate && qualifier ? { qualifier } : {}),
+  };
 }
 
 /** 人 and 名 both count people; anything else must match the catalogue's unit exactly. */

@@ -1,0 +1,146 @@
+import type { z } from 'zod';
+import { ConfigError } from '../errors';
+
+/**
+ * Problems found in a county folder or the national catalogue, each naming
+ * the file, the JSON path and what was expected. Loading stops at the first
+ * error (a ConfigError); `yearly-report county check` lists them all.
+ */
+export interface ConfigProblem {
+  severity: 'error' | 'warning';
+  file: string;
+  /** JSON path inside the file: units[3].roles[0], collection.lockAtDeadline, (file). */
+  path: string;
+  message: string;
+}
+
+/** Collects problems; `error()` records one that makes the config unusable. */
+export class ConfigProblems {
+  readonly list: ConfigProblem[] = [];
+
+  error(file: string, path: string, message: string): void {
+    this.list.push({ severity: 'error', file, path, message });
+  }
+
+  warning(file: string, path: string, message: string): void {
+    this.list.push({ severity: 'warning', file, path, message });
+  }
+
+  get errors(): ConfigProblem[] {
+    return this.list.filter((p) => p.severity === 'error');
+  }
+
+  /** Throws the first error as a ConfigError, saying how many more there are. */
+  throwIfAny(countyId?: string): void {
+    const [first, ...rest] = this.errors;
+    if (!first) return;
+    const more = rest.length === 0 ? '' : ` (and ${rest.length} more${countyId ? `: run \`yearly-report county check ${countyId}\` to list them` : ''})`;
+    throw new ConfigError(first.file, first.path, `${first.message}${more}`);
+  }
+}
+
+/** units.3.roles.0 → units[3].roles[0] */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out || '(root)';
+}
+
+/**
+ * zod's verdict on a config file as problems. An unknown key gets a
+ * suggestion from the keys the schema knows ("did you mean lockAtDeadline?"),
+ * because a misspelled optional key would otherwise just mean "not set".
+ */
+export function parseConfig<T>(schema: z.ZodType<T>, value: unknown, file: string, problems: ConfigProblems): T | undefined {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const hint = suggest(key, schemaKeys(schema));
+        problems.error(file, jsonPath([...issue.path, key]), `unknown key "${key}"${hint ? `; did you mean "${hint}"?` : ''}`);
+      }
+    } else {
+      problems.error(file, jsonPath(issue.path), issue.message);
+    }
+  }
+  return undefined;
+}
+
+/** Parses or throws the first problem as a ConfigError (for files read on their own). */
+export function parseConfigOrThrow<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
+  const problems = new ConfigProblems();
+  const parsed = parseConfig(schema, value, file, problems);
+  problems.throwIfAny();
+  return parsed as T;
+}
+
+/** The closest candidate within a small edit distance, if any. */
+export function suggest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  for (const c of candidates) {
+    if (c === word) continue;
+    const d = c.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, c);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return bestDistance <= limit ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** zod 4 keeps a schema's structure in `_zod.def`; only the fields walked here are read. */
+interface SchemaDef {
+  type?: string;
+  shape?: Record<string, unknown>;
+  element?: unknown;
+  innerType?: unknown;
+  options?: unknown[];
+  valueType?: unknown;
+  in?: unknown;
+  out?: unknown;
+}
+
+const keyCache = new WeakMap<object, Set<string>>();
+
+/** Every object key anywhere in a schema: the vocabulary suggestions come from. */
+export function schemaKeys(schema: unknown): Set<string> {
+  if (typeof schema === 'object' && schema !== null && keyCache.has(schema)) return keyCache.get(schema)!;
+  const keys = new Set<string>();
+  const seen = new Set<unknown>();
+  const walk = (node: unknown) => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    const def = (node as { _zod?: { def?: SchemaDef } })._zod?.def;
+    if (!def) return;
+    if (def.shape) {
+      for (const [key, child] of Object.entries(def.shape)) {
+        keys.add(key);
+        walk(child);
+      }
+    }
+    for (const child of [def.element, def.innerType, def.valueType, def.in, def.out, ...(def.options ?? [])]) walk(child);
+  };
+  walk(schema);
+  if (typeof schema === 'object' && schema !== null) keyCache.set(schema, keys);
+  return keys;
+}
