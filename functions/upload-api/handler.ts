@@ -31,7 +31,7 @@ const env = readEnvironment({
   TABLE_NAME: COMMON_ENV.TABLE_NAME,
 });
 const logger = new Logger({ serviceName: 'upload-api', persistentKeys: { county: env.COUNTY_ID } });
-const county = loadCounty(env.COUNTY_CONFIG_DIR).config;
+const county = loadCounty(env.COUNTY_CONFIG_DIR, { expectedId: env.COUNTY_ID }).config;
 const documentClient = createDocumentClient();
 const tokens = new DynamoUploadTokenStore(documentClient, env.TABLE_NAME);
 const repo = new DynamoSubmissionRepository(documentClient, env.TABLE_NAME);

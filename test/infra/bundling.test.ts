@@ -43,9 +43,10 @@ test.each(ourFunctions)('%s: bundle has the handler, its source map, and county/
   expect(existsSync(path.join(dir, 'index.js'))).toBe(true);
   expect(existsSync(path.join(dir, 'index.js.map'))).toBe(true);
   const bundled = readdirSync(path.join(dir, 'county')).sort();
-  const expected = readdirSync(countyDirInRepo('lingshou')).filter((f) => f === 'county.json' || /^template.*\.json$/.test(f)).sort();
+  // Every JSON file of the folder (county.json, templates, the county's own indicators and checks), never samples/.
+  const expected = readdirSync(countyDirInRepo('lingshou')).filter((f) => f.endsWith('.json')).sort();
   expect(bundled).toEqual(expected);
-  expect(bundled).toContain('county.json');
+  expect(bundled).toEqual(expect.arrayContaining(['county.json', 'template.json', 'indicators.json', 'checks.json']));
   expect(readFileSync(path.join(dir, 'county', 'county.json'), 'utf8')).toBe(readFileSync(path.join(countyDirInRepo('lingshou'), 'county.json'), 'utf8'));
 });
 

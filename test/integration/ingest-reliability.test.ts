@@ -83,7 +83,7 @@ describe('out-of-order delivery', () => {
 
 describe('the same notification twice in one batch', () => {
   it('ingests the version once; a delivery that found it in progress is retried and then counted as a duplicate', async () => {
-    const record = await pipeline.put({ year: 2021, unitId: 'petition_bureau', fileName: 'petition.json', bytes: submissionFile('信访局', { law_education_events: 2 }) });
+    const record = await pipeline.put({ year: 2021, unitId: 'petition_bureau', fileName: 'petition.json', bytes: submissionFile('信访局', { legal_advisers_engaged: 2 }) });
     const first = await pipeline.deliver([record, record]);
     expect(first.batchItemFailures.length).toBeLessThanOrEqual(1);
     const retry = await pipeline.deliver(first.batchItemFailures.map(() => record));
@@ -168,11 +168,11 @@ describe('DynamoDB throttling', () => {
 
 describe('an object that cannot be read', () => {
   it('fails only its own message, every time, so SQS moves it to the DLQ while the rest of the batch is ingested', async () => {
-    const poison = await pipeline.put({ year: 2021, unitId: 'health_commission', fileName: 'gone.json', bytes: submissionFile('卫健局', { law_education_events: 3 }) });
+    const poison = await pipeline.put({ year: 2021, unitId: 'health_commission', fileName: 'gone.json', bytes: submissionFile('卫健局', { legal_advisers_engaged: 3 }) });
     const s3 = new S3Client({ forcePathStyle: true });
     await s3.send(new DeleteObjectCommand({ Bucket: pipeline.names.submissionsBucket, Key: poison.s3.object.key }));
     s3.destroy();
-    const good = await pipeline.put({ year: 2021, unitId: 'civil_affairs', fileName: 'civil.json', bytes: submissionFile('民政局', { law_education_events: 4 }) });
+    const good = await pipeline.put({ year: 2021, unitId: 'civil_affairs', fileName: 'civil.json', bytes: submissionFile('民政局', { legal_advisers_engaged: 4 }) });
 
     for (let receive = 1; receive <= 3; receive++) {
       const response = await pipeline.deliver(receive === 1 ? [poison, good] : [poison]);

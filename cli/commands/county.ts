@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { UsageError } from '../usage-error';
+
+/**
+ * `county check <id|folder>`: lints a county folder the way every load checks
+ * it, plus what is merely suspicious, and prints per unit what it will be
+ * asked for. Exit 0 clean (warnings allowed), 1 problems, 2 usage.
+ */
+export function register(program: Command): void {
+  const county = program.command('county').description('work on a county folder (shared/counties/<id>/)');
+  county
+    .command('check')
+    .description("lint a county folder: strict config, the county's own indicators, assignments, template placeholders; then what each unit will be asked for")
+    .argument('<county>', 'county id (a folder under shared/counties/) or the path of a county folder')
+    .option('--year <year>', "the report year whose template decides what units are asked for (default: the newest template.<year>.json, else last year)")
+    .option('--json', 'print the problems and the plan as JSON')
+    .action(async (target: string, opts: { year?: string; json?: boolean }) => {
+      const { existsSync } = await import('node:fs');
+      const path = await import('node:path');
+      const { checkCountyFolder, countyDirInRepo } = await import('../../shared/core/county/load');
+      const { parseYearOption } = await import('../options');
+      const { isComputedIndicator } = await import('../../shared/core/county/plan');
+      const dir = /[/\\]/.test(target) || target === '.' ? path.resolve(target) : countyDirInRepo(target);
+      if (!existsSync(path.join(dir, 'county.json'))) throw new UsageError(`no county.json in ${dir}; name a folder under shared/counties/ or give a path`);
+      const { county: loaded, problems } = checkCountyFolder(dir);
+      const errors = problems.errors;
+      const warnings = problems.list.filter((p) => p.severity === 'warning');
+      const rel = (file: string) => (path.isAbsolute(file) ? path.relative(process.cwd(), file) || file : file);
+
+      const year = opts.year !== undefined ? parseYearOption(opts.year) : (loaded?.overrideYears.at(-1) ?? new Date().getFullYear() - 1);
+      const plan = loaded?.plan(year);
+      const asked = loaded && plan
+        ? loaded.config.units.map((unit) => ({
+            unit,
+            indicators: plan.indicatorsFor(unit).filter((d) => !isComputedIndicator(d)),
+            ledgers: plan.ledgersFor(unit),
+          }))
+        : [];
+
+      if (opts.json) {
+        process.stdout.write(
+          `${JSON.stringify(
+            {
+              folder: dir,
+              county: loaded?.config.id,
+              year,
+              problems: problems.list,
+              units: asked.map((a) => ({ unit: a.unit.id, name: a.unit.name, optional: a.unit.optional, indicators: a.indicators.map((d) => d.id), ledgers: a.ledgers.map((l) => l.id) })),
+            },
+            null,
+            2,
+          )}\n`,
+        );
+      } else {
+        const out: string[] = [];
+        out.push(`${loaded ? `${loaded.config.name}（${loaded.config.id}）` : rel(dir)}：${errors.length === 0 ? '配置检查通过' : `${errors.length}处错误`}${warnings.length ? `，${warnings.length}处提醒` : ''}`);
+        errors.forEach((p, i) => out.push(`  错误${i + 1}. ${rel(p.file)} ${p.path}: ${p.message}`));
+        warnings.forEach((p, i) => out.push(`  提醒${i + 1}. ${rel(p.file)} ${p.path}: ${p.message}`));
+        if (errors.length > 0) {
+          out.push('', '改正以上错误后再运行本命令；每条都写明了文件和JSON路径。指南：shared/counties/README.md');
+        } else if (loaded && plan) {
+          out.push('', `${year}年度模板向各单位收集的内容（共${plan.collected.size}项指标或台账）：`);
+          for (const { unit, indicators, ledgers } of asked) {
+            const what = [
+              indicators.length ? `指标${indicators.length}项：${indicators.map((d) => d.name).join('、')}` : '',
+              ledgers.length ? `台账：${ledgers.map((l) => l.name).join('、')}` : '',
+            ].filter(Boolean);
+            const mark = unit.optional ? '（可选报送）' : '';
+            out.push(`  ${unit.name}${mark}：${what.length ? what.join('；') : '只报送工作情况（文字材料）'}`);
+          }
+        }
+        process.stdout.write(`${out.join('\n')}\n`);
+      }
+      if (errors.length > 0) process.exitCode = 1;
+    });
+}
