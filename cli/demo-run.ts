@@ -12,6 +12,8 @@ export interface DemoOptions {
   outRoot: string;
   stateDir: string;
   uploadDate?: string;
+  /** A county folder outside the repository (an engineer onboarding a county); shared/counties/<countyId> by default. */
+  countyDir?: string;
 }
 
 export interface DemoSummary {
@@ -33,7 +35,7 @@ export interface DemoSummary {
 
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const started = performance.now();
-  const countyDir = countyDirInRepo(options.countyId);
+  const countyDir = options.countyDir ? path.resolve(options.countyDir) : countyDirInRepo(options.countyId);
   if (!existsSync(path.join(countyDir, 'county.json'))) throw new UsageError(`unknown county "${options.countyId}": no ${path.relative(process.cwd(), countyDir)}/county.json`);
   const county = loadCounty(countyDir);
   const samples = readSampleFiles(countyDir, options.year);
@@ -42,7 +44,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const uploadTime = options.uploadDate ? new Date(options.uploadDate) : dayBeforeDeadline(options.year, county.config.collection.deadline);
   if (Number.isNaN(uploadTime.getTime())) throw new UsageError(`--upload-date is not a date: "${options.uploadDate}"`);
 
-  const pipeline = await LocalPipeline.start({ countyId: options.countyId, stateDir: options.stateDir, uploadTime: () => uploadTime });
+  const pipeline = await LocalPipeline.start({ countyId: options.countyId, countyConfigDir: countyDir, stateDir: options.stateDir, uploadTime: () => uploadTime });
   try {
     const results = await pipeline.upload(samples.map((s) => ({ year: options.year, unitId: s.unitId, fileName: s.fileName, bytes: s.bytes })));
     const response = await pipeline.aggregate({ trigger: 'schedule', county: options.countyId, year: options.year, schedule: 'demo' });

@@ -15,15 +15,17 @@ export function register(program: Command): void {
     .option('--county <id>', 'county id (a folder under shared/counties/)', 'lingshou')
     .option('--year <year>', 'report year', '2021')
     .option('--out <dir>', 'where the artifacts go: <dir>/<county>/<year>/', 'out')
+    .option('--county-dir <dir>', 'a county folder outside shared/counties/ (its folder name is the county id)')
     .option('--upload-date <date>', 'the date the simulated uploads are received (default: the day before the collection deadline)')
     .addHelpText('after', '\nExample:\n  npx yearly-report demo --county lingshou --year 2021\n')
-    .action(async (opts: { county: string; year: string; out: string; uploadDate?: string }) => {
+    .action(async (opts: { county: string; year: string; out: string; uploadDate?: string; countyDir?: string }) => {
       const { runDemo, printDemoSummary } = await import('../demo-run');
       const year = Number(opts.year);
       if (!Number.isInteger(year)) throw new UsageError(`--year must be a year, got "${opts.year}"`);
       const stateDir = mkdtempSync(path.join(os.tmpdir(), 'yearly-report-demo-'));
       try {
-        const summary = await runDemo({ countyId: opts.county, year, outRoot: opts.out, stateDir, uploadDate: opts.uploadDate });
+        const countyId = opts.countyDir ? path.basename(path.resolve(opts.countyDir)) : opts.county;
+        const summary = await runDemo({ countyId, year, outRoot: opts.out, stateDir, uploadDate: opts.uploadDate, countyDir: opts.countyDir });
         printDemoSummary(summary, process.stdout);
         if (summary.failedDeliveries > 0 || summary.rejected.length > 0) process.exitCode = 1;
       } finally {
