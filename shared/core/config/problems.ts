@@ -19,11 +19,16 @@ export class ConfigProblems {
   readonly list: ConfigProblem[] = [];
 
   error(file: string, path: string, message: string): void {
-    this.list.push({ severity: 'error', file, path, message });
+    this.add({ severity: 'error', file, path, message });
   }
 
   warning(file: string, path: string, message: string): void {
-    this.list.push({ severity: 'warning', file, path, message });
+    this.add({ severity: 'warning', file, path, message });
+  }
+
+  /** The base template is checked alone and under each year's override: one mistake is one problem. */
+  private add(problem: ConfigProblem): void {
+    if (!this.list.some((p) => p.severity === problem.severity && p.file === problem.file && p.path === problem.path && p.message === problem.message)) this.list.push(problem);
   }
 
   get errors(): ConfigProblem[] {

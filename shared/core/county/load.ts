@@ -6,7 +6,7 @@ import { assembleCatalogue, COUNTY_DEFINITION_SCHEMAS, LoadedCatalogue, national
 import type { CrossCheck, IndicatorDef, LedgerDef, Submitter } from '../catalogue/schema';
 import { ReportTemplate, ReportTemplateSchema } from '../template/schema';
 import { validateTemplate } from '../template/validate';
-import { CollectionPlan, isComputedIndicator, makeCollectionPlan, unitMatches } from './plan';
+import { CollectionPlan, collectedIds, isComputedIndicator, makeCollectionPlan, unitMatches } from './plan';
 import { CountyConfig, CountyConfigSchema } from './schema';
 
 /**
@@ -48,7 +48,7 @@ export interface LoadOptions {
 export function loadCounty(dir: string, options: LoadOptions = {}): LoadedCounty {
   const problems = new ConfigProblems();
   const county = readCountyFolder(dir, options, problems);
-  problems.throwIfAny(county?.config.id);
+  problems.throwIfAny(county?.config.id ?? path.basename(path.resolve(dir)));
   return county!;
 }
 
@@ -90,24 +90,28 @@ function readCountyFolder(dir: string, options: LoadOptions, problems: ConfigPro
     if (override === undefined) return undefined;
     const fileOf = (topField: string) => (overrideFile && Object.hasOwn(override as object, topField) ? overrideFile : baseFile);
     const merged = { ...(baseRaw as object), ...(override as object) };
-    const before = sink.errors.length;
-    const parsed = parseConfig(ReportTemplateSchema, merged, overrideFile && existsSync(overrideFile) ? overrideFile : baseFile, sink);
-    if (!parsed) {
-      // Name the file that holds the bad field, not always the override.
-      for (const p of sink.list.slice(before)) p.file = fileOf(p.path.split(/[.[]/)[0]!);
-      return undefined;
-    }
+    const parseProblems = new ConfigProblems();
+    const parsed = parseConfig(ReportTemplateSchema, merged, baseFile, parseProblems);
+    // Name the file that holds the bad field: the override replaces whole top-level fields.
+    for (const p of parseProblems.list) sink.error(fileOf(p.path.split(/[.[]/)[0]!), p.path, p.message);
+    if (!parsed) return undefined;
     validateTemplate(parsed, catalogue, fileOf, sink);
     return parsed;
   };
 
   // The base template and every year's override are checked now, so a broken year fails the deploy, not its January run.
   const baseTemplate = templateFor(undefined, problems);
-  for (const year of overrideYears) {
-    const template = templateFor(year, problems);
-    if (template && year !== undefined && problems.errors.length === 0) checkPlan(config, catalogue, template, countyFile, `template.${year}.json`, problems, false);
+  const yearTemplates = overrideYears.map((year) => ({ year, template: templateFor(year, problems) }));
+  if (baseTemplate && problems.errors.length === 0) {
+    checkPlan(config, catalogue, baseTemplate, countyFile, 'template.json', problems, lint);
+    const baseCollected = [...collectedIds(catalogue, baseTemplate, config.catalogue.alsoCollect)].sort().join();
+    for (const { year, template } of yearTemplates) {
+      // A year that prints other figures may ask other units: check it too (its problems name its file).
+      if (template && [...collectedIds(catalogue, template, config.catalogue.alsoCollect)].sort().join() !== baseCollected) {
+        checkPlan(config, catalogue, template, countyFile, `template.${year}.json`, problems, false);
+      }
+    }
   }
-  if (baseTemplate && problems.errors.length === 0) checkPlan(config, catalogue, baseTemplate, countyFile, 'template.json', problems, lint);
   if (problems.errors.length > 0) return undefined;
 
   const templates = new Map<number, ReportTemplate>();
