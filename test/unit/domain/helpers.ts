@@ -83,7 +83,7 @@ export function countyOf(
 export function submission(
   unitId: string,
   body: {
-    indicators?: Record<string, number | { value: number; approximate?: boolean }>;
+    indicators?: Record<string, number | { value: number; approximate?: boolean; qualifier?: string }>;
     ledgers?: Record<string, Array<Record<string, string | number | boolean | null>>>;
     narratives?: Array<{ section: string; text: string; order?: number }>;
     year?: number;
@@ -99,8 +99,8 @@ export function submission(
     unitId,
     format: 'json',
     indicators: Object.entries(body.indicators ?? {}).map(([indicatorId, v]) => {
-      const { value, approximate } = typeof v === 'number' ? { value: v, approximate: false } : { value: v.value, approximate: v.approximate ?? false };
-      return { indicatorId, value, approximate, source: { path: `indicators.${indicatorId}` } };
+      const { value, approximate, qualifier } = typeof v === 'number' ? { value: v, approximate: false, qualifier: undefined } : { value: v.value, approximate: v.approximate ?? false, qualifier: v.qualifier };
+      return { indicatorId, value, approximate, ...(qualifier ? { qualifier } : {}), source: { path: `indicators.${indicatorId}` } };
     }),
     ledgers,
     narratives: body.narratives ?? [],

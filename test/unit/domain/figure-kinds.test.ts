@@ -1,0 +1,128 @@
+import { buildReport, type BuildReportInput } from '../../../shared/core/report/build-report';
+import { combineQualifiers, withQualifier } from '../../../shared/core/report/qualifier';
+import { parseSubmissionFile } from '../../../shared/core/submission/parse';
+import { countyOf, smallCatalogue, smallConfig, submission } from './helpers';
+
+/**
+ * The kinds of figures real reports state (issue 11, item 3): approximate
+ * values keep the qualifier as written, sums stay approximate with a qualifier
+ * that is true, entered and computed rates, yes/no facts, figures in 万.
+ */
+describe('qualifiers', () => {
+  it.each<[string, Array<[boolean, string?]>, string | undefined]>([
+    ['exact parts stay exact', [[false], [false]], undefined],
+    ['one qualifier is kept as written', [[true, '近'], [false]], '近'],
+    ['the same qualifier on every part is kept', [[true, '左右'], [true, '左右']], '左右'],
+    ['lower bounds add up to 余', [[true, '多'], [true, '以上'], [false]], '余'],
+    ['upper bounds add up to 近', [[true, '近'], [true, '不足']], '近'],
+    ['bounds pointing both ways are only 约', [[true, '余'], [true, '近']], '约'],
+    ['about and a bound is 约', [[true, '约'], [true, '余']], '约'],
+    ['a value stored before qualifiers were kept reads as 余', [[true], [false]], '余'],
+  ])('%s', (_name, parts, expected) => {
+    expect(combineQualifiers(parts.map(([approximate, qualifier]) => ({ approximate, qualifier })))).toBe(expected);
+  });
+
+  it('prints prefixes before and suffixes after the number', () => {
+    expect(['近', '约', '不足', '超过', '余', '多', '左右', '以上'].map((q) => withQualifier('60', q))).toEqual(['近60', '约60', '不足60', '超过60', '60余', '60多', '60左右', '60以上']);
+  });
+});
+
+const KINDS = [
+  { id: 'lectures', name: '法治讲座场次', unit: '场', topic: 't', submittedBy: [{ kind: 'group', group: 'towns' }], aggregation: { kind: 'sum' }, approximateAllowed: true },
+  { id: 'full_cover', name: '三项制度落实', unit: '项', valueType: 'yesno', yesText: '实现了', noText: '尚未实现', topic: 't', submittedBy: [{ kind: 'group', group: 'towns' }], aggregation: { kind: 'all' } },
+  { id: 'town_rate', name: '乡镇群众满意率', unit: '%', topic: 't', submittedBy: [{ kind: 'group', group: 'towns' }], aggregation: { kind: 'mean' } },
+  { id: 'handled', name: '办件量', unit: '件', printIn: '万', topic: 't', submittedBy: [{ kind: 'role', role: 'office' }], aggregation: { kind: 'sum' } },
+  { id: 'recovered', name: '挽回经济损失', unit: '万元', valueType: 'amount', topic: 't', submittedBy: [{ kind: 'role', role: 'office' }], aggregation: { kind: 'sum' } },
+];
+
+const TEMPLATE = {
+  title: '测试县报告',
+  preamble: '讲座{{fig:lectures}}场，{{fig:full_cover}}全覆盖，满意率{{fig:town_rate}}%，办件{{fig:handled}}件，挽回{{fig:recovered}}万元，结案率{{fig:closed_rate}}%。',
+  blocks: [{ kind: 'heading1', text: '一、情况' }],
+};
+
+function report(submissions: BuildReportInput['submissions']) {
+  const catalogue = smallCatalogue({ indicators: KINDS });
+  return buildReport({ county: countyOf(smallConfig(), TEMPLATE, { catalogue }), year: 2021, submissions, rejected: [], generatedAt: new Date('2022-01-12T01:00:00Z') });
+}
+const figure = (r: ReturnType<typeof report>, id: string) => r.figures.find((f) => f.indicatorId === id)!;
+const value = (v: number, qualifier?: string) => ({ value: v, approximate: qualifier !== undefined, ...(qualifier ? { qualifier } : {}) });
+
+describe('figure kinds', () => {
+  it('keeps 近 as 近 and sums approximate parts with a true qualifier', () => {
+    const near = report([submission('town_a', { indicators: { lectures: value(60, '近') } })]);
+    expect(figure(near, 'lectures').display).toBe('近60');
+    const mixed = report([submission('town_a', { indicators: { lectures: value(20, '余') } }), submission('town_b', { indicators: { lectures: 15 } })]);
+    expect(figure(mixed, 'lectures')).toMatchObject({ value: 35, display: '35余', qualifier: '余' });
+    const opposite = report([submission('town_a', { indicators: { lectures: value(20, '余') } }), submission('town_b', { indicators: { lectures: value(15, '近') } })]);
+    expect(figure(opposite, 'lectures').display).toBe('约35');
+  });
+
+  it('states a yes/no fact as yes only when every expected unit says yes', () => {
+    const both = report([submission('town_a', { indicators: { full_cover: 1 } }), submission('town_b', { indicators: { full_cover: 1 } })]);
+    expect(figure(both, 'full_cover')).toMatchObject({ value: 1, display: '实现了' });
+    const one = report([submission('town_a', { indicators: { full_cover: 1 } })]);
+    expect(figure(one, 'full_cover')).toMatchObject({ value: 0, display: '尚未实现' });
+  });
+
+  it('averages an entered rate across units, prints 万 and amounts with decimals', () => {
+    const r = report([
+      submission('town_a', { indicators: { town_rate: 98 } }),
+      submission('town_b', { indicators: { town_rate: 95 } }),
+      submission('office', { indicators: { handled: 13_000, recovered: 27.4 } }),
+    ]);
+    expect(figure(r, 'town_rate')).toMatchObject({ value: 96.5, display: '96.5' });
+    expect(figure(r, 'handled')).toMatchObject({ value: 13_000, display: '1.3万' });
+    expect(figure(r, 'recovered')).toMatchObject({ value: 27.4, display: '27.4' });
+  });
+
+  it('keeps both parts of a computed rate in its provenance', () => {
+    const r = report([submission('office', { ledgers: { cases: [{ case_no: 'A1', status: '已结案' }, { case_no: 'A2', status: '审理中' }] } })]);
+    const rate = figure(r, 'closed_rate');
+    expect(rate).toMatchObject({ value: 50, display: '50' });
+    expect(rate.sources.map((s) => [s.part, s.partIndicatorId, s.value])).toEqual([
+      ['numerator', 'cases_closed', 1],
+      ['denominator', 'cases_received', 2],
+    ]);
+  });
+});
+
+describe('0, 未发生 and 暂无数据 are different answers', () => {
+  const catalogue = smallCatalogue({ indicators: KINDS });
+  const county = countyOf(smallConfig(), TEMPLATE, { catalogue });
+  const parse = (indicators: Record<string, unknown>) =>
+    parseSubmissionFile({
+      bytes: Buffer.from(JSON.stringify({ $schema: 'yearly-report/submission-file@1', county: 'testcounty', year: 2021, unit: 'town_a', indicators })),
+      fileName: 'town_a.json',
+      county,
+      catalogue,
+      year: 2021,
+      unitId: 'town_a',
+    });
+
+  it('reads 未发生 as a true zero and 暂无数据 as no figure, with a warning', async () => {
+    const out = await parse({ lectures: '未发生', fulltime_mediators: '暂无数据', full_cover: '是' });
+    expect(out.ok).toBe(true);
+    if (!out.ok) return;
+    expect(out.submission.indicators.find((i) => i.indicatorId === 'lectures')).toMatchObject({ value: 0, raw: '未发生' });
+    expect(out.submission.indicators.find((i) => i.indicatorId === 'fulltime_mediators')).toBeUndefined();
+    expect(out.submission.noData).toEqual([expect.objectContaining({ indicatorId: 'fulltime_mediators' })]);
+    expect(out.submission.warnings.map((w) => w.code)).toContain('INDICATOR_NO_DATA');
+    expect(out.submission.indicators.find((i) => i.indicatorId === 'full_cover')).toMatchObject({ value: 1 });
+  });
+
+  it('refuses a yes/no answer that is neither, and a percentage over 100', async () => {
+    const out = await parse({ full_cover: '也许', town_rate: '120%' });
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    expect(out.problems.map((p) => p.code).sort()).toEqual(['BAD_BOOLEAN', 'PERCENT_OUT_OF_RANGE']);
+  });
+
+  it('tells the report which unit had no data', () => {
+    const sub = submission('town_a', { indicators: { lectures: 3 } });
+    sub.submission.noData = [{ indicatorId: 'fulltime_mediators', source: { path: 'indicators.fulltime_mediators' } }];
+    const r = buildReport({ county, year: 2021, submissions: [sub], rejected: [], generatedAt: new Date('2022-01-12T01:00:00Z') });
+    expect(figure(r, 'fulltime_mediators').noDataUnits).toEqual(['town_a']);
+    expect(r.warnings.map((w) => w.code)).toContain('NO_DATA_DECLARED');
+  });
+});
