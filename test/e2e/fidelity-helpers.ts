@@ -53,3 +53,29 @@ export const paragraphs = (report: Report) => report.document.map((b) => normali
 /** Headings in document order ("一、…", "（一）…"), for comparing the structure with the seed. */
 export const headings = (report: Report) =>
   report.document.flatMap((b) => (b.kind === 'heading1' || b.kind === 'heading2' ? [normalizePunctuation(b.text)] : []));
+
+/** Prose numbers that are never statistics: document numbers, year spans, dates, years. */
+const PROSE_NUMBERS = [/〔\d{4}〕\d+号/g, /\d{4}\s*[-—–]\s*\d{4}/g, /\d{4}年\d{1,2}月\d{1,2}日/g, /\d{1,2}月(?:\d{1,2}日|底|初|中旬|份)/g, /(?:19|20)\d\d(?=年|）|\))/g];
+
+/**
+ * Numbers the document prints outside figure segments, each with a little
+ * context, once years, dates and document numbers are set aside. A report's
+ * statistics must all be computed figures, so what remains is prose (a title,
+ * a standard) that each county's fidelity test lists in `allowed`; a number
+ * typed into a template or a narrative shows up here.
+ */
+export function unexplainedDigits(report: Report, allowed: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const block of report.document) {
+    if (block.kind === 'table') continue; // the completeness annex: the collection's own counts and times
+    const segments = block.kind === 'paragraph' ? block.segments : block.kind === 'heading2' ? [{ text: block.text }, ...block.body] : [{ text: block.text }];
+    for (const segment of segments) {
+      if ('figure' in segment && segment.figure) continue;
+      let text = segment.text;
+      for (const phrase of allowed) text = text.split(phrase).join('');
+      for (const pattern of PROSE_NUMBERS) text = text.replace(pattern, '');
+      for (const match of text.matchAll(/[0-9０-９]+/g)) found.push(text.slice(Math.max(0, match.index - 6), match.index + match[0].length + 4));
+    }
+  }
+  return found;
+}

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadCatalogue } from '../../shared/core/catalogue/load';
 import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
 import { buildReport } from '../../shared/core/report/build-report';
 import type { Block, Report } from '../../shared/core/report/schema';
-import { blockText, headings, loadSamples, normalizePunctuation } from './fidelity-helpers';
+import { blockText, headings, loadSamples, normalizePunctuation, unexplainedDigits } from './fidelity-helpers';
 
 /**
  * Acceptance test for issue 3: the Lingshou 2021 sample submissions, parsed by
@@ -89,6 +88,11 @@ describe('Lingshou 2021 report reproduces the seed', () => {
     // The number must come from the data, not from the template's prose.
     const number = printed.match(/^[\d.]+余?/)![0];
     expect(segmentsOf(block!).filter((s) => s.figure === indicatorId).map((s) => s.text)).toContain(number);
+  });
+
+  it('prints every statistic as a computed figure: no other number in the prose', () => {
+    // What remains is prose: a booklet's title and the two-per-township standard the county's own check enforces.
+    expect(unexplainedDigits(report, ['100问', '至少配备2名'])).toEqual([]);
   });
 
   it('has the seed’s headings in the seed’s order', () => {

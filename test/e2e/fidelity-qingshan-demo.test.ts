@@ -1,8 +1,7 @@
-import { loadCatalogue } from '../../shared/core/catalogue/load';
 import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
 import { buildReport } from '../../shared/core/report/build-report';
 import type { Block, Report } from '../../shared/core/report/schema';
-import { blockText, headings, loadSamples, normalizePunctuation } from './fidelity-helpers';
+import { blockText, headings, loadSamples, normalizePunctuation, unexplainedDigits } from './fidelity-helpers';
 
 /**
  * The second county (青山县, fictional sample data): different units, roles,
@@ -58,6 +57,10 @@ describe('Qingshan (sample county) 2021 report', () => {
     expect(block).toBeDefined();
     const number = printed.match(/^[\d.]+余?/)![0];
     expect(segmentsOf(block!).filter((s) => s.figure === indicatorId).map((s) => s.text)).toContain(number);
+  });
+
+  it('prints every statistic as a computed figure: no other number in the prose', () => {
+    expect(unexplainedDigits(report, [])).toEqual([]);
   });
 
   it('uses its own thematic layout', () => {
