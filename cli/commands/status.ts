@@ -22,6 +22,7 @@ export function register(program: Command): void {
         return {
           unitId: unit.id,
           unit: unit.name,
+          optional: unit.optional,
           // A unit with an accepted submission keeps it even if a later upload was rejected.
           status: cur ? 'accepted' : (last?.status ?? 'missing'),
           lastOutcome: last?.status,
@@ -34,7 +35,9 @@ export function register(program: Command): void {
           errorReport: last?.status === 'rejected' ? last.errorReportKey : undefined,
         };
       });
-      const missing = rows.filter((r) => !r.currentKey);
+      // Every unit is expected unless county.json marks it optional (issue 11): an optional unit is never missing.
+      const expected = rows.filter((r) => !r.optional);
+      const missing = expected.filter((r) => !r.currentKey);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ county: county.config.id, year, deadline: new Date(deadline).toISOString(), lock, exceptions, units: rows, missing: missing.map((m) => m.unitId) }, null, 2)}\n`);
         return;
@@ -45,7 +48,7 @@ export function register(program: Command): void {
       for (const r of rows.filter((r) => r.status !== 'missing')) {
         out.push([`${r.unit} (${r.unitId})`, statusText(r.status), short(r.currentVersion), r.rows ?? '-', r.lastUpload ?? '-', statusText(r.lastOutcome ?? '-', r.problems), r.late ? '是' : '否'].join('\t'));
       }
-      out.push(`已报送 ${rows.length - missing.length}/${rows.length} 个单位；尚无有效报送 ${missing.length} 个${missing.length ? `：${missing.map((m) => m.unit).join('、')}` : ''}`);
+      out.push(`已报送 ${expected.length - missing.length}/${expected.length} 个应报单位；尚无有效报送 ${missing.length} 个${missing.length ? `：${missing.map((m) => m.unit).join('、')}` : ''}`);
       process.stdout.write(`${out.join('\n')}\n`);
     });
   });

@@ -149,3 +149,25 @@ describe('yearly-report county check', () => {
     expect(stderr).toContain('no county.json');
   });
 });
+
+describe('two counties', () => {
+  it('may define an indicator with the same id without clashing', () => {
+    const makeCounty = (id: string, name: string, unit: string) => {
+      const d = path.join(root, id);
+      cpSync(countyDirInRepo('lingshou'), d, { recursive: true, filter: (src) => !src.includes(`${path.sep}samples`) });
+      const config = JSON.parse(readFileSync(path.join(d, 'county.json'), 'utf8')) as Json;
+      config.id = id;
+      writeFileSync(path.join(d, 'county.json'), JSON.stringify(config));
+      const own = JSON.parse(readFileSync(path.join(d, 'indicators.json'), 'utf8')) as Json[];
+      own.push({ id: 'credit_entries', name, unit, topic: 'credit', submittedBy: [{ kind: 'unit', unit: 'government_office' }], aggregation: { kind: 'sum' } });
+      writeFileSync(path.join(d, 'indicators.json'), JSON.stringify(own));
+      writeFileSync(path.join(d, 'county.json'), JSON.stringify({ ...config, catalogue: { ...config.catalogue, alsoCollect: [...config.catalogue.alsoCollect, 'credit_entries'] } }));
+      return loadCounty(d);
+    };
+    const east = makeCounty('east_county', '信用信息归集条数', '条');
+    const west = makeCounty('west_county', '信用承诺书签订份数', '份');
+    expect(east.catalogue.indicatorById.get('credit_entries')).toMatchObject({ name: '信用信息归集条数', unit: '条' });
+    expect(west.catalogue.indicatorById.get('credit_entries')).toMatchObject({ name: '信用承诺书签订份数', unit: '份' });
+    expect(east.catalogue.fileOf('credit_entries')).toBe(path.join(root, 'east_county', 'indicators.json'));
+  });
+});
