@@ -143,7 +143,8 @@ function aggregateOne(
     case 'ratio': {
       const numerator = computed.get(agg.numerator);
       const denominator = computed.get(agg.denominator);
-      const expectedUnion = plan.expectedUnitIds.filter((id) => numerator?.expectedUnits.includes(id) || denominator?.expectedUnits.includes(id));
+      // A rate this year's report does not print expects nobody, even when its parts are collected for other sentences.
+      const expectedUnion = plan.collected.has(def.id) ? plan.expectedUnitIds.filter((id) => numerator?.expectedUnits.includes(id) || denominator?.expectedUnits.includes(id)) : [];
       const withExpected = { ...base, expectedUnits: expectedUnion };
       if (!numerator || !denominator || numerator.value === null || denominator.value === null || denominator.value === 0) {
         return emptyFigure(withExpected);
