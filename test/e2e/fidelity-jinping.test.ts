@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runDemo, type DemoSummary } from '../../cli/demo-run';
-import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
+import { checkCountyFolder, countyDirInRepo, loadCounty } from '../../shared/core/county/load';
 import { buildReport, type CurrentSubmission } from '../../shared/core/report/build-report';
 import { ReportSchema, type Block, type Report, type Segment } from '../../shared/core/report/schema';
 import { parseSubmissionFile } from '../../shared/core/submission/parse';
@@ -85,6 +85,19 @@ function figureSegments(report: Report, reach = 24) {
     );
   });
 }
+
+describe('金平县 county folder', () => {
+  it('passes `county check`: no error, and only the warnings about national roles no unit of the opening needs', () => {
+    const { county, problems } = checkCountyFolder(countyDirInRepo('jinping'));
+    expect(county).toBeDefined();
+    expect(problems.errors).toEqual([]);
+    // The opening names no market regulator or education bureau; the national catalogue's items for them are simply not asked.
+    expect(problems.list.map((p) => `${p.path}: ${p.message.split(',')[0]}`)).toEqual([
+      'units: no unit has the role "market_regulator"',
+      'units: no unit has the role "education_bureau"',
+    ]);
+  });
+});
 
 describe('金平县 2025 through the local pipeline (JSON, CSV and .xlsx samples)', () => {
   const work = mkdtempSync(path.join(os.tmpdir(), 'yearly-report-jinping-'));
