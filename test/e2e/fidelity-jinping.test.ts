@@ -202,11 +202,16 @@ describe('金平县 2025 through the local pipeline (JSON, CSV and .xlsx samples
     expect(rate.value).toBe(100);
     expect(rate.sources.map((s) => [s.part, s.partIndicatorId, s.value])).toEqual([
       ['numerator', 'suggestions_proposals_replied', 224],
-      ['denominator', 'suggestions_and_proposals', 224],
+      ['denominator', 'suggestions_proposals_total', 119],
+      ['denominator', 'suggestions_proposals_total', 105],
     ]);
-    // 224 is the 119 suggestions plus the 105 proposals the sentence names (the national check agrees).
-    const valueOf = (id: string) => report.figures.find((f) => f.indicatorId === id)!.value;
-    expect(valueOf('deputy_suggestions')! + valueOf('cppcc_proposals')!).toBe(valueOf('suggestions_and_proposals'));
+    // The base, 224, is computed from the 119 suggestions and the 105 proposals the sentence names: nobody types it again.
+    const total = report.figures.find((f) => f.indicatorId === 'suggestions_proposals_total')!;
+    expect(total).toMatchObject({ value: 224, display: '224' });
+    expect(total.sources.map((s) => [s.partIndicatorId, s.unitId, s.value])).toEqual([
+      ['deputy_suggestions', 'government_office', 119],
+      ['cppcc_proposals', 'government_office', 105],
+    ]);
   });
 
   it('takes the procuratorate’s figure from its CSV', () => {

@@ -119,17 +119,24 @@ export function assembleCatalogue(
     }
     const agg = ind.aggregation;
     const indicatorRefs =
-      agg.kind === 'ratio' ? [agg.numerator, agg.denominator] : (agg.kind === 'coverage_count' || agg.kind === 'coverage_share') && agg.of ? [agg.of] : [];
+      agg.kind === 'ratio'
+        ? [agg.numerator, agg.denominator]
+        : agg.kind === 'sum_of'
+          ? agg.parts
+          : (agg.kind === 'coverage_count' || agg.kind === 'coverage_share') && agg.of
+            ? [agg.of]
+            : [];
     for (const ref of indicatorRefs) {
       const target = indicatorById.get(ref);
       if (!target) {
         problems.error(file, where('aggregation'), `unknown indicator "${ref}"`);
         continue;
       }
-      // A ratio of ratios, or coverage of a coverage, has no per-unit meaning we could aggregate.
-      if (target.aggregation.kind === 'ratio' || target.aggregation.kind.startsWith('coverage')) {
-        problems.error(file, where('aggregation'), `"${ref}" is itself derived (${target.aggregation.kind}); refer to a summed indicator`);
-      }
+      // A ratio of ratios, or coverage of a coverage, has no per-unit meaning we could aggregate;
+      // a county-level sum (sum_of) may be a ratio's part, but has no per-unit value to cover.
+      const kind = target.aggregation.kind;
+      const derived = kind === 'ratio' || kind.startsWith('coverage') || (kind === 'sum_of' && agg.kind !== 'ratio');
+      if (derived) problems.error(file, where('aggregation'), `"${ref}" is itself derived (${kind}); refer to a summed indicator`);
     }
     if (agg.kind === 'distinct_count') {
       const ledger = ledgerById.get(agg.ledger);

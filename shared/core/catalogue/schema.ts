@@ -43,6 +43,8 @@ export const AggregationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('any') }).strict(),
   /** Distinct values of a ledger field across units (e.g. one person counted once). */
   z.object({ kind: z.literal('distinct_count'), ledger: ID, field: ID }).strict(),
+  /** The sum of other county figures, e.g. suggestions + proposals as the base of a rate; nobody types it again. */
+  z.object({ kind: z.literal('sum_of'), parts: z.array(ID).min(2) }).strict(),
   /** sum(numerator) / sum(denominator) × scale, e.g. an appearance rate in %. Both parts are in the provenance. */
   z.object({ kind: z.literal('ratio'), numerator: ID, denominator: ID, scale: z.number().positive().default(100) }).strict(),
   /**
@@ -91,6 +93,8 @@ export const IndicatorDefSchema = z
      * reports do for large counts. The value itself stays exact.
      */
     printIn: z.literal('万').optional(),
+    /** Decimal places printed (default 1; whole numbers print without any): 0 prints 99.1% as 99%. */
+    decimals: z.number().int().min(0).max(4).optional(),
     /** For yesno: the words printed for yes and no. */
     yesText: z.string().min(1).optional(),
     noText: z.string().min(1).optional(),

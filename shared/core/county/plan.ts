@@ -43,13 +43,14 @@ export function unitMatches(unit: Unit, submitters: readonly Submitter[]): boole
  */
 export function isComputedIndicator(def: IndicatorDef): boolean {
   const kind = def.aggregation.kind;
-  return kind === 'ratio' || kind === 'coverage_count' || kind === 'coverage_share';
+  return kind === 'ratio' || kind === 'sum_of' || kind === 'coverage_count' || kind === 'coverage_share';
 }
 
 /** The indicators a computed one reads. */
 export function inputsOf(def: IndicatorDef): string[] {
   const agg = def.aggregation;
   if (agg.kind === 'ratio') return [agg.numerator, agg.denominator];
+  if (agg.kind === 'sum_of') return agg.parts;
   if ((agg.kind === 'coverage_count' || agg.kind === 'coverage_share') && agg.of) return [agg.of];
   return [];
 }

@@ -18,11 +18,11 @@ export interface UnitContribution {
 }
 
 /** "1000余", "近60", "517", "66.7", "1.3万", "实现": what the report prints before the measure word. */
-export function displayFigure(def: Pick<IndicatorDef, 'valueType' | 'unit' | 'aggregation' | 'printIn' | 'yesText' | 'noText'>, value: number | null, qualifier?: string): string {
+export function displayFigure(def: Pick<IndicatorDef, 'valueType' | 'unit' | 'aggregation' | 'printIn' | 'yesText' | 'noText' | 'decimals'>, value: number | null, qualifier?: string): string {
   if (value === null) return '';
   if (valueTypeOf(def) === 'yesno') return value >= 1 ? (def.yesText ?? '是') : (def.noText ?? '否');
   const scaled = def.printIn === '万' ? value / 10_000 : value;
-  const text = Number.isInteger(scaled) ? String(scaled) : String(Number(scaled.toFixed(1)));
+  const text = Number.isInteger(scaled) ? String(scaled) : String(Number(scaled.toFixed(def.decimals ?? 1)));
   return withQualifier(def.printIn === '万' ? `${text}万` : text, qualifier);
 }
 
@@ -62,7 +62,8 @@ export function aggregateFigures(plan: CollectionPlan, contributions: readonly U
 
 const unitOf = (contributions: readonly UnitContribution[], unitId: string) => contributions.find((c) => c.unit.id === unitId)!.unit;
 const isCoverage = (def: IndicatorDef) => def.aggregation.kind === 'coverage_count' || def.aggregation.kind === 'coverage_share';
-const derivedRank = (def: IndicatorDef) => (def.aggregation.kind === 'ratio' ? 1 : 0);
+/** County-level sums first, then the ratios that may read them. */
+const derivedRank = (def: IndicatorDef) => (def.aggregation.kind === 'ratio' ? 2 : def.aggregation.kind === 'sum_of' ? 1 : 0);
 
 function aggregateOne(
   catalogue: LoadedCatalogue,
@@ -139,6 +140,16 @@ function aggregateOne(
       const covered = found.filter((x) => x.v.value > 0).length;
       const value = agg.kind === 'coverage_count' ? covered : round2((covered / expected.length) * 100);
       return figure(base, value, undefined, found.map((x) => sourceOf(x.c, x.v)));
+    }
+    case 'sum_of': {
+      const parts = agg.parts.map((id) => computed.get(id));
+      const expectedUnion = plan.collected.has(def.id) ? plan.expectedUnitIds.filter((id) => parts.some((p) => p?.expectedUnits.includes(id))) : [];
+      const withExpected = { ...base, expectedUnits: expectedUnion };
+      // A total with a part unknown would understate: it stays empty (待补充) until every part has data.
+      if (parts.some((p) => !p || p.value === null)) return emptyFigure(withExpected);
+      const known = parts as Figure[];
+      const sources = known.flatMap((p) => p.sources.map((s) => ({ ...s, partIndicatorId: p.indicatorId })));
+      return figure(withExpected, known.reduce((t, p) => t + p.value!, 0), combineQualifiers(known), sources);
     }
     case 'ratio': {
       const numerator = computed.get(agg.numerator);

@@ -17,7 +17,7 @@ export const FigureSourceSchema = z.object({
   approximate: z.boolean(),
   /** The qualifier as the unit wrote it (近, 余, 左右 …). */
   qualifier: z.string().optional(),
-  /** For a computed rate: which part of it this source feeds, and that part's indicator. */
+  /** For a computed rate: which part of it this source feeds; for a rate or a county-level sum: that part's indicator. */
   part: z.enum(['numerator', 'denominator']).optional(),
   partIndicatorId: z.string().optional(),
   s3Key: z.string(),

@@ -32,6 +32,8 @@ const KINDS = [
   { id: 'full_cover', name: '三项制度落实', unit: '项', valueType: 'yesno', yesText: '实现了', noText: '尚未实现', topic: 't', submittedBy: [{ kind: 'group', group: 'towns' }], aggregation: { kind: 'all' } },
   { id: 'town_rate', name: '乡镇群众满意率', unit: '%', topic: 't', submittedBy: [{ kind: 'group', group: 'towns' }], aggregation: { kind: 'mean' } },
   { id: 'handled', name: '办件量', unit: '件', printIn: '万', topic: 't', submittedBy: [{ kind: 'role', role: 'office' }], aggregation: { kind: 'sum' } },
+  { id: 'cases_total', name: '收案与顾问合计', unit: '件', topic: 't', submittedBy: [{ kind: 'role', role: 'office' }], aggregation: { kind: 'sum_of', parts: ['cases_received', 'advisers'] } },
+  { id: 'closed_share', name: '结案占比', unit: '%', decimals: 0, topic: 't', submittedBy: [{ kind: 'role', role: 'office' }], aggregation: { kind: 'ratio', numerator: 'cases_closed', denominator: 'cases_total' } },
   { id: 'recovered', name: '挽回经济损失', unit: '万元', valueType: 'amount', topic: 't', submittedBy: [{ kind: 'role', role: 'office' }], aggregation: { kind: 'sum' } },
 ];
 
@@ -84,6 +86,24 @@ describe('figure kinds', () => {
       ['numerator', 'cases_closed', 1],
       ['denominator', 'cases_received', 2],
     ]);
+  });
+});
+
+describe('county-level sums and printed precision', () => {
+  it('sums other figures without anyone typing the total, and a rate over it prints with the declared decimals', () => {
+    const r = report([
+      submission('office', { indicators: { advisers: 1 }, ledgers: { cases: [{ case_no: 'A1', status: '已结案' }, { case_no: 'A2', status: '审理中' }] } }),
+      submission('town_a', { indicators: { advisers: value(3, '余') } }),
+    ]);
+    expect(figure(r, 'cases_total')).toMatchObject({ value: 6, display: '6余' });
+    expect(figure(r, 'cases_total').sources.map((s) => s.partIndicatorId)).toEqual(['cases_received', 'advisers', 'advisers']);
+    // 1 / 6 = 16.67%: printed as 17 with decimals 0; the part that is approximate makes the rate 约.
+    expect(figure(r, 'closed_share')).toMatchObject({ value: 16.67, display: '约17' });
+  });
+
+  it('leaves a total empty while one of its parts has no data, rather than understating it', () => {
+    const r = report([submission('office', { ledgers: { cases: [{ case_no: 'A1', status: '已结案' }] } })]);
+    expect(figure(r, 'cases_total').value).toBeNull();
   });
 });
 
