@@ -66,7 +66,8 @@ export function register(program: Command): void {
               ledgers.length ? `台账：${ledgers.map((l) => l.name).join('、')}` : '',
             ].filter(Boolean);
             const mark = unit.optional ? '（可选报送）' : '';
-            out.push(`  ${unit.name}${mark}：${what.length ? what.join('；') : '只报送工作情况（文字材料）'}`);
+            const nothing = unit.narrativeOnly ? '只报送工作情况（文字材料）' : '本年度模板不向其收集指标或台账';
+            out.push(`  ${unit.name}${mark}：${what.length ? what.join('；') : nothing}`);
           }
         }
         process.stdout.write(`${out.join('\n')}\n`);
