@@ -27,6 +27,8 @@ export interface ParseContext {
   year: number;
   /** The unit of the upload path (submissions/{year}/{unitId}/…): authoritative. */
   unitId: string;
+  /** Where unitId came from, named in a mismatch ("上传位置", "--unit 参数", "封面", "文件名"). */
+  unitSource?: string;
 }
 
 /** Where cell (row, column index) of a ledger is, in the terms of the file format. */
@@ -121,7 +123,7 @@ export class SubmissionBuilder {
     if (!unit) {
       this.report('UNKNOWN_UNIT', location, `“${text}”不是${this.ctx.county.config.name}的单位名称或简称`, raw);
     } else if (this.unit && unit.id !== this.unit.id) {
-      this.report('UNIT_MISMATCH', location, `文件填写“${unit.name}”，上传位置为“${this.unit.name}”`, raw);
+      this.report('UNIT_MISMATCH', location, `文件填写“${unit.name}”，${this.ctx.unitSource ?? '上传位置'}为“${this.unit.name}”`, raw);
     }
   }
 
