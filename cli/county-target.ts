@@ -54,8 +54,13 @@ export async function openTarget(options: TargetOptions): Promise<CountyTarget> 
     pipeline = await LocalPipeline.start({ countyId: options.county, stateDir: path.resolve(options.localDir) });
     names = pipeline.names;
   }
+  const s3 = createS3Client();
+  if (!pipeline) {
+    const { assertAwsAccess } = await import('./aws-access');
+    await assertAwsAccess(s3, options);
+  }
   const repo = pipeline?.repo ?? new DynamoSubmissionRepository(createDocumentClient(), names.table);
-  const objects = new S3ObjectStore(createS3Client());
+  const objects = new S3ObjectStore(s3);
   return {
     county,
     catalogue,
