@@ -142,7 +142,7 @@ async function viaStorage(inputs: FileToUpload[], opts: UploadOptions, waitMs: n
 }
 
 function describe(input: FileToUpload, outcome: Outcome): string {
-  const who = `${input.fileName} → ${input.unitName} (${input.unitId})`;
+  const who = `${input.fileName} → ${input.unitName}`;
   switch (outcome.status) {
     case 'accepted':
       return `✓ ${who}: 已接收，${outcome.rows ?? 0} 行\n`;

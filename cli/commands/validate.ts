@@ -58,9 +58,12 @@ export function register(program: Command): void {
           s.warnings.forEach((w, i) => process.stdout.write(`  ${formatProblemLine(w, i + 1)}\n`));
         }
       } else {
+        // Errors first, each kind numbered on its own: the clerk fixes 错误 1…n, the 提醒 can wait.
         const errors = outcome.problems.filter((p) => p.severity === 'error');
-        process.stdout.write(`invalid: ${fileName}（${unitName}，${year}年度）— ${errors.length}处错误，请改正后重新上传：\n`);
-        outcome.problems.forEach((p, i) => process.stdout.write(`  ${p.severity === 'error' ? '错误' : '提醒'} ${formatProblemLine(p, i + 1)}\n`));
+        const warnings = outcome.problems.filter((p) => p.severity !== 'error');
+        process.stdout.write(`invalid: ${fileName}（${unitName}，${year}年度）— ${errors.length}处错误${warnings.length ? `、${warnings.length}处提醒` : ''}，请改正错误后重新上传：\n`);
+        errors.forEach((p, i) => process.stdout.write(`  错误 ${formatProblemLine(p, i + 1)}\n`));
+        warnings.forEach((p, i) => process.stdout.write(`  提醒 ${formatProblemLine(p, i + 1)}\n`));
       }
       if (!outcome.ok) process.exitCode = 1;
     });

@@ -34,7 +34,7 @@ it('uploads, shows status, locks, lets one unit through, replays and aggregates,
 
   const first = cli('upload', justice, approval, ...common, '--unit', '司法局');
   // Both files named with --unit go to the justice bureau; the second is refused for naming another unit.
-  expect(first.out).toMatch(/✓ 司法局\.json → 灵寿县司法局 \(justice_bureau\): 已接收/);
+  expect(first.out).toMatch(/✓ 司法局\.json → 灵寿县司法局: 已接收/);
   expect(first.out).toMatch(/✗ 审批局\.json → 灵寿县司法局/);
   expect(first.code).toBe(1);
 
@@ -44,14 +44,30 @@ it('uploads, shows status, locks, lets one unit through, replays and aggregates,
   expect(status.units.filter((u: { status: string }) => u.status === 'accepted').map((u: { unitId: string }) => u.unitId).sort()).toEqual(['approval_bureau', 'justice_bureau']);
   expect(status.missing).toHaveLength(37);
 
-  expect(cli('lock', ...common, '--reason', '已出正式稿', '--by', '法治督察科').code).toBe(0);
+  const human = cli('status', ...common).out;
+  // The office reads names and local times; ids and UTC stay in --json.
+  expect(human).toMatch(/^灵寿县 2021年度 {2}报送截止 2022年1月10日 {2}未锁定/);
+  expect(human).toMatch(/\n灵寿县司法局\t已接收\t司法局\.json\t/);
+  expect(human).not.toMatch(/justice_bureau|approval_bureau|\d{4}-\d\d-\d\dT|unversioned/);
+
+  const lock = cli('lock', ...common, '--reason', '已出正式稿', '--by', '法治督察科');
+  expect(lock.code).toBe(0);
+  expect(lock.out).toMatch(/^灵寿县 2021年度报送已于\d{4}年\d+月\d+日 \d\d:\d\d由法治督察科锁定（已出正式稿）。/);
+  const again = cli('lock', ...common, '--by', '别人');
+  expect(again.code).toBe(0);
+  expect(again.out).toMatch(/由法治督察科锁定（已出正式稿），无需再次锁定/);
+  expect(cli('status', ...common).out).toMatch(/已于\d{4}年\d+月\d+日 \d\d:\d\d由法治督察科锁定（已出正式稿）/);
   const locked = cli('upload', approval, ...common, '--unit', 'approval_bureau');
   expect(locked.code).toBe(1);
   expect(locked.out).toMatch(/已于.*由法治督察科锁定（已出正式稿）/);
   expect(locked.out).toContain('PERIOD_LOCKED');
 
-  expect(cli('unlock', ...common, '--unit', '行政审批局').code).toBe(0);
+  expect(cli('unlock', ...common, '--unit', '行政审批局').out).toMatch(/灵寿县行政审批局可在锁定后继续上传/);
+  expect(cli('unlock', ...common, '--unit', 'approval_bureau').out).toMatch(/灵寿县行政审批局已有例外/);
   expect(cli('upload', approval, ...common, '--unit', 'approval_bureau').code).toBe(0);
+
+  expect(cli('unlock', ...common, '--all').out).toMatch(/的锁定已于.*解除/);
+  expect(cli('unlock', ...common, '--all').out).toMatch(/未锁定，无需解除/);
 
   const replay = cli('replay', ...common);
   expect(replay.code).toBe(0);

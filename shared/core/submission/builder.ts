@@ -9,7 +9,7 @@ import { MAX_LEDGER_ROWS, MAX_PROBLEMS } from './limits';
 import type { IndicatorValue, LedgerRow, NarrativeItem, NormalizedSubmission, ParseOutcome, SourceLocation } from './normalized';
 import { NormalizedSubmissionSchema } from './normalized';
 import { resolveHeader } from './normalize/headers';
-import { parseQuantity, sameMeasure } from './normalize/number';
+import { notANumberHint, parseQuantity, sameMeasure } from './normalize/number';
 import { cleanText, isBlank, matchKey } from './normalize/text';
 import { isSameCounty, resolveUnit } from './normalize/units';
 import { problem, ProblemCode, ProblemLocation } from './problem-codes';
@@ -158,7 +158,7 @@ export class SubmissionBuilder {
     }
     const q = parseQuantity(typeof value === 'string' ? value : value);
     if (!q.ok) {
-      this.report(q.reason === 'negative' ? 'NEGATIVE_NUMBER' : 'NOT_A_NUMBER', valueLocation, def.name, value);
+      this.report(q.reason === 'negative' ? 'NEGATIVE_NUMBER' : 'NOT_A_NUMBER', valueLocation, q.reason === 'negative' ? def.name : `${def.name}；${notANumberHint(value)}`, value);
       return;
     }
     if (q.approximate && !def.approximateAllowed) {

@@ -47,7 +47,7 @@ describe('validate follows the rule', () => {
     expect((await runCli(['template', '--county', 'lingshou', '--year', '2021', '--unit', 'justice_bureau', '--out', file])).code).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(file);
-    wb.getWorksheet('工作情况')!.getCell('C2').value = '开展法治教育进校园活动。';
+    wb.getWorksheet('工作情况')!.getCell('B2').value = '开展法治教育进校园活动。';
     if (cover !== undefined) wb.getWorksheet('封面')!.getCell('B4').value = cover;
     await wb.xlsx.writeFile(file);
     return file;
