@@ -143,17 +143,17 @@ export class SubmissionBuilder {
     }
     if (this.unit && !unitSubmits(this.unit, def.submittedBy)) {
       // A row left empty (e.g. another unit's template) is not worth a warning.
-      if (!isBlank(value)) this.report('INDICATOR_NOT_FOR_UNIT', location, `${def.name}（${def.id}）`, ref);
+      if (!isBlank(value)) this.report('INDICATOR_NOT_FOR_UNIT', location, `${def.name}`, ref);
       this.mentioned.add(def.id);
       return;
     }
     if (this.mentioned.has(def.id) && this.indicators.has(def.id)) {
-      this.report('DUPLICATE_INDICATOR', location, `${def.name}（${def.id}）`, ref);
+      this.report('DUPLICATE_INDICATOR', location, `${def.name}`, ref);
       return;
     }
     this.mentioned.add(def.id);
     if (isBlank(value)) {
-      this.report('INDICATOR_EMPTY', valueLocation, `${def.name}（${def.id}）`);
+      this.report('INDICATOR_EMPTY', valueLocation, `${def.name}`);
       return;
     }
     const q = parseQuantity(typeof value === 'string' ? value : value);
@@ -291,7 +291,7 @@ export class SubmissionBuilder {
       const derivable = new Set(this.ctx.catalogue.indicators.filter((i) => i.fromLedger && this.ledgers.has(i.fromLedger.ledger)).map((i) => i.id));
       for (const def of indicatorsToTypeForUnit(this.ctx.catalogue, unit)) {
         if (!this.mentioned.has(def.id) && !derivable.has(def.id)) {
-          this.report('INDICATOR_MISSING', { path: `indicators.${def.id}` }, `${def.name}（${def.id}）`);
+          this.report('INDICATOR_MISSING', { path: `indicators.${def.id}` }, `${def.name}`);
         }
       }
       for (const p of checkLedgersAgainstSummaries(submission, this.ctx.catalogue)) this.add(p);
