@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 
 /**
  * The county office's commands as people run them: separate processes of
@@ -12,7 +13,11 @@ const bin = path.resolve(__dirname, '../../cli/bin.js');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args, ...(['upload', 'status', 'lock', 'unlock', 'replay', 'aggregate'].includes(args[0]!) ? ['--local', '--local-dir', path.join(work, 'state')] : [])], {
+  return cliIn('state', ...args);
+}
+
+function cliIn(state: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args, ...(['upload', 'status', 'lock', 'unlock', 'replay', 'aggregate'].includes(args[0]!) ? ['--local', '--local-dir', path.join(work, state)] : [])], {
     cwd: work,
     encoding: 'utf8',
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
@@ -78,6 +83,22 @@ it('uploads, shows status, locks, lets one unit through, replays and aggregates,
   const report = JSON.parse(readFileSync(path.join(work, 'out', 'report.json'), 'utf8'));
   expect(report.figures.find((f: { indicatorId: string }) => f.indicatorId === 'services_fully_online').value).toBe(517);
   expect(report.figures.find((f: { indicatorId: string }) => f.indicatorId === 'legality_review_meeting_items').value).toBe(125);
+});
+
+it('uploads without --unit when only the file name names the unit, as template names it or as a clerk would', async () => {
+  const made = cli('template', ...common, '--unit', '县教育局', '--fill-sample');
+  expect(made.out).toMatch(/^wrote education_bureau-2021\.xlsx: 灵寿县教育局/);
+  // The cover's unit cell cleared: only the file name says whom the file is from.
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(path.join(work, 'education_bureau-2021.xlsx'));
+  wb.getWorksheet('封面')!.getCell('B4').value = null;
+  await wb.xlsx.writeFile(path.join(work, 'education_bureau-2021.xlsx'));
+  copyFileSync(path.join(work, 'education_bureau-2021.xlsx'), path.join(work, '教育局2021.xlsx'));
+  const uploaded = cliIn('state-by-name', 'upload', 'education_bureau-2021.xlsx', '教育局2021.xlsx', ...common);
+  // Both go to the education bureau; the later upload is its current submission.
+  expect(uploaded.out).toMatch(/^[-✓] education_bureau-2021\.xlsx → 灵寿县教育局: /m);
+  expect(uploaded.out).toMatch(/^✓ 教育局2021\.xlsx → 灵寿县教育局: 已接收/m);
+  expect(uploaded.code).toBe(0);
 });
 
 it('answers a usage error with exit code 2 and no stack trace', () => {
