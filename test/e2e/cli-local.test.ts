@@ -81,6 +81,10 @@ it('uploads, shows status, locks, lets one unit through, replays and aggregates,
   const aggregate = cli('aggregate', ...common, '--out', path.join(work, 'out'));
   expect(aggregate.code).toBe(0);
   const report = JSON.parse(readFileSync(path.join(work, 'out', 'report.json'), 'utf8'));
+  // The same count the demo prints: figures with a value, and without.
+  const withData = report.figures.filter((f: { value: number | null }) => f.value !== null).length;
+  expect(aggregate.out).toContain(`figures:      ${withData} with data, ${report.figures.length - withData} without data (${report.figures.length} in the report)`);
+  expect(aggregate.out).toContain(`artifacts:    written to ${path.join(work, 'out')}${path.sep}`);
   expect(report.figures.find((f: { indicatorId: string }) => f.indicatorId === 'services_fully_online').value).toBe(517);
   expect(report.figures.find((f: { indicatorId: string }) => f.indicatorId === 'legality_review_meeting_items').value).toBe(125);
 });
