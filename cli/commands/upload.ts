@@ -109,7 +109,7 @@ async function viaUploadApi(inputs: FileToUpload[], api: string, token: string, 
       outcomes.push(
         outcome
           ? { status: outcome.state, rows: outcome.rowCount, problems: outcome.problemCount, errorReport: outcome.errorReport, detail: outcome.reason }
-          : { status: 'pending', detail: `no outcome after ${waitMs / 1000} s; check later with \`yearly-report status\`` },
+          : { status: 'pending', detail: `${waitMs / 1000}秒内还没有检查结果，文件已收到；请稍后用 yearly-report status 查看` },
       );
     } catch (err) {
       if (!(err instanceof UploadApiError)) throw err;
@@ -136,7 +136,7 @@ async function viaStorage(inputs: FileToUpload[], opts: UploadOptions, waitMs: n
     return results.map(({ record, errorReport, batchItemFailures }): Outcome =>
       record
         ? { status: record.status, rows: record.rowCount, problems: record.problemCount, errorReport, detail: record.reason }
-        : { status: 'pending', detail: batchItemFailures ? 'ingest failed and will be retried' : 'no outcome recorded yet' },
+        : { status: 'pending', detail: batchItemFailures ? '处理时出错，系统将自动重试' : '文件已收到，尚未处理完' },
     );
   });
 }
