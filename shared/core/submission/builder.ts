@@ -56,6 +56,8 @@ export class SubmissionBuilder {
   private readonly ledgerKeys = new Map<string, KeyIndex>();
   private readonly narratives: NarrativeItem[] = [];
   private contact: { name?: string; phone?: string } = {};
+  /** INDICATOR_EMPTY reminders by indicator: withdrawn at the end for those a submitted ledger gives. */
+  private readonly emptyIndicators = new Map<SubmissionProblem, string>();
   private readonly indicatorByName: Map<string, IndicatorDef>;
   private readonly ledgerByName: Map<string, LedgerDef>;
   private readonly resolveSection: (text: string) => string | undefined;
@@ -153,7 +155,9 @@ export class SubmissionBuilder {
     }
     this.mentioned.add(def.id);
     if (isBlank(value)) {
-      this.report('INDICATOR_EMPTY', valueLocation, `${def.name}`);
+      const p = problem('INDICATOR_EMPTY', valueLocation, `${def.name}`);
+      this.emptyIndicators.set(p, def.id);
+      this.add(p);
       return;
     }
     const q = parseQuantity(typeof value === 'string' ? value : value);
@@ -287,8 +291,14 @@ export class SubmissionBuilder {
     if (!this.failed && this.indicators.size === 0 && this.ledgers.size === 0 && this.narratives.length === 0) {
       this.report('NOTHING_TO_SUBMIT', {}, '没有填写任何指标数值、台账或工作情况');
     }
+    const derivable = new Set(this.ctx.catalogue.indicators.filter((i) => i.fromLedger && this.ledgers.has(i.fromLedger.ledger)).map((i) => i.id));
+    // An empty summary cell next to the ledger that yields it is what the template's 说明 asks for, not a gap.
+    for (const [p, id] of this.emptyIndicators) {
+      if (!derivable.has(id)) continue;
+      const at = this.problems.indexOf(p);
+      if (at >= 0) this.problems.splice(at, 1);
+    }
     if (unit && !this.failed) {
-      const derivable = new Set(this.ctx.catalogue.indicators.filter((i) => i.fromLedger && this.ledgers.has(i.fromLedger.ledger)).map((i) => i.id));
       for (const def of indicatorsToTypeForUnit(this.ctx.catalogue, unit)) {
         if (!this.mentioned.has(def.id) && !derivable.has(def.id)) {
           this.report('INDICATOR_MISSING', { path: `indicators.${def.id}` }, `${def.name}`);

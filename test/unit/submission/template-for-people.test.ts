@@ -107,3 +107,22 @@ describe('template --fill-sample', () => {
     expect(fromXlsx.submission.contact).toEqual(fromJson.submission.contact);
   });
 });
+
+describe('a summary cell left empty', () => {
+  const withLedger = async (keep: boolean) =>
+    fillWorkbook(await templateFor('justice_bureau'), (wb) => {
+      if (keep) wb.getWorksheet('行政复议案件台账')!.getRow(2).values = ['灵复决字〔2021〕1号', '2021-01-03', '灵寿县公安局', '已结案', '维持', '2021-03-04'];
+      else wb.getWorksheet('工作情况')!.getCell('B2').value = '内容';
+    });
+  const emptyNames = async (bytes: Buffer) => warningsOf(await parse(new Uint8Array(bytes), 'e.xlsx')).filter((w) => w.code === 'INDICATOR_EMPTY').map((w) => w.message);
+
+  it('is no reminder when the unit kept the ledger that gives it, as the 说明 sheet says', async () => {
+    const names = await emptyNames(await withLedger(true));
+    expect(names).not.toContainEqual(expect.stringContaining('行政复议收案数'));
+    expect(names).toContainEqual(expect.stringContaining('行政规范性文件合法性审核件数'));
+  });
+
+  it('is a reminder when the ledger was not kept', async () => {
+    expect(await emptyNames(await withLedger(false))).toContainEqual(expect.stringContaining('行政复议收案数'));
+  });
+});
