@@ -24,4 +24,5 @@ module.exports = {
     tier('e2e'),
   ],
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/global-setup.js',
 };

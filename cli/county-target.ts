@@ -1,15 +1,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createDocumentClient, createS3Client } from '../shared/adapters/aws-clients';
-import { DynamoSubmissionRepository } from '../shared/adapters/dynamo-submission-repository';
-import { S3ObjectStore } from '../shared/adapters/s3-object-store';
-import { LoadedCatalogue } from '../shared/core/catalogue/load';
-import { LoadedCounty } from '../shared/core/county/load';
-import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../shared/core/submission/parse';
-import { physicalNames } from '../shared/storage/layout';
+import type { DynamoSubmissionRepository } from '../shared/adapters/dynamo-submission-repository';
+import type { S3ObjectStore } from '../shared/adapters/s3-object-store';
+import type { LoadedCatalogue } from '../shared/core/catalogue/load';
+import type { LoadedCounty } from '../shared/core/county/load';
+import type { physicalNames } from '../shared/storage/layout';
 import type { LocalPipeline } from '../shared/local/local-pipeline';
 import type { IngestDeps } from '../shared/usecases/ingest-object';
-import { loadCountyForCli } from './options';
 
 /**
  * Where a command works: the local emulators with state kept in a folder
@@ -45,6 +42,16 @@ export function addTargetOptions(command: Command, { county = true }: { county?:
 }
 
 export async function openTarget(options: TargetOptions): Promise<CountyTarget> {
+  // Loaded here, not at the top: every command file imports this one, and `--help` must not load the AWS SDK.
+  const [{ createDocumentClient, createS3Client }, { DynamoSubmissionRepository }, { S3ObjectStore }, { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile }, { physicalNames }, { loadCountyForCli }] =
+    await Promise.all([
+      import('../shared/adapters/aws-clients'),
+      import('../shared/adapters/dynamo-submission-repository'),
+      import('../shared/adapters/s3-object-store'),
+      import('../shared/core/submission/parse'),
+      import('../shared/storage/layout'),
+      import('./options'),
+    ]);
   const county = loadCountyForCli(options.county);
   const catalogue = county.catalogue;
   let pipeline: LocalPipeline | undefined;
@@ -54,8 +61,13 @@ export async function openTarget(options: TargetOptions): Promise<CountyTarget> 
     pipeline = await LocalPipeline.start({ countyId: options.county, stateDir: path.resolve(options.localDir) });
     names = pipeline.names;
   }
+  const s3 = createS3Client();
+  if (!pipeline) {
+    const { assertAwsAccess } = await import('./aws-access');
+    await assertAwsAccess(s3, options);
+  }
   const repo = pipeline?.repo ?? new DynamoSubmissionRepository(createDocumentClient(), names.table);
-  const objects = new S3ObjectStore(createS3Client());
+  const objects = new S3ObjectStore(s3);
   return {
     county,
     catalogue,

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { countyDirInRepo, loadCounty } from '../shared/core/county/load';
 import { LocalPipeline } from '../shared/local/local-pipeline';
 import { readSampleFiles } from '../shared/local/sample-data';
+import { localDateTime } from '../shared/core/county/time';
+import { figuresText } from './figures-text';
 import { UsageError } from './usage-error';
 
 /** The demo's steps, apart from the command line so the e2e test runs exactly them. */
@@ -19,16 +21,18 @@ export interface DemoOptions {
 export interface DemoSummary {
   county: string;
   countyName: string;
+  timeZone: string;
   year: number;
   uploadTime: string;
   uploaded: number;
   accepted: string[];
-  rejected: { unitId: string; errorReport?: string }[];
+  rejected: { unitId: string; unitName: string; errorReport?: string }[];
   failedDeliveries: number;
   figures: number;
   missingFigures: number;
   warnings: string[];
   completeness: { expected: number; accepted: number; missing: number; late: number };
+  outDir: string;
   artifacts: string[];
   seconds: number;
 }
@@ -55,16 +59,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     return {
       county: options.countyId,
       countyName: county.config.name,
+      timeZone: county.config.timeZone,
       year: options.year,
       uploadTime: uploadTime.toISOString(),
       uploaded: results.length,
       accepted: results.filter((r) => r.record?.status === 'accepted').map((r) => r.record!.unitId),
-      rejected: results.filter((r) => r.record?.status === 'rejected').map((r) => ({ unitId: r.record!.unitId, errorReport: r.errorReport })),
+      rejected: results
+        .filter((r) => r.record?.status === 'rejected')
+        .map((r) => ({ unitId: r.record!.unitId, unitName: county.config.units.find((u) => u.id === r.record!.unitId)?.name ?? r.record!.unitId, errorReport: r.errorReport })),
       failedDeliveries: results.reduce((n, r) => Math.max(n, r.batchItemFailures), 0),
       figures: response.figures,
       missingFigures: response.missingFigures,
       warnings: report.warnings.map((w) => `${w.code}: ${w.message}`),
       completeness: response.completeness,
+      outDir,
       artifacts,
       seconds: (performance.now() - started) / 1000,
     };
@@ -82,15 +90,15 @@ function dayBeforeDeadline(year: number, deadline: string): Date {
 
 export function printDemoSummary(s: DemoSummary, out: NodeJS.WritableStream): void {
   const lines = [
-    `${s.countyName} (${s.county}) ${s.year}: local pipeline run in ${s.seconds.toFixed(1)} s`,
-    `  uploads:      ${s.uploaded} files (received as of ${s.uploadTime}), ${s.accepted.length} accepted, ${s.rejected.length} rejected${s.failedDeliveries ? `, ${s.failedDeliveries} deliveries to retry` : ''}`,
+    `${s.countyName} ${s.year}: local pipeline run in ${s.seconds.toFixed(1)} s`,
+    `  uploads:      ${s.uploaded} files (received ${localDateTime(new Date(s.uploadTime), s.timeZone)}), ${s.accepted.length} accepted, ${s.rejected.length} rejected${s.failedDeliveries ? `, ${s.failedDeliveries} deliveries to retry` : ''}`,
     `  units:        ${s.completeness.accepted}/${s.completeness.expected} expected units submitted, ${s.completeness.missing} missing, ${s.completeness.late} late`,
-    `  figures:      ${s.figures} computed, ${s.missingFigures} without data`,
+    `  figures:      ${figuresText(s.figures, s.missingFigures)}`,
     `  warnings:     ${s.warnings.length}`,
     ...s.warnings.slice(0, 10).map((w) => `    - ${w}`),
     ...(s.warnings.length > 10 ? [`    … and ${s.warnings.length - 10} more (see report.json)`] : []),
-    ...s.rejected.map((r) => `  rejected ${r.unitId}:\n${(r.errorReport ?? '').replace(/^/gm, '    ')}`),
-    `  artifacts:`,
+    ...s.rejected.map((r) => `  rejected ${r.unitName}:\n${(r.errorReport ?? '').replace(/^\uFEFF/, '').replace(/\r/g, '').replace(/^/gm, '    ')}`),
+    `  artifacts:    written to ${s.outDir}${path.sep}`,
     ...s.artifacts.map((a) => `    ${a}`),
   ];
   out.write(`${lines.join('\n')}\n`);

@@ -1,12 +1,12 @@
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { COMMANDS } from './commands';
 import { UsageError } from './usage-error';
 
 /**
  * The `yearly-report` command line. Each file in cli/commands/ registers one
- * command (export `register(program)`); heavy libraries are imported inside
- * the command's action so `--help` stays instant.
+ * command (export `register(program)`, listed in cli/commands/index.ts);
+ * heavy libraries are imported inside the command's action so `--help`
+ * stays instant.
  * Exit codes: 0 success, 1 the input is invalid / the run found a failure,
  * 2 a usage error.
  */
@@ -15,12 +15,7 @@ export function buildProgram(): Command {
     .description('法治政府建设情况报告 pipeline: templates, validation, local AWS emulation, ingest and report generation')
     .showHelpAfterError()
     .exitOverride();
-  const dir = path.join(__dirname, 'commands');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort()) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(path.join(dir, file)) as { register?: (program: Command) => void };
-    mod.register?.(program);
-  }
+  for (const command of COMMANDS) command.register(program);
   return program;
 }
 

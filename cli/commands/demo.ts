@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .description('run the whole pipeline locally (S3 + DynamoDB emulators, ingest, aggregate) on a county\'s sample submissions')
     .option('--county <id>', 'county id (a folder under shared/counties/)', 'lingshou')
     .option('--year <year>', 'report year', '2021')
-    .option('--out <dir>', 'where the artifacts go: <dir>/<county>/<year>/', 'out')
+    .option('--out <dir>', 'where the artifacts go: <dir>/<county>/<year>/ (apart from `aggregate --local`, which writes to out/local/)', path.join('out', 'demo'))
     .option('--county-dir <dir>', 'a county folder outside shared/counties/ (its folder name is the county id)')
     .option('--upload-date <date>', 'the date the simulated uploads are received (default: the day before the collection deadline)')
     .addHelpText('after', '\nExample:\n  npx yearly-report demo --county lingshou --year 2021\n')

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { replayYear } from '../../shared/usecases/replay-year';
 import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
 import { parseYearOption } from '../options';
 
@@ -13,6 +12,7 @@ export function register(program: Command): void {
   ).action(async (opts: TargetOptions & { year: string }) => {
     const year = parseYearOption(opts.year);
     await withTarget(opts, async (target) => {
+      const { replayYear } = await import('../../shared/usecases/replay-year');
       const result = await replayYear(year, target.names.submissionsBucket, target.ingestDeps());
       const o = result.outcomes;
       process.stdout.write(

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { deadlineInstant } from '../../shared/core/county/time';
+import { chineseDate, deadlineInstant, localDateTime } from '../../shared/core/county/time';
 import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
 import { parseYearOption } from '../options';
 
@@ -42,11 +42,18 @@ export function register(program: Command): void {
         process.stdout.write(`${JSON.stringify({ county: county.config.id, year, deadline: new Date(deadline).toISOString(), lock, exceptions, units: rows, missing: missing.map((m) => m.unitId) }, null, 2)}\n`);
         return;
       }
+      // What the office reads: names and local times; ids and UTC stay in --json.
+      const tz = county.config.timeZone;
+      const when = (iso: string | undefined) => (iso ? localDateTime(new Date(iso), tz) : '-');
+      const nameOf = (unitId: string) => county.config.units.find((u) => u.id === unitId)?.name ?? unitId;
       const out: string[] = [];
-      out.push(`${county.config.name} ${year}  截止 ${year + 1}-${county.config.collection.deadline}  ${lock ? `已锁定（${lock.lockedAt}，${lock.lockedBy}）${exceptions.length ? ` 例外：${exceptions.join(', ')}` : ''}` : '未锁定'}`);
-      out.push(['单位', '状态', '当前版本', '行数', '最后上传', '最后上传结果', '逾期'].join('\t'));
+      const lockText = lock
+        ? `已于${when(lock.lockedAt)}由${lock.lockedBy}锁定${lock.reason ? `（${lock.reason}）` : ''}${exceptions.length ? `；例外：${exceptions.map(nameOf).join('、')}` : ''}`
+        : '未锁定';
+      out.push(`${county.config.name} ${year}年度  报送截止 ${chineseDate(new Date(deadline - 1), tz)}  ${lockText}`);
+      out.push(['单位', '状态', '当前报送文件', '行数', '最后上传', '最后上传结果', '逾期'].join('\t'));
       for (const r of rows.filter((r) => r.status !== 'missing')) {
-        out.push([`${r.unit} (${r.unitId})`, statusText(r.status), short(r.currentVersion), r.rows ?? '-', r.lastUpload ?? '-', statusText(r.lastOutcome ?? '-', r.problems), r.late ? '是' : '否'].join('\t'));
+        out.push([r.unit, statusText(r.status), r.currentKey ? fileOf(r.currentKey) : '-', r.rows ?? '-', when(r.lastUpload), statusText(r.lastOutcome ?? '-', r.problems), r.late ? '是' : '否'].join('\t'));
       }
       out.push(`已报送 ${expected.length - missing.length}/${expected.length} 个应报单位；尚无有效报送 ${missing.length} 个${missing.length ? `：${missing.map((m) => m.unit).join('、')}` : ''}`);
       process.stdout.write(`${out.join('\n')}\n`);
@@ -55,5 +62,6 @@ export function register(program: Command): void {
 }
 
 const statusText = (status: string, problems?: number) =>
-  status === 'accepted' ? '已接收' : status === 'rejected' ? `退回（${problems ?? '?'}处错误）` : status === 'superseded' ? '已被新版本替代' : status;
-const short = (v?: string) => (v ? (v.length > 16 ? `${v.slice(0, 16)}…` : v) : '-');
+  status === 'accepted' ? '已接收' : status === 'rejected' ? (problems === undefined ? '退回' : `退回（${problems}处错误）`) : status === 'superseded' ? '已被新版本替代' : status;
+/** The file name the unit uploaded, not the storage key or version id. */
+const fileOf = (key: string) => key.slice(key.lastIndexOf('/') + 1);

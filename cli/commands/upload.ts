@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { resolveUnit } from '../../shared/core/submission/normalize/units';
 import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
-import { loadCountyForCli, parseYearOption } from '../options';
+import { loadCountyForCli, parseYearOption, resolveUnitOption } from '../options';
 import { UsageError } from '../usage-error';
 
 /**
@@ -46,7 +45,7 @@ export function register(program: Command): void {
       .description('upload submission files (.xlsx, .csv, .json) for a unit and print the ingest outcome')
       .argument('<files...>', 'files to upload')
       .requiredOption('--year <year>', 'report year')
-      .option('--unit <unit>', 'unit id or name (default: the file name, if it names a unit)')
+      .option('--unit <unit>', "unit id or name (default: the unit the file's cover sheet or 'unit' field names, else its file name)")
       .option('--token <token>', "the unit's upload token (default: $YEARLY_REPORT_TOKEN)")
       .option('--api <url>', "the county's upload API URL, a stack output (default: $YEARLY_REPORT_API)")
       .option('--wait <seconds>', 'how long to wait for the ingest outcome of an upload to AWS', '120')
@@ -64,16 +63,23 @@ export function register(program: Command): void {
     if (token && opts.local) throw new UsageError('--token goes to a deployed upload API; leave out --local');
 
     const county = loadCountyForCli(opts.county);
-    const inputs: FileToUpload[] = files.map((file) => {
-      const unitText = opts.unit ?? path.basename(file, path.extname(file));
-      const unit = resolveUnit(county.config, unitText);
-      if (!unit) throw new UsageError(`${opts.unit ? `unknown unit "${opts.unit}"` : `"${file}" does not name a unit; give --unit`} (county ${county.config.id})`);
+    const explicit = opts.unit ? resolveUnitOption(county, opts.unit) : undefined;
+    const { chooseUnit } = await import('../../shared/core/submission/claimed-unit');
+    const inputs: FileToUpload[] = [];
+    for (const file of files) {
+      let bytes: Buffer;
       try {
-        return { year, unitId: unit.id, unitName: unit.name, fileName: path.basename(file), bytes: readFileSync(file) };
+        bytes = readFileSync(file);
       } catch {
         throw new UsageError(`cannot read ${file}`);
       }
-    });
+      const fileName = path.basename(file);
+      // The same rule as validate; ingest then checks the cover and the file name against the path this picks.
+      const choice = await chooseUnit(county, bytes, fileName, explicit?.id);
+      if (!choice) throw new UsageError(`cannot tell which unit ${fileName} is for (neither its cover sheet or "unit" field nor its file name names a unit of ${county.config.name}): pass --unit`);
+      const unit = county.config.units.find((u) => u.id === choice.unitId)!;
+      inputs.push({ year, unitId: unit.id, unitName: unit.name, fileName, bytes });
+    }
 
     const { SingleBar, Presets } = await import('cli-progress');
     const bar = inputs.length > 1 ? new SingleBar({ format: '上传 {bar} {value}/{total} {file}', stream: process.stderr, hideCursor: true }, Presets.shades_classic) : undefined;
@@ -103,7 +109,7 @@ async function viaUploadApi(inputs: FileToUpload[], api: string, token: string, 
       outcomes.push(
         outcome
           ? { status: outcome.state, rows: outcome.rowCount, problems: outcome.problemCount, errorReport: outcome.errorReport, detail: outcome.reason }
-          : { status: 'pending', detail: `no outcome after ${waitMs / 1000} s; check later with \`yearly-report status\`` },
+          : { status: 'pending', detail: `${waitMs / 1000}秒内还没有检查结果，文件已收到；请稍后用 yearly-report status 查看` },
       );
     } catch (err) {
       if (!(err instanceof UploadApiError)) throw err;
@@ -130,13 +136,13 @@ async function viaStorage(inputs: FileToUpload[], opts: UploadOptions, waitMs: n
     return results.map(({ record, errorReport, batchItemFailures }): Outcome =>
       record
         ? { status: record.status, rows: record.rowCount, problems: record.problemCount, errorReport, detail: record.reason }
-        : { status: 'pending', detail: batchItemFailures ? 'ingest failed and will be retried' : 'no outcome recorded yet' },
+        : { status: 'pending', detail: batchItemFailures ? '处理时出错，系统将自动重试' : '文件已收到，尚未处理完' },
     );
   });
 }
 
 function describe(input: FileToUpload, outcome: Outcome): string {
-  const who = `${input.fileName} → ${input.unitName} (${input.unitId})`;
+  const who = `${input.fileName} → ${input.unitName}`;
   switch (outcome.status) {
     case 'accepted':
       return `✓ ${who}: 已接收，${outcome.rows ?? 0} 行\n`;

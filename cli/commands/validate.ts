@@ -14,14 +14,14 @@ export function register(program: Command): void {
     .argument('<file>', 'the file to check')
     .requiredOption('--county <id>', 'county id (a folder under shared/counties/)')
     .requiredOption('--year <year>', 'report year, e.g. 2021')
-    .option('--unit <unit>', "unit id, name or alias; default: the unit the file names (cover sheet or JSON 'unit')")
+    .option('--unit <unit>', "unit id, name or alias; default: the unit the file's cover sheet (JSON: 'unit') names, else its file name")
     .option('--json', 'print the outcome as JSON instead of text')
     .action(async (file: string, opts: { county: string; year: string; unit?: string; json?: boolean }) => {
       const { readFile, stat } = await import('node:fs/promises');
       const path = await import('node:path');
       const { parseSubmissionFile, MAX_SUBMISSION_BYTES } = await import('../../shared/core/submission/parse');
       const { formatProblemLine } = await import('../../shared/core/submission/error-report');
-      const { claimedUnit } = await import('../../shared/core/submission/claimed-unit');
+      const { chooseUnit } = await import('../../shared/core/submission/claimed-unit');
       const { UPLOAD_PATH_LOCATION } = await import('../../shared/core/submission/builder');
       const { loadCountyForCli, parseYearOption, resolveUnitOption } = await import('../options');
 
@@ -34,14 +34,15 @@ export function register(program: Command): void {
       const fileName = path.basename(file);
       const catalogue = county.catalogue;
 
-      const unitId = opts.unit ? resolveUnitOption(county, opts.unit).id : await claimedUnit(bytes, fileName, county);
-      let outcome = await parseSubmissionFile({ bytes, fileName, county, catalogue, year, unitId: unitId ?? '' });
+      const choice = await chooseUnit(county, bytes, fileName, opts.unit ? resolveUnitOption(county, opts.unit).id : undefined);
+      const unitId = choice?.unitId;
+      let outcome = await parseSubmissionFile({ bytes, fileName, county, catalogue, year, unitId: unitId ?? '', unitSource: choice?.source });
       if (unitId === undefined) {
         // The file does not name a unit we know: if that is its only error, the
         // command line must say which unit; otherwise the file's own problems
         // (unreadable, hostile, malformed) are the answer.
         const fileProblems = outcome.ok ? [] : outcome.problems.filter((p) => !(p.code === 'UNKNOWN_UNIT' && p.column === UPLOAD_PATH_LOCATION.column && p.value === ''));
-        if (!fileProblems.some((p) => p.severity === 'error')) throw new UsageError(`cannot tell which unit ${fileName} is for (its cover sheet or "unit" field names no unit of ${county.config.id}): pass --unit`);
+        if (!fileProblems.some((p) => p.severity === 'error')) throw new UsageError(`cannot tell which unit ${fileName} is for (neither its cover sheet or "unit" field nor its file name names a unit of ${county.config.name}): pass --unit`);
         outcome = { ok: false, problems: fileProblems };
       }
       const unitName = county.config.units.find((u) => u.id === unitId)?.name ?? '单位未知';
@@ -56,9 +57,12 @@ export function register(program: Command): void {
           s.warnings.forEach((w, i) => process.stdout.write(`  ${formatProblemLine(w, i + 1)}\n`));
         }
       } else {
+        // Errors first, each kind numbered on its own: the clerk fixes 错误 1…n, the 提醒 can wait.
         const errors = outcome.problems.filter((p) => p.severity === 'error');
-        process.stdout.write(`invalid: ${fileName}（${unitName}，${year}年度）— ${errors.length}处错误，请改正后重新上传：\n`);
-        outcome.problems.forEach((p, i) => process.stdout.write(`  ${p.severity === 'error' ? '错误' : '提醒'} ${formatProblemLine(p, i + 1)}\n`));
+        const warnings = outcome.problems.filter((p) => p.severity !== 'error');
+        process.stdout.write(`invalid: ${fileName}（${unitName}，${year}年度）— ${errors.length}处错误${warnings.length ? `、${warnings.length}处提醒` : ''}，请改正错误后重新上传：\n`);
+        errors.forEach((p, i) => process.stdout.write(`  错误 ${formatProblemLine(p, i + 1)}\n`));
+        warnings.forEach((p, i) => process.stdout.write(`  提醒 ${formatProblemLine(p, i + 1)}\n`));
       }
       if (!outcome.ok) process.exitCode = 1;
     });

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 
 /**
  * The county office's commands as people run them: separate processes of
@@ -12,7 +13,11 @@ const bin = path.resolve(__dirname, '../../cli/bin.js');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [bin, ...args, ...(['upload', 'status', 'lock', 'unlock', 'replay', 'aggregate'].includes(args[0]!) ? ['--local', '--local-dir', path.join(work, 'state')] : [])], {
+  return cliIn('state', ...args);
+}
+
+function cliIn(state: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, ...args, ...(['upload', 'status', 'lock', 'unlock', 'replay', 'aggregate'].includes(args[0]!) ? ['--local', '--local-dir', path.join(work, state)] : [])], {
     cwd: work,
     encoding: 'utf8',
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
@@ -34,7 +39,7 @@ it('uploads, shows status, locks, lets one unit through, replays and aggregates,
 
   const first = cli('upload', justice, approval, ...common, '--unit', '司法局');
   // Both files named with --unit go to the justice bureau; the second is refused for naming another unit.
-  expect(first.out).toMatch(/✓ 司法局\.json → 灵寿县司法局 \(justice_bureau\): 已接收/);
+  expect(first.out).toMatch(/✓ 司法局\.json → 灵寿县司法局: 已接收/);
   expect(first.out).toMatch(/✗ 审批局\.json → 灵寿县司法局/);
   expect(first.code).toBe(1);
 
@@ -44,14 +49,30 @@ it('uploads, shows status, locks, lets one unit through, replays and aggregates,
   expect(status.units.filter((u: { status: string }) => u.status === 'accepted').map((u: { unitId: string }) => u.unitId).sort()).toEqual(['approval_bureau', 'justice_bureau']);
   expect(status.missing).toHaveLength(37);
 
-  expect(cli('lock', ...common, '--reason', '已出正式稿', '--by', '法治督察科').code).toBe(0);
+  const human = cli('status', ...common).out;
+  // The office reads names and local times; ids and UTC stay in --json.
+  expect(human).toMatch(/^灵寿县 2021年度 {2}报送截止 2022年1月10日 {2}未锁定/);
+  expect(human).toMatch(/\n灵寿县司法局\t已接收\t司法局\.json\t/);
+  expect(human).not.toMatch(/justice_bureau|approval_bureau|\d{4}-\d\d-\d\dT|unversioned/);
+
+  const lock = cli('lock', ...common, '--reason', '已出正式稿', '--by', '法治督察科');
+  expect(lock.code).toBe(0);
+  expect(lock.out).toMatch(/^灵寿县 2021年度报送已于\d{4}年\d+月\d+日 \d\d:\d\d由法治督察科锁定（已出正式稿）。/);
+  const again = cli('lock', ...common, '--by', '别人');
+  expect(again.code).toBe(0);
+  expect(again.out).toMatch(/由法治督察科锁定（已出正式稿），无需再次锁定/);
+  expect(cli('status', ...common).out).toMatch(/已于\d{4}年\d+月\d+日 \d\d:\d\d由法治督察科锁定（已出正式稿）/);
   const locked = cli('upload', approval, ...common, '--unit', 'approval_bureau');
   expect(locked.code).toBe(1);
   expect(locked.out).toMatch(/已于.*由法治督察科锁定（已出正式稿）/);
   expect(locked.out).toContain('PERIOD_LOCKED');
 
-  expect(cli('unlock', ...common, '--unit', '行政审批局').code).toBe(0);
+  expect(cli('unlock', ...common, '--unit', '行政审批局').out).toMatch(/灵寿县行政审批局可在锁定后继续上传/);
+  expect(cli('unlock', ...common, '--unit', 'approval_bureau').out).toMatch(/灵寿县行政审批局已有例外/);
   expect(cli('upload', approval, ...common, '--unit', 'approval_bureau').code).toBe(0);
+
+  expect(cli('unlock', ...common, '--all').out).toMatch(/的锁定已于.*解除/);
+  expect(cli('unlock', ...common, '--all').out).toMatch(/未锁定，无需解除/);
 
   const replay = cli('replay', ...common);
   expect(replay.code).toBe(0);
@@ -60,8 +81,28 @@ it('uploads, shows status, locks, lets one unit through, replays and aggregates,
   const aggregate = cli('aggregate', ...common, '--out', path.join(work, 'out'));
   expect(aggregate.code).toBe(0);
   const report = JSON.parse(readFileSync(path.join(work, 'out', 'report.json'), 'utf8'));
+  // The same count the demo prints: figures with a value, and without.
+  const withData = report.figures.filter((f: { value: number | null }) => f.value !== null).length;
+  expect(aggregate.out).toContain(`figures:      ${withData} with data, ${report.figures.length - withData} without data (${report.figures.length} in the report)`);
+  expect(aggregate.out).toContain(`artifacts:    written to ${path.join(work, 'out')}${path.sep}`);
   expect(report.figures.find((f: { indicatorId: string }) => f.indicatorId === 'services_fully_online').value).toBe(517);
   expect(report.figures.find((f: { indicatorId: string }) => f.indicatorId === 'legality_review_meeting_items').value).toBe(125);
+});
+
+it('uploads without --unit when only the file name names the unit, as template names it or as a clerk would', async () => {
+  const made = cli('template', ...common, '--unit', '县教育局', '--fill-sample');
+  expect(made.out).toMatch(/^wrote education_bureau-2021\.xlsx: 灵寿县教育局/);
+  // The cover's unit cell cleared: only the file name says whom the file is from.
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(path.join(work, 'education_bureau-2021.xlsx'));
+  wb.getWorksheet('封面')!.getCell('B4').value = null;
+  await wb.xlsx.writeFile(path.join(work, 'education_bureau-2021.xlsx'));
+  copyFileSync(path.join(work, 'education_bureau-2021.xlsx'), path.join(work, '教育局2021.xlsx'));
+  const uploaded = cliIn('state-by-name', 'upload', 'education_bureau-2021.xlsx', '教育局2021.xlsx', ...common);
+  // Both go to the education bureau; the later upload is its current submission.
+  expect(uploaded.out).toMatch(/^[-✓] education_bureau-2021\.xlsx → 灵寿县教育局: /m);
+  expect(uploaded.out).toMatch(/^✓ 教育局2021\.xlsx → 灵寿县教育局: 已接收/m);
+  expect(uploaded.code).toBe(0);
 });
 
 it('answers a usage error with exit code 2 and no stack trace', () => {

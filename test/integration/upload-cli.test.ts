@@ -46,7 +46,7 @@ const upload = (filePath: string, unit: string, token = justiceToken) =>
 describe('yearly-report upload --token', () => {
   it('uploads through the API and prints that the file was accepted', async () => {
     const result = await upload(file('司法局 报送.json', { legality_review_meeting_items: 125 }), '县司法局');
-    expect(result.stdout).toMatch(/✓ 司法局 报送\.json → 灵寿县司法局 \(justice_bureau\): 已接收/);
+    expect(result.stdout).toMatch(/✓ 司法局 报送\.json → 灵寿县司法局: 已接收/);
     expect(result.code).toBe(0);
     expect((await pipeline.repo.getCurrent(openYear, 'justice_bureau'))?.s3Key).toBe(`submissions/${openYear}/justice_bureau/司法局 报送.json`);
   });

@@ -31,12 +31,12 @@ export function chineseDate(date: Date, timeZone: string): string {
   return `${parts.year}年${parts.month}月${parts.day}日`;
 }
 
-/** "2026-11-28 20:16" in the county's time zone: how a clerk reads a time. */
+/** "2026年11月28日 20:16" in the county's time zone: how a clerk reads a time. */
 export function localDateTime(date: Date, timeZone: string): string {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日 ${parts.hour}:${parts.minute}`;
 }

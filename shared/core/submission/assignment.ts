@@ -37,10 +37,16 @@ export interface NarrativeSection {
 export function narrativeSections(county: LoadedCounty, year: number): NarrativeSection[] {
   const seen = new Set<string>();
   const sections: NarrativeSection[] = [];
+  let chapter = '';
   for (const block of county.template(year).blocks) {
+    if (block.kind === 'heading1') chapter = block.text;
     if (block.kind === 'heading1' || !block.narratives || seen.has(block.narratives)) continue;
     seen.add(block.narratives);
-    sections.push({ key: block.narratives, label: block.text.replace(/^[（(][一二三四五六七八九十]+[）)]/, '').trim() });
+    // A heading is its own label; a paragraph (published prose, {{fig:…}} and all) is labelled by its chapter.
+    const label = (block.kind === 'heading2' ? block.text : chapter || block.narratives).replace(/^[（(]?[一二三四五六七八九十]+[）)、]/, '').trim();
+    // Two paragraphs of one chapter must stay apart: the label is also what a clerk may pick.
+    const twins = sections.filter((x) => x.label === label || x.label.startsWith(`${label}（`)).length;
+    sections.push({ key: block.narratives, label: twins ? `${label}（${twins + 1}）` : label });
   }
   return sections;
 }

@@ -12,7 +12,7 @@ import { MAX_LEDGER_ROWS, MAX_PROBLEMS } from './limits';
 import type { IndicatorValue, LedgerRow, NarrativeItem, NormalizedSubmission, ParseOutcome, SourceLocation } from './normalized';
 import { NormalizedSubmissionSchema } from './normalized';
 import { resolveHeader } from './normalize/headers';
-import { parseQuantity, sameMeasure } from './normalize/number';
+import { notANumberHint, parseQuantity, sameMeasure } from './normalize/number';
 import { cleanText, isBlank, matchKey } from './normalize/text';
 import { isSameCounty, resolveUnit } from './normalize/units';
 import { problem, ProblemCode, ProblemLocation } from './problem-codes';
@@ -30,6 +30,8 @@ export interface ParseContext {
   year: number;
   /** The unit of the upload path (submissions/{year}/{unitId}/…): authoritative. */
   unitId: string;
+  /** Where unitId came from, named in a mismatch ("上传位置", "--unit 参数", "封面", "文件名"). */
+  unitSource?: string;
 }
 
 /** Where cell (row, column index) of a ledger is, in the terms of the file format. */
@@ -57,6 +59,8 @@ export class SubmissionBuilder {
   private readonly ledgerKeys = new Map<string, KeyIndex>();
   private readonly narratives: NarrativeItem[] = [];
   private contact: { name?: string; phone?: string } = {};
+  /** INDICATOR_EMPTY reminders by indicator: withdrawn at the end for those a submitted ledger gives. */
+  private readonly emptyIndicators = new Map<SubmissionProblem, string>();
   private readonly indicatorByName: Map<string, IndicatorDef>;
   private readonly ledgerByName: Map<string, LedgerDef>;
   private readonly resolveSection: (text: string) => string | undefined;
@@ -128,7 +132,7 @@ export class SubmissionBuilder {
     if (!unit) {
       this.report('UNKNOWN_UNIT', location, `“${text}”不是${this.ctx.county.config.name}的单位名称或简称`, raw);
     } else if (this.unit && unit.id !== this.unit.id) {
-      this.report('UNIT_MISMATCH', location, `文件填写“${unit.name}”，上传位置为“${this.unit.name}”`, raw);
+      this.report('UNIT_MISMATCH', location, `文件填写“${unit.name}”，${this.ctx.unitSource ?? '上传位置'}为“${this.unit.name}”`, raw);
     }
   }
 
@@ -148,17 +152,19 @@ export class SubmissionBuilder {
     }
     if (this.unit && !this.plan.asks(this.unit, def)) {
       // A row left empty (e.g. another unit's template) is not worth a warning.
-      if (!isBlank(value)) this.report('INDICATOR_NOT_FOR_UNIT', location, `${def.name}（${def.id}）`, ref);
+      if (!isBlank(value)) this.report('INDICATOR_NOT_FOR_UNIT', location, `${def.name}`, ref);
       this.mentioned.add(def.id);
       return;
     }
     if (this.mentioned.has(def.id) && (this.indicators.has(def.id) || this.noData.some((n) => n.indicatorId === def.id))) {
-      this.report('DUPLICATE_INDICATOR', location, `${def.name}（${def.id}）`, ref);
+      this.report('DUPLICATE_INDICATOR', location, `${def.name}`, ref);
       return;
     }
     this.mentioned.add(def.id);
     if (isBlank(value)) {
-      this.report('INDICATOR_EMPTY', valueLocation, `${def.name}（${def.id}）`);
+      const p = problem('INDICATOR_EMPTY', valueLocation, `${def.name}`);
+      this.emptyIndicators.set(p, def.id);
+      this.add(p);
       return;
     }
     const typed = typeof value === 'string' ? matchKey(value) : undefined;
@@ -190,7 +196,7 @@ export class SubmissionBuilder {
     }
     const q = parseQuantity(typeof value === 'string' ? value : value);
     if (!q.ok) {
-      this.report(q.reason === 'negative' ? 'NEGATIVE_NUMBER' : 'NOT_A_NUMBER', valueLocation, def.name, value);
+      this.report(q.reason === 'negative' ? 'NEGATIVE_NUMBER' : 'NOT_A_NUMBER', valueLocation, q.reason === 'negative' ? def.name : `${def.name}；${notANumberHint(value)}`, value);
       return;
     }
     if (q.approximate && !def.approximateAllowed) {
@@ -323,11 +329,18 @@ export class SubmissionBuilder {
     if (!this.failed && this.indicators.size === 0 && this.ledgers.size === 0 && this.narratives.length === 0 && this.noData.length === 0) {
       this.report('NOTHING_TO_SUBMIT', {}, '没有填写任何指标数值、台账或工作情况');
     }
+    const derivable = new Set(this.ctx.catalogue.indicators.filter((i) => i.fromLedger && this.ledgers.has(i.fromLedger.ledger)).map((i) => i.id));
+    // An empty summary cell next to the ledger that yields it is what the template's 说明 asks for, not a gap.
+    for (const [p, id] of this.emptyIndicators) {
+      if (!derivable.has(id)) continue;
+      const at = this.problems.indexOf(p);
+      if (at >= 0) this.problems.splice(at, 1);
+    }
     if (unit && !this.failed) {
       const derivable = new Set(this.ctx.catalogue.indicators.filter((i) => i.fromLedger && this.ledgers.has(i.fromLedger.ledger)).map((i) => i.id));
       for (const def of indicatorsToTypeForUnit(this.ctx.county, this.ctx.year, unit)) {
         if (!this.mentioned.has(def.id) && !derivable.has(def.id)) {
-          this.report('INDICATOR_MISSING', { path: `indicators.${def.id}` }, `${def.name}（${def.id}）`);
+          this.report('INDICATOR_MISSING', { path: `indicators.${def.id}` }, `${def.name}`);
         }
       }
       for (const p of checkLedgersAgainstSummaries(submission, this.ctx.catalogue)) this.add(p);

@@ -2,7 +2,7 @@ import type { LedgerColumn } from '../catalogue/schema';
 import type { ProblemCode } from './problem-codes';
 import { parseBoolean } from './normalize/boolean';
 import { parseDate } from './normalize/date';
-import { parseQuantity } from './normalize/number';
+import { notANumberHint, parseQuantity } from './normalize/number';
 import { cleanText, matchKey } from './normalize/text';
 
 /**
@@ -48,7 +48,7 @@ export function converterFor(column: LedgerColumn): CellConverter {
       const integer = column.type === 'integer';
       return (raw) => {
         const q = quantity(raw);
-        if (!q.ok) return new BadCell(q.reason === 'negative' ? 'NEGATIVE_NUMBER' : 'NOT_A_NUMBER');
+        if (!q.ok) return q.reason === 'negative' ? new BadCell('NEGATIVE_NUMBER') : new BadCell('NOT_A_NUMBER', notANumberHint(raw));
         if (q.approximate) return new BadCell('APPROXIMATE_NOT_ALLOWED', '台账中须填写准确数');
         if (integer && !Number.isInteger(q.value)) return new BadCell('NOT_AN_INTEGER');
         return q.value;

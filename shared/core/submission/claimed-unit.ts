@@ -6,20 +6,39 @@ import { COVER_LABELS, SHEET_ALIASES } from './layout';
 import { MAX_JSON_DEPTH, MAX_SUBMISSION_BYTES } from './limits';
 import { labelMatcher } from './normalize/headers';
 import { matchKey } from './normalize/text';
-import { resolveUnit } from './normalize/units';
+import { resolveUnit, unitNamedByFileName } from './normalize/units';
 import { sniff } from './sniff';
 
 /**
  * The unit a file says it is from (cover sheet 填报单位, a CSV cover block,
- * or JSON "unit"), resolved by alias. Only `validate` uses it, to default
- * --unit; ingest always takes the unit from the upload path. Returns
- * undefined when the file does not say or cannot be read: the full parse
- * then reports why.
+ * or JSON "unit"), resolved by alias. Returns undefined when the file does
+ * not say or cannot be read: the full parse then reports why.
  */
 const isUnitLabel = (() => {
   const match = labelMatcher({ unit: COVER_LABELS.unit });
   return (text: string) => match(text) === 'unit';
 })();
+
+export interface UnitChoice {
+  unitId: string;
+  /** Named in a mismatch: "--unit 参数", "封面", "unit 字段", "文件名". */
+  source: string;
+}
+
+/**
+ * The one rule every command uses for whom a file is from: --unit, else the
+ * file's cover sheet (JSON: its "unit" field), else its file name. The parse
+ * then checks the other two claims against the chosen unit, so two that
+ * disagree are an error naming both (ingest does the same with the upload
+ * path in place of --unit).
+ */
+export async function chooseUnit(county: LoadedCounty, bytes: Uint8Array, fileName: string, explicitUnitId?: string): Promise<UnitChoice | undefined> {
+  if (explicitUnitId) return { unitId: explicitUnitId, source: '--unit 参数' };
+  const fromFile = await claimedUnit(bytes, fileName, county);
+  if (fromFile) return { unitId: fromFile, source: fileName.toLowerCase().endsWith('.json') ? 'unit 字段' : '封面' };
+  const named = unitNamedByFileName(county.config, fileName);
+  return named ? { unitId: named.id, source: '文件名' } : undefined;
+}
 
 export async function claimedUnit(bytes: Uint8Array, fileName: string, county: LoadedCounty): Promise<string | undefined> {
   if (bytes.length === 0 || bytes.length > MAX_SUBMISSION_BYTES) return undefined;

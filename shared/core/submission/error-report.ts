@@ -1,3 +1,4 @@
+import { localDateTime } from '../county/time';
 import type { SubmissionProblem } from './problems';
 
 /**
@@ -9,6 +10,10 @@ export interface ErrorReportMeta {
   county: string;
   year: number;
   unitId: string;
+  /** Names and the time zone for the text a clerk reads; the ids stay in the JSON. */
+  countyName?: string;
+  unitName?: string;
+  timeZone?: string;
   s3Key?: string;
   versionId?: string;
   receivedAt?: string;
@@ -20,14 +25,14 @@ export const ERROR_REPORT_SCHEMA_ID = 'yearly-report/error-report@1';
 export function writeErrorReport(problems: readonly SubmissionProblem[], meta: ErrorReportMeta): { json: string; text: string } {
   const errors = problems.filter((p) => p.severity === 'error');
   const warnings = problems.filter((p) => p.severity === 'warning');
-  const json = JSON.stringify({ $schema: ERROR_REPORT_SCHEMA_ID, ...meta, errorCount: errors.length, warningCount: warnings.length, problems }, null, 2);
+  const { countyName, unitName, timeZone, ...ids } = meta;
+  const json = JSON.stringify({ $schema: ERROR_REPORT_SCHEMA_ID, ...ids, errorCount: errors.length, warningCount: warnings.length, problems }, null, 2);
 
   const lines: string[] = [];
   const file = meta.fileName ?? meta.s3Key?.split('/').pop() ?? '';
   lines.push(`报送文件检查结果${file ? `：${file}` : ''}`);
-  lines.push(`县（市、区）：${meta.county}    年度：${meta.year}    单位：${meta.unitId}`);
-  if (meta.receivedAt) lines.push(`收到时间：${meta.receivedAt}`);
-  if (meta.s3Key) lines.push(`文件位置：${meta.s3Key}${meta.versionId ? `（版本 ${meta.versionId}）` : ''}`);
+  lines.push(`县（市、区）：${countyName ?? meta.county}    年度：${meta.year}    单位：${unitName ?? meta.unitId}`);
+  if (meta.receivedAt) lines.push(`收到时间：${timeZone ? localDateTime(new Date(meta.receivedAt), timeZone) : meta.receivedAt}`);
   lines.push('');
   lines.push(errors.length > 0 ? `结论：未通过。发现${errors.length}处错误${warnings.length ? `、${warnings.length}处提醒` : ''}，请改正后重新上传。` : `结论：通过${warnings.length ? `，有${warnings.length}处提醒` : ''}。`);
   const section = (title: string, list: readonly SubmissionProblem[]) => {
@@ -60,5 +65,6 @@ export function describeLocation(p: Pick<SubmissionProblem, 'sheet' | 'cell' | '
   if (p.column) detail.push(p.column);
   if (p.path) parts.push(p.path);
   const head = parts.join(' ');
+  if (!head) return detail.join('，');
   return detail.length ? `${head}（${detail.join('，')}）` : head;
 }

@@ -39,6 +39,14 @@ export const NARRATIVE_COLUMNS = {
   text: ['工作情况', '内容', '工作内容', '具体内容', 'text'],
 } as const;
 
+/**
+ * Where the template puts each column (1-based). A person reads the name
+ * first; the codes the parser prefers sit last and hidden (the parser finds
+ * columns by header, so files laid out otherwise still read).
+ */
+export const TEMPLATE_INDICATOR_COLUMN = { name: 1, unit: 2, value: 3, note: 4, code: 5 } as const;
+export const TEMPLATE_NARRATIVE_COLUMN = { label: 1, text: 2, section: 3 } as const;
+
 /** Rows the template leaves open for ledger entries (validation and unlocked cells cover them). */
 export const TEMPLATE_LEDGER_ROWS = 500;
 /** A ledger header may sit below a title row or two. */

@@ -18,10 +18,12 @@ export function checkLedgersAgainstSummaries(submission: NormalizedSubmission, c
     const given = submission.indicators.find((i) => i.indicatorId === d.indicatorId);
     const ledgerName = catalogue.ledgerById.get(d.ledgerId)?.name ?? d.ledgerId;
     const name = def?.name ?? d.indicatorId;
-    const source = given?.source ?? {};
+    // Where the clerk typed the figure (sheet and cell, or JSON path); the indicator's name if nowhere.
+    const source = given?.source;
+    const location = source && (source.sheet || source.cell || source.path) ? source : { column: name };
     return problem(
       'LEDGER_SUMMARY_DISAGREE',
-      { ...source, path: source.path ?? `indicators.${d.indicatorId}` },
+      location,
       `“${name}”填报为${formatNumber(d.summary)}，而${ledgerName}统计为${formatNumber(d.ledger)}（共${d.rows}行）；汇总时采用填报数，请核对`,
       given?.raw ?? d.summary,
     );

@@ -7,6 +7,7 @@ import { parseJsonSubmission } from './formats/json';
 // xlsx.ts loads exceljs itself on first use, so importing it here costs a cold start nothing.
 import { parseXlsxSubmission } from './formats/xlsx';
 import { sniff } from './sniff';
+import { unitNamedByFileName } from './normalize/units';
 
 export type { ParseContext } from './builder';
 export { MAX_SUBMISSION_BYTES } from './limits';
@@ -23,7 +24,24 @@ export { formatErrorReport, writeErrorReport } from './error-report';
  */
 export async function parseSubmissionFile(input: { bytes: Uint8Array; fileName: string } & ParseContext): Promise<ParseOutcome> {
   const { bytes, fileName } = input;
-  const context: ParseContext = { county: input.county, catalogue: input.catalogue, year: input.year, unitId: input.unitId };
+  const context: ParseContext = { county: input.county, catalogue: input.catalogue, year: input.year, unitId: input.unitId, unitSource: input.unitSource };
+  return withFileNameCheck(await parseByFormat(bytes, fileName, context), fileName, context);
+}
+
+/**
+ * A file named after a unit (司法局2021.xlsx, justice_bureau-2021.xlsx) is
+ * one more claim of who it is from; one that names another unit than the
+ * upload is for is refused, naming both, like a cover that disagrees.
+ */
+function withFileNameCheck(outcome: ParseOutcome, fileName: string, context: ParseContext): ParseOutcome {
+  const named = unitNamedByFileName(context.county.config, fileName);
+  if (!named || named.id === context.unitId || !context.county.config.units.some((u) => u.id === context.unitId)) return outcome;
+  const unit = context.county.config.units.find((u) => u.id === context.unitId)!;
+  const mismatch = problem('UNIT_MISMATCH', { column: '文件名' }, `文件名“${fileName}”指向“${named.name}”，${context.unitSource ?? '上传位置'}为“${unit.name}”`, fileName);
+  return { ok: false, problems: [mismatch, ...(outcome.ok ? outcome.submission.warnings : outcome.problems)] };
+}
+
+async function parseByFormat(bytes: Uint8Array, fileName: string, context: ParseContext): Promise<ParseOutcome> {
   if (bytes.length > MAX_SUBMISSION_BYTES) {
     return reject(problem('FILE_TOO_LARGE', {}, `${(bytes.length / 1048576).toFixed(1)} MiB，上限为${MAX_SUBMISSION_BYTES / 1048576} MiB；请拆分台账或删除无关工作表`));
   }

@@ -38,7 +38,7 @@ export const PROBLEM_CODES = {
   YEAR_MISMATCH: ['error', '年度与上传位置不符'],
   BAD_YEAR: ['error', '年度不是有效年份'],
   UNKNOWN_UNIT: ['error', '填报单位不在本县单位名单中'],
-  UNIT_MISMATCH: ['error', '填报单位与上传位置不符'],
+  UNIT_MISMATCH: ['error', '填报单位不一致'],
   // Indicators
   UNKNOWN_INDICATOR: ['error', '指标代码不存在'],
   INDICATOR_NOT_FOR_UNIT: ['warning', '本年度报告不向本单位收集该指标，已忽略（如确应由本单位报送，请联系县依法治县办调整配置）'],

@@ -5,7 +5,8 @@ import type { LoadedCounty } from '../county/load';
 import type { Unit } from '../county/schema';
 import { valueTypeOf } from '../catalogue/schema';
 import { indicatorsToTypeForUnit, ledgersForUnit, narrativeSections } from './assignment';
-import { COVER_LABELS, INDICATOR_COLUMNS, NARRATIVE_COLUMNS, SHEETS, TEMPLATE_LEDGER_ROWS } from './layout';
+import { COVER_LABELS, INDICATOR_COLUMNS, NARRATIVE_COLUMNS, SHEETS, TEMPLATE_INDICATOR_COLUMN, TEMPLATE_LEDGER_ROWS, TEMPLATE_NARRATIVE_COLUMN } from './layout';
+import type { LedgerRow, NormalizedSubmission } from './normalized';
 import { BOOLEAN_CHOICES } from './normalize/boolean';
 import { MAX_SUBMISSION_BYTES } from './limits';
 
@@ -21,6 +22,8 @@ export interface TemplateRequest {
   catalogue: LoadedCatalogue;
   year: number;
   unit: Unit;
+  /** Fill the cells with this submission (a unit's sample data), as a clerk would type it. */
+  prefill?: NormalizedSubmission;
 }
 
 const HEADER_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } } as const;
@@ -36,8 +39,8 @@ export async function buildTemplateWorkbook(req: TemplateRequest): Promise<Buffe
   const indicators = indicatorsToTypeForUnit(req.county, req.year, req.unit);
   const ledgers = ledgersForUnit(req.county, req.year, req.unit);
   await coverSheet(wb.addWorksheet(SHEETS.cover), req);
-  await indicatorSheet(wb.addWorksheet(SHEETS.indicators), indicators);
-  for (const ledger of ledgers) await ledgerSheet(wb.addWorksheet(ledger.name), ledger);
+  await indicatorSheet(wb.addWorksheet(SHEETS.indicators), indicators, req.prefill);
+  for (const ledger of ledgers) await ledgerSheet(wb.addWorksheet(ledger.name), ledger, req.prefill?.ledgers[ledger.id]);
   await narrativeSheet(wb.addWorksheet(SHEETS.narratives), req);
   await instructionSheet(wb.addWorksheet(SHEETS.instructions), req, indicators, ledgers);
   return Buffer.from(await wb.xlsx.writeBuffer());
@@ -81,8 +84,8 @@ async function coverSheet(ws: Worksheet, req: TemplateRequest): Promise<void> {
     [COVER_LABELS.county[0], req.county.config.name, false],
     [COVER_LABELS.unit[0], req.unit.name, false],
     [COVER_LABELS.year[0], req.year, false],
-    [COVER_LABELS.contact[0], '', true],
-    [COVER_LABELS.phone[0], '', true],
+    [COVER_LABELS.contact[0], req.prefill?.contact?.name ?? '', true],
+    [COVER_LABELS.phone[0], req.prefill?.contact?.phone ?? '', true],
   ];
   rows.forEach(([label, value, input], i) => {
     const r = ws.getRow(i + 3);
@@ -103,15 +106,21 @@ async function coverSheet(ws: Worksheet, req: TemplateRequest): Promise<void> {
   await protect(ws);
 }
 
-async function indicatorSheet(ws: Worksheet, indicators: readonly IndicatorDef[]): Promise<void> {
-  headerRow(ws, [INDICATOR_COLUMNS.code[0], INDICATOR_COLUMNS.name[0], INDICATOR_COLUMNS.unit[0], INDICATOR_COLUMNS.value[0], INDICATOR_COLUMNS.note[0]]);
-  ws.columns = [{ width: 30 }, { width: 44 }, { width: 10 }, { width: 14 }, { width: 30 }];
+async function indicatorSheet(ws: Worksheet, indicators: readonly IndicatorDef[], prefill?: NormalizedSubmission): Promise<void> {
+  const C = TEMPLATE_INDICATOR_COLUMN;
+  const labels: string[] = [];
+  for (const key of ['name', 'unit', 'value', 'note', 'code'] as const) labels[C[key] - 1] = INDICATOR_COLUMNS[key][0];
+  headerRow(ws, labels);
+  ws.columns = [{ width: 44 }, { width: 10 }, { width: 14 }, { width: 30 }, { width: 30, hidden: true }];
+  const given = new Map(prefill?.indicators.map((v) => [v.indicatorId, v]));
   indicators.forEach((def, i) => {
     const r = ws.getRow(i + 2);
-    r.getCell(1).value = def.id;
-    r.getCell(2).value = def.name;
-    r.getCell(3).value = def.unit;
-    const value = r.getCell(4);
+    r.getCell(C.code).value = def.id;
+    r.getCell(C.name).value = def.name;
+    r.getCell(C.unit).value = def.unit;
+    const value = r.getCell(C.value);
+    const typed = given.get(def.id);
+    if (typed) value.value = typed.raw ?? typed.value;
     value.protection = { locked: false };
     value.fill = INPUT_FILL;
     const validation = indicatorValidation(def, value.address);
@@ -119,10 +128,11 @@ async function indicatorSheet(ws: Worksheet, indicators: readonly IndicatorDef[]
     // Typing "85%" into a General cell makes Excel store 0.85; as text it stays
     // "85%", which the parser reads as 85 (the reader does not load styles).
     if (def.unit === '%') value.numFmt = '@';
-    const note = r.getCell(5);
+    const note = r.getCell(C.note);
     note.protection = { locked: false };
     note.fill = INPUT_FILL;
-    r.getCell(2).alignment = { wrapText: true };
+    if (typed?.note) note.value = typed.note;
+    r.getCell(C.name).alignment = { wrapText: true };
   });
   await protect(ws);
 }
@@ -162,7 +172,7 @@ function indicatorValidation(def: IndicatorDef, address: string): DataValidation
   return rule(`AND(ISNUMBER(${address}),${address}>=0)`, '数值有误', '请填写大于或等于0的数', def.unit, prompt);
 }
 
-async function ledgerSheet(ws: Worksheet, ledger: LedgerDef): Promise<void> {
+async function ledgerSheet(ws: Worksheet, ledger: LedgerDef, prefill?: readonly LedgerRow[]): Promise<void> {
   headerRow(ws, ledger.columns.map((c) => (c.required ? `${c.name}*` : c.name)));
   ws.columns = ledger.columns.map((c) => ({ width: Math.max(12, c.name.length * 2.4 + 4), style: { protection: { locked: false } } }));
   ledger.columns.forEach((column, i) => {
@@ -174,6 +184,14 @@ async function ledgerSheet(ws: Worksheet, ledger: LedgerDef): Promise<void> {
       if (column.type === 'date') cell.numFmt = 'yyyy-mm-dd';
       if (column.type === 'string') cell.numFmt = '@';
     }
+  });
+  (prefill ?? []).forEach((row, i) => {
+    ledger.columns.forEach((column, j) => {
+      const v = row.fields[column.id];
+      if (v === null || v === undefined) return;
+      // Written as a clerk types it: 是/否 for a yes-no column, the date as text the parser reads.
+      ws.getRow(i + 2).getCell(j + 1).value = typeof v === 'boolean' ? BOOLEAN_CHOICES[v ? 0 : 1]! : v;
+    });
   });
   await protect(ws);
 }
@@ -197,26 +215,39 @@ function columnValidation(column: LedgerColumn): DataValidation | undefined {
 }
 
 async function narrativeSheet(ws: Worksheet, req: TemplateRequest): Promise<void> {
+  const C = TEMPLATE_NARRATIVE_COLUMN;
   const sections = narrativeSections(req.county, req.year);
-  headerRow(ws, [NARRATIVE_COLUMNS.section[0], NARRATIVE_COLUMNS.label[0], NARRATIVE_COLUMNS.text[0]]);
-  ws.columns = [{ width: 24 }, { width: 40 }, { width: 80, style: { protection: { locked: false }, alignment: { wrapText: true, vertical: 'top' } } }];
-  const list: DataValidation = { type: 'list', allowBlank: true, formulae: [`"${sections.map((s) => s.key).join(',')}"`], showErrorMessage: true, errorStyle: 'stop', errorTitle: '栏目代码', error: '请从下拉列表选择栏目代码' };
+  const labels: string[] = [];
+  for (const key of ['label', 'text', 'section'] as const) labels[C[key] - 1] = NARRATIVE_COLUMNS[key][0];
+  headerRow(ws, labels);
+  ws.columns = [{ width: 40 }, { width: 80, style: { protection: { locked: false }, alignment: { wrapText: true, vertical: 'top' } } }, { width: 24, hidden: true }];
+  // A second item under a section picks its label from the rows above (a range: the labels are too long for an inline list).
+  const list: DataValidation = { type: 'list', allowBlank: true, formulae: [`$A$2:$A$${sections.length + 1}`], showErrorMessage: true, errorStyle: 'stop', errorTitle: '栏目', error: '请从下拉列表选择栏目' };
+  const items = req.prefill?.narratives ?? [];
   sections.forEach((s, i) => {
     const r = ws.getRow(i + 2);
-    r.getCell(1).value = s.key;
-    r.getCell(2).value = s.label;
-    r.getCell(2).alignment = { wrapText: true, vertical: 'top' };
-    const text = r.getCell(3);
+    r.getCell(C.section).value = s.key;
+    r.getCell(C.label).value = s.label;
+    r.getCell(C.label).alignment = { wrapText: true, vertical: 'top' };
+    const text = r.getCell(C.text);
     text.protection = { locked: false };
     text.fill = INPUT_FILL;
+    const first = items.find((n) => n.section === s.key);
+    if (first) text.value = first.text;
   });
   // Open rows for a second or third item under the same section.
-  for (let r = sections.length + 2; r <= sections.length + 21; r++) {
+  const more = items.filter((n, i) => items.findIndex((m) => m.section === n.section) !== i);
+  for (let r = sections.length + 2; r <= sections.length + 21 + more.length; r++) {
     const row = ws.getRow(r);
-    row.getCell(1).protection = { locked: false };
-    row.getCell(1).dataValidation = list;
-    row.getCell(2).protection = { locked: false };
-    row.getCell(3).protection = { locked: false };
+    row.getCell(C.label).protection = { locked: false };
+    row.getCell(C.label).dataValidation = list;
+    row.getCell(C.text).protection = { locked: false };
+    row.getCell(C.section).protection = { locked: false };
+    const item = more[r - sections.length - 2];
+    if (item) {
+      row.getCell(C.label).value = sections.find((s) => s.key === item.section)?.label ?? item.section;
+      row.getCell(C.text).value = item.text;
+    }
   }
   await protect(ws);
 }
@@ -227,11 +258,11 @@ async function instructionSheet(ws: Worksheet, req: TemplateRequest, indicators:
     `${req.county.config.name}${req.year}年度法治政府建设情况报送表 — 填表说明（${req.unit.name}）`,
     '',
     '1. “封面”：县、单位、年度已填好，请勿修改；填写联系人和联系电话。',
-    `2. “指标”：共${indicators.length}项，只填“数值”和“备注”两列。数值填阿拉伯数字；允许约数的指标可填“1000余”“近300”“300以上”。本年度没有发生的填0或“未发生”；暂时没有数据的填“暂无数据”，不要填0（0表示确实没有发生）。是否类指标填“是”或“否”。`,
+    `2. “指标”：共${indicators.length}项，只填“数值”和“备注”两列。数值填阿拉伯数字；允许约数的指标可填“1000余”“近300”“300以上”（报告照原样保留“余”“近”“以上”等字样）。本年度没有发生的填0或“未发生”；暂时没有数据的填“暂无数据”，不要填0（0表示确实没有发生）。是否类指标填“是”或“否”。`,
     ledgers.length
       ? `3. 台账（${ledgers.map((l) => l.name).join('、')}）：每行一件案件或一个人，表头带*的为必填；日期填2021-03-05或2021年3月5日；有下拉框的请从下拉框选择。系统会根据台账自动统计相关指标。没有的台账保持空白即可。`
       : '3. 本单位无需填报台账。',
-    '4. “工作情况”：按栏目填写本单位本年度的主要做法和成效，每个栏目可写多行；不需要的栏目留空。',
+    '4. “工作情况”：按栏目填写本单位本年度的主要做法和成效；同一栏目写第二条时，在下方空行的“栏目”列从下拉框选择栏目；不需要的栏目留空。',
     '5. 不要修改工作表名称和表头，不要插入或删除列；可以在表格末尾继续添加行。',
     `6. 保存为Excel工作簿（*.xlsx）后上传，文件不超过${MAX_SUBMISSION_BYTES / 1048576} MB；不要另存为含宏的工作簿（*.xlsm）或旧版（*.xls）。`,
     '7. 上传后系统会立即检查，如有问题会返回错误清单（指明工作表和单元格），改正后重新上传即可，以最后一次上传为准。',

@@ -2,7 +2,7 @@ import { chineseDate, localDateTime } from '../../../shared/core/county/time';
 
 describe('times in the county time zone', () => {
   it('shows a lock time as a clerk in China reads it', () => {
-    expect(localDateTime(new Date('2022-01-10T16:05:00Z'), 'Asia/Shanghai')).toBe('2022-01-11 00:05');
+    expect(localDateTime(new Date('2022-01-10T16:05:00Z'), 'Asia/Shanghai')).toBe('2022年1月11日 00:05');
   });
 
   it('writes the report date the Chinese way, on the county\'s calendar day', () => {

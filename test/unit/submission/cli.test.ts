@@ -23,7 +23,7 @@ describe('yearly-report template and validate', () => {
     await wb.xlsx.readFile(file);
     expect(wb.getWorksheet('封面')!.getCell('B4').value).toBe('灵寿县教育局');
     // Fill one cell of the narrative sheet, then validate without --unit: the cover names the unit.
-    wb.getWorksheet('工作情况')!.getCell('C2').value = '开展法治教育进校园活动。';
+    wb.getWorksheet('工作情况')!.getCell('B2').value = '开展法治教育进校园活动。';
     await wb.xlsx.writeFile(file);
     const checked = await run(['validate', file, '--county', 'lingshou', '--year', '2021']);
     expect(checked.code).toBe(0);
@@ -36,9 +36,21 @@ describe('yearly-report template and validate', () => {
     const result = await run(['validate', file, '--county', 'lingshou', '--year', '2021', '--unit', 'justice_bureau']);
     expect(result.code).toBe(1);
     expect(result.out).toContain('invalid: ragged.csv');
-    expect(result.out).toContain('（第3行）：CSV行的列数与表头不一致');
-    expect(result.out).toContain('（第4行）');
+    expect(result.out).toContain('错误 1. 第3行：CSV行的列数与表头不一致');
+    expect(result.out).toContain('错误 2. 第4行');
     expect(result.out + result.err).not.toMatch(/\bat .+\.ts:\d+/);
+  });
+
+  it('lists errors first, each kind numbered on its own', async () => {
+    const file = path.join(dir, '司法局.xlsx');
+    expect((await run(['template', '--county', 'lingshou', '--year', '2021', '--unit', '县司法局', '--out', file])).code).toBe(0);
+    const result = await run(['validate', file, '--county', 'lingshou', '--year', '2021']);
+    expect(result.code).toBe(1);
+    const lines = result.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^invalid: 司法局\.xlsx（灵寿县司法局，2021年度）— 1处错误、\d+处提醒/);
+    expect(lines[1]).toMatch(/^ {2}错误 1\. 文件中没有任何填报内容/);
+    expect(lines[2]).toMatch(/^ {2}提醒 1\. /);
+    expect(lines.filter((l) => l.startsWith('  错误'))).toHaveLength(1);
   });
 
   it('exits 1 for a hostile file even without --unit', async () => {

@@ -17,7 +17,7 @@ describe('the Excel template', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['封面', '指标', ...ledgers, '工作情况', '说明']);
     const codes: string[] = [];
     wb.getWorksheet('指标')!.eachRow((row, n) => {
-      if (n > 1) codes.push(String(row.getCell(1).value));
+      if (n > 1) codes.push(String(row.getCell(5).value));
     });
     expect(codes).toEqual(indicatorsToTypeForUnit(county, 2021, unit).map((i) => i.id));
     expect(codes).not.toContain('services_fully_online'); // the approval bureau's
@@ -33,13 +33,13 @@ describe('the Excel template', () => {
     await wb.xlsx.load(template as unknown as ArrayBuffer);
     const indicators = wb.getWorksheet('指标')!;
     const meetingRow = findRow(indicators, 'legality_review_meeting_items');
-    const cell = `D${meetingRow}`;
+    const cell = `C${meetingRow}`;
     // A whole number ≥ 0, or the words for "did not happen" and "no data yet": never a forced false 0.
     expect(indicators.getCell(cell).dataValidation).toMatchObject({
       type: 'custom',
       formulae: [`OR(AND(ISNUMBER(${cell}),${cell}>=0,INT(${cell})=${cell}),${cell}="未发生",${cell}="暂无数据")`],
     });
-    expect(indicators.getCell(`D${meetingRow}`).protection).toMatchObject({ locked: false });
+    expect(indicators.getCell(`C${meetingRow}`).protection).toMatchObject({ locked: false });
     expect(indicators.getCell('A1').protection?.locked).not.toBe(false);
     const lawsuits = wb.getWorksheet('行政诉讼案件台账')!;
     expect(lawsuits.getCell('D2').dataValidation).toMatchObject({ type: 'list', formulae: ['"已结案,审理中"'] });
@@ -54,7 +54,7 @@ describe('the Excel template', () => {
     if (!out.ok) throw new Error(JSON.stringify(out.problems, null, 1));
     const s = out.submission;
     const byId = new Map(s.indicators.map((i) => [i.indicatorId, i]));
-    expect(byId.get('legality_review_meeting_items')).toMatchObject({ value: 125, approximate: false, source: { sheet: '指标', cell: `D${s.indicators[0]!.source.row}` } });
+    expect(byId.get('legality_review_meeting_items')).toMatchObject({ value: 125, approximate: false, source: { sheet: '指标', cell: `C${s.indicators[0]!.source.row}` } });
     expect(byId.get('enforcement_staff_trained')).toMatchObject({ value: 1000, approximate: true, raw: '1000余' });
     expect(byId.get('civil_code_booklets')).toMatchObject({ value: 3000, approximate: true, raw: '3000余册' });
     expect(s.contact).toEqual({ name: '张三', phone: '0311-82522000' });
@@ -62,7 +62,7 @@ describe('the Excel template', () => {
       { row: 2, fields: { case_no: '(2021)冀0126行初1号', filed_date: '2021-03-05', defendant: '灵寿县自然资源和规划局', status: '已结案', head_appeared: true, outcome: '胜诉' } },
       { row: 3, fields: { case_no: '(2021)冀0126行初2号', filed_date: '2021-04-01', defendant: '灵寿县住房和城乡建设局', status: '审理中', head_appeared: false, outcome: null } },
     ]);
-    expect(s.narratives).toEqual([expect.objectContaining({ section: 'leadership', source: { sheet: '工作情况', cell: 'C2', row: 2 } })]);
+    expect(s.narratives).toEqual([expect.objectContaining({ section: 'leadership', source: { sheet: '工作情况', cell: 'B2', row: 2 } })]);
     // The untouched ledger sheets are "not kept", not "none".
     expect(Object.keys(s.ledgers)).toEqual(['lawsuit_cases']);
     expect(warningsOf(out).filter((w) => w.code === 'LEDGER_SUMMARY_DISAGREE')).toEqual([]);
@@ -75,13 +75,13 @@ describe('the Excel template', () => {
       lawsuits.getRow(3).values = ['', '2021-03-01', '', '已结案'];
       const indicators = wb.getWorksheet('指标')!;
       const row = findRow(indicators, 'legality_review_meeting_items');
-      indicators.getCell(`D${row}`).value = '约40';
-      indicators.getCell(`D${row + 1}`).value = -2;
+      indicators.getCell(`C${row}`).value = '约40';
+      indicators.getCell(`C${row + 1}`).value = -2;
     });
     const out = await parse(new Uint8Array(bytes), 'bad.xlsx');
     expect(errorsOf(out).map((p) => [p.code, p.sheet, p.cell])).toEqual([
-      ['APPROXIMATE_NOT_ALLOWED', '指标', 'D2'],
-      ['NEGATIVE_NUMBER', '指标', 'D3'],
+      ['APPROXIMATE_NOT_ALLOWED', '指标', 'C2'],
+      ['NEGATIVE_NUMBER', '指标', 'C3'],
       ['BAD_DATE', '行政诉讼案件台账', 'B2'],
       ['BAD_ENUM', '行政诉讼案件台账', 'D2'],
       ['BAD_BOOLEAN', '行政诉讼案件台账', 'E2'],
@@ -93,11 +93,11 @@ describe('the Excel template', () => {
     const bytes = await fillWorkbook(await templateFor('justice_bureau'), (wb) => {
       const indicators = wb.getWorksheet('指标')!;
       const row = findRow(indicators, 'legality_review_meeting_items');
-      indicators.getCell(`D${row}`).value = { formula: '100+25', result: 125 } as ExcelJS.CellFormulaValue;
+      indicators.getCell(`C${row}`).value = { formula: '100+25', result: 125 } as ExcelJS.CellFormulaValue;
     });
     const out = await parse(new Uint8Array(bytes), 'f.xlsx');
     expect(out.ok && out.submission.indicators.find((i) => i.indicatorId === 'legality_review_meeting_items')?.value).toBe(125);
-    expect(warningsOf(out)).toContainEqual(expect.objectContaining({ code: 'FORMULA_CELL', sheet: '指标', cell: 'D2' }));
+    expect(warningsOf(out)).toContainEqual(expect.objectContaining({ code: 'FORMULA_CELL', sheet: '指标', cell: 'C2' }));
   });
 
   it.each([
@@ -107,7 +107,7 @@ describe('the Excel template', () => {
   ])('rejects a cover sheet naming another unit, year or county (%s)', async (code, cell, value) => {
     const bytes = await fillWorkbook(await templateFor('justice_bureau'), (wb) => {
       wb.getWorksheet('封面')!.getCell(cell).value = value;
-      wb.getWorksheet('工作情况')!.getCell('C2').value = '内容';
+      wb.getWorksheet('工作情况')!.getCell('B2').value = '内容';
     });
     const out = await parse(new Uint8Array(bytes), 'c.xlsx');
     expect(errorsOf(out)).toEqual([expect.objectContaining({ code, sheet: '封面', cell })]);
@@ -119,7 +119,7 @@ describe('the Excel template', () => {
     if (!first) throw new Error('no unit types a % indicator to test with');
     const bytes = await fillWorkbook(await templateFor(first.unit.id), (wb) => {
       const sheet = wb.getWorksheet('指标')!;
-      const cell = sheet.getCell(`D${findRow(sheet, first.indicator.id)}`);
+      const cell = sheet.getCell(`C${findRow(sheet, first.indicator.id)}`);
       expect(cell.numFmt).toBe('@');
       cell.value = '85%';
     });
@@ -159,7 +159,7 @@ describe('the Excel template', () => {
 function findRow(ws: ExcelJS.Worksheet, code: string): number {
   let found = 0;
   ws.eachRow((row, n) => {
-    if (row.getCell(1).value === code) found = n;
+    if (row.getCell(5).value === code) found = n;
   });
   if (!found) throw new Error(`no row for ${code}`);
   return found;

@@ -114,3 +114,16 @@ function isPlainDecimal(s: string): boolean {
   }
   return true;
 }
+
+/** Words clerks type for "nothing here" in a number cell. */
+const NONE_WORDS = /^(无|没有|暂无|空|未发生|不详|\/|／|-|－|—+|\\|n\/?a|none)$/i;
+
+/**
+ * What to type instead of a value that is not a number, for the clerk's
+ * message: "无" gets the two things it might mean, anything else an example.
+ */
+export function notANumberHint(raw: unknown): string {
+  const text = typeof raw === 'string' ? raw.trim() : '';
+  if (NONE_WORDS.test(text)) return `“${text}”不是数字：没有发生的请填0；数据暂时没有或不清楚的请留空`;
+  return '请填写阿拉伯数字，如125';
+}

@@ -23,6 +23,21 @@ export function resolveUnit(config: CountyConfig, text: string): Unit | undefine
   return map.get(matchKey(text));
 }
 
+/**
+ * The unit a file name names, if any: 司法局2021.xlsx, justice_bureau-2021.xlsx
+ * (what `template` writes), 灵寿县司法局（2021年度）.xlsx. A year, brackets
+ * and separators around the name are dropped; anything else must be a unit
+ * name or alias, so "报送表.xlsx" names no unit.
+ */
+export function unitNamedByFileName(config: CountyConfig, fileName: string): Unit | undefined {
+  const base = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]*$/, '');
+  const stem = base
+    .replace(/(?:19|20)\d{2}\s*(?:年度|年)?/g, '')
+    .replace(/[（(【\[][\s）)】\]]*[）)】\]]/g, '')
+    .replace(/^[\s_\-—.·、]+|[\s_\-—.·、]+$/g, '');
+  return stem === '' ? undefined : resolveUnit(config, stem);
+}
+
 /** 灵寿县, 灵寿, lingshou: the county named in a file. */
 export function isSameCounty(config: CountyConfig, text: string): boolean {
   const key = matchKey(text);

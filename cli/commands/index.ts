@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import * as aggregate from './aggregate';
+import * as demo from './demo';
+import * as lock from './lock';
+import * as replay from './replay';
+import * as status from './status';
+import * as template from './template';
+import * as token from './token';
+import * as upload from './upload';
+import * as validate from './validate';
+
+/**
+ * Every command, each file registering one (or a group). A static list, not
+ * a folder scan, so the CLI bundles into one file (npm run build) and a
+ * command cannot be dropped by a packaging step.
+ */
+export const COMMANDS: readonly { register(program: Command): void }[] = [aggregate, demo, lock, replay, status, template, token, upload, validate];
