@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as aggregate from './aggregate';
+import * as county from './county';
 import * as demo from './demo';
 import * as lock from './lock';
 import * as replay from './replay';
@@ -14,4 +15,4 @@ import * as validate from './validate';
  * a folder scan, so the CLI bundles into one file (npm run build) and a
  * command cannot be dropped by a packaging step.
  */
-export const COMMANDS: readonly { register(program: Command): void }[] = [aggregate, demo, lock, replay, status, template, token, upload, validate];
+export const COMMANDS: readonly { register(program: Command): void }[] = [aggregate, county, demo, lock, replay, status, template, token, upload, validate];

@@ -485,7 +485,8 @@ export function isIntegerIndicator(def: IndicatorDef): boolean {
  * not have this figure" (not a zero: the figure is incomplete). Kept apart so
  * nobody is pushed into writing a false 0.
  */
-const NONE_OCCURRED_WORDS = new Set(['未发生', '没有发生', '无发生', '本年度未发生', '无', '没有']);
+// A bare 无 or 没有 is ambiguous (none happened, or no figure?), so it is refused with a hint, never read as 0.
+const NONE_OCCURRED_WORDS = new Set(['未发生', '没有发生', '无发生', '本年度未发生']);
 const NO_DATA_WORDS = new Set(['暂无数据', '无数据', '暂无', '不详', '待统计', '数据暂缺', '暂缺']);
 
 const BLANK_CHARS = /[\s\u200B-\u200D\u2060\uFEFF]/g;

@@ -58,14 +58,14 @@ describe('the 工作情况 sheet', () => {
 });
 
 describe('a word in a number cell', () => {
-  it.each(['无', '没有', '/'])('“%s” says to enter 0 if none happened, or leave it blank when unknown', async (word) => {
+  it.each(['无', '没有', '/'])('“%s” says to enter 0 or 未发生 if none happened, or 暂无数据 when unknown', async (word) => {
     const bytes = await fillWorkbook(await templateFor('justice_bureau'), (wb) => {
       const ws = wb.getWorksheet('指标')!;
       ws.getRow(rowOf(ws, 'legality_review_meeting_items')).getCell(TEMPLATE_INDICATOR_COLUMN.value).value = word;
     });
     const [error] = errorsOf(await parse(new Uint8Array(bytes), 'w.xlsx'));
     expect(error).toMatchObject({ code: 'NOT_A_NUMBER', sheet: '指标', cell: 'C2' });
-    expect(error!.message).toContain(`“${word}”不是数字：没有发生的请填0；数据暂时没有或不清楚的请留空`);
+    expect(error!.message).toContain(`“${word}”不是数字：没有发生的请填0或“未发生”；暂时没有数据的请填“暂无数据”（不要填0）`);
   });
 
   it('gives an example for any other text', async () => {
@@ -79,13 +79,15 @@ describe('a word in a number cell', () => {
 
 describe('a ledger that disagrees with the typed summary', () => {
   it('is named in Chinese at its cell, not by an indicators.<id> path', async () => {
+    let row = 0;
     const bytes = await fillWorkbook(await templateFor('justice_bureau'), (wb) => {
       const ws = wb.getWorksheet('指标')!;
-      ws.getRow(rowOf(ws, 'reconsideration_received')).getCell(TEMPLATE_INDICATOR_COLUMN.value).value = 9;
+      row = rowOf(ws, 'reconsideration_received');
+      ws.getRow(row).getCell(TEMPLATE_INDICATOR_COLUMN.value).value = 9;
       wb.getWorksheet('行政复议案件台账')!.getRow(2).values = ['灵复决字〔2021〕1号', '2021-01-03', '灵寿县公安局', '已结案', '维持', '2021-03-04'];
     });
     const warning = warningsOf(await parse(new Uint8Array(bytes), 'l.xlsx')).find((w) => w.code === 'LEDGER_SUMMARY_DISAGREE');
-    expect(warning).toMatchObject({ sheet: '指标', cell: `C${15}` });
+    expect(warning).toMatchObject({ sheet: '指标', cell: `C${row}` });
     expect(warning!.path).toBeUndefined();
     expect(warning!.message).toContain('“行政复议收案数”填报为9');
   });
@@ -119,7 +121,8 @@ describe('a summary cell left empty', () => {
   it('is no reminder when the unit kept the ledger that gives it, as the 说明 sheet says', async () => {
     const names = await emptyNames(await withLedger(true));
     expect(names).not.toContainEqual(expect.stringContaining('行政复议收案数'));
-    expect(names).toContainEqual(expect.stringContaining('行政规范性文件合法性审核件数'));
+    // A summary with no ledger behind it is still a reminder.
+    expect(names).toContainEqual(expect.stringContaining('政府常务会议题会前合法性审查件数'));
   });
 
   it('is a reminder when the ledger was not kept', async () => {

@@ -124,6 +124,6 @@ const NONE_WORDS = /^(无|没有|暂无|空|未发生|不详|\/|／|-|－|—+|\
  */
 export function notANumberHint(raw: unknown): string {
   const text = typeof raw === 'string' ? raw.trim() : '';
-  if (NONE_WORDS.test(text)) return `“${text}”不是数字：没有发生的请填0；数据暂时没有或不清楚的请留空`;
+  if (NONE_WORDS.test(text)) return `“${text}”不是数字：没有发生的请填0或“未发生”；暂时没有数据的请填“暂无数据”（不要填0）`;
   return '请填写阿拉伯数字，如125';
 }
