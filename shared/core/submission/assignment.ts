@@ -43,7 +43,7 @@ export function narrativeSections(county: LoadedCounty, year: number): Narrative
     if (block.kind === 'heading1' || !block.narratives || seen.has(block.narratives)) continue;
     seen.add(block.narratives);
     // A heading is its own label; a paragraph (published prose, {{fig:…}} and all) is labelled by its chapter.
-    const label = (block.kind === 'heading2' ? block.text : chapter || block.narratives).replace(/^[（(]?[一二三四五六七八九十]+[）)、]/, '').trim();
+    const label = (block.kind === 'heading2' ? block.text : chapter || block.narratives).replace(/^[（(]?[一二三四五六七八九十]+[）)、]/, '').replace(/[。.]$/, '').trim();
     // Two paragraphs of one chapter must stay apart: the label is also what a clerk may pick.
     const twins = sections.filter((x) => x.label === label || x.label.startsWith(`${label}（`)).length;
     sections.push({ key: block.narratives, label: twins ? `${label}（${twins + 1}）` : label });

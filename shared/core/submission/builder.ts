@@ -302,7 +302,8 @@ export class SubmissionBuilder {
     if (body === '') return; // the template's pre-filled rows left blank
     const key = this.resolveSection(sectionText);
     if (!key) {
-      const known = narrativeSections(this.ctx.county, this.ctx.year).map((s) => s.key).join('、');
+      // A JSON file names sections by key; a clerk's sheet by the label the template shows.
+      const known = narrativeSections(this.ctx.county, this.ctx.year).map((s) => (this.format === 'json' ? s.key : s.label)).join('、');
       this.report('UNKNOWN_SECTION', sectionLocation, `“${sectionText}”不是报告模板中的栏目；可用：${known}`, sectionText);
       return;
     }

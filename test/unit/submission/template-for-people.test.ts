@@ -57,6 +57,21 @@ describe('the 工作情况 sheet', () => {
   });
 });
 
+describe('an unknown section in the 工作情况 sheet', () => {
+  it('lists the sections by the labels the sheet shows, not by their keys', async () => {
+    const sections = narrativeSections(county, 2021);
+    const bytes = await fillWorkbook(await templateFor('justice_bureau'), (wb) => {
+      const extra = wb.getWorksheet('工作情况')!.getRow(sections.length + 2);
+      extra.getCell(TEMPLATE_NARRATIVE_COLUMN.label).value = '其他工作';
+      extra.getCell(TEMPLATE_NARRATIVE_COLUMN.text).value = '内容';
+    });
+    const [error] = errorsOf(await parse(new Uint8Array(bytes), 'n.xlsx'));
+    expect(error).toMatchObject({ code: 'UNKNOWN_SECTION' });
+    expect(error!.message).toContain('法治政府建设中存在的问题');
+    expect(error!.message).not.toMatch(/decision_making|problems/);
+  });
+});
+
 describe('a word in a number cell', () => {
   it.each(['无', '没有', '/'])('“%s” says to enter 0 or 未发生 if none happened, or 暂无数据 when unknown', async (word) => {
     const bytes = await fillWorkbook(await templateFor('justice_bureau'), (wb) => {
