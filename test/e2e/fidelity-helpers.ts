@@ -1,3 +1,4 @@
+import { imprintLines } from '../../shared/core/artifacts/labels';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadedCatalogue } from '../../shared/core/catalogue/load';
@@ -42,6 +43,8 @@ export function blockText(block: Block): string {
       return block.text + block.body.map((s) => s.text).join('');
     case 'table':
       return [block.caption ?? '', ...block.header, ...block.rows.flat()].join(' ');
+    case 'imprint':
+      return imprintLines(block).join(' ');
     default:
       return block.text;
   }

@@ -1,5 +1,5 @@
 import { Block, Figure, Report, Segment } from '../report/schema';
-import { STATUS_LABEL, figureText, locationText, missingUnits } from './labels';
+import { STATUS_LABEL, figureText, imprintLines, locationText, missingUnits } from './labels';
 import { printableText } from './text';
 
 /**
@@ -27,6 +27,10 @@ main { max-width: 52rem; margin: 0 auto; padding: 1.5rem; }
 .document .h2 { font-family: "楷体_GB2312", "KaiTi", "STKaiti", serif; }
 .document .signature, .document .date { text-align: right; text-indent: 0; padding-right: 4em; }
 .document .signature { margin-top: 1.8em; }
+.document .masthead { color: #d00; font-family: "方正小标宋简体", "SimSun", serif; font-size: 30pt; text-align: center; text-indent: 0; letter-spacing: .1em; }
+.document .imprint { margin-top: 2em; border-top: 2px solid #000; border-bottom: 2px solid #000; font-size: 14pt; }
+.document .imprint p { text-indent: 0; padding: 0 1em; }
+.document .imprint p + p { border-top: 1px solid #000; }
 .document table { font-size: 12pt; margin: 1em 0; }
 a.figure { color: inherit; text-decoration: none; border-bottom: 1px dotted #2a62a8; }
 a.figure:hover, a.figure:focus { background: #e3edf9; }
@@ -116,6 +120,10 @@ function blockHtml(block: Block): string {
       return `<p class="signature">${e(block.text)}</p>`;
     case 'date':
       return `<p class="date">${e(block.text)}</p>`;
+    case 'masthead':
+      return `<p class="masthead">${e(block.text)}</p>`;
+    case 'imprint':
+      return `<div class="imprint">${imprintLines(block).map((line) => `<p>${e(line)}</p>`).join('')}</div>`;
   }
 }
 

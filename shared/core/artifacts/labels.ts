@@ -1,4 +1,4 @@
-import { Figure, FigureSource, UnitStatus } from '../report/schema';
+import { Block, Figure, FigureSource, UnitStatus } from '../report/schema';
 
 /**
  * The words every artifact uses for provenance and completeness, in one
@@ -27,4 +27,12 @@ export function figureText(figure: Figure): string {
 /** Expected units that sent nothing for this figure. */
 export function missingUnits(figure: Figure): string[] {
   return figure.expectedUnits.filter((u) => !figure.reportingUnits.includes(u));
+}
+
+/** 版记 as printed: "抄送：县纪委监委，市司法局。" and "灵寿县人民政府办公室 2022年1月14日印发". */
+export function imprintLines(block: Extract<Block, { kind: 'imprint' }>): string[] {
+  return [
+    ...(block.copyTo ? [`抄送：${block.copyTo.join('，')}。`] : []),
+    ...(block.printedBy ? [`${block.printedBy} ${block.printedOn}印发`] : []),
+  ];
 }

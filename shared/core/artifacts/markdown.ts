@@ -1,5 +1,5 @@
 import { Block, FigureSource, Report, Segment } from '../report/schema';
-import { STATUS_LABEL, figureText, locationText, missingUnits } from './labels';
+import { STATUS_LABEL, figureText, imprintLines, locationText, missingUnits } from './labels';
 
 /**
  * report.md: the draft as plain Markdown, for preview and diffing between
@@ -60,6 +60,10 @@ function blockToMarkdown(block: Block): string {
     case 'signature':
     case 'date':
       return `<div align="right">${escapeMarkdown(block.text)}</div>`;
+    case 'masthead':
+      return `<div align="center">${escapeMarkdown(block.text)}</div>`;
+    case 'imprint':
+      return `---\n\n${imprintLines(block).map(escapeMarkdown).join('\n\n')}`;
   }
 }
 

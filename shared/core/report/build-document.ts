@@ -1,4 +1,5 @@
 import type { CountyConfig, Unit } from '../county/schema';
+import { chineseDateTime } from '../county/time';
 import { ConfigError } from '../errors';
 import type { NarrativeItem } from '../submission/normalized';
 import type { ReportTemplate } from '../template/schema';
@@ -102,7 +103,8 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
   }
 
   const title = flat(template.title, 'title');
-  const blocks: Block[] = [{ kind: 'title', text: title }];
+  const frame = config.documentFrame;
+  const blocks: Block[] = [...(frame?.masthead ? [{ kind: 'masthead' as const, text: frame.masthead }] : []), { kind: 'title', text: title }];
   if (template.docNumber && (template.docSequence !== undefined || !template.docNumber.includes('docSequence'))) {
     blocks.push({ kind: 'docNumber', text: flat(template.docNumber, 'docNumber') });
   }
@@ -127,8 +129,12 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
   });
   blocks.push({ kind: 'closing', text: flat(template.closing, 'closing') });
   blocks.push({ kind: 'signature', text: config.government });
-  blocks.push({ kind: 'date', text: template.date ? flat(template.date, 'date') : input.defaultDate });
+  const date = template.date ? flat(template.date, 'date') : input.defaultDate;
+  blocks.push({ kind: 'date', text: date });
   if (template.note) blocks.push({ kind: 'note', text: flat(template.note, 'note') });
+  if (frame?.copyTo || frame?.printedBy) {
+    blocks.push({ kind: 'imprint', ...(frame.copyTo ? { copyTo: frame.copyTo } : {}), ...(frame.printedBy ? { printedBy: frame.printedBy } : {}), printedOn: date });
+  }
   if (template.completenessAnnex) blocks.push(completenessTable(input.completeness, year, config.timeZone));
   return { blocks, title, warnings };
 }
@@ -165,21 +171,12 @@ function mergePlain(segments: Segment[]): Segment[] {
 
 const STATUS_TEXT = { accepted: '已报送', rejected: '被退回', missing: '未报送' } as const;
 
+/** Three columns, lateness in the status: the table fits the A4 text block without a header or a time wrapping. */
 function completenessTable(completeness: Completeness, year: number, timeZone: string): Block {
   return {
     kind: 'table',
     caption: `附件：${year}年度材料报送情况（应报${completeness.expected}个单位，已报${completeness.accepted}个，逾期${completeness.late}个，未报${completeness.missing}个）`,
-    header: ['单位', '报送情况', '报送时间', '是否逾期'],
-    rows: completeness.units.map((u) => [u.unitName, STATUS_TEXT[u.status], u.receivedAt ? localTime(u.receivedAt, timeZone) : '', u.late ? '逾期' : '']),
+    header: ['单位', '报送情况', '报送时间'],
+    rows: completeness.units.map((u) => [u.unitName, `${STATUS_TEXT[u.status]}${u.late ? '（逾期）' : ''}`, u.receivedAt ? chineseDateTime(new Date(u.receivedAt), timeZone) : '']),
   };
-}
-
-/** "2022-01-05 10:00" in the county's time zone: the clerk reads local time, not UTC. */
-function localTime(iso: string, timeZone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
-      .formatToParts(new Date(iso))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }

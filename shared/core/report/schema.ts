@@ -87,6 +87,10 @@ export const BlockSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signature'), text: z.string() }),
   z.object({ kind: z.literal('date'), text: z.string() }),
   z.object({ kind: z.literal('note'), text: z.string() }),
+  /** 版头: the issuer's red mark (GB/T 9704 §7.2); the document number and a red line follow it. */
+  z.object({ kind: z.literal('masthead'), text: z.string() }),
+  /** 版记 (GB/T 9704 §7.4): 抄送 line and 印发 line, after everything else. */
+  z.object({ kind: z.literal('imprint'), copyTo: z.array(z.string()).optional(), printedBy: z.string().optional(), printedOn: z.string() }),
 ]);
 export type Block = z.infer<typeof BlockSchema>;
 

@@ -219,3 +219,65 @@ describe('report.docx (GB/T 9704-2012)', () => {
     }
   });
 });
+
+describe('report.docx in Word and WPS without the official fonts', () => {
+  it('declares every font it names in the font table, with the substitute stock Windows has', async () => {
+    const xml = await part(await openDocx(await renderDocx(sampleReport())), 'word/fontTable.xml');
+    const fonts = Object.fromEntries([...xml.matchAll(/<w:font w:name="([^"]+)">([\s\S]*?)<\/w:font>/g)].map((m) => [m[1], /<w:altName w:val="([^"]+)"/.exec(m[2]!)?.[1]]));
+    expect(fonts).toMatchObject({ 仿宋_GB2312: '仿宋', 楷体_GB2312: '楷体', 方正小标宋简体: '华文中宋', 黑体: 'SimHei' });
+    const styles = await part(await openDocx(await renderDocx(sampleReport())), 'word/styles.xml');
+    for (const named of new Set([...styles.matchAll(/<w:rFonts [^>]*w:eastAsia="([^"]+)"/g)].map((m) => m[1]!))) expect(Object.keys(fonts)).toContain(named);
+  });
+
+  it('lets line-end punctuation hang in every paragraph of the text, as Word does for Chinese', async () => {
+    const xml = await part(await openDocx(await renderDocx(sampleReport())), 'word/document.xml');
+    const body = paragraphs(xml).filter((p) => p.style === 'GwBody' || p.style === 'GwHeading2');
+    expect(body.length).toBeGreaterThan(3);
+    for (const p of body) expect(p.xml).toContain('<w:overflowPunct/>');
+  });
+
+  it('keeps the last paragraph, 特此报告, issuer and date together, the date last', async () => {
+    const ps = paragraphs(await part(await openDocx(await renderDocx(sampleReport())), 'word/document.xml'));
+    const closing = ps.findIndex((p) => p.text === '特此报告。');
+    const date = ps.findIndex((p) => p.text === '2022年1月14日');
+    expect(closing).toBeGreaterThan(1);
+    for (const p of ps.slice(closing - 1, date)) expect([p.text, p.xml.includes('<w:keepNext/>')]).toEqual([p.text, true]);
+    expect(ps[closing - 2]!.xml).not.toContain('<w:keepNext/>');
+  });
+});
+
+describe('版头 and 版记 (GB/T 9704 §7.2, §7.4)', () => {
+  const framed = () => {
+    const report = sampleReport();
+    report.document.unshift({ kind: 'masthead', text: '测试县人民政府文件' });
+    report.document.push({ kind: 'imprint', copyTo: ['县纪委监委', '县法院'], printedBy: '测试县人民政府办公室', printedOn: '2022年1月14日' });
+    return report;
+  };
+
+  it('puts the red issuer mark first, the document number under it over a red line, then the title', async () => {
+    const ps = paragraphs(await part(await openDocx(await renderDocx(framed())), 'word/document.xml'));
+    expect(ps.slice(0, 3).map((p) => p.style)).toEqual(['GwMasthead', 'GwDocNumber', 'GwTitle']);
+    expect(attrs(ps[1]!.xml, 'w:bottom')).toMatchObject({ 'w:color': 'FF0000' });
+    expect(ps.filter((p) => p.style === 'GwDocNumber')).toHaveLength(1);
+    const styles = await part(await openDocx(await renderDocx(framed())), 'word/styles.xml');
+    expect(attrs(styleXml(styles, 'GwMasthead'), 'w:color')['w:val']).toBe('FF0000');
+  });
+
+  it('ends with the 抄送 and 印发 lines between rules, after the annex', async () => {
+    const ps = paragraphs(await part(await openDocx(await renderDocx(framed())), 'word/document.xml'));
+    const last = ps.slice(-2);
+    expect(last.map((p) => [p.style, p.text])).toEqual([
+      ['GwImprint', '抄送：县纪委监委，县法院。'],
+      ['GwImprint', '测试县人民政府办公室2022年1月14日印发'],
+    ]);
+    expect(last[1]!.xml).toContain('<w:tab/>');
+    expect(last[0]!.xml).toContain('<w:top ');
+    expect(last[1]!.xml).toContain('<w:bottom ');
+  });
+
+  it('is absent unless the county configures it', async () => {
+    const ps = paragraphs(await part(await openDocx(await renderDocx(sampleReport())), 'word/document.xml'));
+    expect(ps.map((p) => p.style)).not.toContain('GwMasthead');
+    expect(ps.map((p) => p.style)).not.toContain('GwImprint');
+  });
+});

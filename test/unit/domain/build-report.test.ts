@@ -118,7 +118,7 @@ describe('buildReport document', () => {
   it('lists every expected unit in the completeness annex', () => {
     const table = report.document.at(-1)!;
     expect(table.kind === 'table' && table.rows.map((r) => r[0])).toEqual(['测试县司法局', '测试县甲局', '测试县甲镇人民政府', '测试县乙镇人民政府']);
-    expect(table.kind === 'table' && table.rows[0]).toEqual(['测试县司法局', '已报送', '2022-01-05 10:00', '']);
+    expect(table.kind === 'table' && table.rows[0]).toEqual(['测试县司法局', '已报送', '2022年1月5日 10:00']);
   });
 
   it('omits the doc number while no sequence is assigned', () => {
