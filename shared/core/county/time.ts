@@ -1,5 +1,8 @@
 /** Dates and deadlines in a county's own time zone. */
 
+/** The zone of every shipped county, and of a report that does not name its own. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
 /**
  * The end of the deadline day (month-day of the year after the report year)
  * in the county's time zone, as epoch ms: anything received on the day itself

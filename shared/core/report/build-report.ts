@@ -1,6 +1,6 @@
 import { chineseDate, deadlineInstant } from '../county/time';
 import type { LoadedCatalogue } from '../catalogue/load';
-import type { CrossCheck } from '../catalogue/schema';
+import type { Aggregation, CrossCheck } from '../catalogue/schema';
 import type { LoadedCounty } from '../county/load';
 import type { Unit } from '../county/schema';
 import type { NormalizedSubmission } from '../submission/normalized';
@@ -86,6 +86,7 @@ export function buildReport(input: BuildReportInput): Report {
   }
 
   const aggregated = aggregateFigures(catalogue, config.units, contributions);
+  for (const figure of aggregated.figures) figure.aggregation = aggregationOf(catalogue.indicatorById.get(figure.indicatorId)!.aggregation);
   warnings.push(...aggregated.warnings);
   const figureById = new Map(aggregated.figures.map((f) => [f.indicatorId, f]));
   // Template placeholders must resolve even for indicators this county expects from nobody.
@@ -122,6 +123,7 @@ export function buildReport(input: BuildReportInput): Report {
     countyName: config.name,
     year,
     generatedAt: input.generatedAt.toISOString(),
+    timeZone: config.timeZone,
     title: document.title,
     figures: aggregated.figures,
     completeness,
@@ -269,4 +271,17 @@ function outlierWarnings(figures: readonly Figure[], previous: Report, factor: n
     }
   }
   return warnings;
+}
+
+/** The catalogue's aggregation as report.json records it: the kind and the indicators it reads. */
+function aggregationOf(agg: Aggregation): NonNullable<Figure['aggregation']> {
+  switch (agg.kind) {
+    case 'coverage_count':
+    case 'coverage_share':
+      return { kind: agg.kind, ...(agg.of ? { of: agg.of } : {}) };
+    case 'ratio':
+      return { kind: agg.kind, numerator: agg.numerator, denominator: agg.denominator };
+    default:
+      return { kind: agg.kind };
+  }
 }

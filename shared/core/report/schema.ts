@@ -34,6 +34,12 @@ export const FigureSchema = z.object({
   sources: z.array(FigureSourceSchema),
   expectedUnits: z.array(z.string()),
   reportingUnits: z.array(z.string()),
+  /**
+   * How the county figure is made from the units' values, as the catalogue
+   * says (sum, coverage_count of another indicator, ratio of two): readers of
+   * the per-unit rows need it to tell a count of units from the values tested.
+   */
+  aggregation: z.object({ kind: z.string(), of: z.string().optional(), numerator: z.string().optional(), denominator: z.string().optional() }).optional(),
 });
 export type Figure = z.infer<typeof FigureSchema>;
 
@@ -100,6 +106,8 @@ export const ReportSchema = z.object({
   countyName: z.string(),
   year: z.number().int(),
   generatedAt: z.string(),
+  /** The county's IANA time zone: every time a person reads is shown in it. Older reports lack it (China time then). */
+  timeZone: z.string().optional(),
   title: z.string(),
   figures: z.array(FigureSchema),
   completeness: CompletenessSchema,

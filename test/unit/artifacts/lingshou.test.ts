@@ -77,6 +77,61 @@ describe('artifacts for the Lingshou 2021 sample', () => {
     expect(workbook.getWorksheet(SHEETS.completeness)!.rowCount).toBeGreaterThan(report.completeness.units.length);
   });
 
+  it('data.xlsx per-unit rows add up to the county figure for every aggregation kind', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(artifacts.get('data.xlsx') as Uint8Array) as unknown as ExcelJS.Buffer);
+    const fixed = new Set<string>([SHEETS.summary, SHEETS.completeness, SHEETS.warnings, SHEETS.provenance]);
+    // indicator id → its per-unit rows [unit, value, measure, note]
+    const unitRowsOf = new Map<string, [string, number, string, string][]>();
+    for (const sheet of workbook.worksheets.filter((s) => !fixed.has(s.name))) {
+      sheet.eachRow((row, n) => {
+        if (n === 1 || row.getCell(3).value === COUNTY_TOTAL) return;
+        const id = row.getCell(2).value as string;
+        unitRowsOf.set(id, [...(unitRowsOf.get(id) ?? []), [row.getCell(3).value as string, row.getCell(4).value as number, String(row.getCell(5).value), String(row.getCell(7).value ?? '')]]);
+      });
+    }
+    const byId = new Map(report.figures.map((f) => [f.indicatorId, f]));
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const checked = new Set<string>();
+    for (const f of withValue()) {
+      const rows = unitRowsOf.get(f.indicatorId) ?? [];
+      const values = rows.map((r) => r[1]);
+      const kind = f.aggregation!.kind;
+      checked.add(kind);
+      switch (kind) {
+        case 'sum':
+          expect([f.indicatorId, sum(values)]).toEqual([f.indicatorId, f.value]);
+          break;
+        case 'max':
+          expect([f.indicatorId, Math.max(...values)]).toEqual([f.indicatorId, f.value]);
+          break;
+        case 'coverage_count':
+          // One row per unit, 1 when covered: 15 townships with mediators are 15 rows of 1, not 35 mediators.
+          expect(new Set(values).size <= 2 && values.every((v) => v === 0 || v === 1)).toBe(true);
+          expect([f.indicatorId, sum(values)]).toEqual([f.indicatorId, f.value]);
+          expect(rows.every((r) => /^(已|未)覆盖：/.test(r[3]))).toBe(true);
+          break;
+        case 'coverage_share':
+          expect(values.every((v) => v === 0 || v === 1)).toBe(true);
+          expect(Math.round((sum(values) / f.expectedUnits.length) * 10000) / 100).toBe(f.value);
+          break;
+        case 'ratio': {
+          const numerator = byId.get(f.aggregation!.numerator!)!;
+          const denominator = byId.get(f.aggregation!.denominator!)!;
+          expect(sum(rows.filter((r) => r[3] === `分子：${numerator.name}`).map((r) => r[1]))).toBe(numerator.value);
+          expect(sum(rows.filter((r) => r[3] === `分母：${denominator.name}`).map((r) => r[1]))).toBe(denominator.value);
+          expect(rows.length).toBe(numerator.sources.length + denominator.sources.length);
+          break;
+        }
+        default:
+          throw new Error(`no per-unit check for ${kind}`);
+      }
+    }
+    expect([...checked].sort()).toEqual(['coverage_count', 'coverage_share', 'max', 'ratio', 'sum']);
+    // The mediator example of issue 12: 灵寿镇 is one covered township, not its 3 mediators.
+    expect(unitRowsOf.get('townships_with_full_time_mediators')!.find((r) => r[0] === '灵寿县灵寿镇人民政府')!.slice(1, 2)).toEqual([1]);
+  });
+
   it('report.docx converts to a PDF of the expected length where LibreOffice is installed', () => {
     const office = ['soffice', 'libreoffice'].find((bin) => spawnSync('which', [bin]).status === 0);
     const bytes = artifacts.get('report.docx') as Uint8Array;
