@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { countyDirInRepo, loadCounty } from '../shared/core/county/load';
+import { chineseDateTime } from '../shared/core/county/time';
 import { LocalPipeline } from '../shared/local/local-pipeline';
 import { readSampleFiles } from '../shared/local/sample-data';
 import { UsageError } from './usage-error';
@@ -19,6 +20,8 @@ export interface DemoSummary {
   countyName: string;
   year: number;
   uploadTime: string;
+  /** The county's zone: the summary shows times as its clerks read them. */
+  timeZone: string;
   uploaded: number;
   accepted: string[];
   rejected: { unitId: string; errorReport?: string }[];
@@ -55,6 +58,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       countyName: county.config.name,
       year: options.year,
       uploadTime: uploadTime.toISOString(),
+      timeZone: county.config.timeZone,
       uploaded: results.length,
       accepted: results.filter((r) => r.record?.status === 'accepted').map((r) => r.record!.unitId),
       rejected: results.filter((r) => r.record?.status === 'rejected').map((r) => ({ unitId: r.record!.unitId, errorReport: r.errorReport })),
@@ -81,7 +85,7 @@ function dayBeforeDeadline(year: number, deadline: string): Date {
 export function printDemoSummary(s: DemoSummary, out: NodeJS.WritableStream): void {
   const lines = [
     `${s.countyName} (${s.county}) ${s.year}: local pipeline run in ${s.seconds.toFixed(1)} s`,
-    `  uploads:      ${s.uploaded} files (received as of ${s.uploadTime}), ${s.accepted.length} accepted, ${s.rejected.length} rejected${s.failedDeliveries ? `, ${s.failedDeliveries} deliveries to retry` : ''}`,
+    `  uploads:      ${s.uploaded} files (received as of ${chineseDateTime(new Date(s.uploadTime), s.timeZone)}), ${s.accepted.length} accepted, ${s.rejected.length} rejected${s.failedDeliveries ? `, ${s.failedDeliveries} deliveries to retry` : ''}`,
     `  units:        ${s.completeness.accepted}/${s.completeness.expected} expected units submitted, ${s.completeness.missing} missing, ${s.completeness.late} late`,
     `  figures:      ${s.figures} computed, ${s.missingFigures} without data`,
     `  warnings:     ${s.warnings.length}`,

@@ -1,4 +1,5 @@
-import { Block, Figure, Report, Segment } from '../report/schema';
+import { chineseDateTime, DEFAULT_TIME_ZONE } from '../county/time';
+import { Block, Report, Segment } from '../report/schema';
 import { STATUS_LABEL, figureText, imprintLines, locationText, missingUnits } from './labels';
 import { printableText } from './text';
 
@@ -41,10 +42,13 @@ table { border-collapse: collapse; width: 100%; background: #fff; font-size: 11p
 th, td { border: 1px solid #bbb; padding: .3em .5em; text-align: left; vertical-align: top; }
 th { background: #eceae4; }
 td.number, td.name { white-space: nowrap; }
+col.indicator { width: 16em; } col.number { width: 7em; }
+td.indicator { min-width: 12em; }
+details summary { color: #555; font-size: 9pt; cursor: pointer; }
 td.number { text-align: right; }
 tr:target { background: #fff6c9; }
 ul.sources { margin: 0; padding-left: 1.1em; }
-.key { font-family: ui-monospace, monospace; font-size: 9pt; word-break: break-all; color: #555; }
+.key { font-family: ui-monospace, monospace; font-size: 9pt; overflow-wrap: anywhere; color: #555; }
 .meta { color: #555; font-size: 10pt; }
 @media print { body { background: #fff; } .document { box-shadow: none; padding: 0; } section { break-before: page; } }
 `;
@@ -58,15 +62,16 @@ export function renderHtml(report: Report): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${e(report.title)}</title>`,
+    `<meta name="generator" content="${e(report.schema)}; generated ${e(report.generatedAt)}">`,
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
     '<main>',
-    `<p class="meta">${e(report.countyName)} · ${report.year}年度 · 生成于 ${e(report.generatedAt)} · ${e(report.schema)}</p>`,
+    `<p class="meta">${e(report.countyName)} · ${report.year}年度 · 生成于 ${e(chineseDateTime(new Date(report.generatedAt), report.timeZone ?? DEFAULT_TIME_ZONE))}</p>`,
     '<article class="document">',
     ...report.document.map(blockHtml),
     '</article>',
-    figuresSection(report.figures, new Map(report.completeness.units.map((u) => [u.unitId, u.unitName]))),
+    figuresSection(report, new Map(report.completeness.units.map((u) => [u.unitId, u.unitName]))),
     completenessSection(report),
     warningsSection(report),
     '</main>',
@@ -127,37 +132,49 @@ function blockHtml(block: Block): string {
   }
 }
 
-function figuresSection(figures: readonly Figure[], unitName: ReadonlyMap<string, string>): string {
+/**
+ * 数据与来源: one row for each figure the text prints, in reading order,
+ * with the names a clerk knows (indicator, unit, file name); the storage key
+ * and version, which only an engineer needs, fold away under 文件与版本.
+ */
+function figuresSection(report: Report, unitName: ReadonlyMap<string, string>): string {
   const e = escapeHtml;
-  const rows = figures.map((f) => {
+  const byId = new Map(report.figures.map((f) => [f.indicatorId, f]));
+  const used = [...new Set(report.document.flatMap((b) => (b.kind === 'paragraph' ? b.segments : b.kind === 'heading2' ? b.body : [])).flatMap((s) => (s.figure ? [s.figure] : [])))];
+  const rows = used.flatMap((id) => {
+    const f = byId.get(id);
+    if (!f) return [];
     const value = f.value === null ? '<mark class="missing">待补充</mark>' : e(figureText(f));
     const sources = f.sources.length
       ? `<ul class="sources">${f.sources
-          .map(
-            (s) =>
+          .map((s) => {
+            const where = locationText(s.location);
+            return (
               `<li>${e(s.unitName)}：${e(String(s.value))}${s.approximate ? '（约数）' : ''}` +
-              `<br><span class="key">${e(s.s3Key)}</span><br><span class="key">版本 ${e(s.versionId)}</span>` +
-              `${locationText(s.location) ? `<br>${e(locationText(s.location))}` : ''}</li>`,
-          )
+              `<br><span class="meta">${e(fileName(s.s3Key))}${where ? `，${e(where)}` : ''}</span>` +
+              `<details><summary>文件与版本</summary><span class="key">${e(s.s3Key)}</span><br><span class="key">版本 ${e(s.versionId)}</span></details></li>`
+            );
+          })
           .join('')}</ul>`
       : '';
-    const missing = missingUnits(f).map((id) => unitName.get(id) ?? id);
+    const missing = missingUnits(f).map((u) => unitName.get(u) ?? u);
     const gaps = missing.length ? `<p class="meta">未报：${e(missing.join('、'))}</p>` : '';
-    return (
-      `<tr id="${anchor(f.indicatorId)}"><td>${e(f.name)}<br><span class="key">${e(f.indicatorId)}</span></td>` +
-      `<td class="number">${value}</td><td>${e(f.unit)}</td><td>${f.approximate ? '是' : '否'}</td><td>${sources}${gaps}</td></tr>`
-    );
+    return [`<tr id="${anchor(f.indicatorId)}"><td class="indicator">${e(f.name)}</td><td class="number">${value}</td><td>${sources}${gaps}</td></tr>`];
   });
   return [
     '<section id="figures">',
     '<h2>数据与来源</h2>',
     '<table>',
-    '<thead><tr><th>指标</th><th>数值</th><th>计量单位</th><th>约数</th><th>来源（单位、文件、版本、位置）</th></tr></thead>',
+    '<colgroup><col class="indicator"><col class="number"><col></colgroup>',
+    '<thead><tr><th>指标</th><th>数值</th><th>来源（单位：数值，文件，位置）</th></tr></thead>',
     `<tbody>${rows.join('\n')}</tbody>`,
     '</table>',
     '</section>',
   ].join('\n');
 }
+
+/** "submissions/2021/justice_bureau/司法局.xlsx" → "司法局.xlsx": the file as the unit named it. */
+const fileName = (s3Key: string) => s3Key.slice(s3Key.lastIndexOf('/') + 1);
 
 function completenessSection(report: Report): string {
   const e = escapeHtml;

@@ -1,4 +1,4 @@
-import { chineseDate, deadlineInstant } from '../county/time';
+import { chineseDate, chineseDateTime, deadlineInstant } from '../county/time';
 import type { LoadedCatalogue } from '../catalogue/load';
 import type { Aggregation, CrossCheck } from '../catalogue/schema';
 import type { LoadedCounty } from '../county/load';
@@ -100,7 +100,7 @@ export function buildReport(input: BuildReportInput): Report {
   for (const u of completeness.units) {
     if (u.status === 'missing') warnings.push({ code: 'UNIT_MISSING', message: `${u.unitName}未报送材料`, unitId: u.unitId });
     if (u.status === 'rejected') warnings.push({ code: 'UNIT_REJECTED', message: `${u.unitName}报送的文件未通过校验，需重新报送`, unitId: u.unitId });
-    if (u.late) warnings.push({ code: 'UNIT_LATE', message: `${u.unitName}逾期报送（${u.receivedAt}）`, unitId: u.unitId });
+    if (u.late) warnings.push({ code: 'UNIT_LATE', message: `${u.unitName}逾期报送（${u.receivedAt ? chineseDateTime(new Date(u.receivedAt), config.timeZone) : ''}）`, unitId: u.unitId });
   }
   warnings.push(...crossCheckWarnings(catalogue.checks, figureById, contributions, config.units, catalogue));
   if (input.previous) warnings.push(...outlierWarnings(aggregated.figures, input.previous, config.outlierFactor));

@@ -3,7 +3,7 @@ import { Report } from '../../../shared/core/report/schema';
 import { sampleReport } from './fixtures/report';
 
 const ALLOWED_TAGS = new Set(
-  'html head meta title style body main article section p h1 h2 span a mark br table caption thead tbody tr th td ul li'.split(' '),
+  'html head meta title style body main article section div p h1 h2 span a mark br table caption colgroup col thead tbody tr th td ul li details summary'.split(' '),
 );
 const ALLOWED_ATTRIBUTES = new Set(['lang', 'charset', 'name', 'content', 'class', 'id', 'href']);
 

@@ -57,10 +57,17 @@ describe('artifacts for the Lingshou 2021 sample', () => {
   it('report.html links every figure to its sources', () => {
     const html = artifacts.get('report.html') as string;
     for (const f of printed()) expect(html).toContain(`<a class="figure" href="#figure-${f.indicatorId}">${f.display}</a>`);
-    for (const f of withValue()) {
+    for (const f of printed()) {
       expect(html).toContain(`<tr id="figure-${f.indicatorId}">`);
       for (const s of f.sources) expect(html).toContain(s.s3Key);
     }
+    // Only what the text prints: an indicator the template never uses has no row.
+    const unused = report.figures.filter((f) => !printed().includes(f) && f.value === null);
+    expect(unused.length).toBeGreaterThan(0);
+    for (const f of unused) expect(html).not.toContain(`<tr id="figure-${f.indicatorId}">`);
+    const table = /<section id="figures">[\s\S]*?<\/section>/.exec(html)![0];
+    expect(table).not.toMatch(/<td class="indicator">[^<]*[a-z_]{4,}/); // names, not ids
+    expect(html).toContain('生成于 2022年1月12日 09:00');
   });
 
   it('data.xlsx totals are the report figures', async () => {

@@ -227,6 +227,8 @@ describe('buildReport completeness', () => {
       ['UNIT_LATE', 'dept_a'],
       ['UNIT_REJECTED', 'town_b'],
     ]);
+    // The clerk reads the time in the county's zone, in Chinese form.
+    expect(report.warnings.find((w) => w.code === 'UNIT_LATE')!.message).toBe('测试县甲局逾期报送（2022年1月11日 00:30）');
   });
 
   it('reports a unit with no upload as missing', () => {
