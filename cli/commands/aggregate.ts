@@ -27,7 +27,7 @@ export function register(program: Command): void {
       const files = await downloadReports(response.reportsBucket, response.latestPrefix, outDir);
       const c = response.completeness;
       process.stdout.write(
-        `${target.county.config.name} ${year}: ${response.figures} figures (${response.missingFigures} without data), ${response.warnings} warnings; ` +
+        `${target.county.config.name} ${year}: ${response.figures - response.missingFigures} figures with data (${response.partialFigures} partial), ${response.missingFigures} without data, ${response.warnings} warnings; ` +
           `${c.accepted}/${c.expected} units, ${c.missing} missing, ${c.late} late\n` +
           `run: s3://${response.reportsBucket}/${response.runPrefix}\n${files.map((f) => `  ${f}`).join('\n')}\n`,
       );

@@ -11,7 +11,9 @@ import { ObjectStore, SubmissionRepository } from './ports';
  *  1. follow every unit's current pointer and read its submission (never half of one);
  *  2. note units whose newest upload was rejected, for completeness;
  *  3. read last year's report.json, if any, for year-over-year checks;
- *  4. build the Report (pure) and render every artifact from it;
+ *  4. build the Report (pure) and render every artifact from it: report.json,
+ *     report.md/html/docx (what the county publishes), 报送情况.docx (internal:
+ *     completeness, partial figures, warnings, sources) and data.xlsx;
  *  5. write them under reports/{year}/{runId}/ and then reports/{year}/latest/,
  *     a prefix the ingest notification never matches.
  */

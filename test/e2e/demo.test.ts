@@ -30,7 +30,7 @@ describe('demo: the local pipeline from upload to report', () => {
   });
 
   it('writes every artifact into out/<county>/<year>/', () => {
-    expect(summary.artifacts.map((a) => path.basename(a))).toEqual(['data.xlsx', 'report.docx', 'report.html', 'report.json', 'report.md']);
+    expect(summary.artifacts.map((a) => path.basename(a))).toEqual(['data.xlsx', 'report.docx', 'report.html', 'report.json', 'report.md', '报送情况.docx']);
   });
 
   it('writes a report.json that validates and traces each figure to its upload', () => {
@@ -55,7 +55,10 @@ describe('demo: the local pipeline from upload to report', () => {
     printDemoSummary(summary, new Writable({ write: (chunk, _enc, done) => ((printed += chunk.toString()), done()) }));
     expect(printed).toMatch(/39 files .* 39 accepted, 0 rejected/);
     expect(printed).toMatch(/39\/39 expected units submitted, 0 missing, 0 late/);
-    expect(printed).toMatch(/figures: +\d+ computed/);
+    const report = ReportSchema.parse(JSON.parse(readFileSync(outFile('report.json'), 'utf8')));
+    const withData = report.figures.filter((f) => f.value !== null).length;
+    expect(printed).toContain(`figures:      ${withData} with data (0 of them partial: some units missing), ${report.figures.length - withData} without data`);
+    expect(printed).toContain('received as of 2022年1月9日 10:00');
     expect(printed).toContain(path.join('lingshou', '2021', 'report.md'));
   });
 });

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { renderDocx } from '../../shared/core/artifacts/docx';
 import { imprintLines } from '../../shared/core/artifacts/labels';
 import { loadCatalogue } from '../../shared/core/catalogue/load';
@@ -22,20 +24,19 @@ const CHARS_PER_LINE = 28;
 const canPrint = Boolean(office) && popplerInstalled;
 const inCi = process.env.CI === 'true';
 
-async function lingshouReport(configure: (county: LoadedCounty) => LoadedCounty = (c) => c): Promise<Report> {
+async function lingshouReport(configure: (county: LoadedCounty) => LoadedCounty = (c) => c, skip: readonly string[] = []): Promise<Report> {
   const county = configure(loadCounty(countyDirInRepo('lingshou')));
   const catalogue = loadCatalogue();
-  const submissions = await loadSamples(county, catalogue, 2021);
+  const submissions = await loadSamples(county, catalogue, 2021, skip);
   return buildReport({ catalogue, county, year: 2021, submissions, rejected: [], generatedAt: new Date('2022-01-12T01:00:00Z') });
 }
 
-/** The lines after the text: 特此报告, 附件 notes, issuer, date, 附注, 版记. */
+/**
+ * The lines after the text: 特此报告, issuer, date, 附注. (The 版记 may stand
+ * alone: GB/T 9704 puts it on the last page, which may hold nothing else.)
+ */
 function closingLines(report: Report): string[] {
-  const lines = report.document.flatMap((b) => {
-    if (b.kind === 'closing' || b.kind === 'signature' || b.kind === 'date' || b.kind === 'note') return [b.text];
-    if (b.kind === 'imprint') return imprintLines(b);
-    return [];
-  });
+  const lines = report.document.flatMap((b) => (b.kind === 'closing' || b.kind === 'signature' || b.kind === 'date' || b.kind === 'note' ? [b.text] : []));
   return lines.map(withoutWhitespace);
 }
 
@@ -61,8 +62,10 @@ function expectPrintedAsWritten(printed: PrintedPdf, texts: { running: string[];
 
 function expectNoPageOfClosingLinesOnly(printed: PrintedPdf, report: Report) {
   const closing = closingLines(report);
+  const imprint = report.document.flatMap((b) => (b.kind === 'imprint' ? imprintLines(b).map(withoutWhitespace) : []));
   for (const page of printed.pages) {
     let text = withoutWhitespace(page.replace(PAGE_NUMBER, ''));
+    for (const line of imprint) text = text.replace(line, '');
     if (!closing.some((line) => text.includes(line))) continue;
     for (const line of closing) text = text.replace(line, '');
     // Whatever else the page holds, there is some of the report's text on it.
@@ -96,6 +99,17 @@ if (canPrint || inCi) {
       const texts = await docxTexts(bytes);
       expectPrintedAsWritten(printed, texts);
       expectPageCount(printed, texts);
+      expectNoPageOfClosingLinesOnly(printed, report);
+    });
+
+    it('prints a draft with units missing after the deadline: the notice on page 1, marks and comments adding no printed character', async () => {
+      const all = readdirSync(join(countyDirInRepo('lingshou'), 'samples', '2021')).map((f) => f.replace(/\.json$/, ''));
+      const report = await lingshouReport(undefined, all.filter((u) => u !== 'justice_bureau'));
+      const bytes = await renderDocx(report);
+      const printed = printDocx(bytes);
+      expectPrintedAsWritten(printed, await docxTexts(bytes));
+      const notice = report.document.find((b) => b.kind === 'notice')!;
+      expect(notice.kind === 'notice' && withoutWhitespace(printed.pages[0]!).startsWith(withoutWhitespace(notice.text))).toBe(true);
       expectNoPageOfClosingLinesOnly(printed, report);
     });
 

@@ -1,5 +1,6 @@
-import type { FileChild, IParagraphOptions, IRunOptions, Paragraph, ParagraphChild } from 'docx';
+import type { FileChild, ICommentOptions, IParagraphOptions, IRunOptions, Paragraph, ParagraphChild } from 'docx';
 import { Block, Report, Segment } from '../report/schema';
+import { partialNote, unitNames } from './labels';
 import { printableText } from './text';
 
 /**
@@ -112,6 +113,7 @@ const STYLE = {
   heading2: 'GwHeading2',
   heading2Run: 'GwHeading2Char',
   missingRun: 'GwMissing',
+  partialRun: 'GwPartial',
   signature: 'GwSignature',
   annexLabel: 'GwAnnexLabel',
   annexTitle: 'GwAnnexTitle',
@@ -143,8 +145,36 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
 
   /** Every piece of text enters the document through here, so none can break the XML. */
   const textRun = (text: string, options: Omit<IRunOptions, 'text' | 'children'> = {}) => new TextRun({ ...options, text: printableText(text) });
-  const bodyRuns = (segments: readonly Segment[]) =>
-    segments.map((segment) => (segment.missing ? textRun(segment.text, { style: STYLE.missingRun, highlight: 'yellow' }) : textRun(segment.text)));
+  /**
+   * A partial figure, or a sentence claiming completeness on one, is
+   * highlighted and carries a Word comment naming the units it lacks: the
+   * proofreader sees it in Word and WPS, and it never prints as fact.
+   */
+  const figureById = new Map(report.figures.map((f) => [f.indicatorId, f]));
+  const names = unitNames(report);
+  const comments: ICommentOptions[] = [];
+  const bodyRuns = (segments: readonly Segment[]): ParagraphChild[] =>
+    segments.flatMap((segment, i): ParagraphChild[] => {
+      if (segment.missing) return [textRun(segment.text, { style: STYLE.missingRun, highlight: 'yellow' })];
+      if (segment.partial === undefined) return [textRun(segment.text)];
+      const opens = segments[i - 1]?.partial !== segment.partial;
+      const closes = segments[i + 1]?.partial !== segment.partial;
+      if (opens) {
+        comments.push({
+          id: comments.length,
+          author: '法治政府建设报告系统',
+          initials: '系统',
+          date: new Date(report.generatedAt),
+          children: [new P({ children: [textRun(partialNote(figureById.get(segment.partial), names))] })],
+        });
+      }
+      const id = comments.length - 1;
+      return [
+        ...(opens ? [new docx.CommentRangeStart(id)] : []),
+        textRun(segment.text, { style: STYLE.partialRun, highlight: 'yellow' }),
+        ...(closes ? [new docx.CommentRangeEnd(id), new TextRun({ children: [new docx.CommentReference(id)] })] : []),
+      ];
+    });
 
   /**
    * Every paragraph allows hanging punctuation (标点悬挂, Word's default for
@@ -201,7 +231,7 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
     return -1;
   };
   const keptFrom = closingIndex < 0 ? -1 : lastIndex(closingIndex, ['paragraph', 'heading2']);
-  const lastKept = lastIndex(nonTableBlocks.length, ['date', 'signature']);
+  const lastKept = lastIndex(nonTableBlocks.length, ['date', 'signature', 'note']);
   const keep = (i: number): Omit<IParagraphOptions, 'style' | 'children'> => (keptFrom >= 0 && i >= keptFrom && i < lastKept ? { keepNext: true } : {});
   nonTableBlocks.forEach((block, i) => {
     const next = nonTableBlocks[i + 1];
@@ -220,6 +250,9 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
       }
       case 'imprint':
         return; // after the annexes, below
+      case 'notice':
+        mainText.push(paragraph(STYLE.addressees, [textRun(block.text, { highlight: 'yellow', bold: true })], { spacing: { after: GONGWEN.line } }));
+        return;
       case 'title':
         // A blank line follows the title unless the document number sits under it.
         mainText.push(
@@ -266,7 +299,7 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
         mainText.push(paragraph(STYLE.signature, [textRun(block.text)], { indent: { right: dateRightIndent }, ...keep(i) }));
         return;
       case 'note':
-        mainText.push(paragraph(STYLE.body, [textRun(block.text)]));
+        mainText.push(paragraph(STYLE.body, [textRun(block.text)], keep(i)));
         return;
     }
   });
@@ -358,6 +391,7 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
     creator: report.countyName,
     description: `${report.schema} generated ${report.generatedAt}`,
     evenAndOddHeaderAndFooters: true,
+    comments: { children: comments },
     styles: {
       default: {
         document: {
@@ -425,6 +459,7 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
         { id: STYLE.heading2Run, name: '二级标题字符', run: run(GONGWEN.fonts.heading2, GONGWEN.size.body) },
         // The proofreader must see every gap before the document is signed.
         { id: STYLE.missingRun, name: '待补充', run: { highlight: 'yellow' } },
+        { id: STYLE.partialRun, name: '数据不完整', run: { highlight: 'yellow' } },
       ],
     },
     sections: [

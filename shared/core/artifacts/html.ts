@@ -1,6 +1,6 @@
 import { chineseDateTime, DEFAULT_TIME_ZONE } from '../county/time';
 import { Block, Report, Segment } from '../report/schema';
-import { STATUS_LABEL, figureText, imprintLines, locationText, missingUnits } from './labels';
+import { INTERNAL_FILE_NAME, figureText, imprintLines, locationText, missingUnits, partialNote, unitNames } from './labels';
 import { printableText } from './text';
 
 /**
@@ -35,7 +35,9 @@ main { max-width: 52rem; margin: 0 auto; padding: 1.5rem; }
 .document table { font-size: 12pt; margin: 1em 0; }
 a.figure { color: inherit; text-decoration: none; border-bottom: 1px dotted #2a62a8; }
 a.figure:hover, a.figure:focus { background: #e3edf9; }
-mark.missing { background: #ffe866; }
+mark.missing, mark.partial { background: #ffe866; }
+.partial-note { font-size: 10pt; color: #8a5a00; }
+.document p.notice { text-indent: 0; margin-bottom: 1em; }
 section { margin-top: 2rem; }
 section h2 { font-family: "黑体", "SimHei", sans-serif; font-size: 14pt; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 11pt; }
@@ -55,6 +57,9 @@ ul.sources { margin: 0; padding-left: 1.1em; }
 
 export function renderHtml(report: Report): string {
   const e = escapeHtml;
+  const figureById = new Map(report.figures.map((f) => [f.indicatorId, f]));
+  const names = unitNames(report);
+  const marks: PartialMarks = (id) => partialNote(figureById.get(id), names);
   const html = [
     '<!DOCTYPE html>',
     '<html lang="zh-CN">',
@@ -68,12 +73,12 @@ export function renderHtml(report: Report): string {
     '<body>',
     '<main>',
     `<p class="meta">${e(report.countyName)} · ${report.year}年度 · 生成于 ${e(chineseDateTime(new Date(report.generatedAt), report.timeZone ?? DEFAULT_TIME_ZONE))}</p>`,
+    // What is internal (who submitted when, warnings) is in the companion, not on this page.
+    `<p class="meta">内部材料：<a href="${INTERNAL_FILE_NAME}">${e(INTERNAL_FILE_NAME)}</a>（报送情况、不完整的数据、预警、数据来源）· <a href="data.xlsx">data.xlsx</a>（数据附件）</p>`,
     '<article class="document">',
-    ...report.document.map(blockHtml),
+    ...report.document.map((b) => blockHtml(b, marks)),
     '</article>',
-    figuresSection(report, new Map(report.completeness.units.map((u) => [u.unitId, u.unitName]))),
-    completenessSection(report),
-    warningsSection(report),
+    figuresSection(report, unitNames(report)),
     '</main>',
     '</body>',
     '</html>',
@@ -81,11 +86,22 @@ export function renderHtml(report: Report): string {
   return `${html.join('\n')}\n`;
 }
 
-function segmentsHtml(segments: readonly Segment[]): string {
+/** The note a partial mark carries, by indicator id. */
+type PartialMarks = (indicatorId: string) => string;
+
+/**
+ * Figures link to their sources; gaps and partial figures are marked. A
+ * partial figure (or a sentence claiming completeness on one) is marked, and
+ * the units it lacks follow it in small print, so a printout says it too.
+ */
+function segmentsHtml(segments: readonly Segment[], marks: PartialMarks): string {
   return segments
-    .map((s) => {
-      const text = s.missing ? `<mark class="missing">${escapeHtml(s.text)}</mark>` : escapeHtml(s.text);
-      return s.figure === undefined ? text : `<a class="figure" href="#${anchor(s.figure)}">${text}</a>`;
+    .map((s, i) => {
+      const own = escapeHtml(s.text);
+      const text = s.missing ? `<mark class="missing">${own}</mark>` : s.partial ? `<mark class="partial">${own}</mark>` : own;
+      const linked = s.figure === undefined ? text : `<a class="figure" href="#${anchor(s.figure)}">${text}</a>`;
+      const lastOfMark = s.partial !== undefined && segments[i + 1]?.partial !== s.partial;
+      return lastOfMark ? `${linked}<span class="partial-note">〔${escapeHtml(marks(s.partial!))}〕</span>` : linked;
     })
     .join('');
 }
@@ -101,7 +117,7 @@ function tableHtml(header: readonly string[], rows: readonly (readonly string[])
   ].join('');
 }
 
-function blockHtml(block: Block): string {
+function blockHtml(block: Block, marks: PartialMarks): string {
   const e = escapeHtml;
   switch (block.kind) {
     case 'title':
@@ -113,9 +129,9 @@ function blockHtml(block: Block): string {
     case 'heading1':
       return `<h2>${e(block.text)}</h2>`;
     case 'heading2':
-      return `<p><span class="h2">${e(block.text)}</span>${segmentsHtml(block.body)}</p>`;
+      return `<p><span class="h2">${e(block.text)}</span>${segmentsHtml(block.body, marks)}</p>`;
     case 'paragraph':
-      return `<p>${segmentsHtml(block.segments)}</p>`;
+      return `<p>${segmentsHtml(block.segments, marks)}</p>`;
     case 'table':
       return tableHtml(block.header, block.rows, block.caption);
     case 'closing':
@@ -127,6 +143,8 @@ function blockHtml(block: Block): string {
       return `<p class="date">${e(block.text)}</p>`;
     case 'masthead':
       return `<p class="masthead">${e(block.text)}</p>`;
+    case 'notice':
+      return `<p class="notice"><mark class="partial">${e(block.text)}</mark></p>`;
     case 'imprint':
       return `<div class="imprint">${imprintLines(block).map((line) => `<p>${e(line)}</p>`).join('')}</div>`;
   }
@@ -158,7 +176,9 @@ function figuresSection(report: Report, unitName: ReadonlyMap<string, string>): 
           .join('')}</ul>`
       : '';
     const missing = missingUnits(f).map((u) => unitName.get(u) ?? u);
-    const gaps = missing.length ? `<p class="meta">未报：${e(missing.join('、'))}</p>` : '';
+    const gaps =
+      (f.partial ? `<p class="meta"><mark class="partial">${e(partialNote(f, unitName))}</mark></p>` : '') +
+      (missing.length ? `<p class="meta">未报：${e(missing.join('、'))}</p>` : '');
     return [`<tr id="${anchor(f.indicatorId)}"><td class="indicator">${e(f.name)}</td><td class="number">${value}</td><td>${sources}${gaps}</td></tr>`];
   });
   return [
@@ -175,36 +195,3 @@ function figuresSection(report: Report, unitName: ReadonlyMap<string, string>): 
 
 /** "submissions/2021/justice_bureau/司法局.xlsx" → "司法局.xlsx": the file as the unit named it. */
 const fileName = (s3Key: string) => s3Key.slice(s3Key.lastIndexOf('/') + 1);
-
-function completenessSection(report: Report): string {
-  const e = escapeHtml;
-  const c = report.completeness;
-  const summary = `应报 ${c.expected} 个单位，已报 ${c.submitted} 个，采用 ${c.accepted} 个，逾期 ${c.late} 个，未报 ${c.missing} 个。`;
-  const rows = c.units.map(
-    (u) =>
-      `<tr><td class="name">${e(u.unitName)}</td><td class="name">${STATUS_LABEL[u.status]}</td><td class="name">${u.late ? '逾期' : ''}</td>` +
-      `<td>${e(u.receivedAt ?? '')}</td><td><span class="key">${e(u.s3Key ?? '')}</span><br><span class="key">${e(u.versionId ?? '')}</span></td></tr>`,
-  );
-  return [
-    '<section id="completeness">',
-    '<h2>报送情况</h2>',
-    `<p>${e(summary)}</p>`,
-    '<table>',
-    '<thead><tr><th>单位</th><th>状态</th><th>是否逾期</th><th>报送时间</th><th>文件、版本</th></tr></thead>',
-    `<tbody>${rows.join('\n')}</tbody>`,
-    '</table>',
-    '</section>',
-  ].join('\n');
-}
-
-function warningsSection(report: Report): string {
-  const e = escapeHtml;
-  const figureName = new Map(report.figures.map((f) => [f.indicatorId, f.name]));
-  const unitName = new Map(report.completeness.units.map((u) => [u.unitId, u.unitName]));
-  const items = report.warnings.map((w) => {
-    const about = [w.indicatorId && (figureName.get(w.indicatorId) ?? w.indicatorId), w.unitId && (unitName.get(w.unitId) ?? w.unitId)].filter(Boolean).join('，');
-    const link = w.indicatorId ? ` <a href="#${anchor(w.indicatorId)}">查看数据</a>` : '';
-    return `<li><span class="key">${e(w.code)}</span> ${e(w.message)}${about ? `（${e(about)}）` : ''}${link}</li>`;
-  });
-  return ['<section id="warnings">', `<h2>预警（${report.warnings.length}条）</h2>`, items.length ? `<ul>${items.join('\n')}</ul>` : '<p>无。</p>', '</section>'].join('\n');
-}

@@ -97,6 +97,12 @@ export function buildReport(input: BuildReportInput): Report {
   }
 
   const completeness = buildCompleteness(input, current, unitById);
+  // A value computed without some expected units is not the county's figure (issue 12).
+  const notIn = new Set(completeness.units.filter((u) => u.status !== 'accepted').map((u) => u.unitId));
+  for (const figure of aggregated.figures) {
+    const missingUnits = figure.value === null ? [] : figure.expectedUnits.filter((u) => notIn.has(u));
+    if (missingUnits.length) figure.partial = { missingUnits };
+  }
   for (const u of completeness.units) {
     if (u.status === 'missing') warnings.push({ code: 'UNIT_MISSING', message: `${u.unitName}未报送材料`, unitId: u.unitId });
     if (u.status === 'rejected') warnings.push({ code: 'UNIT_REJECTED', message: `${u.unitName}报送的文件未通过校验，需重新报送`, unitId: u.unitId });
@@ -114,6 +120,7 @@ export function buildReport(input: BuildReportInput): Report {
     narratives: contributions.map((c) => ({ unit: c.unit, items: current.get(c.unit.id)!.submission.narratives })),
     completeness,
     defaultDate: chineseDate(input.generatedAt, config.timeZone),
+    notice: lateRunNotice(input, completeness),
   });
   warnings.push(...document.warnings);
 
@@ -284,4 +291,20 @@ function aggregationOf(agg: Aggregation): NonNullable<Figure['aggregation']> {
     default:
       return { kind: agg.kind };
   }
+}
+
+/**
+ * A run after the deadline while expected units are still missing or
+ * rejected says so on the draft's first page: the office must not take such
+ * a draft for the county's report.
+ */
+function lateRunNotice(input: BuildReportInput, completeness: Completeness): string | undefined {
+  const config = input.county.config;
+  const deadline = deadlineInstant(input.year, config.collection.deadline, config.timeZone);
+  if (input.generatedAt.getTime() <= deadline) return undefined;
+  const absent = completeness.units.filter((u) => u.status !== 'accepted');
+  if (absent.length === 0) return undefined;
+  const deadlineDay = chineseDate(new Date(deadline - 1), config.timeZone);
+  const listed = absent.slice(0, 5).map((u) => u.unitName).join('、') + (absent.length > 5 ? `等${absent.length}个单位` : '');
+  return `【注意：报送已于${deadlineDay}截止，截至${chineseDateTime(input.generatedAt, config.timeZone)}仍有${absent.length}个单位未报送或材料被退回（${listed}）。本稿中涉及这些单位的数字不完整，已标出，不能作为正式报告印发。】`;
 }

@@ -40,6 +40,12 @@ export const FigureSchema = z.object({
    * the per-unit rows need it to tell a count of units from the values tested.
    */
   aggregation: z.object({ kind: z.string(), of: z.string().optional(), numerator: z.string().optional(), denominator: z.string().optional() }).optional(),
+  /**
+   * Set when the figure has a value but some of its expected units had not
+   * submitted, or were rejected, when it was computed: the value is not the
+   * county's, and every artifact marks it.
+   */
+  partial: z.object({ missingUnits: z.array(z.string()) }).optional(),
 });
 export type Figure = z.infer<typeof FigureSchema>;
 
@@ -77,6 +83,8 @@ export const SegmentSchema = z.object({
   text: z.string(),
   figure: z.string().optional(), // indicator id
   missing: z.boolean().optional(), // a 【待补充：…】 marker
+  /** The indicator whose partial figure this text states, or whose completeness it asserts (均已, 全部): marked in every artifact. */
+  partial: z.string().optional(),
 });
 export type Segment = z.infer<typeof SegmentSchema>;
 
@@ -93,6 +101,8 @@ export const BlockSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signature'), text: z.string() }),
   z.object({ kind: z.literal('date'), text: z.string() }),
   z.object({ kind: z.literal('note'), text: z.string() }),
+  /** A warning on the draft's first page, e.g. units still missing after the deadline; never part of a published text. */
+  z.object({ kind: z.literal('notice'), text: z.string() }),
   /** 版头: the issuer's red mark (GB/T 9704 §7.2); the document number and a red line follow it. */
   z.object({ kind: z.literal('masthead'), text: z.string() }),
   /** 版记 (GB/T 9704 §7.4): 抄送 line and 印发 line, after everything else. */

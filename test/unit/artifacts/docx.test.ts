@@ -281,3 +281,34 @@ describe('版头 and 版记 (GB/T 9704 §7.2, §7.4)', () => {
     expect(ps.map((p) => p.style)).not.toContain('GwImprint');
   });
 });
+
+describe('partial figures in report.docx', () => {
+  it('highlights a partial figure and the sentence claiming completeness, with one Word comment naming the missing units', async () => {
+    const report = sampleReport();
+    const figure = report.figures.find((f) => f.indicatorId === 'legality_review_meeting_items')!;
+    figure.partial = { missingUnits: ['chatou_town'] };
+    report.document.splice(4, 0, {
+      kind: 'paragraph',
+      segments: [{ text: '截至目前' }, { text: '125', figure: figure.indicatorId, partial: figure.indicatorId }, { text: '个单位均已聘用。', partial: figure.indicatorId }, { text: '其余照常。' }],
+    });
+    const zip = await openDocx(await renderDocx(report));
+    const p = paragraphs(await part(zip, 'word/document.xml')).find((x) => x.text.startsWith('截至目前'))!;
+    expect(p.runs.filter((r) => r.text).map((r) => [r.text, r.highlight ?? null])).toEqual([
+      ['截至目前', null],
+      ['125', 'yellow'],
+      ['个单位均已聘用。', 'yellow'],
+      ['其余照常。', null],
+    ]);
+    expect(p.xml.match(/<w:commentRangeStart w:id="0"\/>/g)).toHaveLength(1);
+    expect(p.xml.indexOf('<w:commentRangeEnd w:id="0"/>')).toBeGreaterThan(p.xml.indexOf('个单位均已聘用。'));
+    const comments = await part(zip, 'word/comments.xml');
+    expect(comments).toContain(`不完整：“${figure.name}”未计入灵寿县岔头镇人民政府（未报送或被退回）`);
+  });
+
+  it('opens with the notice, highlighted, when the report carries one', async () => {
+    const report = sampleReport();
+    report.document.unshift({ kind: 'notice', text: '【注意：仍有1个单位未报送。】' });
+    const [first] = paragraphs(await part(await openDocx(await renderDocx(report)), 'word/document.xml'));
+    expect([first!.text, first!.runs[0]!.highlight]).toEqual(['【注意：仍有1个单位未报送。】', 'yellow']);
+  });
+});
