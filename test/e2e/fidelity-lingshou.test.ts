@@ -210,3 +210,11 @@ describe('Lingshou 2021 with only the justice bureau in (issue 12: partial data 
     expect((await build()).figures.filter((f) => f.partial)).toEqual([]);
   });
 });
+
+describe('Lingshou 2022, a year without a template of its own', () => {
+  it('says on its first page that it reuses another year’s prose; 2021, which has one, does not', async () => {
+    const report = buildReport({ catalogue, county, year: 2022, submissions: [], rejected: [], generatedAt: new Date('2022-12-20T01:00:00Z') });
+    expect(report.document[0]).toEqual({ kind: 'notice', text: expect.stringContaining('灵寿县没有2022年度自己的报告模板（template.2022.json），本稿沿用了通用模板的文字') });
+    expect((await build()).document.filter((b) => b.kind === 'notice')).toEqual([]);
+  });
+});

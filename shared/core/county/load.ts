@@ -16,6 +16,12 @@ export interface LoadedCounty {
   dir: string;
   config: CountyConfig;
   template(year: number): ReportTemplate;
+  /**
+   * Whether the county has a template of the year's own (template.<year>.json).
+   * Without one the base template's prose, written for some other year, is
+   * reused, and the draft says so. Optional so hand-built counties in tests need not say.
+   */
+  hasOwnTemplate?(year: number): boolean;
 }
 
 /** The repository's counties folder; a Lambda bundle carries its own county folder instead. */
@@ -40,6 +46,9 @@ export function loadCounty(dir: string): LoadedCounty {
       const fileOf = (topField: string) => path.join(dir, Object.hasOwn(override as object, topField) ? overrideFile : 'template.json');
       validateTemplate(template, loadCatalogue(), fileOf);
       return template;
+    },
+    hasOwnTemplate(year: number) {
+      return existsSync(path.join(dir, `template.${year}.json`));
     },
   };
 }

@@ -21,8 +21,8 @@ export interface DocumentInput {
   completeness: Completeness;
   /** "2022年1月14日" when the template fixes no date. */
   defaultDate: string;
-  /** Printed first, highlighted: e.g. units still missing after the deadline. */
-  notice?: string;
+  /** Printed first, highlighted: e.g. no template of the year's own, units still missing after the deadline. */
+  notices?: readonly string[];
 }
 
 /**
@@ -118,7 +118,7 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
   const title = flat(template.title, 'title');
   const frame = config.documentFrame;
   const blocks: Block[] = [
-    ...(input.notice ? [{ kind: 'notice' as const, text: input.notice }] : []),
+    ...(input.notices ?? []).map((text) => ({ kind: 'notice' as const, text })),
     ...(frame?.masthead ? [{ kind: 'masthead' as const, text: frame.masthead }] : []),
     { kind: 'title', text: title },
   ];

@@ -120,7 +120,7 @@ export function buildReport(input: BuildReportInput): Report {
     narratives: contributions.map((c) => ({ unit: c.unit, items: current.get(c.unit.id)!.submission.narratives })),
     completeness,
     defaultDate: chineseDate(input.generatedAt, config.timeZone),
-    notice: lateRunNotice(input, completeness),
+    notices: [templateNotice(input), lateRunNotice(input, completeness)].filter((n): n is string => n !== undefined),
   });
   warnings.push(...document.warnings);
 
@@ -307,4 +307,11 @@ function lateRunNotice(input: BuildReportInput, completeness: Completeness): str
   const deadlineDay = chineseDate(new Date(deadline - 1), config.timeZone);
   const listed = absent.slice(0, 5).map((u) => u.unitName).join('、') + (absent.length > 5 ? `等${absent.length}个单位` : '');
   return `【注意：报送已于${deadlineDay}截止，截至${chineseDateTime(input.generatedAt, config.timeZone)}仍有${absent.length}个单位未报送或材料被退回（${listed}）。本稿中涉及这些单位的数字不完整，已标出，不能作为正式报告印发。】`;
+}
+
+/** A year without a template of its own reuses another year's prose: the draft says so first. */
+function templateNotice(input: BuildReportInput): string | undefined {
+  const { county, year } = input;
+  if (!county.hasOwnTemplate || county.hasOwnTemplate(year)) return undefined;
+  return `【注意：${county.config.name}没有${year}年度自己的报告模板（template.${year}.json），本稿沿用了通用模板的文字，其中的会议届次、文件名称、年份提法可能属于其他年度，发文字号和成文日期也须另行确定，请逐句核对。】`;
 }
