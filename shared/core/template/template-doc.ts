@@ -29,6 +29,7 @@ const STYLES = {
   date: 'TplDate',
   note: 'TplNote',
   placeholder: 'TplPlaceholder',
+  review: 'TplReview',
 } as const;
 
 const STYLE_NAMES: Record<keyof typeof STYLES, string> = {
@@ -44,6 +45,7 @@ const STYLE_NAMES: Record<keyof typeof STYLES, string> = {
   date: '模板·成文日期',
   note: '模板·附注',
   placeholder: '模板·占位符',
+  review: '模板·待核对',
 };
 
 /** The words a report variable reads as in the document. */
@@ -101,14 +103,29 @@ const INSTRUCTIONS = [
   '每段的样式（模板·一级标题、模板·二级标题、模板·正文等）决定它在报告中的位置；新增段落请套用相应样式。二级标题的楷体部分是标题，其后是正文。本说明三段在导入时忽略。',
 ];
 
-export async function exportTemplateDocx(template: ReportTemplate, catalogue: LoadedCatalogue): Promise<Uint8Array> {
+/**
+ * `review`: phrases to highlight for the office to check (in template form,
+ * e.g. "{{year}}年以来", "十九届六中全会"), as `template next` lists them.
+ */
+export async function exportTemplateDocx(template: ReportTemplate, catalogue: LoadedCatalogue, review: readonly string[] = []): Promise<Uint8Array> {
   const docx = await import('docx');
   const { AlignmentType, Document, LineRuleType, Packer, Paragraph, TextRun } = docx;
+  const reviewWords = [...new Set(review.filter(Boolean).map((p) => placeholdersToWords(p, catalogue)))].sort((a, b) => b.length - a.length);
+  const escapeRegExp = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const reviewPattern = reviewWords.length ? new RegExp(`(${reviewWords.map(escapeRegExp).join('|')})`) : undefined;
+  // Inside a level-2 heading every run keeps the heading's character style (import finds the heading by it); highlights still show.
   const runs = (text: string, headingStyle?: string) =>
-    text.split(/(【[^【】]*】)/).filter(Boolean).map((part) =>
-      part.startsWith('【') && part.endsWith('】')
-        ? new TextRun({ text: printableText(part), style: STYLES.placeholder, highlight: 'yellow' })
-        : new TextRun({ text: printableText(part), ...(headingStyle ? { style: headingStyle } : {}) }),
+    (reviewPattern ? text.split(reviewPattern) : [text]).filter(Boolean).flatMap((piece) =>
+      reviewWords.includes(piece)
+        ? [new TextRun({ text: printableText(piece), style: headingStyle ?? STYLES.review, highlight: 'cyan' })]
+        : piece
+            .split(/(【[^【】]*】)/)
+            .filter(Boolean)
+            .map((part) =>
+              part.startsWith('【') && part.endsWith('】')
+                ? new TextRun({ text: printableText(part), style: headingStyle ?? STYLES.placeholder, highlight: 'yellow' })
+                : new TextRun({ text: printableText(part), ...(headingStyle ? { style: headingStyle } : {}) }),
+            ),
     );
   const children = [
     ...INSTRUCTIONS.map((t) => new Paragraph({ style: STYLES.instructions, children: [new TextRun(t)] })),
@@ -147,6 +164,7 @@ export async function exportTemplateDocx(template: ReportTemplate, catalogue: Lo
       characterStyles: [
         { id: STYLES.heading2Run, name: STYLE_NAMES.heading2Run, run: { font: font(GONGWEN.fonts.heading2) } },
         { id: STYLES.placeholder, name: STYLE_NAMES.placeholder, run: { highlight: 'yellow' } },
+        { id: STYLES.review, name: STYLE_NAMES.review, run: { highlight: 'cyan' } },
       ],
     },
     sections: [{ properties: { page: { size: { width: GONGWEN.page.width, height: GONGWEN.page.height }, margin: GONGWEN.margin } }, children }],
@@ -228,7 +246,7 @@ export async function importTemplateDocx(bytes: Uint8Array, base: ReportTemplate
     if (p.text.trim() === '') return;
     const key = p.style ? styleKey.get(p.style) : undefined;
     if (key === 'instructions') return;
-    if (!key || key === 'heading2Run' || key === 'placeholder') {
+    if (!key || key === 'heading2Run' || key === 'placeholder' || key === 'review') {
       problems.push(`${where}：样式不是模板样式，无法判断它在报告中的位置；请套用“模板·一级标题”“模板·二级标题”“模板·正文”等样式之一`);
       return;
     }
