@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
+import { chineseDateTime } from '../../shared/core/county/time';
 import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
 import { parseYearOption, resolveUnitOption } from '../options';
 import { UsageError } from '../usage-error';
@@ -19,7 +20,7 @@ export function register(program: Command): void {
       const lockedAt = new Date().toISOString();
       await repo.putLock({ year, lockedAt, lockedBy: opts.by, reason: opts.reason });
       await repo.appendAudit({ at: lockedAt, year, unitId: '-', outcome: 'lock', principal: opts.by, detail: opts.reason });
-      process.stdout.write(`${county.config.name} ${year}: locked at ${lockedAt} by ${opts.by}${opts.reason ? ` (${opts.reason})` : ''}\n`);
+      process.stdout.write(`${county.config.name} ${year}: locked at ${chineseDateTime(new Date(lockedAt), county.config.timeZone)} by ${opts.by}${opts.reason ? ` (${opts.reason})` : ''}\n`);
     });
   });
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { deadlineInstant } from '../../shared/core/county/time';
+import { chineseDate, chineseDateTime, deadlineInstant } from '../../shared/core/county/time';
 import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
 import { parseYearOption } from '../options';
 
@@ -40,10 +40,12 @@ export function register(program: Command): void {
         return;
       }
       const out: string[] = [];
-      out.push(`${county.config.name} ${year}  截止 ${year + 1}-${county.config.collection.deadline}  ${lock ? `已锁定（${lock.lockedAt}，${lock.lockedBy}）${exceptions.length ? ` 例外：${exceptions.join(', ')}` : ''}` : '未锁定'}`);
+      // The office reads local times in Chinese form; --json keeps ISO instants for tools.
+      const local = (iso: string) => chineseDateTime(new Date(iso), county.config.timeZone);
+      out.push(`${county.config.name} ${year}  截止 ${chineseDate(new Date(deadline - 1), county.config.timeZone)}  ${lock ? `已锁定（${local(lock.lockedAt)}，${lock.lockedBy}）${exceptions.length ? ` 例外：${exceptions.join(', ')}` : ''}` : '未锁定'}`);
       out.push(['单位', '状态', '当前版本', '行数', '最后上传', '最后上传结果', '逾期'].join('\t'));
       for (const r of rows.filter((r) => r.status !== 'missing')) {
-        out.push([`${r.unit} (${r.unitId})`, statusText(r.status), short(r.currentVersion), r.rows ?? '-', r.lastUpload ?? '-', statusText(r.lastOutcome ?? '-', r.problems), r.late ? '是' : '否'].join('\t'));
+        out.push([`${r.unit} (${r.unitId})`, statusText(r.status), short(r.currentVersion), r.rows ?? '-', r.lastUpload ? local(r.lastUpload) : '-', statusText(r.lastOutcome ?? '-', r.problems), r.late ? '是' : '否'].join('\t'));
       }
       out.push(`已报送 ${rows.length - missing.length}/${rows.length} 个单位；尚无有效报送 ${missing.length} 个${missing.length ? `：${missing.map((m) => m.unit).join('、')}` : ''}`);
       process.stdout.write(`${out.join('\n')}\n`);

@@ -49,7 +49,10 @@ export interface IngestDeps {
   objects: ObjectStore;
   repo: SubmissionRepository;
   parse: (input: ParseInput) => Promise<ParseOutcome>;
-  formatErrorReport: (problems: readonly SubmissionProblem[], meta: { county: string; year: number; unitId: string; s3Key: string; versionId?: string; receivedAt: string }) => ErrorReport;
+  formatErrorReport: (
+    problems: readonly SubmissionProblem[],
+    meta: { county: string; year: number; unitId: string; s3Key: string; versionId?: string; receivedAt: string; timeZone?: string },
+  ) => ErrorReport;
   maxBytes: number;
   now: () => Date;
 }
@@ -105,7 +108,7 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
 
   const reject = async (problems: SubmissionProblem[], reason: string): Promise<IngestOutcome> => {
     const errorReportKey = `${PREFIX.errorReports}${year}/${unitId}/${key.fileName}.${token}.errors`;
-    const report = deps.formatErrorReport(problems, { county: deps.county.config.id, year, unitId, s3Key: ref.key, versionId: ref.versionId, receivedAt: base.receivedAt });
+    const report = deps.formatErrorReport(problems, { county: deps.county.config.id, year, unitId, s3Key: ref.key, versionId: ref.versionId, receivedAt: base.receivedAt, timeZone: deps.county.config.timeZone });
     await deps.objects.put(ref.bucket, `${errorReportKey}.json`, report.json, 'application/json; charset=utf-8');
     await deps.objects.put(ref.bucket, `${errorReportKey}.txt`, report.text, 'text/plain; charset=utf-8');
     const record: VersionRecord = { ...base, status: 'rejected', processedAt: processedAt(), problemCount: problems.filter((p) => p.severity === 'error').length, errorReportKey, reason };

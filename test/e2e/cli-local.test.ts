@@ -44,7 +44,13 @@ it('uploads, shows status, locks, lets one unit through, replays and aggregates,
   expect(status.units.filter((u: { status: string }) => u.status === 'accepted').map((u: { unitId: string }) => u.unitId).sort()).toEqual(['approval_bureau', 'justice_bureau']);
   expect(status.missing).toHaveLength(37);
 
-  expect(cli('lock', ...common, '--reason', '已出正式稿', '--by', '法治督察科').code).toBe(0);
+  const lock = cli('lock', ...common, '--reason', '已出正式稿', '--by', '法治督察科');
+  expect(lock.code).toBe(0);
+  // Times a person reads are local and Chinese: no ISO instant in the office's view.
+  expect(lock.out).toMatch(/locked at \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} by 法治督察科/);
+  const statusText = cli('status', ...common).out;
+  expect(statusText).toMatch(/截止 2022年1月10日 +已锁定（\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}，法治督察科）/);
+  expect(statusText).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:/);
   const locked = cli('upload', approval, ...common, '--unit', 'approval_bureau');
   expect(locked.code).toBe(1);
   expect(locked.out).toMatch(/已于.*由法治督察科锁定（已出正式稿）/);

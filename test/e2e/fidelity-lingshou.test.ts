@@ -218,3 +218,18 @@ describe('Lingshou 2022, a year without a template of its own', () => {
     expect((await build()).document.filter((b) => b.kind === 'notice')).toEqual([]);
   });
 });
+
+describe('Lingshou 2021 locked before the deadline with units missing', () => {
+  it('says on its first page when the year was locked, in local time', async () => {
+    const report = buildReport({
+      catalogue,
+      county,
+      year: 2021,
+      submissions: await loadSamples(county, catalogue, 2021, ['beiwa_township']),
+      rejected: [],
+      generatedAt: new Date('2022-01-08T02:00:00Z'),
+      lock: { lockedAt: '2022-01-08T01:30:00.000Z' },
+    });
+    expect(report.document[0]).toEqual({ kind: 'notice', text: expect.stringContaining('报送已于2022年1月8日 09:30锁定，截至2022年1月8日 10:00仍有1个单位未报送或材料被退回（灵寿县北洼乡人民政府）') });
+  });
+});

@@ -32,6 +32,8 @@ export interface BuildReportInput {
   rejected: readonly RejectedUpload[];
   previous?: Report;
   generatedAt: Date;
+  /** The year's lock, if the office has closed it: a run after it with units missing says so. */
+  lock?: { lockedAt: string };
 }
 
 /**
@@ -301,12 +303,14 @@ function aggregationOf(agg: Aggregation): NonNullable<Figure['aggregation']> {
 function lateRunNotice(input: BuildReportInput, completeness: Completeness): string | undefined {
   const config = input.county.config;
   const deadline = deadlineInstant(input.year, config.collection.deadline, config.timeZone);
-  if (input.generatedAt.getTime() <= deadline) return undefined;
+  const now = input.generatedAt.getTime();
+  const locked = input.lock && Date.parse(input.lock.lockedAt) <= now ? input.lock : undefined;
+  if (now <= deadline && !locked) return undefined;
   const absent = completeness.units.filter((u) => u.status !== 'accepted');
   if (absent.length === 0) return undefined;
-  const deadlineDay = chineseDate(new Date(deadline - 1), config.timeZone);
+  const closed = locked ? `已于${chineseDateTime(new Date(locked.lockedAt), config.timeZone)}锁定` : `已于${chineseDate(new Date(deadline - 1), config.timeZone)}截止`;
   const listed = absent.slice(0, 5).map((u) => u.unitName).join('、') + (absent.length > 5 ? `等${absent.length}个单位` : '');
-  return `【注意：报送已于${deadlineDay}截止，截至${chineseDateTime(input.generatedAt, config.timeZone)}仍有${absent.length}个单位未报送或材料被退回（${listed}）。本稿中涉及这些单位的数字不完整，已标出，不能作为正式报告印发。】`;
+  return `【注意：报送${closed}，截至${chineseDateTime(input.generatedAt, config.timeZone)}仍有${absent.length}个单位未报送或材料被退回（${listed}）。本稿中涉及这些单位的数字不完整，已标出，不能作为正式报告印发。】`;
 }
 
 /** A year without a template of its own reuses another year's prose: the draft says so first. */

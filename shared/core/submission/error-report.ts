@@ -1,3 +1,4 @@
+import { chineseDateTime } from '../county/time';
 import type { SubmissionProblem } from './problems';
 
 /**
@@ -13,6 +14,8 @@ export interface ErrorReportMeta {
   versionId?: string;
   receivedAt?: string;
   fileName?: string;
+  /** The county's zone: the clerk reads 收到时间 as local time ("2022年1月9日 10:00"); the JSON keeps the ISO instant. */
+  timeZone?: string;
 }
 
 export const ERROR_REPORT_SCHEMA_ID = 'yearly-report/error-report@1';
@@ -26,7 +29,7 @@ export function writeErrorReport(problems: readonly SubmissionProblem[], meta: E
   const file = meta.fileName ?? meta.s3Key?.split('/').pop() ?? '';
   lines.push(`报送文件检查结果${file ? `：${file}` : ''}`);
   lines.push(`县（市、区）：${meta.county}    年度：${meta.year}    单位：${meta.unitId}`);
-  if (meta.receivedAt) lines.push(`收到时间：${meta.receivedAt}`);
+  if (meta.receivedAt) lines.push(`收到时间：${meta.timeZone ? chineseDateTime(new Date(meta.receivedAt), meta.timeZone) : meta.receivedAt}`);
   if (meta.s3Key) lines.push(`文件位置：${meta.s3Key}${meta.versionId ? `（版本 ${meta.versionId}）` : ''}`);
   lines.push('');
   lines.push(errors.length > 0 ? `结论：未通过。发现${errors.length}处错误${warnings.length ? `、${warnings.length}处提醒` : ''}，请改正后重新上传。` : `结论：通过${warnings.length ? `，有${warnings.length}处提醒` : ''}。`);
