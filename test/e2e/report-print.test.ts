@@ -24,8 +24,8 @@ const CHARS_PER_LINE = 28;
 const canPrint = Boolean(office) && popplerInstalled;
 const inCi = process.env.CI === 'true';
 
-async function lingshouReport(configure: (county: LoadedCounty) => LoadedCounty = (c) => c, skip: readonly string[] = []): Promise<Report> {
-  const county = configure(loadCounty(countyDirInRepo('lingshou')));
+async function countyReport(configure: (county: LoadedCounty) => LoadedCounty = (c) => c, skip: readonly string[] = [], countyId = 'lingshou'): Promise<Report> {
+  const county = configure(loadCounty(countyDirInRepo(countyId)));
   const catalogue = loadCatalogue();
   const submissions = await loadSamples(county, catalogue, 2021, skip);
   return buildReport({ catalogue, county, year: 2021, submissions, rejected: [], generatedAt: new Date('2022-01-12T01:00:00Z') });
@@ -93,7 +93,17 @@ if (canPrint || inCi) {
     });
 
     it('prints every character of the Lingshou report, punctuation included, on numbered pages, closing lines never alone', async () => {
-      const report = await lingshouReport();
+      const report = await countyReport();
+      const bytes = await renderDocx(report);
+      const printed = printDocx(bytes);
+      const texts = await docxTexts(bytes);
+      expectPrintedAsWritten(printed, texts);
+      expectPageCount(printed, texts);
+      expectNoPageOfClosingLinesOnly(printed, report);
+    });
+
+    it('prints every character of the fictional Qingshan demo report too (a thematic layout)', async () => {
+      const report = await countyReport(undefined, [], 'qingshan_demo');
       const bytes = await renderDocx(report);
       const printed = printDocx(bytes);
       const texts = await docxTexts(bytes);
@@ -104,7 +114,7 @@ if (canPrint || inCi) {
 
     it('prints a draft with units missing after the deadline: the notice on page 1, marks and comments adding no printed character', async () => {
       const all = readdirSync(join(countyDirInRepo('lingshou'), 'samples', '2021')).map((f) => f.replace(/\.json$/, ''));
-      const report = await lingshouReport(undefined, all.filter((u) => u !== 'justice_bureau'));
+      const report = await countyReport(undefined, all.filter((u) => u !== 'justice_bureau'));
       const bytes = await renderDocx(report);
       const printed = printDocx(bytes);
       expectPrintedAsWritten(printed, await docxTexts(bytes));
@@ -114,7 +124,7 @@ if (canPrint || inCi) {
     });
 
     it('prints the 版头 and 版记 a county configures, every character of them', async () => {
-      const report = await lingshouReport((county) => ({
+      const report = await countyReport((county) => ({
         ...county,
         config: { ...county.config, documentFrame: { masthead: '灵寿县人民政府文件', copyTo: ['县纪委监委', '县法院', '县检察院'], printedBy: '灵寿县人民政府办公室' } },
       }));
