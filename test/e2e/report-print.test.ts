@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderDocx } from '../../shared/core/artifacts/docx';
+import { renderInternalDocx } from '../../shared/core/artifacts/internal-docx';
+import { chineseDateTime } from '../../shared/core/county/time';
 import { imprintLines } from '../../shared/core/artifacts/labels';
 import { loadCatalogue } from '../../shared/core/catalogue/load';
 import { countyDirInRepo, loadCounty, type LoadedCounty } from '../../shared/core/county/load';
@@ -121,6 +123,15 @@ if (canPrint || inCi) {
       const notice = report.document.find((b) => b.kind === 'notice')!;
       expect(notice.kind === 'notice' && withoutWhitespace(printed.pages[0]!).startsWith(withoutWhitespace(notice.text))).toBe(true);
       expectNoPageOfClosingLinesOnly(printed, report);
+    });
+
+    it('prints 报送情况.docx with no header, unit name or time of the completeness table wrapped', async () => {
+      const report = await countyReport(undefined, ['beiwa_township']);
+      const printed = printDocx(await renderInternalDocx(report));
+      const text = printed.pages.map((p) => withoutWhitespace(p.replace(PAGE_NUMBER, ''))).join('');
+      const cells = ['单位', '报送情况', '报送时间', ...report.completeness.units.flatMap((u) => [u.unitName, u.receivedAt ? chineseDateTime(new Date(u.receivedAt), report.timeZone!) : ''])];
+      // A wrapped cell comes back in two pieces: each must be printed whole.
+      expect(cells.map(withoutWhitespace).filter((c) => c && !text.includes(c))).toEqual([]);
     });
 
     it('prints the 版头 and 版记 a county configures, every character of them', async () => {
