@@ -30,6 +30,7 @@ export interface DemoSummary {
   failedDeliveries: number;
   figures: number;
   missingFigures: number;
+  partialFigures: number;
   warnings: string[];
   completeness: { expected: number; accepted: number; missing: number; late: number };
   outDir: string;
@@ -70,6 +71,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       failedDeliveries: results.reduce((n, r) => Math.max(n, r.batchItemFailures), 0),
       figures: response.figures,
       missingFigures: response.missingFigures,
+      partialFigures: response.partialFigures,
       warnings: report.warnings.map((w) => `${w.code}: ${w.message}`),
       completeness: response.completeness,
       outDir,
@@ -93,7 +95,7 @@ export function printDemoSummary(s: DemoSummary, out: NodeJS.WritableStream): vo
     `${s.countyName} ${s.year}: local pipeline run in ${s.seconds.toFixed(1)} s`,
     `  uploads:      ${s.uploaded} files (received ${localDateTime(new Date(s.uploadTime), s.timeZone)}), ${s.accepted.length} accepted, ${s.rejected.length} rejected${s.failedDeliveries ? `, ${s.failedDeliveries} deliveries to retry` : ''}`,
     `  units:        ${s.completeness.accepted}/${s.completeness.expected} expected units submitted, ${s.completeness.missing} missing, ${s.completeness.late} late`,
-    `  figures:      ${figuresText(s.figures, s.missingFigures)}`,
+    `  figures:      ${figuresText(s.figures, s.missingFigures, s.partialFigures)}`,
     `  warnings:     ${s.warnings.length}`,
     ...s.warnings.slice(0, 10).map((w) => `    - ${w}`),
     ...(s.warnings.length > 10 ? [`    … and ${s.warnings.length - 10} more (see report.json)`] : []),

@@ -14,7 +14,9 @@ export function buildProgram(): Command {
   const program = new Command('yearly-report')
     .description('法治政府建设情况报告 pipeline: templates, validation, local AWS emulation, ingest and report generation')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // A subcommand's options are its own (`template next --county` beside `template --county`).
+    .enablePositionalOptions();
   for (const command of COMMANDS) command.register(program);
   return program;
 }

@@ -34,7 +34,7 @@ export function register(program: Command): void {
       process.stdout.write(
         [
           `${target.county.config.name} ${year}: report generated from ${c.accepted}/${c.expected} units (${c.missing} missing, ${c.late} late)`,
-          `  figures:      ${figuresText(response.figures, response.missingFigures)}`,
+          `  figures:      ${figuresText(response.figures, response.missingFigures, response.partialFigures)}`,
           `  warnings:     ${response.warnings}`,
           `  stored:       s3://${response.reportsBucket}/${response.runPrefix}`,
           `  artifacts:    written to ${outDir}${path.sep}`,

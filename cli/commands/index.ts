@@ -6,6 +6,7 @@ import * as lock from './lock';
 import * as replay from './replay';
 import * as status from './status';
 import * as template from './template';
+import * as templateDoc from './template-doc';
 import * as token from './token';
 import * as upload from './upload';
 import * as validate from './validate';
@@ -15,4 +16,4 @@ import * as validate from './validate';
  * a folder scan, so the CLI bundles into one file (npm run build) and a
  * command cannot be dropped by a packaging step.
  */
-export const COMMANDS: readonly { register(program: Command): void }[] = [aggregate, county, demo, lock, replay, status, template, token, upload, validate];
+export const COMMANDS: readonly { register(program: Command): void }[] = [aggregate, county, demo, lock, replay, status, template, templateDoc, token, upload, validate];

@@ -29,8 +29,10 @@ export interface AggregateResponse {
   runPrefix: string;
   latestPrefix: string;
   artifacts: string[];
+  /** Every figure of the report; of them, those with no value and those computed while units were missing. */
   figures: number;
   missingFigures: number;
+  partialFigures: number;
   warnings: number;
   completeness: { expected: number; accepted: number; missing: number; late: number };
   timings: Record<string, number>;
@@ -63,6 +65,7 @@ export const handler = middy(async (rawEvent: unknown, _context: Context): Promi
     artifacts: result.artifacts.map((a) => a.fileName),
     figures: report.figures.length,
     missingFigures: report.figures.filter((f) => f.value === null).length,
+    partialFigures: report.figures.filter((f) => f.partial).length,
     warnings: report.warnings.length,
     completeness: { expected: report.completeness.expected, accepted: report.completeness.accepted, missing: report.completeness.missing, late: report.completeness.late },
     timings: result.timings,

@@ -9,8 +9,10 @@ import { ObjectStore, SubmissionRepository } from './ports';
  * Aggregate a county's year into report artifacts:
  *  1. follow every unit's current pointer and read its submission (never half of one);
  *  2. note units whose newest upload was rejected, for completeness;
- *  3. read last year's report.json, if any, for year-over-year checks;
- *  4. build the Report (pure) and render every artifact from it;
+ *  3. read last year's report.json, if any, for year-over-year checks, and the year's lock;
+ *  4. build the Report (pure) and render every artifact from it: report.json,
+ *     report.md/html/docx (what the county publishes), 报送情况.docx (internal:
+ *     completeness, partial figures, warnings, sources) and data.xlsx;
  *  5. write them under reports/{year}/{runId}/ and then reports/{year}/latest/,
  *     a prefix the ingest notification never matches.
  */
@@ -62,9 +64,10 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
     .filter((v) => v.status === 'rejected' && !submissions.some((s) => s.unitId === v.unitId))
     .map((v) => ({ unitId: v.unitId, s3Key: v.s3Key, versionId: v.versionId ?? v.versionToken, receivedAt: v.receivedAt, problemCount: v.problemCount ?? 0 }));
   const previous = await readPreviousReport(deps, year - 1);
+  const lock = await deps.repo.getLock(year);
 
   const report = await timed('compute', async () =>
-    buildReport({ county: deps.county, year, submissions, rejected, previous, generatedAt }),
+    buildReport({ county: deps.county, year, submissions, rejected, previous, generatedAt, ...(lock ? { lock } : {}) }),
   );
   const artifacts = await timed('render', () => renderArtifacts(report));
 

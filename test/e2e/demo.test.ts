@@ -30,7 +30,7 @@ describe('demo: the local pipeline from upload to report', () => {
   });
 
   it('writes every artifact into out/<county>/<year>/', () => {
-    expect(summary.artifacts.map((a) => path.basename(a))).toEqual(['data.xlsx', 'report.docx', 'report.html', 'report.json', 'report.md']);
+    expect(summary.artifacts.map((a) => path.basename(a))).toEqual(['data.xlsx', 'report.docx', 'report.html', 'report.json', 'report.md', '报送情况.docx']);
   });
 
   it('writes a report.json that validates and traces each figure to its upload', () => {

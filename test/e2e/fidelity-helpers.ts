@@ -1,3 +1,4 @@
+import { imprintLines } from '../../shared/core/artifacts/labels';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadedCatalogue } from '../../shared/core/catalogue/load';
@@ -42,6 +43,8 @@ export function blockText(block: Block): string {
       return block.text + block.body.map((s) => s.text).join('');
     case 'table':
       return [block.caption ?? '', ...block.header, ...block.rows.flat()].join(' ');
+    case 'imprint':
+      return imprintLines(block).join(' ');
     default:
       return block.text;
   }
@@ -67,7 +70,8 @@ const PROSE_NUMBERS = [/〔\d{4}〕\d+号/g, /\d{4}\s*[-—–]\s*\d{4}/g, /\d{4
 export function unexplainedDigits(report: Report, allowed: readonly string[]): string[] {
   const found: string[] = [];
   for (const block of report.document) {
-    if (block.kind === 'table') continue; // the completeness annex: the collection's own counts and times
+    // The completeness annex (the collection's own counts and times) and the 版记 carry no statistics.
+    if (block.kind === 'table' || block.kind === 'imprint') continue;
     const segments = block.kind === 'paragraph' ? block.segments : block.kind === 'heading2' ? [{ text: block.text }, ...block.body] : [{ text: block.text }];
     for (const segment of segments) {
       if ('figure' in segment && segment.figure) continue;

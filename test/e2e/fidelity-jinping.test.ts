@@ -146,7 +146,7 @@ describe('金平县 2025 through the local pipeline (JSON, CSV and .xlsx samples
         return block.kind === 'heading2' ? [block.text, ...plain] : plain;
       }
       // The date line is the generation date: the published text's date is not part of the stored opening.
-      return block.kind === 'date' ? [] : [block.text];
+      return block.kind === 'date' || block.kind === 'imprint' ? [] : [block.text];
     });
     const leftovers = prose
       .map((text) => NOT_STATISTICS.reduce((rest, [allowed]) => rest.split(allowed).join('□'), text))

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
 import { buildReport } from '../../shared/core/report/build-report';
@@ -167,5 +167,69 @@ describe('Lingshou 2021 with a unit missing', () => {
       'instant_cases_handled',
     ]);
     expect(report.warnings.filter((w) => w.code === 'UNIT_MISSING').map((w) => w.unitId)).toEqual(['beiwa_township', 'approval_bureau']);
+  });
+});
+
+describe('Lingshou 2021 with only the justice bureau in (issue 12: partial data is never stated as fact)', () => {
+  const onlyJustice = async (generatedAt: string) => {
+    const all = readdirSync(path.join(county.dir, 'samples', '2021')).map((f) => path.basename(f, '.json'));
+    return buildReport({ county,
+      year: 2021,
+      submissions: await loadSamples(county, catalogue, 2021, all.filter((u) => u !== 'justice_bureau')),
+      rejected: [],
+      generatedAt: new Date(generatedAt),
+    });
+  };
+  const segments = (report: Report) => report.document.flatMap(segmentsOf);
+
+  it('marks the 28 mediators as partial, naming the townships that are not counted', async () => {
+    const report = await onlyJustice('2022-01-12T01:00:00Z');
+    const mediators = report.figures.find((f) => f.indicatorId === 'mediators_total')!;
+    expect(mediators.value).toBe(28);
+    expect(mediators.partial!.missingUnits).toEqual(expect.arrayContaining(['lingshou_town', 'beiwa_township']));
+    expect(segments(report).filter((s) => s.figure === 'mediators_total')).toEqual([{ text: '28', figure: 'mediators_total', partial: 'mediators_total' }]);
+    expect(report.warnings).toContainEqual(expect.objectContaining({ code: 'PARTIAL_FIGURE', indicatorId: 'mediators_total' }));
+  });
+
+  it('marks the sentence that says every department 均已 engaged a legal adviser, and warns', async () => {
+    const report = await onlyJustice('2022-01-12T01:00:00Z');
+    const claim = segments(report).filter((s) => s.partial === 'departments_with_legal_advisers').map((s) => s.text).join('');
+    expect(normalizePunctuation(claim)).toContain('个行政执法部门均已聘用了法律顾问。');
+    expect(report.warnings).toContainEqual(expect.objectContaining({ code: 'COMPLETENESS_CLAIM_PARTIAL', indicatorId: 'departments_with_legal_advisers' }));
+    // Every partial figure the text prints is a warning, once.
+    const printedPartial = new Set(segments(report).filter((s) => s.figure && s.partial).map((s) => s.figure));
+    expect(new Set(report.warnings.filter((w) => w.code === 'PARTIAL_FIGURE').map((w) => w.indicatorId))).toEqual(printedPartial);
+  });
+
+  it('says on its first page, after the deadline, that units are missing', async () => {
+    const report = await onlyJustice('2022-01-12T01:00:00Z');
+    expect(report.document[0]).toEqual({ kind: 'notice', text: expect.stringContaining('报送已于2022年1月10日截止，截至2022年1月12日 09:00仍有38个单位未报送或材料被退回') });
+  });
+
+  it('carries no such notice before the deadline, and none in the complete report', async () => {
+    expect((await onlyJustice('2022-01-09T01:00:00Z')).document.map((b) => b.kind)).not.toContain('notice');
+    expect((await build()).document.map((b) => b.kind)).not.toContain('notice');
+    expect((await build()).figures.filter((f) => f.partial)).toEqual([]);
+  });
+});
+
+describe('Lingshou 2022, a year without a template of its own', () => {
+  it('says on its first page that it reuses another year’s prose; 2021, which has one, does not', async () => {
+    const report = buildReport({ county, year: 2022, submissions: [], rejected: [], generatedAt: new Date('2022-12-20T01:00:00Z') });
+    expect(report.document[0]).toEqual({ kind: 'notice', text: expect.stringContaining('灵寿县没有2022年度自己的报告模板（template.2022.json），本稿沿用了通用模板的文字') });
+    expect((await build()).document.filter((b) => b.kind === 'notice')).toEqual([]);
+  });
+});
+
+describe('Lingshou 2021 locked before the deadline with units missing', () => {
+  it('says on its first page when the year was locked, in local time', async () => {
+    const report = buildReport({ county,
+      year: 2021,
+      submissions: await loadSamples(county, catalogue, 2021, ['beiwa_township']),
+      rejected: [],
+      generatedAt: new Date('2022-01-08T02:00:00Z'),
+      lock: { lockedAt: '2022-01-08T01:30:00.000Z' },
+    });
+    expect(report.document[0]).toEqual({ kind: 'notice', text: expect.stringContaining('报送已于2022年1月8日 09:30锁定，截至2022年1月8日 10:00仍有1个单位未报送或材料被退回（灵寿县北洼乡人民政府）') });
   });
 });

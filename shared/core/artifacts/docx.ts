@@ -1,5 +1,6 @@
-import type { FileChild, IParagraphOptions, IRunOptions, Paragraph, ParagraphChild } from 'docx';
+import type { FileChild, ICommentOptions, IParagraphOptions, IRunOptions, Paragraph, ParagraphChild } from 'docx';
 import { Block, Report, Segment } from '../report/schema';
+import { partialNote, unitNames } from './labels';
 import { printableText } from './text';
 
 /**
@@ -35,6 +36,8 @@ export const GONGWEN = {
     // from the page edge); the footer distance is to the bottom of its line.
     footer: mmToTwips(25),
   },
+  /** 版头's red: issuer mark and separator line. */
+  red: 'FF0000',
   fonts: {
     title: '方正小标宋简体',
     body: '仿宋_GB2312',
@@ -45,12 +48,13 @@ export const GONGWEN = {
   size: {
     title: ptToHalfPoints(22), // 2号
     body: ptToHalfPoints(BODY_PT),
-    table: ptToHalfPoints(FOOTER_PT), // 4号: an annex table of ~35 units stays on one or two pages
+    // 小四: a unit's full name, its status and a local time fit one line of the 156 mm block.
+    table: ptToHalfPoints(12),
     pageNumber: ptToHalfPoints(FOOTER_PT),
   },
   line: ptToTwips(LINE_PT),
   titleLine: ptToTwips(35),
-  tableLine: ptToTwips(22),
+  tableLine: ptToTwips(20),
   /** One character of body text: indents are counted in characters. */
   char: ptToTwips(BODY_PT),
   charsPerLine: 28,
@@ -65,6 +69,40 @@ export const GONGWEN = {
 
 const textBlockWidth = GONGWEN.page.width - GONGWEN.margin.left - GONGWEN.margin.right;
 
+/**
+ * The fonts the styles name, with the font Word and WPS take when the named
+ * one is not installed (w:altName in the font table). Stock Windows ships
+ * 仿宋 and 楷体 but not their _GB2312 cuts, and no 方正小标宋简体 at all;
+ * without a substitute every paragraph falls back to one default font and
+ * headings look like body text. charset 86 (GB2312) and the family tell the
+ * program what kind of face to look for when even the substitute is absent.
+ */
+export const FONT_SUBSTITUTES: Readonly<Record<string, { altName?: string; family: 'roman' | 'modern' | 'swiss' }>> = {
+  仿宋_GB2312: { altName: '仿宋', family: 'modern' },
+  楷体_GB2312: { altName: '楷体', family: 'modern' },
+  方正小标宋简体: { altName: '华文中宋', family: 'roman' },
+  黑体: { altName: 'SimHei', family: 'modern' },
+  宋体: { altName: 'SimSun', family: 'roman' },
+};
+
+const xmlAttr = (text: string) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
+/** word/fontTable.xml: docx writes this part only for embedded fonts, so it is supplied whole. */
+export function fontTableXml(): string {
+  const fonts = [...new Set(Object.values(GONGWEN.fonts))].map((name) => {
+    const sub = FONT_SUBSTITUTES[name];
+    return (
+      `<w:font w:name="${xmlAttr(name)}">` +
+      (sub?.altName ? `<w:altName w:val="${xmlAttr(sub.altName)}"/>` : '') +
+      `<w:charset w:val="86"/><w:family w:val="${sub?.family ?? 'auto'}"/><w:pitch w:val="variable"/></w:font>`
+    );
+  });
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+    `<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">${fonts.join('')}</w:fonts>`
+  );
+}
+
 
 const STYLE = {
   body: 'GwBody',
@@ -75,12 +113,15 @@ const STYLE = {
   heading2: 'GwHeading2',
   heading2Run: 'GwHeading2Char',
   missingRun: 'GwMissing',
+  partialRun: 'GwPartial',
   signature: 'GwSignature',
   annexLabel: 'GwAnnexLabel',
   annexTitle: 'GwAnnexTitle',
   tableText: 'GwTableText',
   tableHeader: 'GwTableHeader',
   footer: 'GwFooter',
+  masthead: 'GwMasthead',
+  imprint: 'GwImprint',
 } as const;
 
 /** Word reads ascii/hAnsi for Latin text and eastAsia for Chinese: name the font in all of them. */
@@ -99,16 +140,51 @@ export function textWidthInChars(text: string, asciiWidth = 0.5): number {
 
 export async function renderDocx(report: Report): Promise<Uint8Array> {
   const docx = await import('docx');
-  const { AlignmentType, Document, Footer, LineRuleType, Packer, PageNumber, TextRun, Table, TableRow, TableCell, WidthType } = docx;
+  const { AlignmentType, BorderStyle, Document, Footer, LineRuleType, Packer, PageNumber, TextRun, Table, TableRow, TableCell, WidthType } = docx;
   const P = docx.Paragraph;
 
   /** Every piece of text enters the document through here, so none can break the XML. */
   const textRun = (text: string, options: Omit<IRunOptions, 'text' | 'children'> = {}) => new TextRun({ ...options, text: printableText(text) });
-  const bodyRuns = (segments: readonly Segment[]) =>
-    segments.map((segment) => (segment.missing ? textRun(segment.text, { style: STYLE.missingRun, highlight: 'yellow' }) : textRun(segment.text)));
+  /**
+   * A partial figure, or a sentence claiming completeness on one, is
+   * highlighted and carries a Word comment naming the units it lacks: the
+   * proofreader sees it in Word and WPS, and it never prints as fact.
+   */
+  const figureById = new Map(report.figures.map((f) => [f.indicatorId, f]));
+  const names = unitNames(report);
+  const comments: ICommentOptions[] = [];
+  const bodyRuns = (segments: readonly Segment[]): ParagraphChild[] =>
+    segments.flatMap((segment, i): ParagraphChild[] => {
+      if (segment.missing) return [textRun(segment.text, { style: STYLE.missingRun, highlight: 'yellow' })];
+      if (segment.partial === undefined) return [textRun(segment.text)];
+      const opens = segments[i - 1]?.partial !== segment.partial;
+      const closes = segments[i + 1]?.partial !== segment.partial;
+      if (opens) {
+        comments.push({
+          id: comments.length,
+          author: '法治政府建设报告系统',
+          initials: '系统',
+          date: new Date(report.generatedAt),
+          children: [new P({ children: [textRun(partialNote(figureById.get(segment.partial), names))] })],
+        });
+      }
+      const id = comments.length - 1;
+      return [
+        ...(opens ? [new docx.CommentRangeStart(id)] : []),
+        textRun(segment.text, { style: STYLE.partialRun, highlight: 'yellow' }),
+        ...(closes ? [new docx.CommentRangeEnd(id), new TextRun({ children: [new docx.CommentReference(id)] })] : []),
+      ];
+    });
 
+  /**
+   * Every paragraph allows hanging punctuation (标点悬挂, Word's default for
+   * Chinese): a 。，、 that falls just past the line end stays on that line,
+   * in the margin. Without the explicit switch LibreOffice neither hangs nor
+   * wraps it but drops it (seven marks vanished from the Lingshou PDF).
+   * docx takes the switch on paragraphs only, not in styles.
+   */
   const paragraph = (style: string, children: ParagraphChild[], extra: Omit<IParagraphOptions, 'style' | 'children'> = {}) =>
-    new P({ style, children, ...extra });
+    new P({ style, children, overflowPunctuation: true, ...extra });
 
   const tables = report.document.filter((b): b is Extract<Block, { kind: 'table' }> => b.kind === 'table');
   // A caption may already say "附件：…"; the label and the 附件说明 add that themselves.
@@ -126,6 +202,7 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
       return paragraph(STYLE.body, [textRun(i === 0 ? `附件：${name}` : name)], {
         spacing: i === 0 ? { before: GONGWEN.line } : undefined,
         indent: { left: GONGWEN.char * 5, hanging: i === 0 ? GONGWEN.char * 3 : 0, firstLine: undefined },
+        keepNext: true, // with the issuer and date below
       });
     });
 
@@ -141,21 +218,53 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
     annexNotesPlaced = true;
   };
   const nonTableBlocks = report.document.filter((b) => b.kind !== 'table');
+  const hasMasthead = nonTableBlocks.some((b) => b.kind === 'masthead');
+  /**
+   * 特此报告, the annex notes, issuer and date stay with the end of the last
+   * paragraph of text (GB/T 9704 §7.3.5: no page may carry only the closing
+   * lines): each of them, and that paragraph, keeps with the next. Its own
+   * lines may still split, so only its last lines move when the page is full.
+   */
+  const closingIndex = nonTableBlocks.findIndex((b) => b.kind === 'closing' || b.kind === 'signature');
+  const lastIndex = (upTo: number, kinds: readonly Block['kind'][]) => {
+    for (let i = upTo - 1; i >= 0; i--) if (kinds.includes(nonTableBlocks[i]!.kind)) return i;
+    return -1;
+  };
+  const keptFrom = closingIndex < 0 ? -1 : lastIndex(closingIndex, ['paragraph', 'heading2']);
+  const lastKept = lastIndex(nonTableBlocks.length, ['date', 'signature', 'note']);
+  const keep = (i: number): Omit<IParagraphOptions, 'style' | 'children'> => (keptFrom >= 0 && i >= keptFrom && i < lastKept ? { keepNext: true } : {});
   nonTableBlocks.forEach((block, i) => {
     const next = nonTableBlocks[i + 1];
     switch (block.kind) {
+      case 'masthead': {
+        // 版头: the red issuer mark, the document number under it, then the red line (GB/T 9704 §7.2).
+        mainText.push(paragraph(STYLE.masthead, [textRun(block.text)]));
+        const number = nonTableBlocks.find((b) => b.kind === 'docNumber');
+        mainText.push(
+          paragraph(STYLE.docNumber, number ? [textRun(number.text)] : [], {
+            spacing: { before: GONGWEN.line, after: GONGWEN.line * 2 },
+            border: { bottom: { style: BorderStyle.SINGLE, size: 12, color: GONGWEN.red, space: 11 } },
+          }),
+        );
+        return;
+      }
+      case 'imprint':
+        return; // after the annexes, below
+      case 'notice':
+        mainText.push(paragraph(STYLE.addressees, [textRun(block.text, { highlight: 'yellow', bold: true })], { spacing: { after: GONGWEN.line } }));
+        return;
       case 'title':
         // A blank line follows the title unless the document number sits under it.
         mainText.push(
           paragraph(
             STYLE.title,
             titleLines(block.text).map((line, n) => (n === 0 ? textRun(line) : textRun(line, { break: 1 }))),
-            next?.kind === 'docNumber' ? { spacing: { after: 0 } } : {},
+            next?.kind === 'docNumber' && !hasMasthead ? { spacing: { after: 0 } } : {},
           ),
         );
         return;
       case 'docNumber':
-        mainText.push(paragraph(STYLE.docNumber, [textRun(block.text)]));
+        if (!hasMasthead) mainText.push(paragraph(STYLE.docNumber, [textRun(block.text)]));
         return;
       case 'addressees':
         mainText.push(paragraph(STYLE.addressees, [textRun(block.text)]));
@@ -165,13 +274,13 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
         return;
       case 'heading2':
         // 楷体 heading and 仿宋 text share one paragraph, as the genre prints them.
-        mainText.push(paragraph(STYLE.heading2, [textRun(block.text, { style: STYLE.heading2Run }), ...bodyRuns(block.body)]));
+        mainText.push(paragraph(STYLE.heading2, [textRun(block.text, { style: STYLE.heading2Run }), ...bodyRuns(block.body)], keep(i)));
         return;
       case 'paragraph':
-        mainText.push(paragraph(STYLE.body, bodyRuns(block.segments)));
+        mainText.push(paragraph(STYLE.body, bodyRuns(block.segments), keep(i)));
         return;
       case 'closing':
-        mainText.push(paragraph(STYLE.body, [textRun(block.text)]));
+        mainText.push(paragraph(STYLE.body, [textRun(block.text)], keep(i)));
         return;
       case 'signature': {
         placeAnnexNotes();
@@ -180,16 +289,17 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
           paragraph(STYLE.signature, [textRun(block.text)], {
             spacing: { before: GONGWEN.line },
             indent: { right: Math.max(0, Math.round(dateRightIndent + offset)) },
+            ...keep(i),
           }),
         );
         return;
       }
       case 'date':
         placeAnnexNotes();
-        mainText.push(paragraph(STYLE.signature, [textRun(block.text)], { indent: { right: dateRightIndent } }));
+        mainText.push(paragraph(STYLE.signature, [textRun(block.text)], { indent: { right: dateRightIndent }, ...keep(i) }));
         return;
       case 'note':
-        mainText.push(paragraph(STYLE.body, [textRun(block.text)]));
+        mainText.push(paragraph(STYLE.body, [textRun(block.text)], keep(i)));
         return;
     }
   });
@@ -221,6 +331,31 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
       }),
     ];
   });
+
+  /**
+   * 版记 (GB/T 9704 §7.4): 4号 仿宋, one character in from either side, a
+   * thick rule above the first line and below the last, thin rules between;
+   * the 印发 line has the office on the left and the date on the right.
+   */
+  const imprintBlock = report.document.find((b) => b.kind === 'imprint');
+  const imprint: Paragraph[] = [];
+  if (imprintBlock) {
+    const thick = { style: BorderStyle.SINGLE, size: 8, color: '000000', space: 1 } as const;
+    const thin = { style: BorderStyle.SINGLE, size: 4, color: '000000', space: 1 } as const;
+    const lines: { text: ParagraphChild[] }[] = [];
+    if (imprintBlock.copyTo) lines.push({ text: [textRun(`抄送：${imprintBlock.copyTo.join('，')}。`)] });
+    if (imprintBlock.printedBy) lines.push({ text: [textRun(imprintBlock.printedBy), new TextRun({ children: [new docx.Tab(), printableText(`${imprintBlock.printedOn}印发`)] })] });
+    lines.forEach((line, n) =>
+      imprint.push(
+        paragraph(STYLE.imprint, line.text, {
+          keepNext: n < lines.length - 1,
+          spacing: n === 0 ? { before: GONGWEN.line * 2 } : undefined,
+          tabStops: [{ type: docx.TabStopType.RIGHT, position: textBlockWidth - ptToTwips(FOOTER_PT) }],
+          border: { top: n === 0 ? thick : thin, ...(n === lines.length - 1 ? { bottom: thick } : {}) },
+        }),
+      ),
+    );
+  }
 
   // "— 1 —": odd pages right, even pages left, one character in from the edge (§7.5).
   const pageNumberFooter = (alignment: 'right' | 'left') =>
@@ -256,6 +391,7 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
     creator: report.countyName,
     description: `${report.schema} generated ${report.generatedAt}`,
     evenAndOddHeaderAndFooters: true,
+    comments: { children: comments },
     styles: {
       default: {
         document: {
@@ -304,6 +440,16 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
           spacing: { line: GONGWEN.tableLine, ...exact },
           indent: { firstLine: 0 },
         }),
+        paragraphStyle(STYLE.masthead, '发文机关标志', { ...run(GONGWEN.fonts.title, ptToHalfPoints(36)), color: GONGWEN.red }, {
+          alignment: AlignmentType.CENTER,
+          spacing: { line: ptToTwips(48), ...exact },
+          indent: { firstLine: 0 },
+        }),
+        paragraphStyle(STYLE.imprint, '版记', run(GONGWEN.fonts.body, GONGWEN.size.pageNumber), {
+          alignment: AlignmentType.LEFT,
+          spacing: { line: GONGWEN.line, ...exact },
+          indent: { left: ptToTwips(FOOTER_PT), right: ptToTwips(FOOTER_PT), firstLine: 0 },
+        }),
         paragraphStyle(STYLE.footer, '页码', run(GONGWEN.fonts.pageNumber, GONGWEN.size.pageNumber), {
           spacing: { line: ptToTwips(FOOTER_PT * 1.2), ...exact },
           indent: { firstLine: 0 },
@@ -313,6 +459,7 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
         { id: STYLE.heading2Run, name: '二级标题字符', run: run(GONGWEN.fonts.heading2, GONGWEN.size.body) },
         // The proofreader must see every gap before the document is signed.
         { id: STYLE.missingRun, name: '待补充', run: { highlight: 'yellow' } },
+        { id: STYLE.partialRun, name: '数据不完整', run: { highlight: 'yellow' } },
       ],
     },
     sections: [
@@ -325,11 +472,11 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
           grid: { type: docx.DocumentGridType.LINES, linePitch: GONGWEN.line },
         },
         footers: { default: pageNumberFooter('right'), even: pageNumberFooter('left') },
-        children: [...mainText, ...annexes],
+        children: [...mainText, ...annexes, ...imprint],
       },
     ],
   });
-  return new Uint8Array(await Packer.toBuffer(document));
+  return new Uint8Array(await Packer.toBuffer(document, false, [{ path: 'word/fontTable.xml', data: fontTableXml() }]));
 }
 
 /** Characters of 2号 type on one line of the 156 mm text block. */
@@ -350,20 +497,36 @@ export function titleLines(title: string): string[] {
 
 /**
  * Columns get the width of their widest cell (in table characters, plus the
- * cell margins) when the table fits, so short columns such as 序号 or 报送情况
- * never wrap; the room left over, or the shortfall, is shared in proportion.
+ * cell margins) when the table fits, and the room left over is shared in
+ * proportion. When it does not fit, no header and no short column (序号,
+ * 报送情况, a time) wraps: they keep their width, and only the long text
+ * columns (unit names, descriptions) share what is left and wrap.
  */
-function columnWidths(header: readonly string[], rows: readonly (readonly string[])[], total: number): number[] {
+export function columnWidths(header: readonly string[], rows: readonly (readonly string[])[], total: number): number[] {
   const charTwips = GONGWEN.size.table * 10; // half-points → twips
-  const needed = header.map((h, c) => {
-    const widest = Math.max(2, textWidthInChars(h, 0.65), ...rows.map((r) => textWidthInChars(r[c] ?? '', 0.65)));
-    return Math.ceil((widest + 0.5) * charTwips) + 2 * TABLE_CELL_MARGIN;
-  });
+  // 0.65 for ASCII: the fallback font's digits are wider than 仿宋's half width.
+  const twips = (chars: number) => Math.ceil((chars + 0.5) * charTwips) + 2 * TABLE_CELL_MARGIN;
+  const headerWidth = header.map((h) => twips(Math.max(2, textWidthInChars(h, 0.65))));
+  const needed = header.map((h, c) => twips(Math.max(2, textWidthInChars(h, 0.65), ...rows.map((r) => textWidthInChars(r[c] ?? '', 0.65)))));
+  const fill = (widths: number[]) => {
+    widths[widths.length - 1]! += total - widths.reduce((a, b) => a + b, 0);
+    return widths;
+  };
   const sum = needed.reduce((a, b) => a + b, 0);
-  const widths = needed.map((w) => Math.floor((w / sum) * total));
-  widths[widths.length - 1]! += total - widths.reduce((a, b) => a + b, 0);
-  return widths;
+  if (sum <= total) return fill(needed.map((w) => Math.floor((w / sum) * total)));
+  const long = needed.map((w) => w > twips(SHORT_COLUMN_CHARS));
+  const fixed = needed.reduce((t, w, c) => t + (long[c] ? 0 : w), 0);
+  const minimum = headerWidth.reduce((t, w, c) => t + (long[c] ? w : 0), 0);
+  // Even the headers do not fit: everything shrinks in proportion.
+  if (!long.some(Boolean) || fixed + minimum > total) return fill(needed.map((w) => Math.floor((w / sum) * total)));
+  // Long columns get their header's width and share the rest by how much more they need.
+  const extra = needed.reduce((t, w, c) => t + (long[c] ? w - headerWidth[c]! : 0), 0);
+  const room = total - fixed - minimum;
+  return fill(needed.map((w, c) => (long[c] ? headerWidth[c]! + Math.floor(((w - headerWidth[c]!) / extra) * room) : w)));
 }
+
+/** Columns no wider than this many characters never wrap: 序号, 状态, a date and time. */
+const SHORT_COLUMN_CHARS = 12;
 
 /** Word's default left and right cell margin (w:tblCellMar), in twips. */
 const TABLE_CELL_MARGIN = 108;

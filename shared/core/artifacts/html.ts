@@ -1,5 +1,6 @@
-import { Block, Figure, Report, Segment } from '../report/schema';
-import { STATUS_LABEL, figureText, locationText, missingUnits } from './labels';
+import { chineseDateTime, DEFAULT_TIME_ZONE } from '../county/time';
+import { Block, Report, Segment } from '../report/schema';
+import { INTERNAL_FILE_NAME, figureText, imprintLines, locationText, missingUnits, partialNote, unitNames } from './labels';
 import { printableText } from './text';
 
 /**
@@ -27,26 +28,38 @@ main { max-width: 52rem; margin: 0 auto; padding: 1.5rem; }
 .document .h2 { font-family: "楷体_GB2312", "KaiTi", "STKaiti", serif; }
 .document .signature, .document .date { text-align: right; text-indent: 0; padding-right: 4em; }
 .document .signature { margin-top: 1.8em; }
+.document .masthead { color: #d00; font-family: "方正小标宋简体", "SimSun", serif; font-size: 30pt; text-align: center; text-indent: 0; letter-spacing: .1em; }
+.document .imprint { margin-top: 2em; border-top: 2px solid #000; border-bottom: 2px solid #000; font-size: 14pt; }
+.document .imprint p { text-indent: 0; padding: 0 1em; }
+.document .imprint p + p { border-top: 1px solid #000; }
 .document table { font-size: 12pt; margin: 1em 0; }
 a.figure { color: inherit; text-decoration: none; border-bottom: 1px dotted #2a62a8; }
 a.figure:hover, a.figure:focus { background: #e3edf9; }
-mark.missing { background: #ffe866; }
+mark.missing, mark.partial { background: #ffe866; }
+.partial-note { font-size: 10pt; color: #8a5a00; }
+.document p.notice { text-indent: 0; margin-bottom: 1em; }
 section { margin-top: 2rem; }
 section h2 { font-family: "黑体", "SimHei", sans-serif; font-size: 14pt; }
 table { border-collapse: collapse; width: 100%; background: #fff; font-size: 11pt; }
 th, td { border: 1px solid #bbb; padding: .3em .5em; text-align: left; vertical-align: top; }
 th { background: #eceae4; }
 td.number, td.name { white-space: nowrap; }
+col.indicator { width: 16em; } col.number { width: 7em; }
+td.indicator { min-width: 12em; }
+details summary { color: #555; font-size: 9pt; cursor: pointer; }
 td.number { text-align: right; }
 tr:target { background: #fff6c9; }
 ul.sources { margin: 0; padding-left: 1.1em; }
-.key { font-family: ui-monospace, monospace; font-size: 9pt; word-break: break-all; color: #555; }
+.key { font-family: ui-monospace, monospace; font-size: 9pt; overflow-wrap: anywhere; color: #555; }
 .meta { color: #555; font-size: 10pt; }
 @media print { body { background: #fff; } .document { box-shadow: none; padding: 0; } section { break-before: page; } }
 `;
 
 export function renderHtml(report: Report): string {
   const e = escapeHtml;
+  const figureById = new Map(report.figures.map((f) => [f.indicatorId, f]));
+  const names = unitNames(report);
+  const marks: PartialMarks = (id) => partialNote(figureById.get(id), names);
   const html = [
     '<!DOCTYPE html>',
     '<html lang="zh-CN">',
@@ -54,17 +67,18 @@ export function renderHtml(report: Report): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${e(report.title)}</title>`,
+    `<meta name="generator" content="${e(report.schema)}; generated ${e(report.generatedAt)}">`,
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
     '<main>',
-    `<p class="meta">${e(report.countyName)} · ${report.year}年度 · 生成于 ${e(report.generatedAt)} · ${e(report.schema)}</p>`,
+    `<p class="meta">${e(report.countyName)} · ${report.year}年度 · 生成于 ${e(chineseDateTime(new Date(report.generatedAt), report.timeZone ?? DEFAULT_TIME_ZONE))}</p>`,
+    // What is internal (who submitted when, warnings) is in the companion, not on this page.
+    `<p class="meta">内部材料：<a href="${INTERNAL_FILE_NAME}">${e(INTERNAL_FILE_NAME)}</a>（报送情况、不完整的数据、预警、数据来源）· <a href="data.xlsx">data.xlsx</a>（数据附件）</p>`,
     '<article class="document">',
-    ...report.document.map(blockHtml),
+    ...report.document.map((b) => blockHtml(b, marks)),
     '</article>',
-    figuresSection(report.figures, new Map(report.completeness.units.map((u) => [u.unitId, u.unitName]))),
-    completenessSection(report),
-    warningsSection(report),
+    figuresSection(report, unitNames(report)),
     '</main>',
     '</body>',
     '</html>',
@@ -72,11 +86,22 @@ export function renderHtml(report: Report): string {
   return `${html.join('\n')}\n`;
 }
 
-function segmentsHtml(segments: readonly Segment[]): string {
+/** The note a partial mark carries, by indicator id. */
+type PartialMarks = (indicatorId: string) => string;
+
+/**
+ * Figures link to their sources; gaps and partial figures are marked. A
+ * partial figure (or a sentence claiming completeness on one) is marked, and
+ * the units it lacks follow it in small print, so a printout says it too.
+ */
+function segmentsHtml(segments: readonly Segment[], marks: PartialMarks): string {
   return segments
-    .map((s) => {
-      const text = s.missing ? `<mark class="missing">${escapeHtml(s.text)}</mark>` : escapeHtml(s.text);
-      return s.figure === undefined ? text : `<a class="figure" href="#${anchor(s.figure)}">${text}</a>`;
+    .map((s, i) => {
+      const own = escapeHtml(s.text);
+      const text = s.missing ? `<mark class="missing">${own}</mark>` : s.partial ? `<mark class="partial">${own}</mark>` : own;
+      const linked = s.figure === undefined ? text : `<a class="figure" href="#${anchor(s.figure)}">${text}</a>`;
+      const lastOfMark = s.partial !== undefined && segments[i + 1]?.partial !== s.partial;
+      return lastOfMark ? `${linked}<span class="partial-note">〔${escapeHtml(marks(s.partial!))}〕</span>` : linked;
     })
     .join('');
 }
@@ -92,7 +117,7 @@ function tableHtml(header: readonly string[], rows: readonly (readonly string[])
   ].join('');
 }
 
-function blockHtml(block: Block): string {
+function blockHtml(block: Block, marks: PartialMarks): string {
   const e = escapeHtml;
   switch (block.kind) {
     case 'title':
@@ -104,9 +129,9 @@ function blockHtml(block: Block): string {
     case 'heading1':
       return `<h2>${e(block.text)}</h2>`;
     case 'heading2':
-      return `<p><span class="h2">${e(block.text)}</span>${segmentsHtml(block.body)}</p>`;
+      return `<p><span class="h2">${e(block.text)}</span>${segmentsHtml(block.body, marks)}</p>`;
     case 'paragraph':
-      return `<p>${segmentsHtml(block.segments)}</p>`;
+      return `<p>${segmentsHtml(block.segments, marks)}</p>`;
     case 'table':
       return tableHtml(block.header, block.rows, block.caption);
     case 'closing':
@@ -116,70 +141,57 @@ function blockHtml(block: Block): string {
       return `<p class="signature">${e(block.text)}</p>`;
     case 'date':
       return `<p class="date">${e(block.text)}</p>`;
+    case 'masthead':
+      return `<p class="masthead">${e(block.text)}</p>`;
+    case 'notice':
+      return `<p class="notice"><mark class="partial">${e(block.text)}</mark></p>`;
+    case 'imprint':
+      return `<div class="imprint">${imprintLines(block).map((line) => `<p>${e(line)}</p>`).join('')}</div>`;
   }
 }
 
-function figuresSection(figures: readonly Figure[], unitName: ReadonlyMap<string, string>): string {
+/**
+ * 数据与来源: one row for each figure the text prints, in reading order,
+ * with the names a clerk knows (indicator, unit, file name); the storage key
+ * and version, which only an engineer needs, fold away under 文件与版本.
+ */
+function figuresSection(report: Report, unitName: ReadonlyMap<string, string>): string {
   const e = escapeHtml;
-  const rows = figures.map((f) => {
+  const byId = new Map(report.figures.map((f) => [f.indicatorId, f]));
+  const used = [...new Set(report.document.flatMap((b) => (b.kind === 'paragraph' ? b.segments : b.kind === 'heading2' ? b.body : [])).flatMap((s) => (s.figure ? [s.figure] : [])))];
+  const rows = used.flatMap((id) => {
+    const f = byId.get(id);
+    if (!f) return [];
     const value = f.value === null ? '<mark class="missing">待补充</mark>' : e(figureText(f));
     const sources = f.sources.length
       ? `<ul class="sources">${f.sources
-          .map(
-            (s) =>
+          .map((s) => {
+            const where = locationText(s.location);
+            return (
               `<li>${e(s.unitName)}：${e(String(s.value))}${s.approximate ? '（约数）' : ''}` +
-              `<br><span class="key">${e(s.s3Key)}</span><br><span class="key">版本 ${e(s.versionId)}</span>` +
-              `${locationText(s.location) ? `<br>${e(locationText(s.location))}` : ''}</li>`,
-          )
+              `<br><span class="meta">${e(fileName(s.s3Key))}${where ? `，${e(where)}` : ''}</span>` +
+              `<details><summary>文件与版本</summary><span class="key">${e(s.s3Key)}</span><br><span class="key">版本 ${e(s.versionId)}</span></details></li>`
+            );
+          })
           .join('')}</ul>`
       : '';
-    const missing = missingUnits(f).map((id) => unitName.get(id) ?? id);
-    const gaps = missing.length ? `<p class="meta">未报：${e(missing.join('、'))}</p>` : '';
-    return (
-      `<tr id="${anchor(f.indicatorId)}"><td>${e(f.name)}<br><span class="key">${e(f.indicatorId)}</span></td>` +
-      `<td class="number">${value}</td><td>${e(f.unit)}</td><td>${f.approximate ? '是' : '否'}</td><td>${sources}${gaps}</td></tr>`
-    );
+    const missing = missingUnits(f).map((u) => unitName.get(u) ?? u);
+    const gaps =
+      (f.partial ? `<p class="meta"><mark class="partial">${e(partialNote(f, unitName))}</mark></p>` : '') +
+      (missing.length ? `<p class="meta">未报：${e(missing.join('、'))}</p>` : '');
+    return [`<tr id="${anchor(f.indicatorId)}"><td class="indicator">${e(f.name)}</td><td class="number">${value}</td><td>${sources}${gaps}</td></tr>`];
   });
   return [
     '<section id="figures">',
     '<h2>数据与来源</h2>',
     '<table>',
-    '<thead><tr><th>指标</th><th>数值</th><th>计量单位</th><th>约数</th><th>来源（单位、文件、版本、位置）</th></tr></thead>',
+    '<colgroup><col class="indicator"><col class="number"><col></colgroup>',
+    '<thead><tr><th>指标</th><th>数值</th><th>来源（单位：数值，文件，位置）</th></tr></thead>',
     `<tbody>${rows.join('\n')}</tbody>`,
     '</table>',
     '</section>',
   ].join('\n');
 }
 
-function completenessSection(report: Report): string {
-  const e = escapeHtml;
-  const c = report.completeness;
-  const summary = `应报 ${c.expected} 个单位，已报 ${c.submitted} 个，采用 ${c.accepted} 个，逾期 ${c.late} 个，未报 ${c.missing} 个。`;
-  const rows = c.units.map(
-    (u) =>
-      `<tr><td class="name">${e(u.unitName)}</td><td class="name">${STATUS_LABEL[u.status]}</td><td class="name">${u.late ? '逾期' : ''}</td>` +
-      `<td>${e(u.receivedAt ?? '')}</td><td><span class="key">${e(u.s3Key ?? '')}</span><br><span class="key">${e(u.versionId ?? '')}</span></td></tr>`,
-  );
-  return [
-    '<section id="completeness">',
-    '<h2>报送情况</h2>',
-    `<p>${e(summary)}</p>`,
-    '<table>',
-    '<thead><tr><th>单位</th><th>状态</th><th>是否逾期</th><th>报送时间</th><th>文件、版本</th></tr></thead>',
-    `<tbody>${rows.join('\n')}</tbody>`,
-    '</table>',
-    '</section>',
-  ].join('\n');
-}
-
-function warningsSection(report: Report): string {
-  const e = escapeHtml;
-  const figureName = new Map(report.figures.map((f) => [f.indicatorId, f.name]));
-  const unitName = new Map(report.completeness.units.map((u) => [u.unitId, u.unitName]));
-  const items = report.warnings.map((w) => {
-    const about = [w.indicatorId && (figureName.get(w.indicatorId) ?? w.indicatorId), w.unitId && (unitName.get(w.unitId) ?? w.unitId)].filter(Boolean).join('，');
-    const link = w.indicatorId ? ` <a href="#${anchor(w.indicatorId)}">查看数据</a>` : '';
-    return `<li><span class="key">${e(w.code)}</span> ${e(w.message)}${about ? `（${e(about)}）` : ''}${link}</li>`;
-  });
-  return ['<section id="warnings">', `<h2>预警（${report.warnings.length}条）</h2>`, items.length ? `<ul>${items.join('\n')}</ul>` : '<p>无。</p>', '</section>'].join('\n');
-}
+/** "submissions/2021/justice_bureau/司法局.xlsx" → "司法局.xlsx": the file as the unit named it. */
+const fileName = (s3Key: string) => s3Key.slice(s3Key.lastIndexOf('/') + 1);

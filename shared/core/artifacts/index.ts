@@ -1,6 +1,8 @@
 import { Report } from '../report/schema';
 import { renderDocx } from './docx';
 import { renderHtml } from './html';
+import { renderInternalDocx } from './internal-docx';
+import { INTERNAL_FILE_NAME } from './labels';
 import { renderMarkdown } from './markdown';
 import { renderXlsx } from './xlsx';
 
@@ -24,14 +26,19 @@ export const CONTENT_TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;
 
-/** In this order: report.json, report.md, report.html, report.docx, data.xlsx. */
+/**
+ * In this order: report.json, report.md, report.html, report.docx (what a
+ * county publishes, and its previews), then the internal material: 报送情况.docx
+ * (completeness, partial figures, warnings, sources) and data.xlsx.
+ */
 export async function renderArtifacts(report: Report): Promise<Artifact[]> {
-  const [docx, xlsx] = await Promise.all([renderDocx(report), renderXlsx(report)]);
+  const [docx, internal, xlsx] = await Promise.all([renderDocx(report), renderInternalDocx(report), renderXlsx(report)]);
   return [
     { fileName: 'report.json', contentType: CONTENT_TYPES.json, body: `${JSON.stringify(report, null, 2)}\n` },
     { fileName: 'report.md', contentType: CONTENT_TYPES.md, body: renderMarkdown(report) },
     { fileName: 'report.html', contentType: CONTENT_TYPES.html, body: renderHtml(report) },
     { fileName: 'report.docx', contentType: CONTENT_TYPES.docx, body: docx },
+    { fileName: INTERNAL_FILE_NAME, contentType: CONTENT_TYPES.docx, body: internal },
     { fileName: 'data.xlsx', contentType: CONTENT_TYPES.xlsx, body: xlsx },
   ];
 }

@@ -1,10 +1,13 @@
-import { Figure, FigureSource, UnitStatus } from '../report/schema';
+import { Block, Figure, FigureSource, Report, UnitStatus } from '../report/schema';
 
 /**
  * The words every artifact uses for provenance and completeness, in one
  * place so the html, the xlsx and the md never describe the same thing
  * differently.
  */
+
+/** The internal companion of the draft: what a county does not publish (see internal-docx.ts). */
+export const INTERNAL_FILE_NAME = '报送情况.docx';
 
 export const STATUS_LABEL: Record<UnitStatus['status'], string> = { accepted: '已采用', rejected: '被退回', missing: '未报送' };
 
@@ -28,3 +31,29 @@ export function figureText(figure: Figure): string {
 export function missingUnits(figure: Figure): string[] {
   return figure.expectedUnits.filter((u) => !figure.reportingUnits.includes(u));
 }
+
+/** 版记 as printed: "抄送：县纪委监委，市司法局。" and "灵寿县人民政府办公室 2022年1月14日印发". */
+export function imprintLines(block: Extract<Block, { kind: 'imprint' }>): string[] {
+  return [
+    ...(block.copyTo ? [`抄送：${block.copyTo.join('，')}。`] : []),
+    ...(block.printedBy ? [`${block.printedBy} ${block.printedOn}印发`] : []),
+  ];
+}
+
+/** Figures computed while some expected units were missing or rejected. */
+export function partialFigures(report: Report): (Figure & { partial: NonNullable<Figure['partial']> })[] {
+  return report.figures.filter((f): f is Figure & { partial: NonNullable<Figure['partial']> } => f.partial !== undefined);
+}
+
+/**
+ * What a partial mark says, in every artifact: "不完整：未计入灵寿县岔头镇人民政府等3个单位（未报送或被退回）".
+ * Long lists are cut after five names: the companion 报送情况.docx has them all.
+ */
+export function partialNote(figure: Figure | undefined, unitName: ReadonlyMap<string, string>): string {
+  const ids = figure?.partial?.missingUnits ?? [];
+  const names = ids.slice(0, 5).map((id) => unitName.get(id) ?? id).join('、');
+  return `不完整：${figure ? `“${figure.name}”` : ''}未计入${names}${ids.length > 5 ? `等${ids.length}个单位` : ''}（未报送或被退回）`;
+}
+
+/** Unit id → name, from the units the report knows. */
+export const unitNames = (report: Report) => new Map(report.completeness.units.map((u) => [u.unitId, u.unitName]));

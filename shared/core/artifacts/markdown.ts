@@ -1,19 +1,26 @@
-import { Block, FigureSource, Report, Segment } from '../report/schema';
-import { STATUS_LABEL, figureText, locationText, missingUnits } from './labels';
+import { Block, Report, Segment } from '../report/schema';
+import { imprintLines, partialNote, unitNames } from './labels';
 
 /**
  * report.md: the draft as plain Markdown, for preview and diffing between
  * runs. It reads like the document (title, number, addressees, headings,
- * text, issuer and date); the data behind the numbers follows in one
- * separate "附：数据来源" section at the end, so the draft above it stays
- * the draft.
+ * text, issuer and date) and holds only what the county publishes: sources,
+ * completeness and warnings are in the internal 报送情况.docx. Partial
+ * figures are marked, with footnotes naming the units they lack.
  */
 export function renderMarkdown(report: Report): string {
-  const draft = report.document.map(blockToMarkdown);
-  return `${[...draft, sourcesAppendix(report)].join('\n\n')}\n`;
+  const figureById = new Map(report.figures.map((f) => [f.indicatorId, f]));
+  const names = unitNames(report);
+  // One footnote per partial figure, however often the text marks it.
+  const notes = new Map<string, number>();
+  const noteRef = (id: string) => {
+    if (!notes.has(id)) notes.set(id, notes.size + 1);
+    return `[^p${notes.get(id)}]`;
+  };
+  const draft = report.document.map((b) => blockToMarkdown(b, noteRef));
+  const footnotes = [...notes].map(([id, n]) => `[^p${n}]: ${escapeMarkdown(partialNote(figureById.get(id), names))}`);
+  return `${[...draft, ...(footnotes.length ? [footnotes.join('\n')] : [])].join('\n\n')}\n`;
 }
-
-export const SOURCES_HEADING = '## 附：数据来源';
 
 /**
  * Text from submissions must not turn into markup (a link, an HTML tag, a
@@ -28,17 +35,20 @@ export function escapeMarkdown(text: string): string {
 }
 
 /**
- * Inline code for keys and ids: nothing inside is markup, except that a GFM
- * table still splits on "|" (escaped as \|), and a backtick needs a longer fence.
+ * A partial figure, or a sentence claiming completeness on one, is marked
+ * <mark> (GitHub and most previewers show it) with a footnote naming the units it lacks.
  */
-function code(text: string): string {
-  const inner = text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-  return inner.includes('`') ? `\`\` ${inner} \`\`` : `\`${inner}\``;
-}
+const segmentsText = (segments: readonly Segment[], noteRef: (id: string) => string) =>
+  segments
+    .map((s, i) => {
+      if (s.partial === undefined) return escapeMarkdown(s.text);
+      const opens = segments[i - 1]?.partial !== s.partial;
+      const closes = segments[i + 1]?.partial !== s.partial;
+      return `${opens ? '<mark>' : ''}${escapeMarkdown(s.text)}${closes ? `</mark>${noteRef(s.partial)}` : ''}`;
+    })
+    .join('');
 
-const segmentsText = (segments: readonly Segment[]) => segments.map((s) => escapeMarkdown(s.text)).join('');
-
-function blockToMarkdown(block: Block): string {
+function blockToMarkdown(block: Block, noteRef: (id: string) => string): string {
   switch (block.kind) {
     case 'title':
       return `# ${escapeMarkdown(block.text)}`;
@@ -50,9 +60,9 @@ function blockToMarkdown(block: Block): string {
     case 'heading1':
       return `## ${escapeMarkdown(block.text)}`;
     case 'heading2':
-      return `**${escapeMarkdown(block.text)}**${segmentsText(block.body)}`;
+      return `**${escapeMarkdown(block.text)}**${segmentsText(block.body, noteRef)}`;
     case 'paragraph':
-      return segmentsText(block.segments);
+      return segmentsText(block.segments, noteRef);
     case 'table': {
       const caption = block.caption ? `${escapeMarkdown(block.caption)}\n\n` : '';
       return `${caption}${tableMarkdown(block.header, block.rows)}`;
@@ -60,6 +70,12 @@ function blockToMarkdown(block: Block): string {
     case 'signature':
     case 'date':
       return `<div align="right">${escapeMarkdown(block.text)}</div>`;
+    case 'notice':
+      return `> **${escapeMarkdown(block.text)}**`;
+    case 'masthead':
+      return `<div align="center">${escapeMarkdown(block.text)}</div>`;
+    case 'imprint':
+      return `---\n\n${imprintLines(block).map(escapeMarkdown).join('\n\n')}`;
   }
 }
 
@@ -67,46 +83,4 @@ function tableMarkdown(header: readonly string[], rows: readonly (readonly strin
   // Cells may already be escaped markup (code spans); plain text is escaped by the caller.
   const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [row(header.map(escapeMarkdown)), row(header.map(() => '---')), ...rows.map((r) => row(r.map(escapeMarkdown)))].join('\n');
-}
-
-function sourcesAppendix(report: Report): string {
-  const unitName = new Map(report.completeness.units.map((u) => [u.unitId, u.unitName]));
-  const figureRows = report.figures.map((f) => [
-    `${escapeMarkdown(f.name)}（${code(f.indicatorId)}）`,
-    escapeMarkdown(figureText(f)),
-    f.sources.map(sourceText).join('<br>') || '—',
-    escapeMarkdown(missingUnits(f).map((id) => unitName.get(id) ?? id).join('、')),
-  ]);
-  const c = report.completeness;
-  const unitRows = c.units.map((u) => [
-    escapeMarkdown(u.unitName),
-    STATUS_LABEL[u.status],
-    u.late ? '逾期' : '',
-    escapeMarkdown(u.receivedAt ?? ''),
-    u.s3Key ? `${code(u.s3Key)} ${code(u.versionId ?? '')}` : '',
-  ]);
-  const warnings = report.warnings.map((w) => `- ${code(w.code)} ${escapeMarkdown(w.message)}`);
-  const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  const table = (header: readonly string[], rows: readonly (readonly string[])[]) =>
-    [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n');
-  return [
-    SOURCES_HEADING,
-    table(['指标', '数值', '来源（单位：数值，文件，版本，位置）', '未报单位'], figureRows),
-    `### 报送情况\n\n应报 ${c.expected} 个单位，已报 ${c.submitted} 个，采用 ${c.accepted} 个，逾期 ${c.late} 个，未报 ${c.missing} 个。`,
-    table(['单位', '状态', '是否逾期', '报送时间', '文件、版本'], unitRows),
-    `### 预警（${report.warnings.length}条）`,
-    warnings.length ? warnings.join('\n') : '无。',
-  ].join('\n\n');
-}
-
-function sourceText(source: FigureSource): string {
-  const where = locationText(source.location);
-  return [
-    `${escapeMarkdown(source.unitName)}：${source.value}${source.approximate ? '（约数）' : ''}`,
-    code(source.s3Key),
-    code(source.versionId),
-    where ? escapeMarkdown(where) : '',
-  ]
-    .filter(Boolean)
-    .join('，');
 }

@@ -1,5 +1,6 @@
 import type { Cell, Row, Workbook, Worksheet } from 'exceljs';
 import { Figure, Report } from '../report/schema';
+import { chineseDateTime, DEFAULT_TIME_ZONE } from '../county/time';
 import { STATUS_LABEL, locationText, missingUnits } from './labels';
 
 /**
@@ -60,17 +61,25 @@ export function figuresBySection(report: Report): Section[] {
   return sections;
 }
 
-/** "（二）健全政府机构职能体系，推动…" → "（二）健全政府机构职能体系": the first clause, within Excel's 31 characters and rules. */
+/**
+ * "（二）健全政府机构职能体系，推动…" → "（二）健全政府机构职能体系": the first
+ * clause, within Excel's 31 characters and rules. A clause too long for a tab
+ * is cut at 30 and ends in "…", so the name never looks whole when it is not;
+ * the printed page carries the full heading in its header.
+ */
 export function sheetNameFor(heading: string, taken: Set<string>): string {
-  const base =
+  const clause =
     heading
       .replace(/[[\]:*?/\\]/g, '')
       .split(/[，。；：,;]/)[0]!
       .trim()
-      .replace(/^'+|'+$/g, '')
-      .slice(0, SHEET_NAME_MAX) || SHEETS.other;
+      .replace(/^'+|'+$/g, '') || SHEETS.other;
+  const base = [...clause].length > SHEET_NAME_MAX ? `${[...clause].slice(0, SHEET_NAME_MAX - 1).join('')}…` : clause;
   let name = base;
-  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, SHEET_NAME_MAX - String(n).length - 2)}（${n}）`;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) {
+    const suffix = `（${n}）`;
+    name = `${[...base].slice(0, SHEET_NAME_MAX - suffix.length).join('')}${suffix}`;
+  }
   taken.add(name.toLowerCase());
   return name;
 }
@@ -94,13 +103,82 @@ function addRow(sheet: Worksheet, values: readonly CellValue[]): Row {
   return row;
 }
 
-function addTable(sheet: Worksheet, header: readonly string[], widths: readonly number[]): void {
+/**
+ * The header row, and a page setup a clerk can print: A4 landscape, every
+ * column on one page width (as many pages down as it takes), the header row
+ * repeated on each page, the sheet's full title and page numbers in the
+ * page header and footer. Long text wraps in its cell instead of running
+ * off the page.
+ */
+function addTable(sheet: Worksheet, header: readonly string[], widths: readonly number[], title: string): void {
   const row = addRow(sheet, header);
   row.font = { bold: true };
   row.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFECEAE4' } };
-  widths.forEach((width, i) => (sheet.getColumn(i + 1).width = width));
+  widths.forEach((width, i) => {
+    const column = sheet.getColumn(i + 1);
+    column.width = width;
+    column.alignment = { vertical: 'top', wrapText: true };
+  });
   sheet.views = [{ state: 'frozen', ySplit: row.number }];
   sheet.autoFilter = { from: { row: row.number, column: 1 }, to: { row: row.number, column: header.length } };
+  sheet.pageSetup = {
+    ...sheet.pageSetup,
+    paperSize: 9, // A4
+    orientation: 'landscape',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0, // as many pages down as needed
+    printTitlesRow: `${row.number}:${row.number}`,
+    margins: { left: 0.5, right: 0.5, top: 0.7, bottom: 0.7, header: 0.3, footer: 0.3 },
+  };
+  // & starts a code in a header or footer: a literal one is doubled.
+  sheet.headerFooter = { oddHeader: `&L${title.replace(/&/g, '&&')}`, oddFooter: '&C第 &P 页，共 &N 页' };
+}
+
+/**
+ * A unit's row of a figure, by how the county figure is made: a coverage
+ * count counts the unit 1 when the value tested is above zero (the value is
+ * its basis, not its contribution); a ratio's units give a numerator or a
+ * denominator part; a distinct count's units count their own rows only.
+ */
+export interface UnitRow {
+  unitName: string;
+  value: number;
+  unit: string;
+  approximate: boolean;
+  note: string;
+}
+
+export function unitRows(figure: Figure, figureById: ReadonlyMap<string, Figure>): UnitRow[] {
+  const agg = figure.aggregation;
+  const nameOf = (id: string | undefined) => (id ? (figureById.get(id)?.name ?? id) : figure.name);
+  switch (agg?.kind) {
+    case 'coverage_count':
+    case 'coverage_share':
+      return figure.sources.map((s) => ({
+        unitName: s.unitName,
+        value: s.value > 0 ? 1 : 0,
+        unit: '（1=已覆盖）',
+        approximate: false,
+        note: `${s.value > 0 ? '已覆盖' : '未覆盖'}：${nameOf(agg.of)}${s.value}${figureById.get(agg.of ?? '')?.unit ?? ''}`,
+      }));
+    case 'ratio': {
+      // The ratio's sources are the numerator's, then the denominator's.
+      const numerator = figureById.get(agg.numerator ?? '');
+      const denominator = figureById.get(agg.denominator ?? '');
+      const split = numerator?.sources.length ?? 0;
+      return figure.sources.map((s, i) => {
+        const part = i < split ? numerator : denominator;
+        return { unitName: s.unitName, value: s.value, unit: part?.unit ?? '', approximate: s.approximate, note: `${i < split ? '分子' : '分母'}：${part?.name ?? ''}` };
+      });
+    }
+    case 'distinct_count':
+      return figure.sources.map((s) => ({ unitName: s.unitName, value: s.value, unit: figure.unit, approximate: s.approximate, note: '本单位去重；全县合计在各单位间再去重' }));
+    case 'max':
+      return figure.sources.map((s) => ({ unitName: s.unitName, value: s.value, unit: figure.unit, approximate: s.approximate, note: s.value === figure.value ? '取最大值' : '' }));
+    default:
+      return figure.sources.map((s) => ({ unitName: s.unitName, value: s.value, unit: figure.unit, approximate: s.approximate, note: '' }));
+  }
 }
 
 const yesNo = (flag: boolean) => (flag ? '是' : '否');
@@ -118,14 +196,15 @@ export async function renderXlsx(report: Report): Promise<Uint8Array> {
   const taken = new Set<string>(Object.values(SHEETS).filter((s) => s !== SHEETS.other).map((s) => s.toLowerCase()));
   const sections = figuresBySection(report);
 
+  const figureById = new Map(report.figures.map((f) => [f.indicatorId, f]));
   const summary = workbook.addWorksheet(SHEETS.summary);
-  addTable(summary, ['指标', '指标编号', COUNTY_TOTAL, '计量单位', '约数', '报告中写作', '所在部分', '未报单位'], [36, 30, 12, 10, 6, 14, 40, 40]);
+  addTable(summary, ['指标', '指标编号', COUNTY_TOTAL, '计量单位', '约数', '报告中写作', '所在部分', '未报单位'], [36, 30, 12, 10, 6, 14, 40, 40], `${report.title}：指标汇总`);
 
   for (const section of sections) {
     const sheet = workbook.addWorksheet(sheetNameFor(section.heading, taken));
-    addTable(sheet, ['指标', '指标编号', '填报单位', '数值', '计量单位', '约数', '说明'], [36, 30, 30, 12, 10, 6, 40]);
+    addTable(sheet, ['指标', '指标编号', '填报单位', '数值', '计量单位', '约数', '说明'], [36, 30, 30, 12, 12, 6, 40], section.heading);
     for (const f of section.figures) {
-      for (const s of f.sources) addRow(sheet, [f.name, f.indicatorId, s.unitName, s.value, f.unit, yesNo(s.approximate), '']);
+      for (const r of unitRows(f, figureById)) addRow(sheet, [f.name, f.indicatorId, r.unitName, r.value, r.unit, yesNo(r.approximate), r.note]);
       const missing = missingUnits(f);
       const gap = f.value === null ? (section.printed ? '待补充' : '无数据') : '';
       const note = [gap, missing.length ? `未报：${unitNames(missing)}` : ''].filter(Boolean).join('；');
@@ -137,15 +216,16 @@ export async function renderXlsx(report: Report): Promise<Uint8Array> {
 
   const c = report.completeness;
   const completeness = workbook.addWorksheet(SHEETS.completeness);
-  addTable(completeness, ['单位', '单位编号', '状态', '是否逾期', '报送时间', '文件', '版本'], [30, 20, 10, 10, 26, 60, 36]);
-  for (const u of c.units) addRow(completeness, [u.unitName, u.unitId, STATUS_LABEL[u.status], yesNo(u.late), u.receivedAt, u.s3Key, u.versionId]);
+  addTable(completeness, ['单位', '单位编号', '状态', '是否逾期', '报送时间', '文件', '版本'], [30, 20, 10, 10, 20, 60, 36], `${report.title}：材料报送情况`);
+  const local = (iso: string | undefined) => (iso ? chineseDateTime(new Date(iso), report.timeZone ?? DEFAULT_TIME_ZONE) : undefined);
+  for (const u of c.units) addRow(completeness, [u.unitName, u.unitId, STATUS_LABEL[u.status], yesNo(u.late), local(u.receivedAt), u.s3Key, u.versionId]);
   addRow(completeness, []);
   for (const [label, count] of [['应报', c.expected], ['已报', c.submitted], ['采用', c.accepted], ['逾期', c.late], ['未报', c.missing]] as const) {
     addRow(completeness, [`${label}单位数`, undefined, count]).font = { bold: true };
   }
 
   const warnings = workbook.addWorksheet(SHEETS.warnings);
-  addTable(warnings, ['代码', '说明', '指标编号', '指标', '单位编号', '单位'], [24, 70, 30, 36, 20, 30]);
+  addTable(warnings, ['代码', '说明', '指标编号', '指标', '单位编号', '单位'], [24, 70, 30, 36, 20, 30], `${report.title}：预警`);
   const figureName = new Map(report.figures.map((f) => [f.indicatorId, f.name]));
   for (const w of report.warnings) {
     addRow(warnings, [w.code, w.message, w.indicatorId, w.indicatorId && figureName.get(w.indicatorId), w.unitId, w.unitId && unitName.get(w.unitId)]);
@@ -156,6 +236,7 @@ export async function renderXlsx(report: Report): Promise<Uint8Array> {
     provenance,
     ['指标编号', '指标', '单位编号', '填报单位', '数值', '约数', '文件', '版本', '位置', '工作表', '单元格', '行', '路径', '台账', '台账行数'],
     [30, 36, 20, 30, 10, 6, 60, 36, 36, 16, 8, 6, 20, 24, 8],
+    `${report.title}：数据来源`,
   );
   for (const f of report.figures) {
     for (const s of f.sources) {

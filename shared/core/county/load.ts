@@ -28,6 +28,12 @@ export interface LoadedCounty {
   plan(year: number): CollectionPlan;
   /** Years with a template.<year>.json of their own. */
   overrideYears: readonly number[];
+  /**
+   * Whether the county has a template of the year's own (template.<year>.json).
+   * Without one the base template's prose, written for some other year, is
+   * reused, and the draft says so. Optional so hand-built counties in tests need not say.
+   */
+  hasOwnTemplate?(year: number): boolean;
 }
 
 /** The repository's counties folder; a Lambda bundle carries its own county folder instead. */
@@ -139,6 +145,9 @@ function readCountyFolder(dir: string, options: LoadOptions, problems: ConfigPro
         plans.set(year, p);
       }
       return p;
+    },
+    hasOwnTemplate(year: number) {
+      return existsSync(path.join(dir, `template.${year}.json`));
     },
   };
 }

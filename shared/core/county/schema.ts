@@ -44,6 +44,23 @@ export const ScheduleSchema = z
   .strict();
 
 /**
+ * 版头 and 版记 (GB/T 9704 §7.2, §7.4), for a county that prints them: the
+ * issuer's red mark over the document number and a red separator line; at
+ * the end, the 抄送 line and the 印发 line (the printing office and date).
+ */
+export const DocumentFrameSchema = z
+  .object({
+    /** 发文机关标志 in red, e.g. 灵寿县人民政府文件. */
+    masthead: z.string().min(1).optional(),
+    /** 抄送机关, e.g. ["市政府法制办", "县纪委监委"]. */
+    copyTo: z.array(z.string().min(1)).min(1).optional(),
+    /** 印发机关, e.g. 灵寿县人民政府办公室; the 印发日期 is the document's date. */
+    printedBy: z.string().min(1).optional(),
+  })
+  .strict();
+export type DocumentFrame = z.infer<typeof DocumentFrameSchema>;
+
+/**
  * How this county uses the catalogue: national indicators it leaves out, who
  * submits an indicator or ledger here (replacing the national roles for that
  * one item only), and what it collects although its template never prints it.
@@ -90,6 +107,8 @@ export const CountyConfigSchema = z
     catalogue: CountyCatalogueSchema.default({ exclude: [], assign: {}, alsoCollect: [] }),
     /** Year-over-year change beyond this factor is a warning. */
     outlierFactor: z.number().positive().default(3),
+    /** Optional 版头 and 版记 of report.docx; without it the report opens with its title. */
+    documentFrame: DocumentFrameSchema.optional(),
     /** E-mail addresses the monitoring topic notifies. */
     alarmEmails: z.array(z.string().email()).default([]),
   })

@@ -1,5 +1,8 @@
 /** Dates and deadlines in a county's own time zone. */
 
+/** The zone of every shipped county, and of a report that does not name its own. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
 /**
  * The end of the deadline day (month-day of the year after the report year)
  * in the county's time zone, as epoch ms: anything received on the day itself
@@ -39,4 +42,14 @@ export function localDateTime(date: Date, timeZone: string): string {
       .map((p) => [p.type, p.value]),
   );
   return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日 ${parts.hour}:${parts.minute}`;
+}
+
+/** "2022年1月9日 10:00" in the county's time zone: how a time reads in anything a clerk or office reads. */
+export function chineseDateTime(date: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}年${parts.month}月${parts.day}日 ${parts.hour}:${parts.minute}`;
 }

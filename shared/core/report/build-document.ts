@@ -21,6 +21,8 @@ export interface DocumentInput {
   completeness: Completeness;
   /** "2022年1月14日" when the template fixes no date. */
   defaultDate: string;
+  /** Printed first, highlighted: e.g. no template of the year's own, units still missing after the deadline. */
+  notices?: readonly string[];
 }
 
 /**
@@ -32,6 +34,7 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
   const { config, template, year } = input;
   const warnings: ReportWarning[] = [];
   const missingWarned = new Set<string>();
+  const partialWarned = new Set<string>();
   const variables: Record<TemplateVariable, string | undefined> = {
     year: String(year),
     reportYear: String(year + 1),
@@ -71,6 +74,17 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
   const figureSegment = (indicatorId: string, field: string): Segment => {
     const figure = input.figures.get(indicatorId);
     if (!figure) throw new ConfigError(input.templateFile, field, `placeholder {{fig:${indicatorId}}} names no indicator in the catalogue`);
+    if (figure.value !== null && figure.partial) {
+      if (!partialWarned.has(indicatorId)) {
+        partialWarned.add(indicatorId);
+        warnings.push({
+          code: 'PARTIAL_FIGURE',
+          message: `“${figure.name}”（${figure.display}${figure.unit}）在${figure.partial.missingUnits.length}个应报单位未报送或被退回时算出，不是全县数字，报告中已标出`,
+          indicatorId,
+        });
+      }
+      return { text: figure.display, figure: indicatorId, partial: indicatorId };
+    }
     if (figure.value !== null) return { text: figure.display, figure: indicatorId };
     if (!missingWarned.has(indicatorId)) {
       missingWarned.add(indicatorId);
@@ -102,7 +116,12 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
   }
 
   const title = flat(template.title, 'title');
-  const blocks: Block[] = [{ kind: 'title', text: title }];
+  const frame = config.documentFrame;
+  const blocks: Block[] = [
+    ...(input.notices ?? []).map((text) => ({ kind: 'notice' as const, text })),
+    ...(frame?.masthead ? [{ kind: 'masthead' as const, text: frame.masthead }] : []),
+    { kind: 'title', text: title },
+  ];
   if (template.docNumber && (template.docSequence !== undefined || !template.docNumber.includes('docSequence'))) {
     blocks.push({ kind: 'docNumber', text: flat(template.docNumber, 'docNumber') });
   }
@@ -117,19 +136,22 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
         blocks.push({
           kind: 'heading2',
           text: flat(block.text, `blocks[${i}].text`),
-          body: mergePlain([...render(block.body, `blocks[${i}].body`), ...narrativeSegments(block.narratives)]),
+          body: markCompletenessClaims(mergePlain([...render(block.body, `blocks[${i}].body`), ...narrativeSegments(block.narratives)]), input.figures, warnings),
         });
         break;
       case 'paragraph':
-        blocks.push({ kind: 'paragraph', segments: mergePlain([...render(block.text, `blocks[${i}].text`), ...narrativeSegments(block.narratives)]) });
+        blocks.push({ kind: 'paragraph', segments: markCompletenessClaims(mergePlain([...render(block.text, `blocks[${i}].text`), ...narrativeSegments(block.narratives)]), input.figures, warnings) });
         break;
     }
   });
   blocks.push({ kind: 'closing', text: flat(template.closing, 'closing') });
   blocks.push({ kind: 'signature', text: config.government });
-  blocks.push({ kind: 'date', text: template.date ? flat(template.date, 'date') : input.defaultDate });
+  const date = template.date ? flat(template.date, 'date') : input.defaultDate;
+  blocks.push({ kind: 'date', text: date });
   if (template.note) blocks.push({ kind: 'note', text: flat(template.note, 'note') });
-  if (template.completenessAnnex) blocks.push(completenessTable(input.completeness, year, config.timeZone));
+  if (frame?.copyTo || frame?.printedBy) {
+    blocks.push({ kind: 'imprint', ...(frame.copyTo ? { copyTo: frame.copyTo } : {}), ...(frame.printedBy ? { printedBy: frame.printedBy } : {}), printedOn: date });
+  }
   return { blocks, title, warnings };
 }
 
@@ -163,23 +185,57 @@ function mergePlain(segments: Segment[]): Segment[] {
   return out;
 }
 
-const STATUS_TEXT = { accepted: '已报送', rejected: '被退回', missing: '未报送' } as const;
+/** Words that claim every unit is counted: 均已, 全覆盖, 全部 (and 均, 都 in the same sense). */
+const COMPLETENESS_CLAIM = /均已|均已经|全覆盖|全部|均实现|都已/;
+const SENTENCE_END = /[。；！？]/;
 
-function completenessTable(completeness: Completeness, year: number, timeZone: string): Block {
-  return {
-    kind: 'table',
-    caption: `附件：${year}年度材料报送情况（应报${completeness.expected}个单位，已报${completeness.accepted}个，逾期${completeness.late}个，未报${completeness.missing}个）`,
-    header: ['单位', '报送情况', '报送时间', '是否逾期'],
-    rows: completeness.units.map((u) => [u.unitName, STATUS_TEXT[u.status], u.receivedAt ? localTime(u.receivedAt, timeZone) : '', u.late ? '逾期' : '']),
-  };
+/**
+ * A sentence that states a partial figure and claims completeness ("15个乡
+ * （镇）均已聘用了法律顾问") is marked as a whole: the words are as untrue
+ * as the number while units are missing. The sentence is cut out of the
+ * plain runs around the figure and carries the figure's id in `partial`.
+ */
+export function markCompletenessClaims(segments: Segment[], figures: ReadonlyMap<string, Figure>, warnings: ReportWarning[]): Segment[] {
+  const out = segments.map((s) => ({ ...s }));
+  for (let i = 0; i < out.length; i++) {
+    const seg = out[i]!;
+    if (!seg.partial || seg.figure === undefined || seg.missing) continue;
+    // The sentence: from the last sentence end before the figure to the first one after it.
+    const before = out[i - 1];
+    const after = out[i + 1];
+    const beforeCut = before && before.figure === undefined && !before.partial ? lastSentenceStart(before.text) : undefined;
+    const afterCut = after && after.figure === undefined && !after.partial ? firstSentenceEnd(after.text) : undefined;
+    const head = beforeCut === undefined ? '' : before!.text.slice(beforeCut);
+    const tail = afterCut === undefined ? '' : after!.text.slice(0, afterCut);
+    if (!COMPLETENESS_CLAIM.test(head + tail)) continue;
+    const replacement: Segment[] = [];
+    if (beforeCut !== undefined && before!.text.slice(0, beforeCut)) replacement.push({ text: before!.text.slice(0, beforeCut) });
+    if (head) replacement.push({ text: head, partial: seg.partial });
+    replacement.push(seg);
+    if (tail) replacement.push({ text: tail, partial: seg.partial });
+    if (afterCut !== undefined && after!.text.slice(afterCut)) replacement.push({ text: after!.text.slice(afterCut) });
+    const start = beforeCut === undefined ? i : i - 1;
+    const end = afterCut === undefined ? i : i + 1;
+    out.splice(start, end - start + 1, ...replacement);
+    i = start + replacement.length - 1;
+    const figure = figures.get(seg.figure)!;
+    warnings.push({
+      code: 'COMPLETENESS_CLAIM_PARTIAL',
+      message: `“${head}${seg.text}${tail}”称全部完成，但“${figure.name}”未计入${figure.partial?.missingUnits.length ?? 0}个未报送或被退回的单位，报告中已标出`,
+      indicatorId: seg.figure,
+    });
+  }
+  return out;
 }
 
-/** "2022-01-05 10:00" in the county's time zone: the clerk reads local time, not UTC. */
-function localTime(iso: string, timeZone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
-      .formatToParts(new Date(iso))
-      .map((part) => [part.type, part.value]),
-  );
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+/** Index where the sentence containing the end of `text` starts. */
+function lastSentenceStart(text: string): number {
+  for (let i = text.length - 1; i >= 0; i--) if (SENTENCE_END.test(text[i]!)) return i + 1;
+  return 0;
+}
+
+/** Index just past the end of the sentence that `text` continues. */
+function firstSentenceEnd(text: string): number {
+  const m = SENTENCE_END.exec(text);
+  return m ? m.index + 1 : text.length;
 }

@@ -1,5 +1,5 @@
-import { chineseDate, deadlineInstant } from '../county/time';
-import type { CrossCheck } from '../catalogue/schema';
+import { chineseDate, chineseDateTime, deadlineInstant } from '../county/time';
+import type { Aggregation, CrossCheck } from '../catalogue/schema';
 import type { LoadedCounty } from '../county/load';
 import type { Unit } from '../county/schema';
 import type { NormalizedSubmission } from '../submission/normalized';
@@ -31,6 +31,8 @@ export interface BuildReportInput {
   rejected: readonly RejectedUpload[];
   previous?: Report;
   generatedAt: Date;
+  /** The year's lock, if the office has closed it: a run after it with units missing says so. */
+  lock?: { lockedAt: string };
 }
 
 /**
@@ -93,6 +95,7 @@ export function buildReport(input: BuildReportInput): Report {
   }
 
   const aggregated = aggregateFigures(plan, contributions);
+  for (const figure of aggregated.figures) figure.aggregation = aggregationOf(catalogue.indicatorById.get(figure.indicatorId)!.aggregation);
   warnings.push(...aggregated.warnings);
   const figureById = new Map(aggregated.figures.map((f) => [f.indicatorId, f]));
   // Template placeholders must resolve even for indicators this county expects from nobody.
@@ -103,10 +106,16 @@ export function buildReport(input: BuildReportInput): Report {
   }
 
   const completeness = buildCompleteness(input, plan, current, unitById);
+  // A value computed without some expected units is not the county's figure (issue 12).
+  const notIn = new Set(completeness.units.filter((u) => u.status !== 'accepted').map((u) => u.unitId));
+  for (const figure of aggregated.figures) {
+    const missingUnits = figure.value === null ? [] : figure.expectedUnits.filter((u) => notIn.has(u));
+    if (missingUnits.length) figure.partial = { missingUnits };
+  }
   for (const u of completeness.units) {
     if (u.status === 'missing') warnings.push({ code: 'UNIT_MISSING', message: `${u.unitName}未报送材料`, unitId: u.unitId });
     if (u.status === 'rejected') warnings.push({ code: 'UNIT_REJECTED', message: `${u.unitName}报送的文件未通过校验，需重新报送`, unitId: u.unitId });
-    if (u.late) warnings.push({ code: 'UNIT_LATE', message: `${u.unitName}逾期报送（${u.receivedAt}）`, unitId: u.unitId });
+    if (u.late) warnings.push({ code: 'UNIT_LATE', message: `${u.unitName}逾期报送（${u.receivedAt ? chineseDateTime(new Date(u.receivedAt), config.timeZone) : ''}）`, unitId: u.unitId });
   }
   warnings.push(...crossCheckWarnings(catalogue.checks, figureById, contributions, plan));
   if (input.previous) warnings.push(...outlierWarnings(aggregated.figures, input.previous, config.outlierFactor));
@@ -120,6 +129,7 @@ export function buildReport(input: BuildReportInput): Report {
     narratives: contributions.map((c) => ({ unit: c.unit, items: current.get(c.unit.id)!.submission.narratives })),
     completeness,
     defaultDate: chineseDate(input.generatedAt, config.timeZone),
+    notices: [templateNotice(input), lateRunNotice(input, completeness)].filter((n): n is string => n !== undefined),
   });
   warnings.push(...document.warnings);
 
@@ -129,6 +139,7 @@ export function buildReport(input: BuildReportInput): Report {
     countyName: config.name,
     year,
     generatedAt: input.generatedAt.toISOString(),
+    timeZone: config.timeZone,
     title: document.title,
     figures: aggregated.figures,
     completeness,
@@ -277,4 +288,42 @@ function outlierWarnings(figures: readonly Figure[], previous: Report, factor: n
     }
   }
   return warnings;
+}
+
+/** The catalogue's aggregation as report.json records it: the kind and the indicators it reads. */
+function aggregationOf(agg: Aggregation): NonNullable<Figure['aggregation']> {
+  switch (agg.kind) {
+    case 'coverage_count':
+    case 'coverage_share':
+      return { kind: agg.kind, ...(agg.of ? { of: agg.of } : {}) };
+    case 'ratio':
+      return { kind: agg.kind, numerator: agg.numerator, denominator: agg.denominator };
+    default:
+      return { kind: agg.kind };
+  }
+}
+
+/**
+ * A run after the deadline while expected units are still missing or
+ * rejected says so on the draft's first page: the office must not take such
+ * a draft for the county's report.
+ */
+function lateRunNotice(input: BuildReportInput, completeness: Completeness): string | undefined {
+  const config = input.county.config;
+  const deadline = deadlineInstant(input.year, config.collection.deadline, config.timeZone);
+  const now = input.generatedAt.getTime();
+  const locked = input.lock && Date.parse(input.lock.lockedAt) <= now ? input.lock : undefined;
+  if (now <= deadline && !locked) return undefined;
+  const absent = completeness.units.filter((u) => u.status !== 'accepted');
+  if (absent.length === 0) return undefined;
+  const closed = locked ? `已于${chineseDateTime(new Date(locked.lockedAt), config.timeZone)}锁定` : `已于${chineseDate(new Date(deadline - 1), config.timeZone)}截止`;
+  const listed = absent.slice(0, 5).map((u) => u.unitName).join('、') + (absent.length > 5 ? `等${absent.length}个单位` : '');
+  return `【注意：报送${closed}，截至${chineseDateTime(input.generatedAt, config.timeZone)}仍有${absent.length}个单位未报送或材料被退回（${listed}）。本稿中涉及这些单位的数字不完整，已标出，不能作为正式报告印发。】`;
+}
+
+/** A year without a template of its own reuses another year's prose: the draft says so first. */
+function templateNotice(input: BuildReportInput): string | undefined {
+  const { county, year } = input;
+  if (!county.hasOwnTemplate || county.hasOwnTemplate(year)) return undefined;
+  return `【注意：${county.config.name}没有${year}年度自己的报告模板（template.${year}.json），本稿沿用了通用模板的文字，其中的会议届次、文件名称、年份提法可能属于其他年度，发文字号和成文日期也须另行确定，请逐句核对。】`;
 }

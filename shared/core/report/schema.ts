@@ -43,6 +43,18 @@ export const FigureSchema = z.object({
   reportingUnits: z.array(z.string()),
   /** Units that declared 暂无数据 for it: the figure is short of their share. */
   noDataUnits: z.array(z.string()).optional(),
+  /**
+   * How the county figure is made from the units' values, as the catalogue
+   * says (sum, coverage_count of another indicator, ratio of two): readers of
+   * the per-unit rows need it to tell a count of units from the values tested.
+   */
+  aggregation: z.object({ kind: z.string(), of: z.string().optional(), numerator: z.string().optional(), denominator: z.string().optional() }).optional(),
+  /**
+   * Set when the figure has a value but some of its expected units had not
+   * submitted, or were rejected, when it was computed: the value is not the
+   * county's, and every artifact marks it.
+   */
+  partial: z.object({ missingUnits: z.array(z.string()) }).optional(),
 });
 export type Figure = z.infer<typeof FigureSchema>;
 
@@ -80,6 +92,8 @@ export const SegmentSchema = z.object({
   text: z.string(),
   figure: z.string().optional(), // indicator id
   missing: z.boolean().optional(), // a 【待补充：…】 marker
+  /** The indicator whose partial figure this text states, or whose completeness it asserts (均已, 全部): marked in every artifact. */
+  partial: z.string().optional(),
 });
 export type Segment = z.infer<typeof SegmentSchema>;
 
@@ -96,6 +110,12 @@ export const BlockSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signature'), text: z.string() }),
   z.object({ kind: z.literal('date'), text: z.string() }),
   z.object({ kind: z.literal('note'), text: z.string() }),
+  /** A warning on the draft's first page, e.g. units still missing after the deadline; never part of a published text. */
+  z.object({ kind: z.literal('notice'), text: z.string() }),
+  /** 版头: the issuer's red mark (GB/T 9704 §7.2); the document number and a red line follow it. */
+  z.object({ kind: z.literal('masthead'), text: z.string() }),
+  /** 版记 (GB/T 9704 §7.4): 抄送 line and 印发 line, after everything else. */
+  z.object({ kind: z.literal('imprint'), copyTo: z.array(z.string()).optional(), printedBy: z.string().optional(), printedOn: z.string() }),
 ]);
 export type Block = z.infer<typeof BlockSchema>;
 
@@ -105,6 +125,8 @@ export const ReportSchema = z.object({
   countyName: z.string(),
   year: z.number().int(),
   generatedAt: z.string(),
+  /** The county's IANA time zone: every time a person reads is shown in it. Older reports lack it (China time then). */
+  timeZone: z.string().optional(),
   title: z.string(),
   figures: z.array(FigureSchema),
   completeness: CompletenessSchema,

@@ -35,7 +35,11 @@ export const ReportTemplateSchema = z.object({
   /** Date line, e.g. "2022年1月14日"; defaults to the generation date. */
   date: z.string().optional(),
   note: z.string().optional(),
-  /** Annex listing completeness (units expected/submitted/missing). */
+  /**
+   * No longer read: who submitted when is internal and always goes to
+   * 报送情况.docx, never into the published report (issue 12). Kept so the
+   * shipped templates stay valid; drop it with the next template change.
+   */
   completenessAnnex: z.boolean().default(true),
 }).strict();
 export type ReportTemplate = z.infer<typeof ReportTemplateSchema>;

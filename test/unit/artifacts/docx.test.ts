@@ -201,7 +201,11 @@ describe('report.docx (GB/T 9704-2012)', () => {
     expect(documentXml.trimEnd().endsWith('</w:document>')).toBe(true);
 
     const office = ['soffice', 'libreoffice'].find((bin) => spawnSync('which', [bin]).status === 0);
-    if (!office) return; // CI without LibreOffice: the package checks above are the test
+    if (!office) {
+      // CI installs LibreOffice (.ci/run), so there the PDF check always runs; test/e2e/report-print.test.ts names its absence elsewhere.
+      expect(process.env.CI).not.toBe('true');
+      return;
+    }
     const dir = mkdtempSync(join(tmpdir(), 'report-docx-'));
     try {
       writeFileSync(join(dir, 'report.docx'), bytes);
@@ -217,5 +221,98 @@ describe('report.docx (GB/T 9704-2012)', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('report.docx in Word and WPS without the official fonts', () => {
+  it('declares every font it names in the font table, with the substitute stock Windows has', async () => {
+    const xml = await part(await openDocx(await renderDocx(sampleReport())), 'word/fontTable.xml');
+    const fonts = Object.fromEntries([...xml.matchAll(/<w:font w:name="([^"]+)">([\s\S]*?)<\/w:font>/g)].map((m) => [m[1], /<w:altName w:val="([^"]+)"/.exec(m[2]!)?.[1]]));
+    expect(fonts).toMatchObject({ 仿宋_GB2312: '仿宋', 楷体_GB2312: '楷体', 方正小标宋简体: '华文中宋', 黑体: 'SimHei' });
+    const styles = await part(await openDocx(await renderDocx(sampleReport())), 'word/styles.xml');
+    for (const named of new Set([...styles.matchAll(/<w:rFonts [^>]*w:eastAsia="([^"]+)"/g)].map((m) => m[1]!))) expect(Object.keys(fonts)).toContain(named);
+  });
+
+  it('lets line-end punctuation hang in every paragraph of the text, as Word does for Chinese', async () => {
+    const xml = await part(await openDocx(await renderDocx(sampleReport())), 'word/document.xml');
+    const body = paragraphs(xml).filter((p) => p.style === 'GwBody' || p.style === 'GwHeading2');
+    expect(body.length).toBeGreaterThan(3);
+    for (const p of body) expect(p.xml).toContain('<w:overflowPunct/>');
+  });
+
+  it('keeps the last paragraph, 特此报告, issuer and date together, the date last', async () => {
+    const ps = paragraphs(await part(await openDocx(await renderDocx(sampleReport())), 'word/document.xml'));
+    const closing = ps.findIndex((p) => p.text === '特此报告。');
+    const date = ps.findIndex((p) => p.text === '2022年1月14日');
+    expect(closing).toBeGreaterThan(1);
+    for (const p of ps.slice(closing - 1, date)) expect([p.text, p.xml.includes('<w:keepNext/>')]).toEqual([p.text, true]);
+    expect(ps[closing - 2]!.xml).not.toContain('<w:keepNext/>');
+  });
+});
+
+describe('版头 and 版记 (GB/T 9704 §7.2, §7.4)', () => {
+  const framed = () => {
+    const report = sampleReport();
+    report.document.unshift({ kind: 'masthead', text: '测试县人民政府文件' });
+    report.document.push({ kind: 'imprint', copyTo: ['县纪委监委', '县法院'], printedBy: '测试县人民政府办公室', printedOn: '2022年1月14日' });
+    return report;
+  };
+
+  it('puts the red issuer mark first, the document number under it over a red line, then the title', async () => {
+    const ps = paragraphs(await part(await openDocx(await renderDocx(framed())), 'word/document.xml'));
+    expect(ps.slice(0, 3).map((p) => p.style)).toEqual(['GwMasthead', 'GwDocNumber', 'GwTitle']);
+    expect(attrs(ps[1]!.xml, 'w:bottom')).toMatchObject({ 'w:color': 'FF0000' });
+    expect(ps.filter((p) => p.style === 'GwDocNumber')).toHaveLength(1);
+    const styles = await part(await openDocx(await renderDocx(framed())), 'word/styles.xml');
+    expect(attrs(styleXml(styles, 'GwMasthead'), 'w:color')['w:val']).toBe('FF0000');
+  });
+
+  it('ends with the 抄送 and 印发 lines between rules, after the annex', async () => {
+    const ps = paragraphs(await part(await openDocx(await renderDocx(framed())), 'word/document.xml'));
+    const last = ps.slice(-2);
+    expect(last.map((p) => [p.style, p.text])).toEqual([
+      ['GwImprint', '抄送：县纪委监委，县法院。'],
+      ['GwImprint', '测试县人民政府办公室2022年1月14日印发'],
+    ]);
+    expect(last[1]!.xml).toContain('<w:tab/>');
+    expect(last[0]!.xml).toContain('<w:top ');
+    expect(last[1]!.xml).toContain('<w:bottom ');
+  });
+
+  it('is absent unless the county configures it', async () => {
+    const ps = paragraphs(await part(await openDocx(await renderDocx(sampleReport())), 'word/document.xml'));
+    expect(ps.map((p) => p.style)).not.toContain('GwMasthead');
+    expect(ps.map((p) => p.style)).not.toContain('GwImprint');
+  });
+});
+
+describe('partial figures in report.docx', () => {
+  it('highlights a partial figure and the sentence claiming completeness, with one Word comment naming the missing units', async () => {
+    const report = sampleReport();
+    const figure = report.figures.find((f) => f.indicatorId === 'legality_review_meeting_items')!;
+    figure.partial = { missingUnits: ['chatou_town'] };
+    report.document.splice(4, 0, {
+      kind: 'paragraph',
+      segments: [{ text: '截至目前' }, { text: '125', figure: figure.indicatorId, partial: figure.indicatorId }, { text: '个单位均已聘用。', partial: figure.indicatorId }, { text: '其余照常。' }],
+    });
+    const zip = await openDocx(await renderDocx(report));
+    const p = paragraphs(await part(zip, 'word/document.xml')).find((x) => x.text.startsWith('截至目前'))!;
+    expect(p.runs.filter((r) => r.text).map((r) => [r.text, r.highlight ?? null])).toEqual([
+      ['截至目前', null],
+      ['125', 'yellow'],
+      ['个单位均已聘用。', 'yellow'],
+      ['其余照常。', null],
+    ]);
+    expect(p.xml.match(/<w:commentRangeStart w:id="0"\/>/g)).toHaveLength(1);
+    expect(p.xml.indexOf('<w:commentRangeEnd w:id="0"/>')).toBeGreaterThan(p.xml.indexOf('个单位均已聘用。'));
+    const comments = await part(zip, 'word/comments.xml');
+    expect(comments).toContain(`不完整：“${figure.name}”未计入灵寿县岔头镇人民政府（未报送或被退回）`);
+  });
+
+  it('opens with the notice, highlighted, when the report carries one', async () => {
+    const report = sampleReport();
+    report.document.unshift({ kind: 'notice', text: '【注意：仍有1个单位未报送。】' });
+    const [first] = paragraphs(await part(await openDocx(await renderDocx(report)), 'word/document.xml'));
+    expect([first!.text, first!.runs[0]!.highlight]).toEqual(['【注意：仍有1个单位未报送。】', 'yellow']);
   });
 });

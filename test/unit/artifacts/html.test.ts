@@ -3,7 +3,7 @@ import { Report } from '../../../shared/core/report/schema';
 import { sampleReport } from './fixtures/report';
 
 const ALLOWED_TAGS = new Set(
-  'html head meta title style body main article section p h1 h2 span a mark br table caption thead tbody tr th td ul li'.split(' '),
+  'html head meta title style body main article section div p h1 h2 span a mark br table caption colgroup col thead tbody tr th td ul li details summary'.split(' '),
 );
 const ALLOWED_ATTRIBUTES = new Set(['lang', 'charset', 'name', 'content', 'class', 'id', 'href']);
 
@@ -22,7 +22,7 @@ function expectSelfContained(html: string) {
     expect(ALLOWED_TAGS).toContain(tag.name);
     for (const [name, value] of tag.attributes) {
       expect(ALLOWED_ATTRIBUTES).toContain(name.toLowerCase());
-      if (name === 'href') expect(value).toMatch(/^#[A-Za-z0-9_-]+$/);
+      if (name === 'href') expect(value).toMatch(/^(#[A-Za-z0-9_-]+|报送情况\.docx|data\.xlsx)$/); // its own anchors and the companions beside it
     }
   }
   const css = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
@@ -65,18 +65,30 @@ describe('report.html', () => {
     expect(html).toContain('台账 reconsideration_cases，11行');
   });
 
-  it('reports completeness with the missing unit, and every warning', () => {
+  it('keeps completeness and warnings out of the page and links the internal companion instead', () => {
     const report = sampleReport();
     const html = renderHtml(report);
-    const section = /<section id="completeness">[\s\S]*?<\/section>/.exec(html)![0];
-    expect(section).toContain('应报 6 个单位，已报 5 个，采用 5 个，逾期 1 个，未报 1 个。');
-    const cells = (unitName: string) =>
-      [...new RegExp(`<tr><td[^>]*>${unitName}</td>[\\s\\S]*?</tr>`).exec(section)![0].matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1]);
-    expect(cells('灵寿县岔头镇人民政府').slice(0, 3)).toEqual(['灵寿县岔头镇人民政府', '未报送', '']);
-    expect(cells('灵寿县塔上镇人民政府').slice(0, 3)).toEqual(['灵寿县塔上镇人民政府', '已采用', '逾期']);
-    const warnings = /<section id="warnings">[\s\S]*?<\/section>/.exec(html)![0];
-    expect(warnings.match(/<li>/g)).toHaveLength(report.warnings.length);
-    expect(warnings).toContain('=SUM(A1)');
+    expect(html).not.toContain('<section id="completeness">');
+    expect(html).not.toContain('<section id="warnings">');
+    expect(html).not.toContain('应报 6 个单位');
+    for (const w of report.warnings) expect(html).not.toContain(w.code);
+    expect(html).toContain('<a href="报送情况.docx">报送情况.docx</a>');
+  });
+
+  it('marks a partial figure and the sentence claiming completeness on it, naming the missing units', () => {
+    const report = sampleReport();
+    const figure = report.figures.find((f) => f.indicatorId === 'legality_review_meeting_items')!;
+    figure.partial = { missingUnits: ['chatou_town'] };
+    report.document.push({
+      kind: 'paragraph',
+      segments: [{ text: '截至目前' }, { text: '125', figure: figure.indicatorId, partial: figure.indicatorId }, { text: '个单位均已聘用。', partial: figure.indicatorId }, { text: '其余照常。' }],
+    });
+    const html = renderHtml(report);
+    expect(html).toContain(
+      `<p>截至目前<a class="figure" href="#figure-legality_review_meeting_items"><mark class="partial">125</mark></a><mark class="partial">个单位均已聘用。</mark><span class="partial-note">〔不完整：“${figure.name}”未计入灵寿县岔头镇人民政府（未报送或被退回）〕</span>其余照常。</p>`,
+    );
+    const row = /<tr id="figure-legality_review_meeting_items">[\s\S]*?<\/tr>/.exec(html)![0];
+    expect(row).toContain('<mark class="partial">不完整');
   });
 
   it('is self-contained: no scripts, links, images or external resources', () => {
@@ -88,7 +100,7 @@ describe('report.html', () => {
     const attack = '<script>alert(1)</script><img src=x onerror=alert(2)>';
     report.figures[5]!.sources[0]!.unitName = attack;
     report.completeness.units[0]!.unitName = attack;
-    report.warnings.push({ code: 'VALUE_NOT_A_NUMBER', message: '" onmouseover="alert(3)' });
+    report.figures[0]!.name = '" onmouseover="alert(3)'; // a printed figure: its name is in the sources table
     report.document.push({ kind: 'paragraph', segments: [{ text: '</p><script src="https://evil.example/x.js"></script>' }] });
     const html = renderHtml(report);
     expectSelfContained(html);

@@ -1,4 +1,4 @@
-import { SOURCES_HEADING, renderMarkdown } from '../../../shared/core/artifacts/markdown';
+import { renderMarkdown } from '../../../shared/core/artifacts/markdown';
 import { sampleReport } from './fixtures/report';
 
 /** Cells of a GFM table row: split on pipes that are not escaped. */
@@ -21,34 +21,38 @@ describe('report.md', () => {
     expect(paragraphs).toEqual(expect.arrayContaining(['<div align="right">灵寿县人民政府</div>', '<div align="right">2022年1月14日</div>']));
   });
 
-  it('keeps the draft first and the data sources in one section at the end', () => {
+  it('holds only the draft a county publishes: no sources, keys, completeness or warnings', () => {
     const report = sampleReport();
     const md = renderMarkdown(report);
-    const [draft, appendix] = md.split(`\n\n${SOURCES_HEADING}\n\n`);
-    expect(appendix).toBeDefined();
-    for (const f of report.figures.filter((f) => f.value !== null)) expect(draft).toContain(f.display);
-    expect(draft).toContain('【待补充：聘用法律顾问的乡(镇)数】');
-    expect(draft).not.toContain('submissions/');
-    for (const s of report.figures.flatMap((f) => f.sources)) {
-      expect(appendix).toContain(`\`${s.s3Key}\``);
-      expect(appendix).toContain(`\`${s.versionId}\``);
-    }
-    expect(appendix).toContain('| 聘用法律顾问的乡(镇)数（`legal_advisers_hired`） | 待补充 | — | 灵寿县岔头镇人民政府 |');
-    expect(appendix).toContain('应报 6 个单位，已报 5 个，采用 5 个，逾期 1 个，未报 1 个。');
-    expect(appendix).toContain('| 灵寿县岔头镇人民政府 | 未报送 |');
-    expect(appendix.match(/^- `[A-Z_]+` /gm)).toHaveLength(report.warnings.length);
+    for (const f of report.figures.filter((f) => f.value !== null)) expect(md).toContain(f.display);
+    expect(md).toContain('【待补充：聘用法律顾问的乡(镇)数】');
+    expect(md).not.toContain('submissions/');
+    expect(md).not.toContain('应报 6 个单位');
+    for (const w of report.warnings) expect(md).not.toContain(w.code);
   });
 
   it('escapes text from submissions, so it cannot become markup or break a table', () => {
     const report = sampleReport();
-    report.figures[5]!.sources[0]!.unitName = '<script>alert(1)</script> | 灵寿镇';
-    report.figures[5]!.sources[0]!.s3Key = 'submissions/2021/lingshou_town/a|b.csv';
-    report.document.push({ kind: 'paragraph', segments: [{ text: '[点击](https://evil.example) *注意*' }] });
+    report.document.push({ kind: 'paragraph', segments: [{ text: '[点击](https://evil.example) *注意* <script>alert(1)</script>' }] });
+    const table = report.document.find((b) => b.kind === 'table')!;
+    if (table.kind === 'table') table.rows[0]![1] = '灵寿镇 | 乙';
     const md = renderMarkdown(report);
     expect(md).not.toContain('<script>');
-    expect(md).toContain('\\<script\\>alert(1)\\</script\\> \\| 灵寿镇');
-    expect(md).toContain('\\[点击\\](https://evil.example) \\*注意\\*');
-    const row = md.split('\n').find((l) => l.includes('mediators_fulltime'))!;
+    expect(md).toContain('\\[点击\\](https://evil.example) \\*注意\\* \\<script\\>alert(1)\\</script\\>');
+    const row = md.split('\n').find((l) => l.includes('灵寿镇 \\| 乙'))!;
     expect(cells(row)).toHaveLength(4);
+  });
+
+  it('marks a partial figure and a sentence claiming completeness on it, with a footnote naming the missing units', () => {
+    const report = sampleReport();
+    const figure = report.figures.find((f) => f.indicatorId === 'legality_review_meeting_items')!;
+    figure.partial = { missingUnits: ['chatou_town'] };
+    report.document.push({
+      kind: 'paragraph',
+      segments: [{ text: '截至目前' }, { text: '125', figure: figure.indicatorId, partial: figure.indicatorId }, { text: '个单位均已聘用。', partial: figure.indicatorId }, { text: '其余照常。' }],
+    });
+    const md = renderMarkdown(report);
+    expect(md).toContain('截至目前<mark>125个单位均已聘用。</mark>[^p1]其余照常。');
+    expect(md).toMatch(/\n\[\^p1\]: 不完整：“[^”]+”未计入灵寿县岔头镇人民政府（未报送或被退回）\n$/);
   });
 });

@@ -7,21 +7,22 @@ import { sampleReport } from './fixtures/report';
 const root = join(__dirname, '../../..');
 
 describe('renderArtifacts', () => {
-  it('returns the five artifacts in order, each with its content type', async () => {
+  it('returns the publishable artifacts, then the internal companion and the data, in order, each with its content type', async () => {
     const artifacts = await renderArtifacts(sampleReport());
     expect(artifacts.map((a) => [a.fileName, a.contentType])).toEqual([
       ['report.json', 'application/json; charset=utf-8'],
       ['report.md', 'text/markdown; charset=utf-8'],
       ['report.html', 'text/html; charset=utf-8'],
       ['report.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+      ['报送情况.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
       ['data.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
     ]);
-    const [json, md, html, docx, xlsx] = artifacts.map((a) => a.body);
+    const [json, md, html, docx, internal, xlsx] = artifacts.map((a) => a.body);
     expect(ReportSchema.parse(JSON.parse(json as string))).toEqual(sampleReport());
     expect(md).toMatch(/^# 灵寿县人民政府关于2021年度法治政府建设情况的报告\n/);
     expect(html).toMatch(/^<!DOCTYPE html>/);
     // Both OOXML files are zip archives.
-    for (const bytes of [docx, xlsx]) expect(Buffer.from(bytes as Uint8Array).subarray(0, 2).toString('latin1')).toBe('PK');
+    for (const bytes of [docx, internal, xlsx]) expect(Buffer.from(bytes as Uint8Array).subarray(0, 2).toString('latin1')).toBe('PK');
   });
 
   it('does not load docx or exceljs until a report is rendered (Lambda cold start)', () => {

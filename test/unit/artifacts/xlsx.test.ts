@@ -35,7 +35,7 @@ describe('data.xlsx', () => {
   it('has a summary, one sheet per report section, then completeness, warnings and provenance', () => {
     expect(workbook.worksheets.map((s) => s.name)).toEqual([
       SHEETS.summary,
-      '（一）构建系统完备、科学规范、运行有效的依法行政制度体系和健全科学、民主、依法决策机制情况'.slice(0, 31),
+      '（一）构建系统完备、科学规范、运行有效的依法行政制度体系和健全科学、民主、依法决策机制情况'.slice(0, 30) + '…',
       '（二）健全政府机构职能体系',
       '（三）推进严格规范公正文明执法',
       '（四）健全社会矛盾纠纷行政预防调处化解体系',
@@ -126,6 +126,49 @@ describe('data.xlsx', () => {
     const taken = new Set<string>();
     expect(sheetNameFor('（一）a/b[c]:d*e?f\\g，其余', taken)).toBe('（一）abcdefg');
     expect(sheetNameFor('（一）a/b[c]:d*e?f\\g，另一句', taken)).toBe('（一）abcdefg（2）');
-    expect(sheetNameFor('一'.repeat(40), taken)).toHaveLength(31);
+    expect(sheetNameFor('一'.repeat(40), taken)).toBe(`${'一'.repeat(30)}…`);
+    expect(sheetNameFor('一'.repeat(40), taken)).toBe(`${'一'.repeat(28)}（2）`);
+  });
+
+  it('prints on A4 landscape, one page wide, the header row on every page, the full heading above', () => {
+    for (const sheet of workbook.worksheets) {
+      expect([sheet.name, sheet.pageSetup]).toEqual([
+        sheet.name,
+        expect.objectContaining({ paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' }),
+      ]);
+      expect(sheet.headerFooter.oddFooter).toContain('&P');
+    }
+    expect(workbook.worksheets[1]!.headerFooter.oddHeader).toBe('&L（一）构建系统完备、科学规范、运行有效的依法行政制度体系和健全科学、民主、依法决策机制情况。');
+  });
+
+  it('writes the time a unit submitted in the county’s local time, in Chinese', () => {
+    const sheetRows = rows(workbook.getWorksheet(SHEETS.completeness)!);
+    const times = sheetRows.slice(1).map((r) => r[4]).filter((t) => t !== null);
+    expect(times.length).toBeGreaterThan(0);
+    for (const t of times) expect(t).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
+  });
+
+  it('gives a distinct count’s units their own de-duplicated counts, the total de-duplicated again', async () => {
+    const r = sampleReport();
+    const base = r.figures[0]!;
+    r.figures.push({
+      ...base,
+      indicatorId: 'distinct_staff',
+      name: '持证执法人员数',
+      value: 5,
+      display: '5',
+      aggregation: { kind: 'distinct_count' },
+      sources: [
+        { ...base.sources[0]!, unitName: '甲局', value: 3, location: { ledger: 'staff', rows: 3 } },
+        { ...base.sources[0]!, unitName: '乙局', value: 3, location: { ledger: 'staff', rows: 3 } },
+      ],
+    });
+    const book = await readBack(await renderXlsx(r));
+    const all = book.worksheets.filter((s) => s.name !== SHEETS.summary).flatMap((s) => rows(s)).filter((row) => row[1] === 'distinct_staff');
+    expect(all.map((row) => [row[2], row[3], row[6]])).toEqual([
+      ['甲局', 3, '本单位去重；全县合计在各单位间再去重'],
+      ['乙局', 3, '本单位去重；全县合计在各单位间再去重'],
+      [COUNTY_TOTAL, 5, ''],
+    ]);
   });
 });

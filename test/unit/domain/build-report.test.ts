@@ -93,7 +93,7 @@ describe('buildReport document', () => {
 
   it('renders the frame of the official document in order', () => {
     expect(report.document.map((b) => b.kind)).toEqual([
-      'title', 'docNumber', 'addressees', 'paragraph', 'heading1', 'heading2', 'paragraph', 'paragraph', 'closing', 'signature', 'date', 'note', 'table',
+      'title', 'docNumber', 'addressees', 'paragraph', 'heading1', 'heading2', 'paragraph', 'paragraph', 'closing', 'signature', 'date', 'note',
     ]);
     expect(report.title).toBe('测试县人民政府关于2021年度法治政府建设情况的报告');
     expect(report.document[1]).toEqual({ kind: 'docNumber', text: '测政函〔2022〕6号' });
@@ -114,10 +114,9 @@ describe('buildReport document', () => {
     expect(blockText(report.document[7]!)).toBe('1个乡(镇)聘用了法律顾问，满意率100%。甲项工作。乙项工作。');
   });
 
-  it('lists every expected unit in the completeness annex', () => {
-    const table = report.document.at(-1)!;
-    expect(table.kind === 'table' && table.rows.map((r) => r[0])).toEqual(['测试县司法局', '测试县甲局', '测试县甲镇人民政府', '测试县乙镇人民政府']);
-    expect(table.kind === 'table' && table.rows[0]).toEqual(['测试县司法局', '已报送', '2022-01-05 10:00', '']);
+  it('keeps completeness out of the published document: no annex of who submitted when', () => {
+    expect(report.document.filter((b) => b.kind === 'table')).toEqual([]);
+    expect(report.completeness.units.map((u) => u.unitName)).toEqual(['测试县司法局', '测试县甲局', '测试县甲镇人民政府', '测试县乙镇人民政府']);
   });
 
   it('omits the doc number while no sequence is assigned', () => {
@@ -226,6 +225,8 @@ describe('buildReport completeness', () => {
       ['UNIT_LATE', 'dept_a'],
       ['UNIT_REJECTED', 'town_b'],
     ]);
+    // The clerk reads the time in the county's zone, in Chinese form.
+    expect(report.warnings.find((w) => w.code === 'UNIT_LATE')!.message).toBe('测试县甲局逾期报送（2022年1月11日 00:30）');
   });
 
   it('reports a unit with no upload as missing', () => {
