@@ -70,8 +70,8 @@ const PROSE_NUMBERS = [/〔\d{4}〕\d+号/g, /\d{4}\s*[-—–]\s*\d{4}/g, /\d{4
 export function unexplainedDigits(report: Report, allowed: readonly string[]): string[] {
   const found: string[] = [];
   for (const block of report.document) {
-    // The completeness annex (the collection's own counts and times) and the 版记 carry no statistics.
-    if (block.kind === 'table' || block.kind === 'imprint') continue;
+    // The completeness annex (the collection's own counts and times), the 版记 and the pipeline's own notices carry no statistics.
+    if (block.kind === 'table' || block.kind === 'imprint' || block.kind === 'notice') continue;
     const segments = block.kind === 'paragraph' ? block.segments : block.kind === 'heading2' ? [{ text: block.text }, ...block.body] : [{ text: block.text }];
     for (const segment of segments) {
       if ('figure' in segment && segment.figure) continue;

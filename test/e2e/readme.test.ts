@@ -116,7 +116,10 @@ describe('the README command table and the help', () => {
   });
   const find = (name: string): Command | undefined =>
     name.split(' ').reduce<Command | undefined>((cmd, part) => cmd?.commands.find((c) => c.name() === part), program);
-  const leaves = program.commands.flatMap((c) => (c.commands.length ? c.commands.map((s) => `${c.name()} ${s.name()}`) : [c.name()]));
+  // A command with subcommands counts itself too when it also runs on its own (`template` beside `template next`).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander keeps the action handler private
+  const runsItself = (c: Command) => Boolean((c as any)._actionHandler);
+  const leaves = program.commands.flatMap((c) => (c.commands.length ? [...(runsItself(c) ? [c.name()] : []), ...c.commands.map((s) => `${c.name()} ${s.name()}`)] : [c.name()]));
   /** Options the text above the table explains once for every command that touches data. */
   const EXPLAINED_ONCE = new Set(['--local-dir', '--stage', '--help']);
   /** Options left to `--help` on purpose. */

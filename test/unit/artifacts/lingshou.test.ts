@@ -6,6 +6,7 @@ import { join } from 'path';
 import { Artifact, renderArtifacts } from '../../../shared/core/artifacts';
 import { COUNTY_TOTAL, SHEETS } from '../../../shared/core/artifacts/xlsx';
 import { loadCatalogue } from '../../../shared/core/catalogue/load';
+import { makeCollectionPlan } from '../../../shared/core/county/plan';
 import { countyDirInRepo, loadCounty } from '../../../shared/core/county/load';
 import { buildReport } from '../../../shared/core/report/build-report';
 import { Report, ReportSchema } from '../../../shared/core/report/schema';
@@ -21,7 +22,11 @@ describe('artifacts for the Lingshou 2021 sample', () => {
   let artifacts: Map<string, Artifact['body']>;
 
   beforeAll(async () => {
-    const county = loadCounty(countyDirInRepo('lingshou'));
+    const lingshou = loadCounty(countyDirInRepo('lingshou'));
+    // Lingshou's report prints no rate computed as a ratio or coverage share, and every figure it prints has data:
+    // collect a few more (as a county's catalogue.alsoCollect would) so each aggregation kind and an unprinted figure show.
+    const config = { ...lingshou.config, catalogue: { ...lingshou.config.catalogue, alsoCollect: [...lingshou.config.catalogue.alsoCollect, 'legal_adviser_coverage', 'head_appearance_rate', 'normative_documents_reviewed'] } };
+    const county = { ...lingshou, config, plan: (year: number) => makeCollectionPlan(lingshou.catalogue, config, lingshou.template(year)) };
     const catalogue = county.catalogue;
     const submissions = await loadSamples(county, catalogue, 2021);
     report = buildReport({ county, year: 2021, submissions, rejected: [], generatedAt: new Date('2022-01-12T01:00:00Z') });
