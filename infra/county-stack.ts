@@ -65,6 +65,7 @@ export class CountyStack extends Stack {
       functions: { ingest: this.ingest.handler, aggregate: this.aggregation.handler, 'upload-api': this.uploadAccess.handler },
       aggregate: this.aggregation.handler,
       scheduleGroupName: names.scheduleGroup,
+      countyId: county.id,
     });
 
     // The county office (司法局 / 依法治县办 staff) reads the reports; besides the

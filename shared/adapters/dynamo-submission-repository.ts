@@ -17,6 +17,8 @@ import {
   VersionRecord,
   YearLock,
 } from '../usecases/ports';
+import { StorageRejectedError } from '../core/errors';
+import { itemBytes, MAX_ITEM_BYTES } from '../storage/item-size';
 import { batchWrite, BatchWriteOptions, WriteRequest } from './batch-writer';
 
 /**
@@ -26,7 +28,8 @@ import { batchWrite, BatchWriteOptions, WriteRequest } from './batch-writer';
  *   YEAR#<y>                 AUDIT#<at>#<unit>#…   audit trail (also on gsi1 by unit)
  *   YEAR#<y>                 LOCK, LOCK#EXCEPTION#<unit>
  *   OBJ#<s3 key>             VER#<version token>   outcome of one object version (deduplication)
- *   DATA#<y>#<unit>#<token>  META | IND#… | LED#…  the rows of one submission version
+ *   DATA#<y>#<unit>#<token>  META | WARN#… | IND#… | LED#… | NAR#…  the rows of one submission version
+ *                            (warnings in WARN# chunks, so META stays small whatever their number)
  * A submission's rows are written before its pointer moves, with a
  * conditional write, so a reader never sees half a submission (dynalite has
  * no transactions; this needs none).
@@ -64,17 +67,23 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   /** Writes the submission's items as they are made; returns how many data rows (indicator values, ledger rows, narrative items) it stored. */
   async writeSubmission(year: number, unitId: string, token: string, submission: NormalizedSubmission): Promise<number> {
     const pk = dataPk(year, unitId, token);
-    const { indicators, ledgers, narratives, ...meta } = submission;
+    const { indicators, ledgers, narratives, warnings, ...meta } = submission;
     function* items(): Generator<WriteRequest> {
-      const put = (Item: Item): WriteRequest => ({ PutRequest: { Item } });
+      const put = (Item: Item): WriteRequest => {
+        // Measured as DynamoDB will (UTF-8 bytes), before the write: dynalite counts characters and would let it pass.
+        const bytes = itemBytes(Item);
+        if (bytes > MAX_ITEM_BYTES) throw new StorageRejectedError(`item ${String(Item[SK])} is ${bytes} bytes; DynamoDB's limit is ${MAX_ITEM_BYTES}`);
+        return { PutRequest: { Item } };
+      };
       yield put({ [PK]: pk, [SK]: 'META', ...meta });
+      for (const [i, chunk] of chunkBySize(warnings, WARNING_CHUNK_BYTES).entries()) yield put({ [PK]: pk, [SK]: `WARN#${pad(i, 5)}`, year, warnings: chunk });
       for (const value of indicators) yield put({ [PK]: pk, [SK]: `IND#${value.indicatorId}`, year, value });
       for (const [ledgerId, rows] of Object.entries(ledgers)) {
         for (const [i, row] of rows.entries()) yield put({ [PK]: pk, [SK]: `LED#${ledgerId}#${pad(i, 8)}`, year, ledgerId, row });
       }
       for (const [i, item] of narratives.entries()) yield put({ [PK]: pk, [SK]: `NAR#${pad(i, 5)}`, year, item });
     }
-    await batchWrite(this.client, this.tableName, items(), this.writeOptions);
+    await refusedAsPermanent(batchWrite(this.client, this.tableName, items(), this.writeOptions));
     return indicators.length + Object.values(ledgers).reduce((n, rows) => n + rows.length, 0) + narratives.length;
   }
 
@@ -88,11 +97,14 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     const meta = items.find((i) => i[SK] === 'META');
     if (!meta) throw new Error(`submission ${unitId}/${token} for ${year} has no META item`);
     const ledgers: NormalizedSubmission['ledgers'] = {};
+    const stored = stripKeys<Omit<NormalizedSubmission, 'indicators' | 'ledgers' | 'narratives' | 'warnings'> & { warnings?: NormalizedSubmission['warnings'] }>(meta);
     const submission = {
-      ...stripKeys<Omit<NormalizedSubmission, 'indicators' | 'ledgers' | 'narratives'>>(meta),
+      ...stored,
       indicators: [] as NormalizedSubmission['indicators'],
       ledgers,
       narratives: [] as NormalizedSubmission['narratives'],
+      // Versions written before warnings moved to WARN# items keep them on META.
+      warnings: stored.warnings ?? ([] as NormalizedSubmission['warnings']),
     };
     // Items come back in sort-key order, so ledger rows and narratives keep their order.
     for (const item of items) {
@@ -100,6 +112,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       if (sk.startsWith('IND#')) submission.indicators.push(item.value as NormalizedSubmission['indicators'][number]);
       else if (sk.startsWith('LED#')) (ledgers[item.ledgerId as string] ??= []).push(item.row as NormalizedSubmission['ledgers'][string][number]);
       else if (sk.startsWith('NAR#')) submission.narratives.push(item.item as NormalizedSubmission['narratives'][number]);
+      else if (sk.startsWith('WARN#')) submission.warnings.push(...(item.warnings as NormalizedSubmission['warnings']));
     }
     return NormalizedSubmissionSchema.parse(submission);
   }
@@ -197,7 +210,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   }
 
   private async put(item: Item): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    await refusedAsPermanent(this.client.send(new PutCommand({ TableName: this.tableName, Item: item })));
   }
 
   private queryPrefix(pk: string, skPrefix: string): Promise<Item[]> {
@@ -217,6 +230,48 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
+  }
+}
+
+/** Warnings per WARN# item: well under the item limit, so a chunk never needs measuring twice. */
+const WARNING_CHUNK_BYTES = 256 * 1024;
+
+/** Consecutive runs of `values` whose measured size stays under `maxBytes` each. */
+export function chunkBySize<T>(values: readonly T[], maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const v of values) {
+    const bytes = itemBytes({ v });
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(v);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * DynamoDB's ValidationException (an item too large, a key too long) and the
+ * marshaller's refusals (a number beyond 2^53, an unsupported type) fail the
+ * same way on every retry: a StorageRejectedError rejects the file instead of
+ * cycling it to the DLQ. Anything else passes through unchanged.
+ */
+const MARSHALLING = /MAX_SAFE_INTEGER|Unsupported type passed|removeUndefinedValues|convertClassInstanceToMap|Number .* is (greater|lesser) than/;
+
+export async function refusedAsPermanent<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    const e = err as Error;
+    if (e.name === 'ValidationException' || (!(e instanceof StorageRejectedError) && MARSHALLING.test(e.message ?? ''))) {
+      throw new StorageRejectedError(`${e.name}: ${e.message}`);
+    }
+    throw err;
   }
 }
 

@@ -1,6 +1,6 @@
 import { LoadedCatalogue } from '../core/catalogue/load';
 import { LoadedCounty } from '../core/county/load';
-import { FileTooLargeError, NotASubmissionError, PermanentError } from '../core/errors';
+import { FileTooLargeError, NotASubmissionError, PermanentError, StorageRejectedError } from '../core/errors';
 import { parseSubmissionKey, SubmissionKey } from '../core/submission-key';
 import { NormalizedSubmission, ParseOutcome } from '../core/submission/normalized';
 import { SubmissionProblem } from '../core/submission/problems';
@@ -18,13 +18,22 @@ import { ObjectStore, ObjectVersionRef, SubmissionRepository, VersionRecord } fr
  *  4. skip a version older than the unit's current one (late or out-of-order delivery);
  *  5. read and parse the file; on problems write an error report next to it and reject;
  *  6. write the rows, then move the unit's current pointer with a conditional write;
+ *     (storage refusing an item is permanent: the file is rejected, and alarmed);
  *  7. record the outcome and the audit entry.
  * Transient failures (S3, DynamoDB) are thrown for the queue to retry; every
  * step is safe to repeat after a crash.
  */
 export type IngestOutcome =
   | { kind: 'accepted'; unitId: string; year: number; rows: number; warnings: number }
-  | { kind: 'rejected'; unitId: string; year: number; problems: SubmissionProblem[]; errorReportKey: string }
+  | {
+      kind: 'rejected';
+      unitId: string;
+      year: number;
+      problems: SubmissionProblem[];
+      errorReportKey: string;
+      /** Set when storage refused what the parser accepted: a bug to alarm on, not the clerk's mistake. */
+      permanentFailure?: string;
+    }
   | { kind: 'superseded'; unitId: string; year: number }
   | { kind: 'duplicate'; unitId: string; year: number; previous: VersionRecord['status'] }
   | { kind: 'ignored'; reason: string };
@@ -103,7 +112,7 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     return { kind: 'duplicate', unitId, year, previous: seen.status };
   }
 
-  const reject = async (problems: SubmissionProblem[], reason: string): Promise<IngestOutcome> => {
+  const reject = async (problems: SubmissionProblem[], reason: string, permanentFailure?: string): Promise<IngestOutcome> => {
     const errorReportKey = `${PREFIX.errorReports}${year}/${unitId}/${key.fileName}.${token}.errors`;
     const report = deps.formatErrorReport(problems, { county: deps.county.config.id, year, unitId, s3Key: ref.key, versionId: ref.versionId, receivedAt: base.receivedAt });
     await deps.objects.put(ref.bucket, `${errorReportKey}.json`, report.json, 'application/json; charset=utf-8');
@@ -112,7 +121,7 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     await deps.repo.putLatest(record);
     await deps.repo.putVersion(record);
     await deps.repo.appendAudit({ at: record.processedAt, year, unitId, s3Key: ref.key, versionToken: token, outcome: 'rejected', principal: ref.principal, detail: reason });
-    return { kind: 'rejected', unitId, year, problems, errorReportKey };
+    return permanentFailure ? { kind: 'rejected', unitId, year, problems, errorReportKey, permanentFailure } : { kind: 'rejected', unitId, year, problems, errorReportKey };
   };
 
   if (!deps.county.config.units.some((u) => u.id === unitId)) {
@@ -149,7 +158,16 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     throw err;
   }
 
-  const rows = await deps.repo.writeSubmission(year, unitId, token, submission);
+  let rows: number;
+  try {
+    rows = await deps.repo.writeSubmission(year, unitId, token, submission);
+  } catch (err) {
+    if (!(err instanceof StorageRejectedError)) throw err;
+    // Rows written before the refusal are never pointed at; removed so the table holds no orphans.
+    await deps.repo.deleteSubmission(year, unitId, token);
+    const message = '文件已通过检查，但数据库拒绝保存其中的内容（系统问题，已通知管理员）；请暂勿重复上传，等待管理员处理';
+    return reject([{ severity: 'error', code: 'STORAGE_REJECTED', message: `文件内容无法保存：${message}`, path: ref.key }], err.message, err.message);
+  }
   const moved = await deps.repo.moveCurrent({ year, unitId, s3Key: ref.key, versionToken: token, versionId: ref.versionId, orderKey: order, receivedAt: base.receivedAt, rowCount: rows, format: submission.format });
   if (!moved) {
     const now = await deps.repo.getCurrent(year, unitId);

@@ -394,8 +394,16 @@ describe('monitoring', () => {
     expect(attempts.Period).toBe(86400);
     expect(metrics.find((m) => m.Id === 'invocations')!.MetricStat!.Metric.MetricName).toBe('Invocations');
 
+    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'yearly-report-lingshou-dev-ingest-permanent-failures',
+      Namespace: 'YearlyReport',
+      MetricName: 'PermanentFailures',
+      Dimensions: [{ Name: 'county', Value: 'lingshou' }, { Name: 'service', Value: 'yearly-report-ingest' }],
+      Threshold: 1,
+    });
+
     const alarms = resourcesOf(dev.template, 'AWS::CloudWatch::Alarm');
-    expect(alarms.length).toBeGreaterThanOrEqual(6);
+    expect(alarms.length).toBeGreaterThanOrEqual(7);
     for (const [, alarm] of alarms) expect(alarm.Properties!.AlarmActions).toEqual([{ Ref: topic }]);
   });
 

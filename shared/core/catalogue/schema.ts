@@ -61,6 +61,8 @@ export const IndicatorDefSchema = z.object({
   submittedBy: z.array(SubmitterSchema).min(1),
   aggregation: AggregationSchema,
   approximateAllowed: z.boolean().default(false),
+  /** Bounds a unit's value must lie within (e.g. a rate 0–100); outside is an error, not a warning. */
+  range: z.object({ min: z.number().optional(), max: z.number().optional() }).strict().optional(),
   fromLedger: LedgerDerivationSchema.optional(),
   description: z.string().optional(),
   /** Where a national system asks for it (示范指标体系 item, statistical return). */

@@ -15,3 +15,16 @@ export const MAX_JSON_DEPTH = 32;
 export const MAX_LEDGER_ROWS = 200_000;
 /** After this many, parsing goes on but problems are no longer recorded (one summary problem says so). */
 export const MAX_PROBLEMS = 500;
+
+/**
+ * Lengths that keep every stored item far below DynamoDB's 400 KB (counted in
+ * UTF-8 bytes, at most 3 per UTF-16 unit): a ledger cell, an indicator's note
+ * or typed value, a contact field; a narrative paragraph set; the text of a
+ * problem (messages quote cells). test/unit/submission/storable.test.ts proves
+ * the widest ledger row at these caps fits.
+ */
+export const MAX_CELL_CHARS = 2_000;
+export const MAX_NARRATIVE_CHARS = 20_000;
+export const MAX_PROBLEM_TEXT_CHARS = 1_000;
+/** Sheet names, JSON paths and column labels carried into problems and stored sources. */
+export const MAX_LOCATION_CHARS = 200;

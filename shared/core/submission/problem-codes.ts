@@ -1,3 +1,4 @@
+import { MAX_LOCATION_CHARS, MAX_PROBLEM_TEXT_CHARS } from './limits';
 import type { SubmissionProblem } from './problems';
 
 /**
@@ -48,6 +49,9 @@ export const PROBLEM_CODES = {
   NOT_A_NUMBER: ['error', '不是有效数字'],
   NEGATIVE_NUMBER: ['error', '数值不能为负数'],
   NOT_AN_INTEGER: ['error', '数值应为整数'],
+  NUMBER_TOO_LARGE: ['error', '数值过大，超出可准确保存的范围（9007199254740991）'],
+  NUMBER_OUT_OF_RANGE: ['error', '数值超出该指标的合理范围'],
+  CELL_TOO_LONG: ['error', '单元格内容过长'],
   APPROXIMATE_NOT_ALLOWED: ['error', '该指标须填写准确数，不能填写约数'],
   MEASURE_WORD_MISMATCH: ['warning', '数值后的计量单位与指标单位不一致'],
   FORMULA_CELL: ['warning', '单元格含公式，已采用公式的计算结果'],
@@ -70,6 +74,9 @@ export const PROBLEM_CODES = {
   LEDGER_SUMMARY_DISAGREE: ['warning', '台账统计数与填报的汇总数不一致'],
   // Narratives
   UNKNOWN_SECTION: ['error', '工作情况栏目不存在'],
+  NARRATIVE_TOO_LONG: ['error', '工作情况文字过长'],
+  // Storage (a file the checks above let through but the database refused: a bug, alarmed)
+  STORAGE_REJECTED: ['error', '文件内容无法保存'],
 } as const satisfies Record<string, readonly ['error' | 'warning', string]>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -82,14 +89,20 @@ const VALUE_SHOWN_MAX = 200;
 /** A problem with its rule, an optional detail, where it is, and the value seen. */
 export function problem(code: ProblemCode, location: ProblemLocation, detail?: string, value?: unknown): SubmissionProblem {
   const [severity, rule] = PROBLEM_CODES[code];
-  const p: SubmissionProblem = { severity, code, message: detail ? `${rule}：${detail}` : rule };
-  if (location.sheet !== undefined) p.sheet = location.sheet;
+  // Details, sheet names and paths quote the file: clipped, so a hostile cell cannot make a report (or a stored warning) huge.
+  const p: SubmissionProblem = { severity, code, message: clip(detail ? `${rule}：${detail}` : rule, MAX_PROBLEM_TEXT_CHARS) };
+  if (location.sheet !== undefined) p.sheet = clip(location.sheet, MAX_LOCATION_CHARS);
   if (location.cell !== undefined) p.cell = location.cell;
   if (location.row !== undefined) p.row = location.row;
-  if (location.column !== undefined) p.column = location.column;
-  if (location.path !== undefined) p.path = location.path;
+  if (location.column !== undefined) p.column = clip(location.column, MAX_LOCATION_CHARS);
+  if (location.path !== undefined) p.path = clip(location.path, MAX_LOCATION_CHARS);
   if (value !== undefined && value !== null) p.value = showValue(value);
   return p;
+}
+
+/** At most `max` UTF-16 units, marked with … when cut. */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 export function showValue(value: unknown): string {

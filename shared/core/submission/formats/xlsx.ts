@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { isResourceExhausted, TransientError } from '../../errors';
 import type { SubmissionBuilder } from '../builder';
 import { cellText } from '../cells';
 import { columnLetter, SHEET_ALIASES } from '../layout';
@@ -98,6 +99,7 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
       }
     }
   } catch (err) {
+    if (isResourceExhausted(err)) throw new TransientError(`reading the workbook: ${(err as Error).message}`);
     builder.report('XLSX_UNREADABLE', {}, `Excel文件结构有误（${(err as Error).message.slice(0, 120)}），请在Excel中打开后重新保存再上传`);
     return builder.finish();
   }
