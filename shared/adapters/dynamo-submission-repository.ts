@@ -159,7 +159,8 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    const sk = `AUDIT#${entry.at}#${entry.unitId}#${entry.versionToken ?? '-'}#${entry.outcome}`;
+    const keyedByVersion = entry.receivedAt !== undefined && entry.versionToken !== undefined && VERSION_OUTCOMES.has(entry.outcome);
+    const sk = `AUDIT#${keyedByVersion ? entry.receivedAt : entry.at}#${entry.unitId}#${entry.versionToken ?? '-'}#${entry.outcome}`;
     await this.put({ [PK]: yearPk(entry.year), [SK]: sk, [GSI.partitionKey.name]: `UNIT#${entry.year}#${entry.unitId}`, [GSI.sortKey.name]: entry.at, ...entry });
   }
 
@@ -232,6 +233,9 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     return items;
   }
 }
+
+/** An upload's outcome is recorded once per version (a repeat overwrites it); other entries are events, one per occurrence. */
+const VERSION_OUTCOMES: ReadonlySet<AuditEntry['outcome']> = new Set(['accepted', 'rejected', 'superseded']);
 
 /** Warnings per WARN# item: well under the item limit, so a chunk never needs measuring twice. */
 const WARNING_CHUNK_BYTES = 256 * 1024;

@@ -19,7 +19,8 @@ import { ObjectStore, ObjectVersionRef, SubmissionRepository, VersionRecord } fr
  *  5. read and parse the file; on problems write an error report next to it and reject;
  *  6. write the rows, then move the unit's current pointer with a conditional write;
  *     (storage refusing an item is permanent: the file is rejected, and alarmed);
- *  7. record the outcome and the audit entry.
+ *  7. record the outcome: latest-upload record, audit entry, then the version
+ *     record, which marks the version processed (so it is written last).
  * Transient failures (S3, DynamoDB) are thrown for the queue to retry; every
  * step is safe to repeat after a crash.
  */
@@ -112,15 +113,26 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     return { kind: 'duplicate', unitId, year, previous: seen.status };
   }
 
+  /**
+   * The outcome's three records. The version record goes last: it is what
+   * marks this version processed (step 2), so a crash before it means a
+   * redelivery redoes the whole outcome, and each write is safe to repeat —
+   * the latest-upload record is put-if-not-older, and an outcome's audit entry
+   * is keyed by the version (not the clock), so writing it again overwrites it.
+   */
+  const recordOutcome = async (record: VersionRecord, detail: string | undefined, latest: boolean): Promise<void> => {
+    if (latest) await deps.repo.putLatest(record);
+    await deps.repo.appendAudit({ at: record.processedAt, receivedAt: record.receivedAt, year, unitId, s3Key: ref.key, versionToken: token, outcome: record.status, principal: ref.principal, detail });
+    await deps.repo.putVersion(record);
+  };
+
   const reject = async (problems: SubmissionProblem[], reason: string, permanentFailure?: string): Promise<IngestOutcome> => {
     const errorReportKey = `${PREFIX.errorReports}${year}/${unitId}/${key.fileName}.${token}.errors`;
     const report = deps.formatErrorReport(problems, { county: deps.county.config.id, year, unitId, s3Key: ref.key, versionId: ref.versionId, receivedAt: base.receivedAt });
     await deps.objects.put(ref.bucket, `${errorReportKey}.json`, report.json, 'application/json; charset=utf-8');
     await deps.objects.put(ref.bucket, `${errorReportKey}.txt`, report.text, 'text/plain; charset=utf-8');
     const record: VersionRecord = { ...base, status: 'rejected', processedAt: processedAt(), problemCount: problems.filter((p) => p.severity === 'error').length, errorReportKey, reason };
-    await deps.repo.putLatest(record);
-    await deps.repo.putVersion(record);
-    await deps.repo.appendAudit({ at: record.processedAt, year, unitId, s3Key: ref.key, versionToken: token, outcome: 'rejected', principal: ref.principal, detail: reason });
+    await recordOutcome(record, reason, true);
     return permanentFailure ? { kind: 'rejected', unitId, year, problems, errorReportKey, permanentFailure } : { kind: 'rejected', unitId, year, problems, errorReportKey };
   };
 
@@ -133,12 +145,19 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
 
   const supersede = async (): Promise<IngestOutcome> => {
     const record: VersionRecord = { ...base, status: 'superseded', processedAt: processedAt(), reason: 'a newer upload of this unit is already current' };
-    await deps.repo.putVersion(record);
-    await deps.repo.appendAudit({ at: record.processedAt, year, unitId, s3Key: ref.key, versionToken: token, outcome: 'superseded', principal: ref.principal, detail: record.reason });
+    await recordOutcome(record, record.reason, false);
     return { kind: 'superseded', unitId, year };
   };
 
+  const accept = async (rows: number, warnings: number, at: string): Promise<IngestOutcome> => {
+    const record: VersionRecord = { ...base, status: 'accepted', processedAt: at, rowCount: rows };
+    await recordOutcome(record, `${rows} rows`, true);
+    return { kind: 'accepted', unitId, year, rows, warnings };
+  };
+
   const current = await deps.repo.getCurrent(year, unitId);
+  // This very version is current: an earlier delivery crashed after moving the pointer. Finish its outcome, with the time the pointer recorded.
+  if (current?.versionToken === token) return accept(current.rowCount, current.warningCount ?? 0, current.processedAt ?? processedAt());
   if (current && current.orderKey >= order) return supersede();
 
   let submission: NormalizedSubmission;
@@ -168,7 +187,9 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     const message = '文件已通过检查，但数据库拒绝保存其中的内容（系统问题，已通知管理员）；请暂勿重复上传，等待管理员处理';
     return reject([{ severity: 'error', code: 'STORAGE_REJECTED', message: `文件内容无法保存：${message}`, path: ref.key }], err.message, err.message);
   }
-  const moved = await deps.repo.moveCurrent({ year, unitId, s3Key: ref.key, versionToken: token, versionId: ref.versionId, orderKey: order, receivedAt: base.receivedAt, rowCount: rows, format: submission.format });
+  const acceptedAt = processedAt();
+  const warnings = submission.warnings.length;
+  const moved = await deps.repo.moveCurrent({ year, unitId, s3Key: ref.key, versionToken: token, versionId: ref.versionId, orderKey: order, receivedAt: base.receivedAt, rowCount: rows, format: submission.format, processedAt: acceptedAt, warningCount: warnings });
   if (!moved) {
     const now = await deps.repo.getCurrent(year, unitId);
     if (now?.versionToken === token) {
@@ -180,9 +201,5 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     await deps.repo.deleteSubmission(year, unitId, token);
     return supersede();
   }
-  const record: VersionRecord = { ...base, status: 'accepted', processedAt: processedAt(), rowCount: rows };
-  await deps.repo.putLatest(record);
-  await deps.repo.putVersion(record);
-  await deps.repo.appendAudit({ at: record.processedAt, year, unitId, s3Key: ref.key, versionToken: token, outcome: 'accepted', principal: ref.principal, detail: `${rows} rows` });
-  return { kind: 'accepted', unitId, year, rows, warnings: submission.warnings.length };
+  return accept(rows, warnings, acceptedAt);
 }

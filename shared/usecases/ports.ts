@@ -64,10 +64,19 @@ export interface VersionRecord extends UploadIdentity {
 export interface CurrentPointer extends UploadIdentity {
   rowCount: number;
   format: NormalizedSubmission['format'];
+  /** When ingest accepted it and how many warnings it had: a redelivery after a crash finishes the outcome with these. */
+  processedAt?: string;
+  warningCount?: number;
 }
 
 export interface AuditEntry {
   at: string;
+  /**
+   * For an upload's outcome (accepted, rejected, superseded): when S3 received
+   * it. The entry is then keyed by the version, not the clock, so recording
+   * the outcome again after a crash or in a replay overwrites it.
+   */
+  receivedAt?: string;
   year: number;
   unitId: string;
   s3Key?: string;
