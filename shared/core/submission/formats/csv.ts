@@ -86,6 +86,11 @@ export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, bu
     consume(record, line);
     return true;
   };
+  // A record's fields become one array: 20 MB of commas would be twenty million of them.
+  if (input.length > MAX_CSV_DELIMITERS && countCode(input, delimiter.charCodeAt(0), MAX_CSV_DELIMITERS) > MAX_CSV_DELIMITERS) {
+    builder.report('CSV_SYNTAX', {}, `文件中的分隔符超过${MAX_CSV_DELIMITERS}个，不是有效的台账（每个台账最多${MAX_LEDGER_ROWS}行）`);
+    return builder.finish();
+  }
   // Blank lines stay records (csv-parse's default) so that index + 1 is the line.
   const options = { delimiter, relax_column_count: true, skip_empty_lines: false, bom: true, max_record_size: MAX_CSV_RECORD_BYTES };
   try {
@@ -128,6 +133,20 @@ export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, bu
 const MAX_CSV_RECORD_BYTES = 1024 * 1024;
 /** Every ledger at its row limit is not possible in one file; this bounds blank and junk lines too. */
 const MAX_CSV_RECORDS = MAX_LEDGER_ROWS + 20_000;
+
+/** Ten columns in every row of the largest ledger, and then some. */
+const MAX_CSV_DELIMITERS = 2_500_000;
+
+/** Occurrences of one ASCII code unit, counting stops past `stopAfter` (a loop that allocates nothing). */
+function countCode(input: string | Buffer, code: number, stopAfter: number): number {
+  let n = 0;
+  if (typeof input === 'string') {
+    for (let i = 0; i < input.length; i++) if (input.charCodeAt(i) === code && ++n > stopAfter) break;
+  } else {
+    for (let i = 0; i < input.length; i++) if (input[i] === code && ++n > stopAfter) break;
+  }
+  return n;
+}
 
 /** Fixed-size pieces of the input, without copying (a quoted field may span a cut: the streaming parser keeps state). */
 function* chunks(input: string | Buffer, size: number): Generator<string | Buffer> {
