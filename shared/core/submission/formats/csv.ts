@@ -1,7 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
-import { parse as parseStream } from 'csv-parse';
-import { parse } from 'csv-parse/sync';
+import { parseRagged, raggedParser } from './csv-records';
 import { MAX_LEDGER_ROWS } from '../limits';
 import type { SubmissionBuilder } from '../builder';
 import { cellText } from '../cells';
@@ -92,10 +91,10 @@ export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, bu
     return builder.finish();
   }
   // Blank lines stay records (csv-parse's default) so that index + 1 is the line.
-  const options = { delimiter, relax_column_count: true, skip_empty_lines: false, bom: true, max_record_size: MAX_CSV_RECORD_BYTES };
+  const options = { delimiter, skip_empty_lines: false, bom: true, max_record_size: MAX_CSV_RECORD_BYTES };
   try {
     if (hasMultilineField(input)) {
-      const parser = parseStream({ ...options, info: true });
+      const parser = raggedParser({ ...options, info: true });
       Readable.from(chunks(input, CSV_SLICE_BYTES)).pipe(parser);
       let previousEnd = 0;
       // csv-parse's typings do not follow `info: true` to the record shape.
@@ -111,7 +110,7 @@ export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, bu
       let line = 0;
       slices: for (const slice of slicesAtLineEnds(input, CSV_SLICE_BYTES)) {
         lineBase = line;
-        const parsed = parse(slice, options) as string[][];
+        const parsed = parseRagged(slice, options);
         for (const record of parsed) if (!take(record, ++line)) break slices;
       }
     }

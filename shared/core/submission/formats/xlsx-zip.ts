@@ -198,10 +198,18 @@ async function* storedZip(zip: yauzl.ZipFile, parts: readonly Part[]): AsyncGene
     yield Buffer.concat([local, name]);
     if ('listed' in part) {
       let produced = 0;
+      // exceljs decodes each chunk on its own (TextDecoder without {stream: true}), so a
+      // character split between chunks became U+FFFD: "９" read as "���", names garbled.
+      // Chunks are cut at UTF-8 character boundaries; the tail waits for the next one.
+      let carry: Buffer = Buffer.alloc(0);
       for await (const chunk of (await zip.openReadStreamPromise(part.listed.entry)) as AsyncIterable<Buffer>) {
         produced += chunk.length;
-        yield chunk;
+        const joined = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+        const cut = utf8Boundary(joined);
+        carry = joined.subarray(cut);
+        if (cut > 0) yield joined.subarray(0, cut);
       }
+      if (carry.length > 0) yield carry;
       // Checked in step 3 already; a second inflate of the same bytes cannot differ, but a reader must never get a lying header.
       if (produced !== size) throw new Error(`${part.name}: ${produced} bytes, header said ${size}`);
     } else {
@@ -229,4 +237,17 @@ async function* storedZip(zip: yauzl.ZipFile, parts: readonly Part[]): AsyncGene
   eocd.writeUInt32LE(offset, 16);
   yield directory;
   yield eocd;
+}
+
+/** The end of the last complete UTF-8 character in `buf` (its length when it ends on a boundary). */
+export function utf8Boundary(buf: Buffer): number {
+  const n = buf.length;
+  // Look back over at most three continuation bytes (10xxxxxx) to the lead byte of the last character.
+  for (let back = 1; back <= Math.min(4, n); back++) {
+    const b = buf[n - back]!;
+    if ((b & 0xc0) === 0x80) continue;
+    const width = b < 0x80 ? 1 : (b & 0xe0) === 0xc0 ? 2 : (b & 0xf0) === 0xe0 ? 3 : (b & 0xf8) === 0xf0 ? 4 : 1;
+    return width > back ? n - back : n;
+  }
+  return n;
 }
