@@ -18,6 +18,7 @@ import {
   YearLock,
 } from '../usecases/ports';
 import { StorageRejectedError } from '../core/errors';
+import { LockEvent, lockStateAt, sortLockEvents } from '../core/lock-history';
 import { itemBytes, MAX_ITEM_BYTES } from '../storage/item-size';
 import { batchWrite, BatchWriteOptions, WriteRequest } from './batch-writer';
 
@@ -26,7 +27,7 @@ import { batchWrite, BatchWriteOptions, WriteRequest } from './batch-writer';
  *   YEAR#<y>                 CURRENT#<unit>        pointer to the unit's current version (readers start here)
  *   YEAR#<y>                 LATEST#<unit>         newest version received, whatever its outcome
  *   YEAR#<y>                 AUDIT#<at>#<unit>#…   audit trail (also on gsi1 by unit)
- *   YEAR#<y>                 LOCK, LOCK#EXCEPTION#<unit>
+ *   YEAR#<y>                 LOCKLOG#<at>#<id>     lock history, append-only (core/lock-history.ts)
  *   OBJ#<s3 key>             VER#<version token>   outcome of one object version (deduplication)
  *   DATA#<y>#<unit>#<token>  META | WARN#… | IND#… | LED#… | NAR#…  the rows of one submission version
  *                            (warnings in WARN# chunks, so META stays small whatever their number)
@@ -160,36 +161,57 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
 
   async appendAudit(entry: AuditEntry): Promise<void> {
     const keyedByVersion = entry.receivedAt !== undefined && entry.versionToken !== undefined && VERSION_OUTCOMES.has(entry.outcome);
-    const sk = `AUDIT#${keyedByVersion ? entry.receivedAt : entry.at}#${entry.unitId}#${entry.versionToken ?? '-'}#${entry.outcome}`;
-    await this.put({ [PK]: yearPk(entry.year), [SK]: sk, [GSI.partitionKey.name]: `UNIT#${entry.year}#${entry.unitId}`, [GSI.sortKey.name]: entry.at, ...entry });
+    const item = { [GSI.partitionKey.name]: `UNIT#${entry.year}#${entry.unitId}`, [GSI.sortKey.name]: entry.at, ...entry };
+    if (!keyedByVersion) {
+      await this.put({ [PK]: yearPk(entry.year), [SK]: `AUDIT#${entry.at}#${entry.unitId}#${entry.versionToken ?? '-'}#${entry.outcome}`, ...item });
+      return;
+    }
+    // One entry per version and outcome, whoever writes it again (a redelivery after a crash, a replay):
+    // the first stays, with its time and uploader.
+    await this.putIfAbsent({ [PK]: yearPk(entry.year), [SK]: `AUDIT#V#${entry.unitId}#${entry.versionToken}#${entry.outcome}`, ...item });
   }
 
+  /** In time order (outcome entries are keyed by version, events by time). */
   async listAudit(year: number): Promise<AuditEntry[]> {
-    return (await this.queryPrefix(yearPk(year), 'AUDIT#')).map((i) => stripKeys<AuditEntry>(i));
+    return (await this.queryPrefix(yearPk(year), 'AUDIT#')).map((i) => stripKeys<AuditEntry>(i)).sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  async appendLockEvent(event: LockEvent): Promise<void> {
+    await refusedAsPermanent(
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [PK]: yearPk(event.year), [SK]: `LOCKLOG#${event.at}#${event.id}`, ...event },
+          // Append-only: an event is never replaced.
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+        }),
+      ),
+    );
+  }
+
+  async listLockEvents(year: number): Promise<LockEvent[]> {
+    return sortLockEvents((await this.queryPrefix(yearPk(year), 'LOCKLOG#')).map((i) => stripKeys<LockEvent>(i)));
   }
 
   async getLock(year: number): Promise<YearLock | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: yearPk(year), [SK]: 'LOCK' }, ConsistentRead: true }));
-    return out.Item ? stripKeys<YearLock>(out.Item) : undefined;
-  }
-
-  async putLock(lock: YearLock): Promise<void> {
-    await this.put({ [PK]: yearPk(lock.year), [SK]: 'LOCK', ...lock });
-  }
-
-  async deleteLock(year: number): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { [PK]: yearPk(year), [SK]: 'LOCK' } }));
+    const { locked } = lockStateAt(await this.listLockEvents(year), new Date().toISOString());
+    return locked ? { year, lockedAt: locked.at, lockedBy: locked.by.principal, ...(locked.reason !== undefined ? { reason: locked.reason } : {}) } : undefined;
   }
 
   async listLockExceptions(year: number): Promise<string[]> {
-    return (await this.queryPrefix(yearPk(year), 'LOCK#EXCEPTION#')).map((i) => i.unitId as string);
+    return [...lockStateAt(await this.listLockEvents(year), new Date().toISOString()).exceptions];
   }
 
-  async putLockException(year: number, unitId: string, by: string): Promise<void> {
-    await this.put({ [PK]: yearPk(year), [SK]: `LOCK#EXCEPTION#${unitId}`, year, unitId, by, at: new Date().toISOString() });
+  async wipeProjection(year: number): Promise<number> {
+    return this.wipe(year, (sk) => !sk.startsWith('AUDIT#') && !sk.startsWith('LOCKLOG#'));
   }
 
   async wipeYear(year: number): Promise<number> {
+    return this.wipe(year, () => true);
+  }
+
+  private async wipe(year: number, remove: (sk: string) => boolean): Promise<number> {
     const keys: Item[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -203,11 +225,19 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
           ExclusiveStartKey,
         }),
       );
-      keys.push(...(out.Items ?? []));
+      keys.push(...(out.Items ?? []).filter((k) => remove(String(k[SK]))));
       ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     await batchWrite(this.client, this.tableName, keys.map((k) => ({ DeleteRequest: { Key: { [PK]: k[PK], [SK]: k[SK] } } })), this.writeOptions);
     return keys.length;
+  }
+
+  private async putIfAbsent(item: Item): Promise<void> {
+    try {
+      await refusedAsPermanent(this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } })));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException')) throw err;
+    }
   }
 
   private async put(item: Item): Promise<void> {

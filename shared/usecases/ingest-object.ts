@@ -6,6 +6,7 @@ import { NormalizedSubmission, ParseOutcome } from '../core/submission/normalize
 import { SubmissionProblem } from '../core/submission/problems';
 import { orderKey, versionToken } from '../core/version-order';
 import { deadlineInstant, localDateTime } from '../core/county/time';
+import { lockStateAt } from '../core/lock-history';
 import { PREFIX } from '../storage/layout';
 import { ObjectStore, ObjectVersionRef, SubmissionRepository, VersionRecord } from './ports';
 
@@ -65,23 +66,24 @@ export interface IngestDeps {
 }
 
 /**
- * A year is closed to an upload received after an explicit lock, or after
- * the deadline day where the county locks at its deadline; a unit with an
- * exception may still upload. Judged by when S3 received the file, not when
- * the event is processed, so a delayed notification is not refused.
+ * A year is closed to an upload received while an explicit lock was in
+ * force, or after the deadline day where the county locks at its deadline; a
+ * unit with an exception in force may still upload. Everything is judged at
+ * the moment S3 received the file (the lock history, core/lock-history.ts),
+ * not when the event is processed: a delayed notification, a retry and a
+ * replay all decide alike.
  */
 async function periodLockFor(year: number, unitId: string, receivedAt: string, deps: IngestDeps): Promise<string | undefined> {
-  const lock = await deps.repo.getLock(year);
+  const state = lockStateAt(await deps.repo.listLockEvents(year), receivedAt);
   const { collection, timeZone } = deps.county.config;
   const deadline = deadlineInstant(year, collection.deadline, timeZone);
-  const lockedExplicitly = lock !== undefined && receivedAt >= lock.lockedAt;
   const pastDeadline = collection.lockAtDeadline && Date.parse(receivedAt) > deadline;
-  if (!lockedExplicitly && !pastDeadline) return undefined;
-  if ((await deps.repo.listLockExceptions(year)).includes(unitId)) return undefined;
-  if (lockedExplicitly) {
-    return `${year}年度报送已于${localDateTime(new Date(lock.lockedAt), timeZone)}由${lock.lockedBy}锁定${lock.reason ? `（${lock.reason}）` : ''}，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）`;
+  if (!state.locked && !pastDeadline) return undefined;
+  if (state.exceptions.has(unitId)) return undefined;
+  if (state.locked) {
+    return `${year}年度报送已于${localDateTime(new Date(state.locked.at), timeZone)}锁定${state.locked.reason ? `（${state.locked.reason}）` : ''}，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）后重新上传`;
   }
-  return `${year}年度报送已于截止日${year + 1}-${collection.deadline}结束，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）`;
+  return `${year}年度报送已于截止日${year + 1}-${collection.deadline}结束，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）后重新上传`;
 }
 
 export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Promise<IngestOutcome> {

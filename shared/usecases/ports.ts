@@ -1,3 +1,4 @@
+import type { LockEvent } from '../core/lock-history';
 import { NormalizedSubmission } from '../core/submission/normalized';
 
 /**
@@ -81,11 +82,12 @@ export interface AuditEntry {
   unitId: string;
   s3Key?: string;
   versionToken?: string;
-  outcome: 'accepted' | 'rejected' | 'superseded' | 'duplicate' | 'ignored' | 'locked' | 'lock' | 'unlock' | 'exception';
+  outcome: 'accepted' | 'rejected' | 'superseded' | 'duplicate' | 'ignored' | 'locked' | 'lock' | 'unlock' | 'exception' | 'revoke';
   principal?: string;
   detail?: string;
 }
 
+/** The lock in force now, as the history says (core/lock-history.ts). */
 export interface YearLock {
   year: number;
   lockedAt: string;
@@ -109,11 +111,14 @@ export interface SubmissionRepository {
   listLatest(year: number): Promise<VersionRecord[]>;
   appendAudit(entry: AuditEntry): Promise<void>;
   listAudit(year: number): Promise<AuditEntry[]>;
+  /** Appends one lock decision; never overwrites (the history is append-only). */
+  appendLockEvent(event: LockEvent): Promise<void>;
+  listLockEvents(year: number): Promise<LockEvent[]>;
+  /** The lock and exceptions in force now, derived from the history. */
   getLock(year: number): Promise<YearLock | undefined>;
-  putLock(lock: YearLock): Promise<void>;
-  deleteLock(year: number): Promise<void>;
   listLockExceptions(year: number): Promise<string[]>;
-  putLockException(year: number, unitId: string, by: string): Promise<void>;
-  /** Removes every item of a year (before a replay rebuilds it). */
+  /** Removes every item of a year (tests, and a full reset). */
   wipeYear(year: number): Promise<number>;
+  /** Removes what ingest derives from the uploads (rows, pointers, outcomes), keeping the audit trail and the lock history: before a replay. */
+  wipeProjection(year: number): Promise<number>;
 }

@@ -44,10 +44,13 @@ it('uploads, shows status, locks, lets one unit through, replays and aggregates,
   expect(status.units.filter((u: { status: string }) => u.status === 'accepted').map((u: { unitId: string }) => u.unitId).sort()).toEqual(['approval_bureau', 'justice_bureau']);
   expect(status.missing).toHaveLength(37);
 
-  expect(cli('lock', ...common, '--reason', '已出正式稿', '--by', '法治督察科').code).toBe(0);
+  const lock = cli('lock', ...common, '--reason', '已出正式稿');
+  expect(lock.code).toBe(0);
+  // Who locked it is the caller, not a name typed on the command line; locally the OS user, marked unverified.
+  expect(lock.out).toMatch(/locked at \d{4}-\d\d-\d\dT.* by .+（本机用户，未经AWS验证）/);
   const locked = cli('upload', approval, ...common, '--unit', 'approval_bureau');
   expect(locked.code).toBe(1);
-  expect(locked.out).toMatch(/已于.*由法治督察科锁定（已出正式稿）/);
+  expect(locked.out).toMatch(/已于.*锁定（已出正式稿）/);
   expect(locked.out).toContain('PERIOD_LOCKED');
 
   expect(cli('unlock', ...common, '--unit', '行政审批局').code).toBe(0);

@@ -167,6 +167,7 @@ describe('DynamoDB throttling', () => {
     const throttled = createDocumentClient();
     const mock = mockClient(throttled);
     mock.on(GetCommand).callsFake((input) => real.send(new GetCommand(input)));
+    mock.on(QueryCommand).callsFake((input) => real.send(new QueryCommand(input)));
     mock.on(BatchWriteCommand).rejects(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
     const repo = new DynamoSubmissionRepository(throttled, pipeline.names.table, { maxAttempts: 3, sleep: async () => undefined });
     const record = await pipeline.put({ year: 2021, unitId: 'education_bureau', fileName: 'edu.json', bytes: submissionFile('教育局', { school_law_lectures: 48 }) });
