@@ -45,8 +45,24 @@ async function main(): Promise<void> {
     const kept = result.ok ? Object.values(result.submission.ledgers).reduce((n, rows) => n + rows.length, 0) : 0;
     outcome = result.ok ? `accepted, ${kept} rows kept` : `rejected: ${[...new Set(result.problems.map((p) => p.code))].slice(0, 4).join(', ')}`;
   }
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  const maxRssMb = peakRssMb();
   process.stdout.write(JSON.stringify({ maxRssMb, rssBeforeMb, outcome, bytes: bytes.length }));
+}
+
+/**
+ * This process's peak RSS. On Linux, getrusage's maxRSS survives exec: a child
+ * starts from the RSS its parent had when it forked (a bench parent holding a
+ * large corpus made every child read ≥ 159 MB). VmHWM belongs to the process's
+ * own address space, created at exec; elsewhere maxRSS is all there is.
+ */
+function peakRssMb(): number {
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 main().catch((err: Error) => {

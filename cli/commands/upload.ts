@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { resolveUnit } from '../../shared/core/submission/normalize/units';
 import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
 import { loadCountyForCli, parseYearOption } from '../options';
+import { fileNameProblem } from '../../shared/core/file-name';
 import { UsageError } from '../usage-error';
 
 /**
@@ -64,6 +65,11 @@ export function register(program: Command): void {
     if (token && opts.local) throw new UsageError('--token goes to a deployed upload API; leave out --local');
 
     const county = loadCountyForCli(opts.county);
+    // Refused before anything is sent, with the same rule the upload API applies.
+    for (const file of files) {
+      const problem = fileNameProblem(path.basename(file));
+      if (problem) throw new UsageError(problem);
+    }
     const inputs: FileToUpload[] = files.map((file) => {
       const unitText = opts.unit ?? path.basename(file, path.extname(file));
       const unit = resolveUnit(county.config, unitText);

@@ -29,11 +29,15 @@ export function escapeMarkdown(text: string): string {
 
 /**
  * Inline code for keys and ids: nothing inside is markup, except that a GFM
- * table still splits on "|" (escaped as \|), and a backtick needs a longer fence.
+ * table still splits on "|" (escaped as \|), and backticks inside need a longer fence.
  */
-function code(text: string): string {
+export function code(text: string): string {
   const inner = text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
-  return inner.includes('`') ? `\`\` ${inner} \`\`` : `\`${inner}\``;
+  // The fence is one backtick longer than the longest run inside, so no run can close it early.
+  const longest = Math.max(0, ...(inner.match(/`+/g) ?? []).map((run) => run.length));
+  if (longest === 0) return `\`${inner}\``;
+  const fence = '`'.repeat(longest + 1);
+  return `${fence} ${inner} ${fence}`;
 }
 
 const segmentsText = (segments: readonly Segment[]) => segments.map((s) => escapeMarkdown(s.text)).join('');
