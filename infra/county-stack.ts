@@ -78,6 +78,7 @@ export class CountyStack extends Stack {
     });
     this.storage.grantReportsRead(this.countyOfficeRole);
     this.storage.denyReportReadsExcept([this.countyOfficeRole, this.aggregation.handler.role]);
+    this.storage.denyReportWritesExcept([this.aggregation.handler.role]);
     acknowledgePrefixGrant(this.countyOfficeRole, this.storage.reportsBucket, PREFIX.reports, 'The county office reads every report under reports/ in its own reports bucket, and nothing else.');
 
     new CfnOutput(this, 'SubmissionsBucketName', {

@@ -14,6 +14,9 @@ import { CountyFunction } from './county-function';
 import type { SubmissionStorage } from './submission-storage';
 import type { SubmissionTable } from './submission-table';
 
+/** Partition keys the upload API may read (dynamodb:LeadingKeys). */
+export const UPLOAD_API_LEADING_KEYS = ['UPLOADTOKEN#*', 'YEAR#*', `OBJ#${PREFIX.submissions}*`] as const;
+
 export interface UploadAccessProps {
   countyId: string;
   names: CountyNames;
@@ -84,7 +87,11 @@ export class UploadAccess extends Construct {
       }),
     );
     // Tokens, year locks and ingest outcomes: reads only.
-    this.handler.useTable(props.table, 'read');
+    // The internet-facing function reads only the items it needs: upload tokens,
+    // the year's lock history and latest-upload records, and the outcome of an
+    // object version. Never DATA# partitions, where ledgers hold people's names.
+    // (Key formats: dynamo-upload-token-store.ts and dynamo-submission-repository.ts.)
+    this.handler.useTable(props.table, 'read', UPLOAD_API_LEADING_KEYS);
     acknowledgePrefixGrant(role, storage.submissionsBucket, PREFIX.submissions, 'The upload API signs uploads for keys under submissions/ only; each signed policy narrows it to one key in one unit folder.');
     acknowledgePrefixGrant(role, storage.submissionsBucket, PREFIX.errorReports, "The upload API reads error reports (under error-reports/) to show a unit why its file was rejected, after checking the key is in the unit's folder.");
 
