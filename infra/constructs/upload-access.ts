@@ -37,6 +37,8 @@ export class UploadAccess extends Construct {
   readonly handler: CountyFunction;
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
+  readonly accessLogGroup: logs.LogGroup;
+  readonly routes: apigwv2.HttpRoute[];
 
   constructor(scope: Construct, id: string, props: UploadAccessProps) {
     super(scope, id);
@@ -95,11 +97,11 @@ export class UploadAccess extends Construct {
     acknowledgePrefixGrant(role, storage.submissionsBucket, PREFIX.submissions, 'The upload API signs uploads for keys under submissions/ only; each signed policy narrows it to one key in one unit folder.');
     acknowledgePrefixGrant(role, storage.submissionsBucket, PREFIX.errorReports, "The upload API reads error reports (under error-reports/) to show a unit why its file was rejected, after checking the key is in the unit's folder.");
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+    const accessLogs = (this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       logGroupName: `/aws/apigateway/${names.prefix}-upload-api`,
       retention: settings.logRetention,
       removalPolicy: settings.removalPolicy,
-    });
+    }));
     this.api = new apigwv2.HttpApi(this, 'Api', {
       apiName: `${names.prefix}-upload-api`,
       description: 'Per-unit upload access: POST /uploads returns a presigned POST',
@@ -117,10 +119,10 @@ export class UploadAccess extends Construct {
       },
     });
     const integration = new HttpLambdaIntegration('UploadsIntegration', this.handler.function);
-    const routes = [
+    const routes = (this.routes = [
       ...this.api.addRoutes({ path: '/uploads', methods: [apigwv2.HttpMethod.POST], integration }),
       ...this.api.addRoutes({ path: '/uploads/outcome', methods: [apigwv2.HttpMethod.GET], integration }),
-    ];
+    ]);
     for (const route of routes) acknowledgeTokenAuthorization(route);
   }
 
