@@ -5,6 +5,7 @@ import { loadCounty } from '../shared/core/county/load';
 import { SubmissionBuilder } from '../shared/core/submission/builder';
 import { MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../shared/core/submission/parse';
 import { BENCH_UNIT, BENCH_YEAR } from './data';
+import { peakRssMb } from './peak-rss';
 
 /**
  * Run by cases/memory.ts in a fresh node process (bundled first, so no
@@ -47,22 +48,6 @@ async function main(): Promise<void> {
   }
   const maxRssMb = peakRssMb();
   process.stdout.write(JSON.stringify({ maxRssMb, rssBeforeMb, outcome, bytes: bytes.length }));
-}
-
-/**
- * This process's peak RSS. On Linux, getrusage's maxRSS survives exec: a child
- * starts from the RSS its parent had when it forked (a bench parent holding a
- * large corpus made every child read ≥ 159 MB). VmHWM belongs to the process's
- * own address space, created at exec; elsewhere maxRSS is all there is.
- */
-function peakRssMb(): number {
-  try {
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (hwm) return Number(hwm[1]) / 1024;
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS / 1024;
 }
 
 main().catch((err: Error) => {
