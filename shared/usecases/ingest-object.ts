@@ -120,7 +120,7 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
    * marks this version processed (step 2), so a crash before it means a
    * redelivery redoes the whole outcome, and each write is safe to repeat —
    * the latest-upload record is put-if-not-older, and an outcome's audit entry
-   * is keyed by the version (not the clock), so writing it again overwrites it.
+   * is keyed by the version (not the clock) and kept as first written.
    */
   const recordOutcome = async (record: VersionRecord, detail: string | undefined, latest: boolean): Promise<void> => {
     if (latest) await deps.repo.putLatest(record);
