@@ -20,10 +20,11 @@ export function raggedParser(options: Options): Parser {
   if (!api || typeof api.__onRecord !== 'function' || !api.state || !Array.isArray(api.state.record)) {
     throw new Error('csv-parse internals changed: update shared/core/submission/formats/csv-records.ts');
   }
-  const check = api.__onRecord;
-  api.__onRecord = function (this: Api, push: unknown) {
-    this.state.expectedRecordLength = this.state.record.length;
-    return check.call(this, push);
+  const check = api.__onRecord.bind(api);
+  const state = api.state;
+  api.__onRecord = (push: unknown) => {
+    state.expectedRecordLength = state.record.length;
+    return check(push);
   };
   return parser;
 }

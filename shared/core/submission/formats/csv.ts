@@ -133,8 +133,8 @@ const MAX_CSV_RECORD_BYTES = 1024 * 1024;
 /** Every ledger at its row limit is not possible in one file; this bounds blank and junk lines too. */
 const MAX_CSV_RECORDS = MAX_LEDGER_ROWS + 20_000;
 
-/** Ten columns in every row of the largest ledger, and then some. */
-const MAX_CSV_DELIMITERS = 2_500_000;
+/** Far more than any ledger holds (25 columns × MAX_LEDGER_ROWS); one record of this many fields is a 40 MB array, and a file under this size needs no count. */
+const MAX_CSV_DELIMITERS = 5_000_000;
 
 /** Occurrences of one ASCII code unit, counting stops past `stopAfter` (a loop that allocates nothing). */
 function countCode(input: string | Buffer, code: number, stopAfter: number): number {
