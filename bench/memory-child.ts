@@ -4,6 +4,7 @@ import { loadCounty } from '../shared/core/county/load';
 import { SubmissionBuilder } from '../shared/core/submission/builder';
 import { MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../shared/core/submission/parse';
 import { BENCH_UNIT, BENCH_YEAR } from './data';
+import { peakRssMb } from './peak-rss';
 
 /**
  * Run by cases/memory.ts in a fresh node process (bundled first, so no
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     const kept = result.ok ? Object.values(result.submission.ledgers).reduce((n, rows) => n + rows.length, 0) : 0;
     outcome = result.ok ? `accepted, ${kept} rows kept` : `rejected: ${[...new Set(result.problems.map((p) => p.code))].slice(0, 4).join(', ')}`;
   }
-  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  const maxRssMb = peakRssMb();
   process.stdout.write(JSON.stringify({ maxRssMb, rssBeforeMb, outcome, bytes: bytes.length }));
 }
 

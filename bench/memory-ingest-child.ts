@@ -4,6 +4,7 @@ import { S3ObjectStore } from '../shared/adapters/s3-object-store';
 import { loadCounty } from '../shared/core/county/load';
 import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../shared/core/submission/parse';
 import { ingestObject } from '../shared/usecases/ingest-object';
+import { peakRssMb } from './peak-rss';
 
 /**
  * Run by cases/memory.ts in a fresh node process against the parent's
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
       // The peak so far when parsing ends says whether the writes raise it.
       parse: async (input) => {
         const result = await parseSubmissionFile(input);
-        peakAfterParseMb = process.resourceUsage().maxRSS / 1024;
+        peakAfterParseMb = peakRssMb();
         return result;
       },
       formatErrorReport,
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   s3.destroy();
   client.destroy();
   const detail = outcome.kind === 'accepted' ? `accepted, ${outcome.rows} items written` : outcome.kind === 'rejected' ? `rejected: ${outcome.problems.slice(0, 3).map((p) => p.code).join(', ')}` : outcome.kind;
-  process.stdout.write(JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, peakAfterParseMb, outcome: detail }));
+  process.stdout.write(JSON.stringify({ maxRssMb: peakRssMb(), peakAfterParseMb, outcome: detail }));
 }
 
 main().catch((err: Error) => {

@@ -66,6 +66,10 @@ export const GOALS: Record<string, { text: string; met: (row: BenchRow) => boole
   'cold-start-aggregate': { text: 'ratio ≤ 1.5', met: (r) => (r.ratio === null ? null : r.ratio <= 1.5) },
   'cli-start': { text: 'value ≤ 500 ms', met: (r) => (r.value === null ? null : r.value <= 500) },
   'memory-ingest-50mb': { text: 'value ≤ 400 MB', met: (r) => (r.value === null ? null : r.value <= 400) },
+  'memory-peak-csv': { text: 'value ≤ 256 MB', met: (r) => (r.value === null ? null : r.value <= 256) },
+  'memory-peak-xlsx': { text: 'value ≤ 256 MB', met: (r) => (r.value === null ? null : r.value <= 256) },
+  'memory-peak-json': { text: 'value ≤ 256 MB', met: (r) => (r.value === null ? null : r.value <= 256) },
+  'memory-peak-hostile': { text: 'value ≤ 256 MB', met: (r) => (r.value === null ? null : r.value <= 256) },
   'scaling-ingest': { text: 'ratio ≈ 1 (≤ 1.2)', met: (r) => (r.ratio === null ? null : r.ratio <= 1.2) },
   'scaling-aggregate': { text: 'ratio ≈ 1 (≤ 1.2)', met: (r) => (r.ratio === null ? null : r.ratio <= 1.2) },
 };
@@ -133,6 +137,8 @@ async function main(): Promise<void> {
   for (const kind of ['xlsx', 'csv'] as const) {
     await step([`ingest-parse-${kind}`], 'ms', async () => [(await (await import('./cases/parse')).benchParse(kind, plan.parseRows, plan.parseRounds)).row]);
   }
+
+  await step(['memory-peak-csv', 'memory-peak-xlsx', 'memory-peak-json', 'memory-peak-hostile'], 'MB', async () => (await import('./cases/memory-peak')).benchMemoryPeak(quick));
 
   const needsAws = ['ingest-write', 'aggregate', 'scaling-aggregate', 'scaling-ingest', 'memory-ingest-50mb'].some((id) => only.has(id));
   let aws: BenchAws | undefined;

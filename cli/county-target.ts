@@ -7,6 +7,7 @@ import type { LoadedCounty } from '../shared/core/county/load';
 import type { physicalNames } from '../shared/storage/layout';
 import type { LocalPipeline } from '../shared/local/local-pipeline';
 import type { IngestDeps } from '../shared/usecases/ingest-object';
+import type { StampedActor } from '../shared/adapters/operator-identity';
 
 /**
  * Where a command works: the local emulators with state kept in a folder
@@ -30,6 +31,8 @@ export interface CountyTarget {
   /** Present with --local: the emulators and the real handlers. */
   pipeline?: LocalPipeline;
   ingestDeps(): IngestDeps;
+  /** Who runs the command and the service's time (STS in AWS; the OS user, labelled local, with --local). */
+  caller(): Promise<StampedActor>;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,10 @@ export async function openTarget(options: TargetOptions): Promise<CountyTarget> 
       maxBytes: MAX_SUBMISSION_BYTES,
       now: () => new Date(),
     }),
+    caller: async () => {
+      const { awsCaller, localCaller } = await import('../shared/adapters/operator-identity');
+      return options.local ? localCaller() : awsCaller();
+    },
     close: async () => {
       await pipeline?.stop();
     },

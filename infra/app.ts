@@ -1,4 +1,5 @@
 import { App, Validations } from 'aws-cdk-lib';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { countyDirInRepo, loadCounty } from '../shared/core/county/load';
 import { CountyStack } from './county-stack';
@@ -28,5 +29,6 @@ for (const countyId of target.counties) {
   });
 }
 
-// cdk-nag runs on every synth; a finding fails the synth (see infra/README.md).
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// cdk-nag and the AWS Control Tower proactive controls (cfn-guard, run from the
+// binary the package ships: no network) check every synth; a finding fails it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CfnGuardValidator({ controlTowerRulesEnabled: true }));

@@ -7,6 +7,7 @@ import { PREFIX } from '../shared/storage/layout';
 import { Aggregation } from './constructs/aggregation';
 import { Ingest } from './constructs/ingest';
 import { Monitoring } from './constructs/monitoring';
+import { applyControlTowerControls } from './guard';
 import { SubmissionStorage } from './constructs/submission-storage';
 import { SubmissionTable } from './constructs/submission-table';
 import { UploadAccess } from './constructs/upload-access';
@@ -65,6 +66,7 @@ export class CountyStack extends Stack {
       functions: { ingest: this.ingest.handler, aggregate: this.aggregation.handler, 'upload-api': this.uploadAccess.handler },
       aggregate: this.aggregation.handler,
       scheduleGroupName: names.scheduleGroup,
+      countyId: county.id,
     });
 
     // The county office (司法局 / 依法治县办 staff) reads the reports; besides the
@@ -77,6 +79,8 @@ export class CountyStack extends Stack {
     });
     this.storage.grantReportsRead(this.countyOfficeRole);
     this.storage.denyReportReadsExcept([this.countyOfficeRole, this.aggregation.handler.role]);
+    this.storage.denyReportWritesExcept([this.aggregation.handler.role]);
+    applyControlTowerControls(this, key, { disposable: settings.autoDeleteObjects, logRetentionDays: settings.logRetention });
     acknowledgePrefixGrant(this.countyOfficeRole, this.storage.reportsBucket, PREFIX.reports, 'The county office reads every report under reports/ in its own reports bucket, and nothing else.');
 
     new CfnOutput(this, 'SubmissionsBucketName', {

@@ -58,7 +58,7 @@ export async function benchMemory(targetMb: number, aws?: BenchAws, wholeIngestM
       baseline: round1(floor.maxRssMb),
       ratio: round3(ours.maxRssMb / floor.maxRssMb),
       note:
-        `peak RSS (process.resourceUsage().maxRSS) of a fresh node parsing a ${(file.bytes.length / 1048576).toFixed(1)} MiB 行政诉讼案件台账 CSV (${rows.toLocaleString('en')} rows) → ${ours.outcome}; ` +
+        `peak RSS (VmHWM, bench/peak-rss.ts) of a fresh node parsing a ${(file.bytes.length / 1048576).toFixed(1)} MiB 行政诉讼案件台账 CSV (${rows.toLocaleString('en')} rows) → ${ours.outcome}; ` +
         `baseline = the same process only reading the file (${round1(floor.rssBeforeMb)} MB before reading); ` +
         `for comparison, reading + decoding + csv-parse/sync of the whole text at once (${library.outcome}): ${round1(library.maxRssMb)} MB. ${[...limits, fullIngest].filter(Boolean).join('. ')}`,
     };

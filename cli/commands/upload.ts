@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
 import { loadCountyForCli, parseYearOption, resolveUnitOption } from '../options';
+import { fileNameProblem } from '../../shared/core/file-name';
 import { UsageError } from '../usage-error';
 
 /**
@@ -63,6 +64,11 @@ export function register(program: Command): void {
     if (token && opts.local) throw new UsageError('--token goes to a deployed upload API; leave out --local');
 
     const county = loadCountyForCli(opts.county);
+    // Refused before anything is sent, with the same rule the upload API applies.
+    for (const file of files) {
+      const problem = fileNameProblem(path.basename(file));
+      if (problem) throw new UsageError(problem);
+    }
     const explicit = opts.unit ? resolveUnitOption(county, opts.unit) : undefined;
     const { chooseUnit } = await import('../../shared/core/submission/claimed-unit');
     const inputs: FileToUpload[] = [];

@@ -18,6 +18,7 @@ import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '..
 import { decodeS3EventKey } from '../../shared/core/s3-event-key';
 import { versionToken } from '../../shared/core/version-order';
 import { ingestObject } from '../../shared/usecases/ingest-object';
+import { PermanentError } from '../../shared/core/errors';
 import type { ObjectVersionRef } from '../../shared/usecases/ports';
 
 /**
@@ -68,7 +69,26 @@ const ingestOnce = makeIdempotent((delivery: Delivery) => {
   config: idempotency,
 });
 
+/**
+ * Every failed record is logged with its message id, object key and error
+ * (the batch processor alone would collect them silently). A PermanentError
+ * fails the same way on every retry: it is counted as a PermanentFailure
+ * (alarmed) and acknowledged instead of cycling through the DLQ; the raw
+ * upload stays in S3 for replay. Anything else goes back to SQS.
+ */
 async function processRecord(record: SQSRecord): Promise<void> {
+  const keys: string[] = [];
+  try {
+    await ingestRecord(record, keys);
+  } catch (err) {
+    const permanent = err instanceof PermanentError;
+    logger.error(permanent ? 'record failed permanently; acknowledged' : 'record failed; returned to the queue for retry', { messageId: record.messageId, objectKeys: keys, error: err as Error });
+    if (!permanent) throw err;
+    metrics.addMetric('PermanentFailures', MetricUnit.Count, 1);
+  }
+}
+
+async function ingestRecord(record: SQSRecord, keys: string[]): Promise<void> {
   const body: unknown = JSON.parse(record.body);
   if (isS3TestEvent(body)) {
     logger.info('s3:TestEvent acknowledged');
@@ -78,6 +98,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
   for (const s3Record of notification.Records) {
     if (!s3Record.eventName.startsWith('ObjectCreated')) continue;
     const key = decodeS3EventKey(s3Record.s3.object.key);
+    keys.push(key);
     const { versionId, eTag, sequencer, size } = s3Record.s3.object;
     const outcome = await ingestOnce({
       bucket: s3Record.s3.bucket.name,
@@ -104,6 +125,10 @@ function countOutcome(outcome: Awaited<ReturnType<typeof ingestObject>>): void {
   const name = { accepted: 'SubmissionsAccepted', rejected: 'SubmissionsRejected', superseded: 'SubmissionsSuperseded', duplicate: 'DuplicateDeliveries', ignored: 'IgnoredObjects' }[outcome.kind];
   metrics.addMetric(name, MetricUnit.Count, 1);
   if (outcome.kind === 'accepted') metrics.addMetric('RowsIngested', MetricUnit.Count, outcome.rows);
+  if (outcome.kind === 'rejected' && outcome.permanentFailure) {
+    metrics.addMetric('PermanentFailures', MetricUnit.Count, 1);
+    logger.error('storage refused an accepted file; rejected with a report', { unit: outcome.unitId, year: outcome.year, errorReportKey: outcome.errorReportKey, error: outcome.permanentFailure });
+  }
 }
 
 function isS3TestEvent(body: unknown): boolean {

@@ -106,9 +106,9 @@ export class CountyFunction extends Construct {
   }
 
   /** Table access and TABLE_NAME, together. */
-  useTable(table: SubmissionTable, access: TableAccess): void {
+  useTable(table: SubmissionTable, access: TableAccess, leadingKeys?: readonly string[]): void {
     this.function.addEnvironment('TABLE_NAME', table.table.tableName);
-    for (const statement of table.accessStatements(access)) this.role.addToPrincipalPolicy(statement);
+    for (const statement of table.accessStatements(access, leadingKeys)) this.role.addToPrincipalPolicy(statement);
   }
 
   /** Sets a variable naming a resource whose permissions the caller grants alongside. */

@@ -8,6 +8,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { CountyNames } from '../names';
+import { METRICS_NAMESPACE } from '../settings';
 import type { CountyFunction } from './county-function';
 
 export interface MonitoringProps {
@@ -18,6 +19,7 @@ export interface MonitoringProps {
   functions: Record<string, CountyFunction>;
   aggregate: CountyFunction;
   scheduleGroupName: string;
+  countyId: string;
 }
 
 /**
@@ -79,6 +81,26 @@ export class Monitoring extends Construct {
       alarmName: names.alarm('ingest-dlq-not-empty'),
       alarmDescription: 'A submission event failed ingest repeatedly and waits in the dead-letter queue. Inspect it, fix, then redrive.',
       metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    // Ingest's own count of records that failed for good (storage refused a file
+    // validate accepted, or a permanent error): acknowledged rather than retried,
+    // so neither the DLQ nor the Lambda error alarm would see them.
+    alarm('IngestPermanentFailures', {
+      alarmName: names.alarm('ingest-permanent-failures'),
+      alarmDescription: 'Ingest failed permanently on an upload (e.g. DynamoDB refused a file that passed validation). The clerk was told; find the record in the ingest logs ("failed permanently" / "storage refused") and fix the limit.',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'PermanentFailures',
+        // Powertools' dimensions: the service name county-function.ts gives ingest, and the county.
+        dimensionsMap: { service: 'yearly-report-ingest', county: props.countyId },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,

@@ -117,6 +117,28 @@ export class SubmissionStorage extends Construct {
   }
 
   /**
+   * Only the writer (the aggregate function) may put or delete report
+   * objects: a leaked credential with broad S3 rights cannot replace the
+   * county's report. The auto-delete custom resource of a disposable stage
+   * (autoDeleteObjects) keeps its right to empty the bucket on teardown.
+   */
+  denyReportWritesExcept(writers: iam.IRole[]): void {
+    const allowed = writers.map((role) => role.roleArn);
+    const provider = Stack.of(this).node.tryFindChild('Custom::S3AutoDeleteObjectsCustomResourceProvider') as { roleArn?: string } | undefined;
+    if (provider?.roleArn) allowed.push(provider.roleArn);
+    this.reportsBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyTheAggregateRoleWritesReports',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutObjectAcl', 's3:PutObjectVersionAcl', 's3:PutObjectRetention', 's3:PutObjectLegalHold', 's3:RestoreObject'],
+        resources: [this.reportsBucket.arnForObjects('*')],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': allowed } },
+      }),
+    );
+  }
+
+  /**
    * The bucket policy denies reading reports to every principal but these
    * roles, admins included (they can still change the policy, which
    * CloudTrail records), so an over-broad IAM policy elsewhere in the
@@ -157,16 +179,22 @@ export class SubmissionStorage extends Construct {
         },
       }),
     );
-    // S3 encrypts the message with the queue's key, so it needs the key too.
-    // Unconditioned, as CDK's own SqsDestination does: which bucket may send is
-    // decided by the queue policy above, and a condition key S3 might not pass
-    // to KMS would drop every notification silently.
+    // S3 encrypts the message with the queue's key, so it needs the key too —
+    // for this bucket in this account only (issue 14: unconditioned, any
+    // bucket anywhere could have S3 use the county's key). S3 sends the
+    // bucket and account with its KMS calls for event notifications, as it
+    // does to SQS; an integration check after deploy (README, "Deploy") is an
+    // upload whose outcome arrives.
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'S3EncryptsNotificationsForTheIngestQueue',
         principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: ['*'],
+        conditions: {
+          ArnEquals: { 'aws:SourceArn': bucketArn },
+          StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+        },
       }),
     );
     const cfnBucket = this.submissionsBucket.node.defaultChild as s3.CfnBucket;

@@ -78,10 +78,12 @@ export class SubmissionTable extends Construct {
    * The statements a role needs: the table and each named index (no
    * `index/*`), and the key for reading/writing encrypted items.
    */
-  accessStatements(access: TableAccess): iam.PolicyStatement[] {
+  accessStatements(access: TableAccess, leadingKeys?: readonly string[]): iam.PolicyStatement[] {
     const indexArns = TABLE_DESIGN.globalSecondaryIndexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`);
+    // With leadingKeys, only items whose partition key matches one of the patterns (dynamodb:LeadingKeys).
+    const conditions = leadingKeys ? { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leadingKeys] } } : undefined;
     return [
-      new iam.PolicyStatement({ actions: [...TABLE_ACTIONS[access]], resources: [this.table.tableArn, ...indexArns] }),
+      new iam.PolicyStatement({ actions: [...TABLE_ACTIONS[access]], resources: [this.table.tableArn, ...indexArns], ...(conditions ? { conditions } : {}) }),
       new iam.PolicyStatement({
         actions: access === 'read' ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
         resources: [this.key.keyArn],

@@ -14,6 +14,9 @@ import { CountyFunction } from './county-function';
 import type { SubmissionStorage } from './submission-storage';
 import type { SubmissionTable } from './submission-table';
 
+/** Partition keys the upload API may read (dynamodb:LeadingKeys). */
+export const UPLOAD_API_LEADING_KEYS = ['UPLOADTOKEN#*', 'YEAR#*', `OBJ#${PREFIX.submissions}*`] as const;
+
 export interface UploadAccessProps {
   countyId: string;
   names: CountyNames;
@@ -34,6 +37,8 @@ export class UploadAccess extends Construct {
   readonly handler: CountyFunction;
   readonly api: apigwv2.HttpApi;
   readonly stage: apigwv2.HttpStage;
+  readonly accessLogGroup: logs.LogGroup;
+  readonly routes: apigwv2.HttpRoute[];
 
   constructor(scope: Construct, id: string, props: UploadAccessProps) {
     super(scope, id);
@@ -84,15 +89,19 @@ export class UploadAccess extends Construct {
       }),
     );
     // Tokens, year locks and ingest outcomes: reads only.
-    this.handler.useTable(props.table, 'read');
+    // The internet-facing function reads only the items it needs: upload tokens,
+    // the year's lock history and latest-upload records, and the outcome of an
+    // object version. Never DATA# partitions, where ledgers hold people's names.
+    // (Key formats: dynamo-upload-token-store.ts and dynamo-submission-repository.ts.)
+    this.handler.useTable(props.table, 'read', UPLOAD_API_LEADING_KEYS);
     acknowledgePrefixGrant(role, storage.submissionsBucket, PREFIX.submissions, 'The upload API signs uploads for keys under submissions/ only; each signed policy narrows it to one key in one unit folder.');
     acknowledgePrefixGrant(role, storage.submissionsBucket, PREFIX.errorReports, "The upload API reads error reports (under error-reports/) to show a unit why its file was rejected, after checking the key is in the unit's folder.");
 
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+    const accessLogs = (this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
       logGroupName: `/aws/apigateway/${names.prefix}-upload-api`,
       retention: settings.logRetention,
       removalPolicy: settings.removalPolicy,
-    });
+    }));
     this.api = new apigwv2.HttpApi(this, 'Api', {
       apiName: `${names.prefix}-upload-api`,
       description: 'Per-unit upload access: POST /uploads returns a presigned POST',
@@ -110,10 +119,10 @@ export class UploadAccess extends Construct {
       },
     });
     const integration = new HttpLambdaIntegration('UploadsIntegration', this.handler.function);
-    const routes = [
+    const routes = (this.routes = [
       ...this.api.addRoutes({ path: '/uploads', methods: [apigwv2.HttpMethod.POST], integration }),
       ...this.api.addRoutes({ path: '/uploads/outcome', methods: [apigwv2.HttpMethod.GET], integration }),
-    ];
+    ]);
     for (const route of routes) acknowledgeTokenAuthorization(route);
   }
 

@@ -17,6 +17,9 @@ import {
   VersionRecord,
   YearLock,
 } from '../usecases/ports';
+import { StorageRejectedError } from '../core/errors';
+import { LockEvent, lockStateAt, sortLockEvents } from '../core/lock-history';
+import { itemBytes, MAX_ITEM_BYTES } from '../storage/item-size';
 import { batchWrite, BatchWriteOptions, WriteRequest } from './batch-writer';
 
 /**
@@ -24,9 +27,10 @@ import { batchWrite, BatchWriteOptions, WriteRequest } from './batch-writer';
  *   YEAR#<y>                 CURRENT#<unit>        pointer to the unit's current version (readers start here)
  *   YEAR#<y>                 LATEST#<unit>         newest version received, whatever its outcome
  *   YEAR#<y>                 AUDIT#<at>#<unit>#…   audit trail (also on gsi1 by unit)
- *   YEAR#<y>                 LOCK, LOCK#EXCEPTION#<unit>
+ *   YEAR#<y>                 LOCKLOG#<at>#<id>     lock history, append-only (core/lock-history.ts)
  *   OBJ#<s3 key>             VER#<version token>   outcome of one object version (deduplication)
- *   DATA#<y>#<unit>#<token>  META | IND#… | LED#…  the rows of one submission version
+ *   DATA#<y>#<unit>#<token>  META | WARN#… | IND#… | LED#… | NAR#…  the rows of one submission version
+ *                            (warnings in WARN# chunks, so META stays small whatever their number)
  * A submission's rows are written before its pointer moves, with a
  * conditional write, so a reader never sees half a submission (dynalite has
  * no transactions; this needs none).
@@ -64,17 +68,23 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   /** Writes the submission's items as they are made; returns how many data rows (indicator values, ledger rows, narrative items) it stored. */
   async writeSubmission(year: number, unitId: string, token: string, submission: NormalizedSubmission): Promise<number> {
     const pk = dataPk(year, unitId, token);
-    const { indicators, ledgers, narratives, ...meta } = submission;
+    const { indicators, ledgers, narratives, warnings, ...meta } = submission;
     function* items(): Generator<WriteRequest> {
-      const put = (Item: Item): WriteRequest => ({ PutRequest: { Item } });
+      const put = (Item: Item): WriteRequest => {
+        // Measured as DynamoDB will (UTF-8 bytes), before the write: dynalite counts characters and would let it pass.
+        const bytes = itemBytes(Item);
+        if (bytes > MAX_ITEM_BYTES) throw new StorageRejectedError(`item ${String(Item[SK])} is ${bytes} bytes; DynamoDB's limit is ${MAX_ITEM_BYTES}`);
+        return { PutRequest: { Item } };
+      };
       yield put({ [PK]: pk, [SK]: 'META', ...meta });
+      for (const [i, chunk] of chunkBySize(warnings, WARNING_CHUNK_BYTES).entries()) yield put({ [PK]: pk, [SK]: `WARN#${pad(i, 5)}`, year, warnings: chunk });
       for (const value of indicators) yield put({ [PK]: pk, [SK]: `IND#${value.indicatorId}`, year, value });
       for (const [ledgerId, rows] of Object.entries(ledgers)) {
         for (const [i, row] of rows.entries()) yield put({ [PK]: pk, [SK]: `LED#${ledgerId}#${pad(i, 8)}`, year, ledgerId, row });
       }
       for (const [i, item] of narratives.entries()) yield put({ [PK]: pk, [SK]: `NAR#${pad(i, 5)}`, year, item });
     }
-    await batchWrite(this.client, this.tableName, items(), this.writeOptions);
+    await refusedAsPermanent(batchWrite(this.client, this.tableName, items(), this.writeOptions));
     return indicators.length + Object.values(ledgers).reduce((n, rows) => n + rows.length, 0) + narratives.length;
   }
 
@@ -88,11 +98,14 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     const meta = items.find((i) => i[SK] === 'META');
     if (!meta) throw new Error(`submission ${unitId}/${token} for ${year} has no META item`);
     const ledgers: NormalizedSubmission['ledgers'] = {};
+    const stored = stripKeys<Omit<NormalizedSubmission, 'indicators' | 'ledgers' | 'narratives' | 'warnings'> & { warnings?: NormalizedSubmission['warnings'] }>(meta);
     const submission = {
-      ...stripKeys<Omit<NormalizedSubmission, 'indicators' | 'ledgers' | 'narratives'>>(meta),
+      ...stored,
       indicators: [] as NormalizedSubmission['indicators'],
       ledgers,
       narratives: [] as NormalizedSubmission['narratives'],
+      // Versions written before warnings moved to WARN# items keep them on META.
+      warnings: stored.warnings ?? ([] as NormalizedSubmission['warnings']),
     };
     // Items come back in sort-key order, so ledger rows and narratives keep their order.
     for (const item of items) {
@@ -100,6 +113,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       if (sk.startsWith('IND#')) submission.indicators.push(item.value as NormalizedSubmission['indicators'][number]);
       else if (sk.startsWith('LED#')) (ledgers[item.ledgerId as string] ??= []).push(item.row as NormalizedSubmission['ledgers'][string][number]);
       else if (sk.startsWith('NAR#')) submission.narratives.push(item.item as NormalizedSubmission['narratives'][number]);
+      else if (sk.startsWith('WARN#')) submission.warnings.push(...(item.warnings as NormalizedSubmission['warnings']));
     }
     return NormalizedSubmissionSchema.parse(submission);
   }
@@ -146,36 +160,58 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    const sk = `AUDIT#${entry.at}#${entry.unitId}#${entry.versionToken ?? '-'}#${entry.outcome}`;
-    await this.put({ [PK]: yearPk(entry.year), [SK]: sk, [GSI.partitionKey.name]: `UNIT#${entry.year}#${entry.unitId}`, [GSI.sortKey.name]: entry.at, ...entry });
+    const keyedByVersion = entry.receivedAt !== undefined && entry.versionToken !== undefined && VERSION_OUTCOMES.has(entry.outcome);
+    const item = { [GSI.partitionKey.name]: `UNIT#${entry.year}#${entry.unitId}`, [GSI.sortKey.name]: entry.at, ...entry };
+    if (!keyedByVersion) {
+      await this.put({ [PK]: yearPk(entry.year), [SK]: `AUDIT#${entry.at}#${entry.unitId}#${entry.versionToken ?? '-'}#${entry.outcome}`, ...item });
+      return;
+    }
+    // One entry per version and outcome, whoever writes it again (a redelivery after a crash, a replay):
+    // the first stays, with its time and uploader.
+    await this.putIfAbsent({ [PK]: yearPk(entry.year), [SK]: `AUDIT#V#${entry.unitId}#${entry.versionToken}#${entry.outcome}`, ...item });
   }
 
+  /** In time order (outcome entries are keyed by version, events by time). */
   async listAudit(year: number): Promise<AuditEntry[]> {
-    return (await this.queryPrefix(yearPk(year), 'AUDIT#')).map((i) => stripKeys<AuditEntry>(i));
+    return (await this.queryPrefix(yearPk(year), 'AUDIT#')).map((i) => stripKeys<AuditEntry>(i)).sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  async appendLockEvent(event: LockEvent): Promise<void> {
+    await refusedAsPermanent(
+      this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { [PK]: yearPk(event.year), [SK]: `LOCKLOG#${event.at}#${event.id}`, ...event },
+          // Append-only: an event is never replaced.
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+        }),
+      ),
+    );
+  }
+
+  async listLockEvents(year: number): Promise<LockEvent[]> {
+    return sortLockEvents((await this.queryPrefix(yearPk(year), 'LOCKLOG#')).map((i) => stripKeys<LockEvent>(i)));
   }
 
   async getLock(year: number): Promise<YearLock | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { [PK]: yearPk(year), [SK]: 'LOCK' }, ConsistentRead: true }));
-    return out.Item ? stripKeys<YearLock>(out.Item) : undefined;
-  }
-
-  async putLock(lock: YearLock): Promise<void> {
-    await this.put({ [PK]: yearPk(lock.year), [SK]: 'LOCK', ...lock });
-  }
-
-  async deleteLock(year: number): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { [PK]: yearPk(year), [SK]: 'LOCK' } }));
+    const { locked } = lockStateAt(await this.listLockEvents(year), new Date().toISOString());
+    return locked ? { year, lockedAt: locked.at, lockedBy: locked.by.principal, ...(locked.reason !== undefined ? { reason: locked.reason } : {}) } : undefined;
   }
 
   async listLockExceptions(year: number): Promise<string[]> {
-    return (await this.queryPrefix(yearPk(year), 'LOCK#EXCEPTION#')).map((i) => i.unitId as string);
+    return [...lockStateAt(await this.listLockEvents(year), new Date().toISOString()).exceptions];
   }
 
-  async putLockException(year: number, unitId: string, by: string): Promise<void> {
-    await this.put({ [PK]: yearPk(year), [SK]: `LOCK#EXCEPTION#${unitId}`, year, unitId, by, at: new Date().toISOString() });
+  async wipeProjection(year: number): Promise<number> {
+    return this.wipe(year, (sk) => !sk.startsWith('AUDIT#') && !sk.startsWith('LOCKLOG#'));
   }
 
   async wipeYear(year: number): Promise<number> {
+    return this.wipe(year, () => true);
+  }
+
+  private async wipe(year: number, remove: (sk: string) => boolean): Promise<number> {
     const keys: Item[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -189,15 +225,23 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
           ExclusiveStartKey,
         }),
       );
-      keys.push(...(out.Items ?? []));
+      keys.push(...(out.Items ?? []).filter((k) => remove(String(k[SK]))));
       ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     await batchWrite(this.client, this.tableName, keys.map((k) => ({ DeleteRequest: { Key: { [PK]: k[PK], [SK]: k[SK] } } })), this.writeOptions);
     return keys.length;
   }
 
+  private async putIfAbsent(item: Item): Promise<void> {
+    try {
+      await refusedAsPermanent(this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } })));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException')) throw err;
+    }
+  }
+
   private async put(item: Item): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    await refusedAsPermanent(this.client.send(new PutCommand({ TableName: this.tableName, Item: item })));
   }
 
   private queryPrefix(pk: string, skPrefix: string): Promise<Item[]> {
@@ -217,6 +261,51 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
+  }
+}
+
+/** An upload's outcome is recorded once per version (a repeat overwrites it); other entries are events, one per occurrence. */
+const VERSION_OUTCOMES: ReadonlySet<AuditEntry['outcome']> = new Set(['accepted', 'rejected', 'superseded']);
+
+/** Warnings per WARN# item: well under the item limit, so a chunk never needs measuring twice. */
+const WARNING_CHUNK_BYTES = 256 * 1024;
+
+/** Consecutive runs of `values` whose measured size stays under `maxBytes` each. */
+export function chunkBySize<T>(values: readonly T[], maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const v of values) {
+    const bytes = itemBytes({ v });
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(v);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
+ * DynamoDB's ValidationException (an item too large, a key too long) and the
+ * marshaller's refusals (a number beyond 2^53, an unsupported type) fail the
+ * same way on every retry: a StorageRejectedError rejects the file instead of
+ * cycling it to the DLQ. Anything else passes through unchanged.
+ */
+const MARSHALLING = /MAX_SAFE_INTEGER|Unsupported type passed|removeUndefinedValues|convertClassInstanceToMap|Number .* is (greater|lesser) than/;
+
+export async function refusedAsPermanent<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    const e = err as Error;
+    if (e.name === 'ValidationException' || (!(e instanceof StorageRejectedError) && MARSHALLING.test(e.message ?? ''))) {
+      throw new StorageRejectedError(`${e.name}: ${e.message}`);
+    }
+    throw err;
   }
 }
 

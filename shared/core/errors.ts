@@ -55,6 +55,24 @@ export class NotASubmissionError extends PermanentError {
   override readonly name = 'NotASubmissionError';
 }
 
+/**
+ * The database refused an item that the parser accepted (DynamoDB's
+ * ValidationException, an item over 400 KB, a value the marshaller cannot
+ * write). Retrying changes nothing: the file is rejected with a report, and
+ * the PermanentFailures metric raises an alarm, because the parser's limits
+ * should have caught it.
+ */
+export class StorageRejectedError extends PermanentError {
+  override readonly name = 'StorageRejectedError';
+}
+
+/** Out of disk space or file handles: the machine's fault, not the file's, so the record is retried. */
+const RESOURCE_EXHAUSTED = new Set(['ENOSPC', 'EMFILE', 'ENFILE', 'EDQUOT']);
+
+export function isResourceExhausted(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && RESOURCE_EXHAUSTED.has((err as { code?: string }).code ?? '');
+}
+
 /** Environment variables are missing or malformed; fails a Lambda at module load. */
 export class EnvironmentError extends Error {
   override readonly name = 'EnvironmentError';

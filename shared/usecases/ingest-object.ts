@@ -1,11 +1,12 @@
 import { LoadedCatalogue } from '../core/catalogue/load';
 import { LoadedCounty } from '../core/county/load';
-import { FileTooLargeError, NotASubmissionError, PermanentError } from '../core/errors';
+import { FileTooLargeError, NotASubmissionError, PermanentError, StorageRejectedError } from '../core/errors';
 import { parseSubmissionKey, SubmissionKey } from '../core/submission-key';
 import { NormalizedSubmission, ParseOutcome } from '../core/submission/normalized';
 import { SubmissionProblem } from '../core/submission/problems';
 import { orderKey, versionToken } from '../core/version-order';
 import { deadlineInstant, localDateTime } from '../core/county/time';
+import { lockStateAt } from '../core/lock-history';
 import { PREFIX } from '../storage/layout';
 import { ObjectStore, ObjectVersionRef, SubmissionRepository, VersionRecord } from './ports';
 
@@ -18,13 +19,23 @@ import { ObjectStore, ObjectVersionRef, SubmissionRepository, VersionRecord } fr
  *  4. skip a version older than the unit's current one (late or out-of-order delivery);
  *  5. read and parse the file; on problems write an error report next to it and reject;
  *  6. write the rows, then move the unit's current pointer with a conditional write;
- *  7. record the outcome and the audit entry.
+ *     (storage refusing an item is permanent: the file is rejected, and alarmed);
+ *  7. record the outcome: latest-upload record, audit entry, then the version
+ *     record, which marks the version processed (so it is written last).
  * Transient failures (S3, DynamoDB) are thrown for the queue to retry; every
  * step is safe to repeat after a crash.
  */
 export type IngestOutcome =
   | { kind: 'accepted'; unitId: string; year: number; rows: number; warnings: number }
-  | { kind: 'rejected'; unitId: string; year: number; problems: SubmissionProblem[]; errorReportKey: string }
+  | {
+      kind: 'rejected';
+      unitId: string;
+      year: number;
+      problems: SubmissionProblem[];
+      errorReportKey: string;
+      /** Set when storage refused what the parser accepted: a bug to alarm on, not the clerk's mistake. */
+      permanentFailure?: string;
+    }
   | { kind: 'superseded'; unitId: string; year: number }
   | { kind: 'duplicate'; unitId: string; year: number; previous: VersionRecord['status'] }
   | { kind: 'ignored'; reason: string };
@@ -58,23 +69,24 @@ export interface IngestDeps {
 }
 
 /**
- * A year is closed to an upload received after an explicit lock, or after
- * the deadline day where the county locks at its deadline; a unit with an
- * exception may still upload. Judged by when S3 received the file, not when
- * the event is processed, so a delayed notification is not refused.
+ * A year is closed to an upload received while an explicit lock was in
+ * force, or after the deadline day where the county locks at its deadline; a
+ * unit with an exception in force may still upload. Everything is judged at
+ * the moment S3 received the file (the lock history, core/lock-history.ts),
+ * not when the event is processed: a delayed notification, a retry and a
+ * replay all decide alike.
  */
 async function periodLockFor(year: number, unitId: string, receivedAt: string, deps: IngestDeps): Promise<string | undefined> {
-  const lock = await deps.repo.getLock(year);
+  const state = lockStateAt(await deps.repo.listLockEvents(year), receivedAt);
   const { collection, timeZone } = deps.county.config;
   const deadline = deadlineInstant(year, collection.deadline, timeZone);
-  const lockedExplicitly = lock !== undefined && receivedAt >= lock.lockedAt;
   const pastDeadline = collection.lockAtDeadline && Date.parse(receivedAt) > deadline;
-  if (!lockedExplicitly && !pastDeadline) return undefined;
-  if ((await deps.repo.listLockExceptions(year)).includes(unitId)) return undefined;
-  if (lockedExplicitly) {
-    return `${year}年度报送已于${localDateTime(new Date(lock.lockedAt), timeZone)}由${lock.lockedBy}锁定${lock.reason ? `（${lock.reason}）` : ''}，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）`;
+  if (!state.locked && !pastDeadline) return undefined;
+  if (state.exceptions.has(unitId)) return undefined;
+  if (state.locked) {
+    return `${year}年度报送已于${localDateTime(new Date(state.locked.at), timeZone)}锁定${state.locked.reason ? `（${state.locked.reason}）` : ''}，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）后重新上传`;
   }
-  return `${year}年度报送已于截止日${year + 1}-${collection.deadline}结束，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）`;
+  return `${year}年度报送已于截止日${year + 1}-${collection.deadline}结束，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）后重新上传`;
 }
 
 export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Promise<IngestOutcome> {
@@ -106,7 +118,20 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     return { kind: 'duplicate', unitId, year, previous: seen.status };
   }
 
-  const reject = async (problems: SubmissionProblem[], reason: string): Promise<IngestOutcome> => {
+  /**
+   * The outcome's three records. The version record goes last: it is what
+   * marks this version processed (step 2), so a crash before it means a
+   * redelivery redoes the whole outcome, and each write is safe to repeat —
+   * the latest-upload record is put-if-not-older, and an outcome's audit entry
+   * is keyed by the version (not the clock) and kept as first written.
+   */
+  const recordOutcome = async (record: VersionRecord, detail: string | undefined, latest: boolean): Promise<void> => {
+    if (latest) await deps.repo.putLatest(record);
+    await deps.repo.appendAudit({ at: record.processedAt, receivedAt: record.receivedAt, year, unitId, s3Key: ref.key, versionToken: token, outcome: record.status, principal: ref.principal, detail });
+    await deps.repo.putVersion(record);
+  };
+
+  const reject = async (problems: SubmissionProblem[], reason: string, permanentFailure?: string): Promise<IngestOutcome> => {
     const errorReportKey = `${PREFIX.errorReports}${year}/${unitId}/${key.fileName}.${token}.errors`;
     const { config } = deps.county;
     const unitName = config.units.find((u) => u.id === unitId)?.name ?? unitId;
@@ -114,10 +139,8 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     await deps.objects.put(ref.bucket, `${errorReportKey}.json`, report.json, 'application/json; charset=utf-8');
     await deps.objects.put(ref.bucket, `${errorReportKey}.txt`, report.text, 'text/plain; charset=utf-8');
     const record: VersionRecord = { ...base, status: 'rejected', processedAt: processedAt(), problemCount: problems.filter((p) => p.severity === 'error').length, errorReportKey, reason };
-    await deps.repo.putLatest(record);
-    await deps.repo.putVersion(record);
-    await deps.repo.appendAudit({ at: record.processedAt, year, unitId, s3Key: ref.key, versionToken: token, outcome: 'rejected', principal: ref.principal, detail: reason });
-    return { kind: 'rejected', unitId, year, problems, errorReportKey };
+    await recordOutcome(record, reason, true);
+    return permanentFailure ? { kind: 'rejected', unitId, year, problems, errorReportKey, permanentFailure } : { kind: 'rejected', unitId, year, problems, errorReportKey };
   };
 
   if (!deps.county.config.units.some((u) => u.id === unitId)) {
@@ -129,12 +152,19 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
 
   const supersede = async (): Promise<IngestOutcome> => {
     const record: VersionRecord = { ...base, status: 'superseded', processedAt: processedAt(), reason: 'a newer upload of this unit is already current' };
-    await deps.repo.putVersion(record);
-    await deps.repo.appendAudit({ at: record.processedAt, year, unitId, s3Key: ref.key, versionToken: token, outcome: 'superseded', principal: ref.principal, detail: record.reason });
+    await recordOutcome(record, record.reason, false);
     return { kind: 'superseded', unitId, year };
   };
 
+  const accept = async (rows: number, warnings: number, at: string): Promise<IngestOutcome> => {
+    const record: VersionRecord = { ...base, status: 'accepted', processedAt: at, rowCount: rows };
+    await recordOutcome(record, `${rows} rows`, true);
+    return { kind: 'accepted', unitId, year, rows, warnings };
+  };
+
   const current = await deps.repo.getCurrent(year, unitId);
+  // This very version is current: an earlier delivery crashed after moving the pointer. Finish its outcome, with the time the pointer recorded.
+  if (current?.versionToken === token) return accept(current.rowCount, current.warningCount ?? 0, current.processedAt ?? processedAt());
   if (current && current.orderKey >= order) return supersede();
 
   let submission: NormalizedSubmission;
@@ -154,8 +184,19 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     throw err;
   }
 
-  const rows = await deps.repo.writeSubmission(year, unitId, token, submission);
-  const moved = await deps.repo.moveCurrent({ year, unitId, s3Key: ref.key, versionToken: token, versionId: ref.versionId, orderKey: order, receivedAt: base.receivedAt, rowCount: rows, format: submission.format });
+  let rows: number;
+  try {
+    rows = await deps.repo.writeSubmission(year, unitId, token, submission);
+  } catch (err) {
+    if (!(err instanceof StorageRejectedError)) throw err;
+    // Rows written before the refusal are never pointed at; removed so the table holds no orphans.
+    await deps.repo.deleteSubmission(year, unitId, token);
+    const message = '文件已通过检查，但数据库拒绝保存其中的内容（系统问题，已通知管理员）；请暂勿重复上传，等待管理员处理';
+    return reject([{ severity: 'error', code: 'STORAGE_REJECTED', message: `文件内容无法保存：${message}`, path: ref.key }], err.message, err.message);
+  }
+  const acceptedAt = processedAt();
+  const warnings = submission.warnings.length;
+  const moved = await deps.repo.moveCurrent({ year, unitId, s3Key: ref.key, versionToken: token, versionId: ref.versionId, orderKey: order, receivedAt: base.receivedAt, rowCount: rows, format: submission.format, processedAt: acceptedAt, warningCount: warnings });
   if (!moved) {
     const now = await deps.repo.getCurrent(year, unitId);
     if (now?.versionToken === token) {
@@ -167,9 +208,5 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     await deps.repo.deleteSubmission(year, unitId, token);
     return supersede();
   }
-  const record: VersionRecord = { ...base, status: 'accepted', processedAt: processedAt(), rowCount: rows };
-  await deps.repo.putLatest(record);
-  await deps.repo.putVersion(record);
-  await deps.repo.appendAudit({ at: record.processedAt, year, unitId, s3Key: ref.key, versionToken: token, outcome: 'accepted', principal: ref.principal, detail: `${rows} rows` });
-  return { kind: 'accepted', unitId, year, rows, warnings: submission.warnings.length };
+  return accept(rows, warnings, acceptedAt);
 }

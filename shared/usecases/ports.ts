@@ -1,3 +1,4 @@
+import type { LockEvent } from '../core/lock-history';
 import { NormalizedSubmission } from '../core/submission/normalized';
 
 /**
@@ -64,19 +65,29 @@ export interface VersionRecord extends UploadIdentity {
 export interface CurrentPointer extends UploadIdentity {
   rowCount: number;
   format: NormalizedSubmission['format'];
+  /** When ingest accepted it and how many warnings it had: a redelivery after a crash finishes the outcome with these. */
+  processedAt?: string;
+  warningCount?: number;
 }
 
 export interface AuditEntry {
   at: string;
+  /**
+   * For an upload's outcome (accepted, rejected, superseded): when S3 received
+   * it. The entry is then keyed by the version, not the clock, so recording
+   * the outcome again after a crash or in a replay overwrites it.
+   */
+  receivedAt?: string;
   year: number;
   unitId: string;
   s3Key?: string;
   versionToken?: string;
-  outcome: 'accepted' | 'rejected' | 'superseded' | 'duplicate' | 'ignored' | 'locked' | 'lock' | 'unlock' | 'exception';
+  outcome: 'accepted' | 'rejected' | 'superseded' | 'duplicate' | 'ignored' | 'locked' | 'lock' | 'unlock' | 'exception' | 'revoke';
   principal?: string;
   detail?: string;
 }
 
+/** The lock in force now, as the history says (core/lock-history.ts). */
 export interface YearLock {
   year: number;
   lockedAt: string;
@@ -100,11 +111,14 @@ export interface SubmissionRepository {
   listLatest(year: number): Promise<VersionRecord[]>;
   appendAudit(entry: AuditEntry): Promise<void>;
   listAudit(year: number): Promise<AuditEntry[]>;
+  /** Appends one lock decision; never overwrites (the history is append-only). */
+  appendLockEvent(event: LockEvent): Promise<void>;
+  listLockEvents(year: number): Promise<LockEvent[]>;
+  /** The lock and exceptions in force now, derived from the history. */
   getLock(year: number): Promise<YearLock | undefined>;
-  putLock(lock: YearLock): Promise<void>;
-  deleteLock(year: number): Promise<void>;
   listLockExceptions(year: number): Promise<string[]>;
-  putLockException(year: number, unitId: string, by: string): Promise<void>;
-  /** Removes every item of a year (before a replay rebuilds it). */
+  /** Removes every item of a year (tests, and a full reset). */
   wipeYear(year: number): Promise<number>;
+  /** Removes what ingest derives from the uploads (rows, pointers, outcomes), keeping the audit trail and the lock history: before a replay. */
+  wipeProjection(year: number): Promise<number>;
 }

@@ -1,17 +1,18 @@
 import { PREFIX } from '../storage/layout';
 import { IngestDeps, IngestOutcome, ingestObject } from './ingest-object';
-import { AuditEntry } from './ports';
+import { versionToken } from '../core/version-order';
 
 /**
- * Rebuild a year's DynamoDB data from the raw uploads alone:
- *  1. keep what only people decided (the lock, its exceptions, their audit entries);
- *  2. wipe every item of the year;
- *  3. put the lock decisions back;
- *  4. ingest every stored object version under submissions/{year}/, oldest
- *     first, through the same use case as live ingest.
- * Ending state: the same current submissions, outcomes and error reports as
- * the live run. What the raw objects do not hold is not restored: the
- * uploader principal of each version, and duplicate-delivery audit entries.
+ * Rebuild a year's DynamoDB projection from the raw uploads alone:
+ *  1. wipe what ingest derives from uploads (rows, pointers, latest-upload and
+ *     version records), keeping the audit trail and the lock history;
+ *  2. ingest every stored object version under submissions/{year}/, oldest
+ *     first, through the same use case as live ingest — each judged by the
+ *     lock history as it stood when S3 received it.
+ * Outcome audit entries are keyed by version, so the ones already there stay
+ * (with their time and uploader) and only a changed outcome adds one. The
+ * uploader of each version is taken back from them (the raw objects do not
+ * hold it).
  */
 export interface ReplayResult {
   wipedItems: number;
@@ -20,21 +21,26 @@ export interface ReplayResult {
 }
 
 export async function replayYear(year: number, bucket: string, deps: IngestDeps, onProgress?: (done: number, total: number) => void): Promise<ReplayResult> {
-  const lock = await deps.repo.getLock(year);
-  const exceptions = await deps.repo.listLockExceptions(year);
-  const decisions = (await deps.repo.listAudit(year)).filter((a: AuditEntry) => ['lock', 'unlock', 'exception'].includes(a.outcome));
+  const uploader = new Map<string, string>();
+  const uploadersOfKey = new Map<string, Set<string>>();
+  for (const a of await deps.repo.listAudit(year)) {
+    if (!a.versionToken || !a.principal || !a.s3Key) continue;
+    uploader.set(`${a.s3Key}\n${a.versionToken}`, a.principal);
+    uploadersOfKey.set(a.s3Key, (uploadersOfKey.get(a.s3Key) ?? new Set()).add(a.principal));
+  }
+  // A versioned bucket (as deployed) gives each version the token it had live; an unversioned one
+  // (some local runs) cannot, and then a key with a single known uploader is matched by key.
+  const uploaderOf = (key: string, token: string) => uploader.get(`${key}\n${token}`) ?? (uploadersOfKey.get(key)?.size === 1 ? [...uploadersOfKey.get(key)!][0] : undefined);
 
-  const wipedItems = await deps.repo.wipeYear(year);
-
-  if (lock) await deps.repo.putLock(lock);
-  for (const unitId of exceptions) await deps.repo.putLockException(year, unitId, 'replay');
-  for (const entry of decisions) await deps.repo.appendAudit(entry);
+  const wipedItems = await deps.repo.wipeProjection(year);
 
   const versions = await deps.objects.listVersions(bucket, `${PREFIX.submissions}${year}/`);
   const outcomes: ReplayResult['outcomes'] = { accepted: 0, rejected: 0, superseded: 0, duplicate: 0, ignored: 0 };
-  for (const [i, ref] of versions.entries()) {
+  for (const [i, listed] of versions.entries()) {
     // Listings carry no sequencer; the listing's order stands in for it.
-    const outcome = await ingestObject({ ...ref, sequencer: ref.sequencer ?? i.toString(16).toUpperCase() }, deps);
+    const ref = { ...listed, sequencer: listed.sequencer ?? i.toString(16).toUpperCase() };
+    const principal = uploaderOf(ref.key, versionToken(ref.versionId, ref.eTag, ref.sequencer));
+    const outcome = await ingestObject(principal ? { ...ref, principal } : ref, deps);
     outcomes[outcome.kind]++;
     onProgress?.(i + 1, versions.length);
   }

@@ -394,8 +394,16 @@ describe('monitoring', () => {
     expect(attempts.Period).toBe(86400);
     expect(metrics.find((m) => m.Id === 'invocations')!.MetricStat!.Metric.MetricName).toBe('Invocations');
 
+    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'yearly-report-lingshou-dev-ingest-permanent-failures',
+      Namespace: 'YearlyReport',
+      MetricName: 'PermanentFailures',
+      Dimensions: [{ Name: 'county', Value: 'lingshou' }, { Name: 'service', Value: 'yearly-report-ingest' }],
+      Threshold: 1,
+    });
+
     const alarms = resourcesOf(dev.template, 'AWS::CloudWatch::Alarm');
-    expect(alarms.length).toBeGreaterThanOrEqual(6);
+    expect(alarms.length).toBeGreaterThanOrEqual(7);
     for (const [, alarm] of alarms) expect(alarm.Properties!.AlarmActions).toEqual([{ Ref: topic }]);
   });
 
@@ -461,5 +469,39 @@ describe('outputs a county office needs', () => {
     dev.template.hasOutput('SubmissionsBucketName', { Value: { Ref: logicalIdAt(dev.stack, dev.template, 'AWS::S3::Bucket', 'Storage/Submissions') } });
     dev.template.hasOutput('ReportsLocation', { Value: `s3://${names.reportsBucket}/${PREFIX.reports}` });
     dev.template.hasOutput('CountyOfficeRoleArn', { Value: { 'Fn::GetAtt': [logicalIdAt(dev.stack, dev.template, 'AWS::IAM::Role', 'CountyOfficeRole'), 'Arn'] } });
+  });
+});
+
+describe('issue 14: narrower permissions', () => {
+  test('every key-policy statement for an AWS service is conditioned on aws:SourceAccount and aws:SourceArn', () => {
+    for (const s of [dev, prod]) {
+      const statements = resourcesOf(s.template, 'AWS::KMS::Key').flatMap(([, key]) => key.Properties!.KeyPolicy.Statement as Statement[]);
+      const forServices = statements.filter((st) => JSON.stringify(st.Principal ?? '').includes('"Service"'));
+      expect(forServices.length).toBeGreaterThanOrEqual(2);
+      for (const st of forServices) {
+        const condition = JSON.stringify(st.Condition ?? {});
+        expect({ sid: st.Sid, account: condition.includes('aws:SourceAccount'), arn: condition.includes('aws:SourceArn') }).toEqual({ sid: st.Sid, account: true, arn: true });
+      }
+    }
+  });
+
+  test("the upload function reads only token, lock/latest and outcome partitions (dynamodb:LeadingKeys), never a submission's rows", () => {
+    const dynamo = statementsOfRole(dev, 'UploadAccess', 'Handler').filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toHaveLength(1);
+    expect(actionsOf(dynamo[0]!).every((a) => ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'].includes(a))).toBe(true);
+    expect(dynamo[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['UPLOADTOKEN#*', 'YEAR#*', 'OBJ#submissions/*'] } });
+    // Ingest (which writes rows) keeps the whole table.
+    expect(statementsOfRole(dev, 'Ingest', 'Handler').find((st) => actionsOf(st).includes('dynamodb:PutItem'))!.Condition).toBeUndefined();
+  });
+
+  test('the reports bucket denies putting and deleting objects to every principal but the aggregate role', () => {
+    const aggregateRole = logicalIdAt(prod.stack, prod.template, 'AWS::IAM::Role', 'Aggregation', 'Handler');
+    const bucket = logicalIdAt(prod.stack, prod.template, 'AWS::S3::Bucket', 'Storage', 'Reports');
+    const policy = resourcesOf(prod.template, 'AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Properties!.Bucket) === JSON.stringify({ Ref: bucket }))![1];
+    const deny = (policy.Properties!.PolicyDocument.Statement as Statement[]).find((st) => st.Sid === 'OnlyTheAggregateRoleWritesReports')!;
+    expect(deny.Effect).toBe('Deny');
+    expect(deny.Principal).toEqual({ AWS: '*' });
+    expect(actionsOf(deny)).toEqual(expect.arrayContaining(['s3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion']));
+    expect(deny.Condition).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [aggregateRole, 'Arn'] }] } });
   });
 });

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-clients';
@@ -7,7 +7,7 @@ import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submiss
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { loadCatalogue } from '../../shared/core/catalogue/load';
 import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
-import { TransientError } from '../../shared/core/errors';
+import { StorageRejectedError, TransientError } from '../../shared/core/errors';
 import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../../shared/core/submission/parse';
 import type { LocalPipeline } from '../../shared/local/local-pipeline';
 import type { S3EventRecordLike } from '../../shared/local/s3-event-delivery';
@@ -52,6 +52,22 @@ const refOf = (r: S3EventRecordLike): ObjectVersionRef => ({
 });
 const versionTokenOf = (r: S3EventRecordLike) => versionToken(r.s3.object.versionId, r.s3.object.eTag, r.s3.object.sequencer);
 const at = (record: S3EventRecordLike, iso: string): S3EventRecordLike => ({ ...record, eventTime: iso });
+
+/** Collects the JSON log lines the handler's Powertools logger writes (errors go to stderr). */
+function captureStdout(): { stop: () => Record<string, unknown>[] } {
+  const lines: string[] = [];
+  const collect = (chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  };
+  const spies = [jest.spyOn(process.stdout, 'write').mockImplementation(collect), jest.spyOn(process.stderr, 'write').mockImplementation(collect)];
+  return {
+    stop: () => {
+      for (const spy of spies) spy.mockRestore();
+      return lines.flatMap((l) => l.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+  };
+}
 
 async function figure(indicatorId: string): Promise<number | null | undefined> {
   const response = await pipeline.aggregate({ trigger: 'manual', county: 'lingshou', year: 2021 });
@@ -151,6 +167,7 @@ describe('DynamoDB throttling', () => {
     const throttled = createDocumentClient();
     const mock = mockClient(throttled);
     mock.on(GetCommand).callsFake((input) => real.send(new GetCommand(input)));
+    mock.on(QueryCommand).callsFake((input) => real.send(new QueryCommand(input)));
     mock.on(BatchWriteCommand).rejects(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
     const repo = new DynamoSubmissionRepository(throttled, pipeline.names.table, { maxAttempts: 3, sleep: async () => undefined });
     const record = await pipeline.put({ year: 2021, unitId: 'education_bureau', fileName: 'edu.json', bytes: submissionFile('教育局', { school_law_lectures: 48 }) });
@@ -174,10 +191,15 @@ describe('an object that cannot be read', () => {
     s3.destroy();
     const good = await pipeline.put({ year: 2021, unitId: 'civil_affairs', fileName: 'civil.json', bytes: submissionFile('民政局', { legal_advisers_engaged: 4 }) });
 
+    const logged = captureStdout();
     for (let receive = 1; receive <= 3; receive++) {
       const response = await pipeline.deliver(receive === 1 ? [poison, good] : [poison]);
       expect(response.batchItemFailures).toHaveLength(1);
     }
+    // Each failure is logged with the object's key and the error, not collected silently.
+    const failures = logged.stop().filter((l) => l.message === 'record failed; returned to the queue for retry');
+    expect(failures).toHaveLength(3);
+    expect(failures[0]).toEqual(expect.objectContaining({ level: 'ERROR', objectKeys: [poison.s3.object.key], error: expect.objectContaining({ name: expect.any(String), message: expect.any(String) }) }));
     expect((await pipeline.outcomeOf(good)).record?.status).toBe('accepted');
     expect((await pipeline.outcomeOf(poison)).record).toBeUndefined();
     expect(await pipeline.repo.getCurrent(2021, 'health_commission')).toBeUndefined();
@@ -217,4 +239,43 @@ describe('replay', () => {
     const figures = report.figures.map((f: { indicatorId: string; value: number | null; approximate: boolean }) => [f.indicatorId, f.value, f.approximate]);
     return { current, latest, figures, completeness: report.completeness.units.map((u: { unitId: string; status: string }) => [u.unitId, u.status]) };
   }
+});
+
+describe('storage refusing what validation accepted', () => {
+  it('rejects the file with a report instead of retrying it, and leaves no rows behind (ValidationException)', async () => {
+    const real = createDocumentClient();
+    const refusing = createDocumentClient();
+    const mock = mockClient(refusing);
+    mock.on(GetCommand).callsFake((input) => real.send(new GetCommand(input)));
+    mock.on(PutCommand).callsFake((input) => real.send(new PutCommand(input)));
+    mock.on(QueryCommand).callsFake((input) => real.send(new QueryCommand(input)));
+    let batches = 0;
+    mock.on(BatchWriteCommand).callsFake((input) => {
+      // The first batch is written, the second refused: the written rows must be removed again.
+      if (++batches === 2) throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
+      return real.send(new BatchWriteCommand(input));
+    });
+    const repo = new DynamoSubmissionRepository(refusing, pipeline.names.table, { concurrency: 1 });
+    const staff = Array.from({ length: 60 }, (_, i) => ({ 姓名: `执法人员${i}`, 执法证号: `13012600${String(i).padStart(4, '0')}`, 年度培训课时: 40 }));
+    const record = await pipeline.put({ year: 2021, unitId: 'natural_resources', fileName: 'staff.json', bytes: submissionFile('自然资源和规划局', {}, { ledgers: { enforcement_staff: staff } }) });
+
+    const outcome = await ingestObject(refOf(record), deps(repo));
+    mock.restore();
+
+    expect(outcome).toEqual(expect.objectContaining({ kind: 'rejected', permanentFailure: expect.stringContaining('ValidationException') }));
+    const seen = await pipeline.outcomeOf(record);
+    expect(seen.record).toEqual(expect.objectContaining({ status: 'rejected' }));
+    expect(seen.errorReport).toContain('文件内容无法保存');
+    const rows = await real.send(new QueryCommand({ TableName: pipeline.names.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `DATA#2021#natural_resources#${versionTokenOf(record)}` } }));
+    expect(rows.Count).toBe(0);
+    expect(await pipeline.repo.getCurrent(2021, 'natural_resources')).toBeUndefined();
+  });
+
+  it('refuses, as permanent, a number the marshaller cannot write and an item over 400 KB in UTF-8 bytes that dynalite would accept', async () => {
+    const base = { schemaVersion: 1 as const, county: 'lingshou', year: 2021, unitId: 'justice_bureau', format: 'json' as const, ledgers: {}, warnings: [] };
+    await expect(pipeline.repo.writeSubmission(2021, 'justice_bureau', 'marshal', { ...base, indicators: [{ indicatorId: 'x', value: 1e20, approximate: false, source: {} }], narratives: [] })).rejects.toThrow(StorageRejectedError);
+    // 150,000 CJK characters: 150 K characters (under dynalite's count) but 450 KB in UTF-8.
+    const huge = { section: 'decision_making', text: '法'.repeat(150_000) };
+    await expect(pipeline.repo.writeSubmission(2021, 'justice_bureau', 'bytes', { ...base, indicators: [], narratives: [huge] })).rejects.toThrow(StorageRejectedError);
+  });
 });

@@ -132,14 +132,16 @@ describe('upload API', () => {
 
   it('refuses a year that is not being collected, and a locked year unless the unit has an exception', async () => {
     expect(await call(issued.a, request(unitA, 'a.json', openYear - 1))).toMatchObject({ status: 403, body: { error: 'year_not_open' } });
-    await repo.putLock({ year: openYear, lockedAt: new Date().toISOString(), lockedBy: 'test' });
+    const by = { principal: 'test', source: 'local-os' as const };
+    const at = (ms: number) => new Date(Date.now() - ms).toISOString();
+    await repo.appendLockEvent({ year: openYear, kind: 'lock', at: at(3000), id: 'a', by });
     try {
       expect(await call(issued.a, request(unitA))).toMatchObject({ status: 403, body: { error: 'year_locked' } });
-      await repo.putLockException(openYear, unitA, 'test');
+      await repo.appendLockEvent({ year: openYear, kind: 'exception', unitId: unitA, at: at(2000), id: 'b', by });
       expect((await call(issued.a, request(unitA))).status).toBe(200);
       expect((await call(issued.b, request(unitB, 'b.csv'))).status).toBe(403);
     } finally {
-      await repo.deleteLock(openYear);
+      await repo.appendLockEvent({ year: openYear, kind: 'unlock', at: at(1000), id: 'c', by });
     }
   });
 

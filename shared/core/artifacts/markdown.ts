@@ -48,6 +48,19 @@ const segmentsText = (segments: readonly Segment[], noteRef: (id: string) => str
     })
     .join('');
 
+/**
+ * Inline code for keys and ids: nothing inside is markup, except that a GFM
+ * table still splits on "|" (escaped as \|), and backticks inside need a longer fence.
+ */
+export function code(text: string): string {
+  const inner = text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  // The fence is one backtick longer than the longest run inside, so no run can close it early.
+  const longest = Math.max(0, ...(inner.match(/`+/g) ?? []).map((run) => run.length));
+  if (longest === 0) return `\`${inner}\``;
+  const fence = '`'.repeat(longest + 1);
+  return `${fence} ${inner} ${fence}`;
+}
+
 function blockToMarkdown(block: Block, noteRef: (id: string) => string): string {
   switch (block.kind) {
     case 'title':

@@ -104,6 +104,8 @@ export const IndicatorDefSchema = z
     aggregation: AggregationSchema,
     /** Whether 余/多/近/约/左右/以上/不足 figures are accepted; the qualifier is kept as written. */
     approximateAllowed: z.boolean().default(false),
+    /** Bounds a unit's value must lie within (e.g. a rate 0–100); outside is an error, not a warning. */
+    range: z.object({ min: z.number().optional(), max: z.number().optional() }).strict().optional(),
     fromLedger: LedgerDerivationSchema.optional(),
     description: z.string().optional(),
     /** Where a national system asks for it (示范指标体系 item, statistical return). */

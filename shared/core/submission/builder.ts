@@ -6,16 +6,16 @@ import { indicatorsToTypeForUnit, narrativeSections, sectionResolver } from './a
 import type { CollectionPlan } from '../county/plan';
 import { valueTypeOf } from '../catalogue/schema';
 import { parseBoolean } from './normalize/boolean';
-import { CellConverter, cellText, converterFor, LedgerCellValue } from './cells';
+import { CellConverter, cellText, converterFor, LedgerCellValue, QUANTITY_PROBLEM } from './cells';
 import { checkLedgersAgainstSummaries } from './ledger-summary-check';
-import { MAX_LEDGER_ROWS, MAX_PROBLEMS } from './limits';
+import { MAX_CELL_CHARS, MAX_LEDGER_ROWS, MAX_LOCATION_CHARS, MAX_NARRATIVE_CHARS, MAX_PROBLEMS } from './limits';
 import type { IndicatorValue, LedgerRow, NarrativeItem, NormalizedSubmission, ParseOutcome, SourceLocation } from './normalized';
 import { NormalizedSubmissionSchema } from './normalized';
 import { resolveHeader } from './normalize/headers';
 import { notANumberHint, parseQuantity, sameMeasure } from './normalize/number';
 import { cleanText, isBlank, matchKey } from './normalize/text';
 import { isSameCounty, resolveUnit } from './normalize/units';
-import { problem, ProblemCode, ProblemLocation } from './problem-codes';
+import { clip, problem, ProblemCode, ProblemLocation } from './problem-codes';
 import type { SubmissionProblem } from './problems';
 
 /**
@@ -39,6 +39,7 @@ export type CellLocator = (row: number, columnIndex: number, header: string) => 
 
 /** Read once: an imported binding is a getter call per row under CommonJS transpilation. */
 const ROW_LIMIT = MAX_LEDGER_ROWS;
+const CELL_LIMIT = MAX_CELL_CHARS;
 
 /** Rows per ledger that the final zod check walks (see finish()). */
 const ZOD_ROW_SAMPLE = 1_000;
@@ -136,9 +137,10 @@ export class SubmissionBuilder {
     }
   }
 
-  setContact(field: 'name' | 'phone', raw: unknown): void {
+  setContact(field: 'name' | 'phone', raw: unknown, location: ProblemLocation = { path: `contact.${field}` }): void {
     const text = cellText(raw);
-    if (text !== '') this.contact[field] = text;
+    if (text.length > CELL_LIMIT) this.report('CELL_TOO_LONG', location, `联系人信息超过${CELL_LIMIT}字`);
+    else if (text !== '') this.contact[field] = text;
   }
 
   // ---- indicators ---------------------------------------------------------
@@ -174,6 +176,10 @@ export class SubmissionBuilder {
       return;
     }
     const noteText = note === undefined || note === null ? '' : cellText(note);
+    if (noteText.length > CELL_LIMIT) {
+      this.report('CELL_TOO_LONG', location, `${def.name}的备注超过${CELL_LIMIT}字`);
+      return;
+    }
     const keep = (iv: IndicatorValue) => {
       if (noteText !== '') iv.note = noteText;
       this.indicators.set(def.id, iv);
@@ -194,9 +200,17 @@ export class SubmissionBuilder {
       keep({ indicatorId: def.id, value: 0, approximate: false, raw: String(value).trim(), source: toSource(valueLocation) });
       return;
     }
-    const q = parseQuantity(typeof value === 'string' ? value : value);
+    if (typeof value === 'string' && value.length > CELL_LIMIT) {
+      this.report('CELL_TOO_LONG', valueLocation, `${def.name}：超过${CELL_LIMIT}字`);
+      return;
+    }
+    const q = parseQuantity(value);
     if (!q.ok) {
-      this.report(q.reason === 'negative' ? 'NEGATIVE_NUMBER' : 'NOT_A_NUMBER', valueLocation, q.reason === 'negative' ? def.name : `${def.name}；${notANumberHint(value)}`, value);
+      this.report(QUANTITY_PROBLEM[q.reason], valueLocation, q.reason === 'not_a_number' ? `${def.name}；${notANumberHint(value)}` : def.name, value);
+      return;
+    }
+    if (def.range && ((def.range.min !== undefined && q.value < def.range.min) || (def.range.max !== undefined && q.value > def.range.max))) {
+      this.report('NUMBER_OUT_OF_RANGE', valueLocation, `${def.name}应在${def.range.min ?? 0}至${def.range.max ?? '∞'}之间`, value);
       return;
     }
     if (q.approximate && !def.approximateAllowed) {
@@ -300,6 +314,10 @@ export class SubmissionBuilder {
     const body = typeof text === 'string' ? cleanParagraphs(text) : cellText(text);
     const sectionText = cellText(section);
     if (body === '') return; // the template's pre-filled rows left blank
+    if (body.length > MAX_NARRATIVE_CHARS) {
+      this.report('NARRATIVE_TOO_LONG', location, `共${body.length}字，每条上限${MAX_NARRATIVE_CHARS}字；请分成几条填写`);
+      return;
+    }
     const key = this.resolveSection(sectionText);
     if (!key) {
       // A JSON file names sections by key; a clerk's sheet by the label the template shows.
@@ -403,6 +421,12 @@ export class LedgerSink {
         continue;
       }
       filled = true;
+      if (typeof raw === 'string' && raw.length > CELL_LIMIT) {
+        bad = true;
+        this.builder.report('CELL_TOO_LONG', this.locate(rowNumber, col.index, col.header), `${col.column.name}：共${raw.length}字，上限${CELL_LIMIT}字`);
+        fields[col.column.id] = null;
+        continue;
+      }
       const value = col.convert(raw);
       // Cell values are never objects, so this is a BadCell (cheaper than instanceof in the hot loop).
       if (typeof value === 'object' && value !== null) {
@@ -509,9 +533,9 @@ function cleanParagraphs(text: string): string {
 
 function toSource(location: ProblemLocation): SourceLocation {
   const s: SourceLocation = {};
-  if (location.sheet !== undefined) s.sheet = location.sheet;
+  if (location.sheet !== undefined) s.sheet = clip(location.sheet, MAX_LOCATION_CHARS);
   if (location.cell !== undefined) s.cell = location.cell;
   if (location.row !== undefined) s.row = location.row;
-  if (location.path !== undefined) s.path = location.path;
+  if (location.path !== undefined) s.path = clip(location.path, MAX_LOCATION_CHARS);
   return s;
 }

@@ -18,6 +18,9 @@ const boolean = parseBoolean;
 const clean = cleanText;
 const keyOf = matchKey;
 
+/** Why a figure was refused, as the problem the clerk sees. */
+export const QUANTITY_PROBLEM = { negative: 'NEGATIVE_NUMBER', not_a_number: 'NOT_A_NUMBER', too_large: 'NUMBER_TOO_LARGE' } as const satisfies Record<string, ProblemCode>;
+
 export type LedgerCellValue = string | number | boolean | null;
 
 export class BadCell {
@@ -48,7 +51,7 @@ export function converterFor(column: LedgerColumn): CellConverter {
       const integer = column.type === 'integer';
       return (raw) => {
         const q = quantity(raw);
-        if (!q.ok) return q.reason === 'negative' ? new BadCell('NEGATIVE_NUMBER') : new BadCell('NOT_A_NUMBER', notANumberHint(raw));
+        if (!q.ok) return q.reason === 'not_a_number' ? new BadCell('NOT_A_NUMBER', notANumberHint(raw)) : new BadCell(QUANTITY_PROBLEM[q.reason]);
         if (q.approximate) return new BadCell('APPROXIMATE_NOT_ALLOWED', '台账中须填写准确数');
         if (integer && !Number.isInteger(q.value)) return new BadCell('NOT_AN_INTEGER');
         return q.value;

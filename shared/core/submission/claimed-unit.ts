@@ -77,10 +77,11 @@ async function fromCsv(bytes: Uint8Array): Promise<string | undefined> {
 }
 
 async function fromXlsx(bytes: Uint8Array): Promise<string | undefined> {
-  const { inspectXlsxZip } = await import('./formats/zip-guard');
-  if (await inspectXlsxZip(bytes)) return undefined;
+  const { checkWorkbookZip } = await import('./formats/xlsx-zip');
+  const checked = await checkWorkbookZip(bytes);
+  if (!checked.ok) return undefined;
   const coverNames = new Set(SHEET_ALIASES.cover.map(matchKey));
-  const reader = await openWorkbookReader(bytes);
+  const reader = await openWorkbookReader(checked.content());
   let found: string | undefined;
   for await (const worksheet of reader) {
     const ws = worksheet as unknown as AsyncIterable<{ values: unknown }> & { name?: string };

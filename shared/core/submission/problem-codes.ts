@@ -1,3 +1,4 @@
+import { MAX_LOCATION_CHARS, MAX_PROBLEM_TEXT_CHARS } from './limits';
 import type { SubmissionProblem } from './problems';
 
 /**
@@ -17,12 +18,14 @@ export const PROBLEM_CODES = {
   XLSX_NOT_A_WORKBOOK: ['error', '压缩包中没有Excel工作簿'],
   XLSX_ZIP_CORRUPT: ['error', '工作簿压缩结构已损坏'],
   XLSX_ZIP_BOMB: ['error', '工作簿解压后体积异常（疑似压缩炸弹）'],
+  XLSX_ZIP_TAMPERED: ['error', '工作簿压缩结构异常（含有目录未列出或与目录不一致的内容），请在Excel中打开后重新保存再上传'],
   XLSX_MACRO_ENABLED: ['error', '工作簿含有宏'],
   XLSX_UNREADABLE: ['error', '工作簿无法读取'],
   XLSX_NO_KNOWN_SHEETS: ['error', '工作簿中没有可识别的工作表'],
   JSON_NOT_UTF8: ['error', 'JSON文件不是UTF-8编码'],
   JSON_SYNTAX: ['error', 'JSON格式错误'],
   JSON_TOO_DEEP: ['error', 'JSON嵌套层数过多'],
+  JSON_TOO_MANY_ELEMENTS: ['error', 'JSON元素过多'],
   JSON_FORBIDDEN_KEY: ['error', 'JSON中含有禁止使用的键名'],
   JSON_SCHEMA_VERSION: ['error', 'JSON文件格式版本不受支持'],
   JSON_SCHEMA: ['error', 'JSON文件结构不符合规定'],
@@ -50,6 +53,9 @@ export const PROBLEM_CODES = {
   NOT_A_NUMBER: ['error', '不是有效数字'],
   NEGATIVE_NUMBER: ['error', '数值不能为负数'],
   NOT_AN_INTEGER: ['error', '数值应为整数'],
+  NUMBER_TOO_LARGE: ['error', '数值过大，超出可准确保存的范围（9007199254740991）'],
+  NUMBER_OUT_OF_RANGE: ['error', '数值超出该指标的合理范围'],
+  CELL_TOO_LONG: ['error', '单元格内容过长'],
   APPROXIMATE_NOT_ALLOWED: ['error', '该指标须填写准确数，不能填写约数'],
   MEASURE_WORD_MISMATCH: ['warning', '数值后的计量单位与指标单位不一致'],
   FORMULA_CELL: ['warning', '单元格含公式，已采用公式的计算结果'],
@@ -72,6 +78,9 @@ export const PROBLEM_CODES = {
   LEDGER_SUMMARY_DISAGREE: ['warning', '台账统计数与填报的汇总数不一致'],
   // Narratives
   UNKNOWN_SECTION: ['error', '工作情况栏目不存在'],
+  NARRATIVE_TOO_LONG: ['error', '工作情况文字过长'],
+  // Storage (a file the checks above let through but the database refused: a bug, alarmed)
+  STORAGE_REJECTED: ['error', '文件内容无法保存'],
 } as const satisfies Record<string, readonly ['error' | 'warning', string]>;
 
 export type ProblemCode = keyof typeof PROBLEM_CODES;
@@ -84,14 +93,20 @@ const VALUE_SHOWN_MAX = 200;
 /** A problem with its rule, an optional detail, where it is, and the value seen. */
 export function problem(code: ProblemCode, location: ProblemLocation, detail?: string, value?: unknown): SubmissionProblem {
   const [severity, rule] = PROBLEM_CODES[code];
-  const p: SubmissionProblem = { severity, code, message: detail ? `${rule}：${detail}` : rule };
-  if (location.sheet !== undefined) p.sheet = location.sheet;
+  // Details, sheet names and paths quote the file: clipped, so a hostile cell cannot make a report (or a stored warning) huge.
+  const p: SubmissionProblem = { severity, code, message: clip(detail ? `${rule}：${detail}` : rule, MAX_PROBLEM_TEXT_CHARS) };
+  if (location.sheet !== undefined) p.sheet = clip(location.sheet, MAX_LOCATION_CHARS);
   if (location.cell !== undefined) p.cell = location.cell;
   if (location.row !== undefined) p.row = location.row;
-  if (location.column !== undefined) p.column = location.column;
-  if (location.path !== undefined) p.path = location.path;
+  if (location.column !== undefined) p.column = clip(location.column, MAX_LOCATION_CHARS);
+  if (location.path !== undefined) p.path = clip(location.path, MAX_LOCATION_CHARS);
   if (value !== undefined && value !== null) p.value = showValue(value);
   return p;
+}
+
+/** At most `max` UTF-16 units, marked with … when cut. */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 export function showValue(value: unknown): string {

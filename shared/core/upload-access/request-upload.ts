@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fileNameProblem } from '../file-name';
 import { reportYearAt } from '../aggregate-event';
 import { ID } from '../catalogue/schema';
 import type { CountyConfig } from '../county/schema';
@@ -43,7 +44,7 @@ export interface UploadGrant {
   expiresInSeconds: number;
 }
 
-export type UploadErrorCode = TokenRejection | 'bad_request' | 'wrong_unit' | 'unknown_unit' | 'year_not_open' | 'year_locked' | 'content_type_mismatch';
+export type UploadErrorCode = TokenRejection | 'bad_request' | 'unsafe_file_name' | 'wrong_unit' | 'unknown_unit' | 'year_not_open' | 'year_locked' | 'content_type_mismatch';
 
 export type UploadDecision =
   | { status: 200; grant: UploadGrant; token: UploadTokenRecord }
@@ -69,6 +70,7 @@ const MESSAGES: Record<UploadErrorCode, string> = {
   token_revoked: '上传凭证已被撤销，请联系县司法局重新获取',
   token_expired: '上传凭证已过期，请联系县司法局重新获取',
   bad_request: '请求内容不正确',
+  unsafe_file_name: '文件名不符合要求',
   wrong_unit: '该凭证只能上传本单位的材料',
   unknown_unit: '本县没有这个单位',
   year_not_open: '该年度不在材料收集期内',
@@ -94,6 +96,8 @@ export async function requestUpload(input: { authorization: string | undefined; 
     return refuse(400, 'bad_request', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), token);
   }
   const request = parsed.data;
+  const nameProblem = fileNameProblem(request.fileName);
+  if (nameProblem) return refuse(400, 'unsafe_file_name', nameProblem, token);
   if (request.unit !== token.unitId) return refuse(403, 'wrong_unit', `${token.unitId} ≠ ${request.unit}`, token);
   if (!deps.county.units.some((u) => u.id === request.unit)) return refuse(403, 'unknown_unit', request.unit, token);
 

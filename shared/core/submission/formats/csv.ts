@@ -1,5 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import { parse } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
+import { parseRagged, raggedParser } from './csv-records';
+import { MAX_LEDGER_ROWS } from '../limits';
 import type { SubmissionBuilder } from '../builder';
 import { cellText } from '../cells';
 import { SHEET_ALIASES } from '../layout';
@@ -22,7 +24,7 @@ import { CoverReader, guessTableFromHeader, IndicatorReader, LedgerReader, Locat
  */
 type BlockKind = 'cover' | 'indicators' | 'narratives' | 'instructions';
 
-export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder: SubmissionBuilder): ParseOutcome {
+export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder: SubmissionBuilder): Promise<ParseOutcome> {
   const input = decodeCsvInput(bytes);
   if (input === undefined) {
     builder.report('NOT_TEXT', {}, '无法按UTF-8或GB18030（GBK）解码；请在Excel中“另存为”CSV UTF-8（逗号分隔）');
@@ -70,35 +72,91 @@ export function parseCsvSubmission(bytes: Uint8Array, fileName: string, builder:
   // Line numbers: when no quoted field spans lines (nearly always), a record's
   // line is its index + 1 (csv-parse keeps blank lines as records), and the
   // file can be parsed in slices cut at line ends, so the records of a large
-  // ledger never all exist at once. Otherwise one parse with per-record line
-  // info, which costs as much again.
+  // ledger never all exist at once. Otherwise csv-parse's streaming parser
+  // reads the file in chunks, and each record's info gives its line: memory
+  // stays bounded either way. Past MAX_CSV_RECORDS the parse stops.
   let lineBase = 0; // lines before the slice being parsed, for a syntax error's line
+  let records = 0;
+  const take = (record: string[], line: number): boolean => {
+    if (++records > MAX_CSV_RECORDS) {
+      builder.report('LEDGER_TOO_MANY_ROWS', { row: line }, `文件超过${MAX_CSV_RECORDS}行，已停止读取；台账每个最多${MAX_LEDGER_ROWS}行，请拆分后上传`);
+      return false;
+    }
+    consume(record, line);
+    return true;
+  };
+  // A record's fields become one array: 20 MB of commas would be twenty million of them.
+  if (input.length > MAX_CSV_DELIMITERS && countCode(input, delimiter.charCodeAt(0), MAX_CSV_DELIMITERS) > MAX_CSV_DELIMITERS) {
+    builder.report('CSV_SYNTAX', {}, `文件中的分隔符超过${MAX_CSV_DELIMITERS}个，不是有效的台账（每个台账最多${MAX_LEDGER_ROWS}行）`);
+    return builder.finish();
+  }
+  // Blank lines stay records (csv-parse's default) so that index + 1 is the line.
+  const options = { delimiter, skip_empty_lines: false, bom: true, max_record_size: MAX_CSV_RECORD_BYTES };
   try {
     if (hasMultilineField(input)) {
-      // csv-parse's typings do not follow `info: true` to the record shape.
-      const withInfo = parse(input, { delimiter, relax_column_count: true, info: true, skip_empty_lines: false, bom: true }) as unknown as { record: string[]; info: { lines: number } }[];
+      const parser = raggedParser({ ...options, info: true });
+      Readable.from(chunks(input, CSV_SLICE_BYTES)).pipe(parser);
       let previousEnd = 0;
-      for (const { record, info } of withInfo) {
-        consume(record, previousEnd + 1);
+      // csv-parse's typings do not follow `info: true` to the record shape.
+      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        lineBase = previousEnd;
+        if (!take(record, previousEnd + 1)) {
+          parser.destroy();
+          break;
+        }
         previousEnd = info.lines;
       }
     } else {
-      // Blank lines stay records (csv-parse's default) so that index + 1 is the line.
-      const options = { delimiter, relax_column_count: true, skip_empty_lines: false, bom: true };
       let line = 0;
-      for (const slice of slicesAtLineEnds(input, CSV_SLICE_BYTES)) {
+      slices: for (const slice of slicesAtLineEnds(input, CSV_SLICE_BYTES)) {
         lineBase = line;
-        const records = parse(slice, options) as string[][];
-        for (const record of records) consume(record, ++line);
+        const parsed = parseRagged(slice, options);
+        for (const record of parsed) if (!take(record, ++line)) break slices;
       }
     }
   } catch (err) {
-    const e = err as Error & { lines?: number };
-    builder.report('CSV_SYNTAX', e.lines !== undefined ? { row: lineBase + e.lines } : {}, e.message);
+    const e = err as Error & { lines?: number; code?: string };
+    if (e.code === 'CSV_MAX_RECORD_SIZE') builder.report('CSV_SYNTAX', { row: lineBase + (e.lines ?? 1) }, `一行（或一个带引号的字段）超过${MAX_CSV_RECORD_BYTES / 1024} KB；请检查是否缺少右引号`);
+    else builder.report('CSV_SYNTAX', e.lines !== undefined ? { row: lineBase + e.lines } : {}, e.message);
     return builder.finish();
   }
   reader?.end();
   return builder.finish();
+}
+
+/**
+ * A record can hold a ledger row of capped cells (limits.ts) or a narrative;
+ * anything longer is a broken quote swallowing the file, stopped before it
+ * becomes one huge string.
+ */
+const MAX_CSV_RECORD_BYTES = 1024 * 1024;
+/** Every ledger at its row limit is not possible in one file; this bounds blank and junk lines too. */
+const MAX_CSV_RECORDS = MAX_LEDGER_ROWS + 20_000;
+
+/** Far more than any ledger holds (25 columns × MAX_LEDGER_ROWS); one record of this many fields is a 40 MB array, and a file under this size needs no count. */
+const MAX_CSV_DELIMITERS = 5_000_000;
+
+/** Occurrences of one ASCII code unit, counting stops past `stopAfter` (a loop that allocates nothing). */
+function countCode(input: string | Buffer, code: number, stopAfter: number): number {
+  let n = 0;
+  if (typeof input === 'string') {
+    for (let i = 0; i < input.length; i++) if (input.charCodeAt(i) === code && ++n > stopAfter) break;
+  } else {
+    for (let i = 0; i < input.length; i++) if (input[i] === code && ++n > stopAfter) break;
+  }
+  return n;
+}
+
+/** Fixed-size pieces of the input, without copying (a quoted field may span a cut: the streaming parser keeps state). */
+function* chunks(input: string | Buffer, size: number): Generator<string | Buffer> {
+  let start = 0;
+  while (start < input.length) {
+    let end = Math.min(start + size, input.length);
+    // Never between the halves of a surrogate pair (text decoded from GB18030 or UTF-16); csv-parse joins split UTF-8 bytes itself.
+    if (typeof input === 'string' && end < input.length && /[\uD800-\uDBFF]/.test(input[end - 1]!)) end--;
+    yield input.slice(start, end);
+    start = end;
+  }
 }
 
 /** About 4 MiB of CSV per csv-parse call: big enough that the calls cost nothing, small enough to bound memory. */

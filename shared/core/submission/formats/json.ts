@@ -1,6 +1,6 @@
 import type { ParseOutcome } from '../normalized';
 import type { SubmissionBuilder } from '../builder';
-import { MAX_JSON_DEPTH } from '../limits';
+import { MAX_JSON_DEPTH, MAX_JSON_OBJECTS, MAX_JSON_VALUES, MAX_LEDGER_ROWS } from '../limits';
 import { resolveHeader } from '../normalize/headers';
 import { problem } from '../problem-codes';
 import { SUBMISSION_FILE_SCHEMA_ID, SubmissionFileV1Schema } from '../submission-file.v1';
@@ -20,8 +20,11 @@ export function parseJsonSubmission(bytes: Uint8Array, builder: SubmissionBuilde
   } catch {
     return fail(problem('JSON_NOT_UTF8', {}, '请以UTF-8编码保存'));
   }
-  const depth = nestingDepth(text);
-  if (depth > MAX_JSON_DEPTH) return fail(problem('JSON_TOO_DEEP', {}, `超过${MAX_JSON_DEPTH}层`));
+  const shape = jsonShape(text);
+  if (shape.depth > MAX_JSON_DEPTH) return fail(problem('JSON_TOO_DEEP', {}, `超过${MAX_JSON_DEPTH}层`));
+  // Counted before JSON.parse builds anything: 19 MB of {} is six million objects, a gigabyte once parsed.
+  if (shape.objects > MAX_JSON_OBJECTS) return fail(problem('JSON_TOO_MANY_ELEMENTS', {}, `含${shape.objects}个对象，上限${MAX_JSON_OBJECTS}（台账每个最多${MAX_LEDGER_ROWS}行）`));
+  if (shape.values > MAX_JSON_VALUES) return fail(problem('JSON_TOO_MANY_ELEMENTS', {}, `含${shape.values}个值，上限${MAX_JSON_VALUES}`));
 
   let data: unknown;
   try {
@@ -95,10 +98,22 @@ export function parseJsonSubmission(bytes: Uint8Array, builder: SubmissionBuilde
       }
       return slot;
     };
-    const laidOut: (unknown[] | undefined)[] = rows.map((row, i) => {
+    // Two passes, so no laid-out copy of the ledger exists at once: the
+    // columns first (a row's keys, resolved once each), then row by row.
+    for (const row of rows) {
+      if (typeof row === 'object' && row !== null && !Array.isArray(row)) for (const key of Object.keys(row)) slotFor(key);
+    }
+    const sink = builder.openLedger(
+      ledger,
+      headers,
+      (col) => ({ path: `ledgers.${ref}[*].${headers[col]}`, column: headers[col] }),
+      (row, col) => ({ path: `ledgers.${ref}[${row - 1}].${headers[col]}`, row, column: headers[col] }),
+      where,
+    );
+    rows.forEach((row, i) => {
       if (typeof row !== 'object' || row === null || Array.isArray(row)) {
         builder.report('JSON_SCHEMA', { path: `ledgers.${ref}[${i}]`, row: i + 1 }, '台账的每一行应为一个对象');
-        return undefined;
+        return;
       }
       const cells: unknown[] = [];
       for (const [key, v] of Object.entries(row)) {
@@ -112,18 +127,7 @@ export function parseJsonSubmission(bytes: Uint8Array, builder: SubmissionBuilde
           cells[slot] = v;
         }
       }
-      return cells;
-    });
-    const sink = builder.openLedger(
-      ledger,
-      headers,
-      (col) => ({ path: `ledgers.${ref}[*].${headers[col]}`, column: headers[col] }),
-      (row, col) => ({ path: `ledgers.${ref}[${row - 1}].${headers[col]}`, row, column: headers[col] }),
-      where,
-    );
-    if (!sink) continue;
-    laidOut.forEach((cells, i) => {
-      if (cells) sink.addRow(cells, i + 1);
+      if (sink) sink.addRow(cells, i + 1);
     });
   }
 
@@ -137,10 +141,15 @@ function fail(p: ReturnType<typeof problem>): ParseOutcome {
   return { ok: false, problems: [p] };
 }
 
-/** Maximum bracket nesting outside strings; a linear scan that allocates nothing. */
-export function nestingDepth(text: string): number {
+/**
+ * Bracket nesting, objects, and values (commas and containers) outside
+ * strings: a linear scan that allocates nothing, run before JSON.parse.
+ */
+export function jsonShape(text: string): { depth: number; objects: number; values: number } {
   let depth = 0;
   let max = 0;
+  let objects = 0;
+  let values = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -148,12 +157,20 @@ export function nestingDepth(text: string): number {
       if (c === 0x5c /* \ */) i++;
       else if (c === 0x22 /* " */) inString = false;
     } else if (c === 0x22) inString = true;
+    else if (c === 0x2c /* , */) values++;
     else if (c === 0x7b || c === 0x5b) {
+      if (c === 0x7b) objects++;
+      values++;
       depth++;
       if (depth > max) max = depth;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return max;
+  return { depth: max, objects, values };
+}
+
+/** Maximum bracket nesting outside strings. */
+export function nestingDepth(text: string): number {
+  return jsonShape(text).depth;
 }
 
 /** Depth is already bounded by MAX_JSON_DEPTH, so recursion is safe here. */

@@ -1,16 +1,17 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { isResourceExhausted, TransientError } from '../../errors';
 import type { SubmissionBuilder } from '../builder';
 import { cellText } from '../cells';
 import { columnLetter, SHEET_ALIASES } from '../layout';
 import type { ParseOutcome } from '../normalized';
 import { isBlank, matchKey } from '../normalize/text';
 import { CoverReader, GuessingReader, IndicatorReader, LedgerReader, Locator, NarrativeReader, TableReader } from './tables';
-import { inspectXlsxZip } from './zip-guard';
+import { checkWorkbookZip } from './xlsx-zip';
 
 /**
  * .xlsx submissions, read with exceljs's streaming WorkbookReader so a
  * 100,000-row ledger never becomes a full workbook model in memory. The zip
- * is inspected first (zip-guard.ts). Sheets are recognised by name:
+ * is read through its central directory and re-fed to exceljs (xlsx-zip.ts). Sheets are recognised by name:
  * 封面, 指标, one per ledger (its Chinese name or id), 工作情况; 说明 and
  * hidden sheets are skipped. Formula cells give their cached result, with a
  * FORMULA_CELL warning; error values (#N/A, #DIV/0!) are errors.
@@ -20,9 +21,9 @@ const MAX_FORMULA_WARNINGS_PER_SHEET = 10;
 type SheetKind = keyof typeof SHEET_ALIASES;
 
 export async function parseXlsxSubmission(bytes: Uint8Array, builder: SubmissionBuilder): Promise<ParseOutcome> {
-  const guard = await inspectXlsxZip(bytes);
-  if (guard) {
-    builder.add(guard);
+  const checked = await checkWorkbookZip(bytes);
+  if (!checked.ok) {
+    builder.add(checked.problem);
     return builder.finish();
   }
   const fixed = new Map<string, SheetKind>();
@@ -30,7 +31,7 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
     for (const n of names) fixed.set(matchKey(n), kind);
   }
 
-  const reader = await openWorkbookReader(bytes);
+  const reader = await openWorkbookReader(checked.content());
   let recognised = 0;
   try {
     for await (const worksheet of reader) {
@@ -98,6 +99,7 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
       }
     }
   } catch (err) {
+    if (isResourceExhausted(err)) throw new TransientError(`reading the workbook: ${(err as Error).message}`);
     builder.report('XLSX_UNREADABLE', {}, `Excel文件结构有误（${(err as Error).message.slice(0, 120)}），请在Excel中打开后重新保存再上传`);
     return builder.finish();
   }
@@ -108,12 +110,12 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
 }
 
 /**
- * A streaming reader over the workbook's bytes: cell values only, so large
- * ledgers stay in bounded memory.
+ * A streaming reader over a checked workbook (checkWorkbookZip's content, never
+ * the upload itself): cell values only, so large ledgers stay in bounded memory.
  */
-export async function openWorkbookReader(bytes: Uint8Array) {
+export async function openWorkbookReader(content: Readable) {
   const ExcelJS = await loadExcelJs();
-  return new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
+  return new ExcelJS.stream.xlsx.WorkbookReader(content, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     hyperlinks: 'ignore',

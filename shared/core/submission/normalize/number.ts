@@ -8,7 +8,7 @@ import { toHalfWidth } from './text';
  */
 export type QuantityResult =
   | { ok: true; value: number; approximate: boolean; measure?: string; qualifier?: string }
-  | { ok: false; reason: 'not_a_number' | 'negative' };
+  | { ok: false; reason: 'not_a_number' | 'negative' | 'too_large' };
 
 /** Measure words that may follow a figure (the catalogue's units and a few more people type). */
 const MEASURE_WORDS = ['人次', '课时', '万元', '件', '项', '人', '名', '次', '场', '册', '户', '个', '%', '家', '篇', '条', '期', '部', '元', '天', '小时', '所', '起', '宗'];
@@ -22,10 +22,17 @@ const ARABIC = /^(\d+(?:\.\d+)?)(万|千|百|亿)?$/;
 const THOUSANDS = /^\d{1,3}(,\d{3})+(\.\d+)?$/;
 const CHINESE_ONLY = new RegExp(`^[${CHINESE_NUMERAL_CHARS}]+$`);
 
+/**
+ * Beyond 2^53 a double no longer holds every integer: 9007199254740993 reads
+ * as …992, and DynamoDB's marshaller refuses it. No county figure comes near.
+ */
+const LARGEST = Number.MAX_SAFE_INTEGER;
+
 export function parseQuantity(raw: unknown): QuantityResult {
   if (typeof raw === 'number') {
     if (!Number.isFinite(raw)) return { ok: false, reason: 'not_a_number' };
     if (raw < 0) return { ok: false, reason: 'negative' };
+    if (raw > LARGEST) return { ok: false, reason: 'too_large' };
     return { ok: true, value: raw, approximate: false };
   }
   if (typeof raw !== 'string') return { ok: false, reason: 'not_a_number' };
@@ -70,7 +77,8 @@ export function parseQuantity(raw: unknown): QuantityResult {
   }
 
   if (s.startsWith('-')) {
-    return parseQuantity(s.slice(1)).ok ? { ok: false, reason: 'negative' } : { ok: false, reason: 'not_a_number' };
+    const magnitude = parseQuantity(s.slice(1));
+    return magnitude.ok ? { ok: false, reason: 'negative' } : magnitude;
   }
   if (s.startsWith('+')) s = s.slice(1);
   if (THOUSANDS.test(s)) s = s.replace(/,/g, '');
@@ -84,7 +92,8 @@ export function parseQuantity(raw: unknown): QuantityResult {
   } else if (CHINESE_ONLY.test(s)) {
     value = parseChineseNumeral(s);
   }
-  if (value === undefined || !Number.isFinite(value)) return { ok: false, reason: 'not_a_number' };
+  if (value === undefined || Number.isNaN(value)) return { ok: false, reason: 'not_a_number' };
+  if (!Number.isFinite(value) || value > LARGEST) return { ok: false, reason: 'too_large' };
   return {
     ok: true,
     value,
