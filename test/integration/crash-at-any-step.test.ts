@@ -104,17 +104,17 @@ const scenarios: [string, () => Promise<Scenario>][] = [
     return { before: [], last: refOf(at(v1, '2022-01-05T01:00:00.000Z')), expected: 'rejected' };
   }],
   ['accepted after a rejected version', async () => {
-    const v1 = await pipeline.put({ year: YEAR, unitId: 'civil_affairs', fileName: '第一版.json', bytes: submissionFile('民政局', { law_education_events: '若干' }) });
-    const v2 = await pipeline.put({ year: YEAR, unitId: 'civil_affairs', fileName: '第二版.json', bytes: submissionFile('民政局', { law_education_events: 4 }) });
+    const v1 = await pipeline.put({ year: YEAR, unitId: 'civil_affairs', fileName: '第一版.json', bytes: submissionFile('民政局', { legal_advisers_engaged: '若干' }) });
+    const v2 = await pipeline.put({ year: YEAR, unitId: 'civil_affairs', fileName: '第二版.json', bytes: submissionFile('民政局', { legal_advisers_engaged: 4 }) });
     return { before: [refOf(at(v1, '2022-01-05T01:00:00.000Z'))], last: refOf(at(v2, '2022-01-06T01:00:00.000Z')), expected: 'accepted' };
   }],
   ['superseded', async () => {
-    const older = await pipeline.put({ year: YEAR, unitId: 'health_commission', fileName: '第一版.json', bytes: submissionFile('卫健局', { law_education_events: 3 }) });
-    const newer = await pipeline.put({ year: YEAR, unitId: 'health_commission', fileName: '第二版.json', bytes: submissionFile('卫健局', { law_education_events: 7 }) });
+    const older = await pipeline.put({ year: YEAR, unitId: 'health_commission', fileName: '第一版.json', bytes: submissionFile('卫健局', { legal_advisers_engaged: 3 }) });
+    const newer = await pipeline.put({ year: YEAR, unitId: 'health_commission', fileName: '第二版.json', bytes: submissionFile('卫健局', { legal_advisers_engaged: 7 }) });
     return { before: [refOf(at(newer, '2022-01-06T01:00:00.000Z'))], last: refOf(at(older, '2022-01-05T01:00:00.000Z')), expected: 'superseded' };
   }],
   ['duplicate', async () => {
-    const v1 = await pipeline.put({ year: YEAR, unitId: 'petition_bureau', fileName: '报送.json', bytes: submissionFile('信访局', { law_education_events: 2 }) });
+    const v1 = await pipeline.put({ year: YEAR, unitId: 'petition_bureau', fileName: '报送.json', bytes: submissionFile('信访局', { legal_advisers_engaged: 2 }) });
     const ref = refOf(at(v1, '2022-01-05T01:00:00.000Z'));
     return { before: [ref], last: ref, expected: 'duplicate' };
   }],

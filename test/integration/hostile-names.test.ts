@@ -31,9 +31,9 @@ beforeAll(async () => {
   out = mkdtempSync(path.join(os.tmpdir(), 'yearly-report-hostile-names-'));
   const unitNames = { market_regulation: '市场监管局', civil_affairs: '民政局', petition_bureau: '信访局' } as const;
   const puts = await Promise.all(
-    Object.entries(NAMES).map(([unitId, fileName]) => pipeline.put({ year: 2021, unitId, fileName, bytes: submissionFile(unitNames[unitId as keyof typeof unitNames], { law_education_events: 3 }) })),
+    Object.entries(NAMES).map(([unitId, fileName]) => pipeline.put({ year: 2021, unitId, fileName, bytes: submissionFile(unitNames[unitId as keyof typeof unitNames], { legal_advisers_engaged: 3 }) })),
   );
-  puts.push(await pipeline.put({ year: 2021, unitId: REJECTED.unit, fileName: REJECTED.name, bytes: submissionFile('卫健局', { law_education_events: '很多' }) }));
+  puts.push(await pipeline.put({ year: 2021, unitId: REJECTED.unit, fileName: REJECTED.name, bytes: submissionFile('卫健局', { legal_advisers_engaged: '很多' }) }));
   expect((await pipeline.deliver(puts)).batchItemFailures).toEqual([]);
   const response = await pipeline.aggregate({ trigger: 'manual', county: 'lingshou', year: 2021 });
   await pipeline.download(response.latestPrefix, out);
@@ -51,12 +51,22 @@ describe('hostile file names in every artifact', () => {
     for (const key of keys) expect(latest.find((l) => l.s3Key === key)?.status).toBe('accepted');
   });
 
-  it('report.md: each key is one code span, and no HTML of a name is live when rendered', () => {
-    const html = new MarkdownIt({ html: true }).render(readFileSync(path.join(out, 'report.md'), 'utf8'));
+  it('report.md: the publishable draft carries no storage key, and no HTML of a name is live when rendered', () => {
+    const md = readFileSync(path.join(out, 'report.md'), 'utf8');
+    const html = new MarkdownIt({ html: true }).render(md);
     expect(html).not.toMatch(/<img|<svg|<b>坏/);
-    const escape = new MarkdownIt().utils.escapeHtml;
-    // In a GFM table cell "\|" is read back as "|"; elsewhere the backslash stays.
-    for (const key of keys) expect({ key, inCode: [key, key.replace(/\|/g, '\\|')].some((k) => html.includes(`<code>${escape(k)}</code>`)) }).toEqual({ key, inCode: true });
+    // Sources and file names belong to the internal companion (报送情况.docx), not to what a county publishes.
+    for (const key of keys) expect(md).not.toContain(key);
+  });
+
+  it('报送情况.docx: the internal companion names every source as text, in well-formed XML', async () => {
+    const zip = await JSZip.loadAsync(readFileSync(path.join(out, '报送情况.docx')));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    expect(xml.startsWith('<?xml')).toBe(true);
+    expect(xml).not.toMatch(/<img|<svg|<b>/);
+    const escapeXml = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    // The file names exactly as uploaded (U+202E included: Word shows it as a character, not a command).
+    for (const name of Object.values(NAMES)) expect(xml).toContain(escapeXml(name));
   });
 
   it('report.html: names are escaped text', () => {

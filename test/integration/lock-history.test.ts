@@ -54,7 +54,7 @@ describe('the lock history', () => {
       event('unlock', '2022-01-25T00:00:00.000Z'),
     ]) await pipeline.repo.appendLockEvent(e);
 
-    const put = async (unitId: string, unitName: string, fileName: string, value: number) => pipeline.put({ year: 2021, unitId, fileName, bytes: submissionFile(unitName, { law_education_events: value }) });
+    const put = async (unitId: string, unitName: string, fileName: string, value: number) => pipeline.put({ year: 2021, unitId, fileName, bytes: submissionFile(unitName, { legal_advisers_engaged: value }) });
     const uploads = [
       // received before the lock, delivered late (after the unlock): accepted
       { ref: refOf(await put('civil_affairs', '民政局', '民政.json', 1), '2022-01-19T09:00:00.000Z', 'AIDA-CIVIL'), expected: 'accepted' },
@@ -88,15 +88,18 @@ describe('lock, unlock, revoke on the command line', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'yearly-report-lock-cli-'));
     try {
       const common = ['--county', 'lingshou', '--year', '2020', '--local', '--local-dir', dir];
-      expect((await runCli(['lock', ...common, '--reason', '定稿'])).code).toBe(0);
+      const locked = await runCli(['lock', ...common, '--reason', '定稿']);
+      expect([locked.code, locked.stderr]).toEqual([0, '']);
       expect((await runCli(['unlock', ...common, '--unit', '市场监管局'])).code).toBe(0);
       const granted = JSON.parse((await runCli(['status', ...common, '--json'])).stdout);
       expect(granted.exceptions).toEqual(['market_regulation']);
       const revoked = await runCli(['revoke', ...common, '--unit', '市场监管局']);
       expect(revoked.code).toBe(0);
-      expect(revoked.stdout).toMatch(/revoked at .* by .+（本机用户，未经AWS验证）/);
+      expect(revoked.stdout).toMatch(/灵寿县市场监督管理局的例外已于\d{4}年\d+月\d+日 \d\d:\d\d由.+（本机用户，未经AWS验证）撤销/);
       expect(JSON.parse((await runCli(['status', ...common, '--json'])).stdout).exceptions).toEqual([]);
-      expect((await runCli(['revoke', ...common, '--unit', '市场监管局'])).code).toBe(2);
+      // Revoking again says so, as locking or lifting twice does.
+      const again = await runCli(['revoke', ...common, '--unit', '市场监管局']);
+      expect([again.code, again.stdout]).toEqual([0, '灵寿县 2020年度报送：灵寿县市场监督管理局没有例外，无需撤销。\n']);
       expect((await runCli(['lock', ...common, '--by', '某人'])).code).toBe(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
