@@ -66,13 +66,16 @@ export interface CurrentPointer extends UploadIdentity {
   format: NormalizedSubmission['format'];
 }
 
+/** Office actions taken in the portal (issue 13), audited with the signed-in person. */
+export type PortalAuditOutcome = 'review-pass' | 'review-return' | 'exception-revoked' | 'aggregate' | 'link-created' | 'link-revoked';
+
 export interface AuditEntry {
   at: string;
   year: number;
   unitId: string;
   s3Key?: string;
   versionToken?: string;
-  outcome: 'accepted' | 'rejected' | 'superseded' | 'duplicate' | 'ignored' | 'locked' | 'lock' | 'unlock' | 'exception';
+  outcome: 'accepted' | 'rejected' | 'superseded' | 'duplicate' | 'ignored' | 'locked' | 'lock' | 'unlock' | 'exception' | PortalAuditOutcome;
   principal?: string;
   detail?: string;
 }
