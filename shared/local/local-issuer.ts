@@ -15,7 +15,7 @@ export interface LocalIssuer {
   clientId: string;
   jwks: Jwks;
   /** An ID token for a person in the office or viewer group, valid for `hours`. */
-  signIn(person: { name: string; role: 'office' | 'viewer'; email?: string }, hours?: number): string;
+  signIn(person: { name: string; role: 'office' | 'viewer'; email?: string }, hours?: number, groups?: string[]): string;
 }
 
 export function createLocalIssuer(): LocalIssuer {
@@ -27,7 +27,7 @@ export function createLocalIssuer(): LocalIssuer {
     userPoolId: LOCAL_USER_POOL_ID,
     clientId: LOCAL_CLIENT_ID,
     jwks,
-    signIn(person, hours = 12) {
+    signIn(person, hours = 12, groups = [person.role]) {
       const now = Math.floor(Date.now() / 1000);
       return signJwt(privateKey, kid, {
         sub: randomUUID(),
@@ -40,7 +40,7 @@ export function createLocalIssuer(): LocalIssuer {
         name: person.name,
         email: person.email,
         'cognito:username': person.email ?? person.name,
-        'cognito:groups': [person.role],
+        'cognito:groups': groups,
       });
     },
   };

@@ -9,7 +9,7 @@ import type { UploadTokenRecord } from '../../core/upload-access/token';
 import { MAX_SUBMISSION_BYTES } from '../../core/submission/limits';
 import { versionToken } from '../../core/version-order';
 import { PREFIX } from '../../storage/layout';
-import type { VersionRecord } from '../ports';
+import type { AuditEntry, VersionRecord } from '../ports';
 import { PortalRequestError } from './errors';
 import type { PortalStorage } from './ports';
 import { readProblems, viewSubmission, type ProblemView, type SubmissionView } from './submission-view';
@@ -79,12 +79,25 @@ export async function clerkOverview(token: UploadTokenRecord, deps: ClerkDeps): 
     current: row.current ? { fileName: fileNameOf(row.current.s3Key), receivedAt: chineseDateTime(row.current.receivedAt, tz), rows: row.current.rowCount } : undefined,
     returnComment:
       review?.decision === 'return' && row.state === 'returned' ? { comment: review.comment ?? '', by: review.by, at: chineseDateTime(review.at, tz) } : undefined,
-    history: audit
-      .filter((a) => a.unitId === unit.id && a.s3Key && a.outcome in HISTORY_OUTCOMES)
-      .sort((a, b) => b.at.localeCompare(a.at))
-      .map((a) => ({ fileName: fileNameOf(a.s3Key!), at: chineseDateTime(a.at, tz), outcome: HISTORY_OUTCOMES[a.outcome]! })),
+    history: await uploadHistory(audit, unit.id, deps),
     linkValidUntil: chineseDateTime(token.validUntil, tz),
   };
+}
+
+/**
+ * The unit's uploads, newest first, each at the time S3 received it (its
+ * version record), which is when the clerk uploaded it; the audit entry's own
+ * time is when ingest processed it.
+ */
+async function uploadHistory(audit: AuditEntry[], unitId: string, deps: ClerkDeps): Promise<ClerkOverview['history']> {
+  const entries = audit.filter((a) => a.unitId === unitId && a.s3Key && a.versionToken && a.outcome in HISTORY_OUTCOMES);
+  const rows = await Promise.all(
+    entries.map(async (a) => {
+      const received = (await deps.repo.getVersion(a.s3Key!, a.versionToken!))?.receivedAt ?? a.at;
+      return { received, fileName: fileNameOf(a.s3Key!), at: chineseDateTime(received, deps.county.config.timeZone), outcome: HISTORY_OUTCOMES[a.outcome]! };
+    }),
+  );
+  return rows.sort((a, b) => b.received.localeCompare(a.received)).map(({ received: _received, ...row }) => row);
 }
 
 export async function clerkTemplate(token: UploadTokenRecord, deps: ClerkDeps): Promise<{ fileName: string; bytes: Buffer }> {

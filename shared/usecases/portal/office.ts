@@ -166,13 +166,13 @@ export const DOWNLOADABLE = {
 /** The newest run's artifact; 404 until a report has been generated. */
 export async function downloadArtifact(year: number, file: string, deps: OfficeDeps): Promise<{ fileName: string; contentType: string; bytes: Uint8Array }> {
   if (!(file in DOWNLOADABLE)) throw new PortalRequestError(404, 'not_found', `没有这个文件：${file}`);
-  try {
-    const stored = await deps.objects.get(deps.reportsBucket, `${PREFIX.reports}${year}/latest/${file}`, undefined, 50 * 1024 * 1024);
-    return { fileName: `${deps.county.config.name}${year}年${file}`, contentType: DOWNLOADABLE[file as keyof typeof DOWNLOADABLE], bytes: stored.bytes };
-  } catch (err) {
-    if (['NoSuchKey', 'NotFound'].includes((err as Error).name)) throw new PortalRequestError(404, 'no_report', `${year}年度尚未生成报告，请先点击“生成报告”`);
-    throw err;
+  const key = `${PREFIX.reports}${year}/latest/${file}`;
+  // The object store treats a missing object as transient (ingest retries); here it means "not generated yet".
+  if (!(await deps.objects.listVersions(deps.reportsBucket, key)).some((v) => v.key === key)) {
+    throw new PortalRequestError(404, 'no_report', `${year}年度尚未生成报告，请先点击“立即生成报告”`);
   }
+  const stored = await deps.objects.get(deps.reportsBucket, key, undefined, 50 * 1024 * 1024);
+  return { fileName: `${deps.county.config.name}${year}年${file}`, contentType: DOWNLOADABLE[file as keyof typeof DOWNLOADABLE], bytes: stored.bytes };
 }
 
 export const LinkBodySchema = z.object({ unitId: z.string().min(1), days: z.number().int().min(1).max(400).default(120) }).strict();
