@@ -188,7 +188,7 @@ function showOutcome(result: Outcome, fileName: string, outcome: HTMLElement): v
         notice('ok', h('strong', { id: 'accepted' }, `已接收：${fileName}`), `，共 ${result.rows} 行。请核对下面读到的数字。`),
         table(['指标', '填报数', '单位', '位置'], result.figures.map((f) => [f.name, f.value, f.unit, f.where]), '读到的指标'),
         result.ledgers.length ? table(['台账', '行数'], result.ledgers.map((l) => [l.name, l.rows]), '读到的台账') : null,
-        result.warnings.length ? h('ul', { class: 'warnings' }, result.warnings.map((w) => h('li', {}, w))) : null,
+        result.warnings.length ? [h('h3', {}, `提醒（不影响接收，共 ${result.warnings.length} 条）`), h('ul', { class: 'warnings' }, result.warnings.map((w) => h('li', {}, w)))] : null,
       );
       return;
     case 'rejected': {

@@ -87,11 +87,11 @@ function render(message?: HTMLElement): void {
   const s = status;
   document.title = `${s.county} ${s.year}年度报送情况`;
   const shown = s.units.filter((u) => !filter || (filter === 'late' ? u.late : u.state === filter));
-  const submitted = s.units.filter((u) => !u.optional && u.state !== 'missing').length;
+  const submitted = s.units.filter((u) => !u.optional && (u.state === 'accepted' || u.state === 'returned')).length;
   const expected = s.units.filter((u) => !u.optional).length;
   replace(
     main,
-    h('header', { class: 'office' }, h('h1', {}, `${s.county} ${s.year}年度报送情况`), h('p', { class: 'who' }, `${s.me.name}（${s.me.role === 'office' ? '可操作' : '只读'}）`)),
+    h('header', { class: 'office' }, h('h1', {}, `${s.county} ${s.year}年度报送情况`), h('p', { class: 'who' }, `已登录：${s.me.name}（${s.me.role === 'office' ? '可操作' : '只读'}）`)),
     message ?? null,
     h(
       'dl',
@@ -149,7 +149,7 @@ function render(message?: HTMLElement): void {
           u.late ? '逾期' : '',
           u.review ? (u.review.decision === 'pass' ? '通过' : '退回修改') : '',
           u.exception ? '已开通' : '',
-          h('button', { type: 'button', class: 'link', 'data-unit': u.unitId, onclick: () => void showUnit(u.unitId) }, `查看${u.unitName}`),
+          h('button', { type: 'button', class: 'link', 'data-unit': u.unitId, 'aria-label': `查看${u.unitName}`, onclick: () => void showUnit(u.unitId) }, '查看'),
         ]),
       ),
     ),

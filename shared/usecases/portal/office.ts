@@ -93,7 +93,7 @@ export async function officeUnitDetail(year: number, unitId: string, deps: Offic
   const row = status.units.find((u) => u.unitId === unit.id)!;
   let submission: SubmissionView | undefined;
   if (row.current) submission = viewSubmission(await deps.repo.readSubmission(year, unit.id, row.current.versionToken), deps.county);
-  const own = audit.filter((a) => a.unitId === unit.id).sort((a, b) => b.at.localeCompare(a.at));
+  const own = await readableAudit(audit.filter((a) => a.unitId === unit.id), unit.name, deps);
   return {
     unit: { id: unit.id, name: unit.name },
     year,
@@ -103,12 +103,38 @@ export async function officeUnitDetail(year: number, unitId: string, deps: Offic
     exception: row.exception,
     current: row.current ? { fileName: row.current.s3Key.split('/').pop(), receivedAt: chineseDateTime(row.current.receivedAt, tz), rows: row.current.rowCount } : undefined,
     submission,
-    files: own
-      .filter((a) => a.s3Key && ['accepted', 'rejected', 'superseded', 'locked'].includes(a.outcome))
-      .map((a) => ({ fileName: a.s3Key!.split('/').pop(), at: chineseDateTime(a.at, tz), outcome: AUDIT_LABEL[a.outcome] })),
-    audit: own.map((a) => ({ at: chineseDateTime(a.at, tz), action: AUDIT_LABEL[a.outcome] ?? a.outcome, by: a.principal ?? '', detail: a.detail ?? '' })),
+    files: own.filter((a) => a.upload && a.outcome !== 'duplicate').map((a) => ({ fileName: a.detail, at: a.at, outcome: a.action })),
+    audit: own.map(({ at, action, by, detail }) => ({ at, action, by, detail })),
     review: row.review ? { decision: row.review.decision, comment: row.review.comment, by: row.review.by, at: chineseDateTime(row.review.at, tz) } : undefined,
   };
+}
+
+const UPLOAD_OUTCOMES = new Set<AuditEntry['outcome']>(['accepted', 'rejected', 'superseded', 'duplicate', 'locked']);
+
+/**
+ * Audit entries as people read them, newest first: an upload is shown at the
+ * time S3 received it, by the unit, with its file name (the entry itself
+ * holds ingest's processing time and the uploader's IAM principal); an office
+ * action at its server time, by the signed-in person.
+ */
+async function readableAudit(entries: AuditEntry[], unitName: string, deps: OfficeDeps) {
+  const tz = deps.county.config.timeZone;
+  const rows = await Promise.all(
+    entries.map(async (a) => {
+      const upload = UPLOAD_OUTCOMES.has(a.outcome) && a.s3Key !== undefined;
+      const when = upload && a.versionToken ? ((await deps.repo.getVersion(a.s3Key!, a.versionToken))?.receivedAt ?? a.at) : a.at;
+      return {
+        when,
+        upload,
+        outcome: a.outcome,
+        at: chineseDateTime(when, tz),
+        action: AUDIT_LABEL[a.outcome] ?? a.outcome,
+        by: upload ? unitName : (a.principal ?? ''),
+        detail: upload ? (a.s3Key!.split('/').pop() ?? '') : (a.detail ?? ''),
+      };
+    }),
+  );
+  return rows.sort((a, b) => b.when.localeCompare(a.when));
 }
 
 export const ReviewBodySchema = z.discriminatedUnion('decision', [
