@@ -20,21 +20,21 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
+const ESBUILD_OPTIONS: import('esbuild').BuildOptions = {
+  entryPoints: ['clerk.ts', 'office.ts', 'portal.css'].map((f) => path.join(PORTAL_DIR, 'src', f)),
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['chrome86'],
+  legalComments: 'none',
+  logLevel: 'silent',
+};
+
 export async function buildPortalSite(): Promise<Map<string, SiteFile>> {
   const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: ['clerk.ts', 'office.ts', 'portal.css'].map((f) => path.join(PORTAL_DIR, 'src', f)),
-    bundle: true,
-    minify: true,
-    format: 'iife',
-    target: ['chrome86'],
-    outdir: '/portal-out',
-    write: false,
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
+  const result = await esbuild.build({ ...ESBUILD_OPTIONS, outdir: '/portal-out', write: false });
   const files = new Map<string, SiteFile>();
-  for (const out of result.outputFiles) {
+  for (const out of result.outputFiles ?? []) {
     const name = path.basename(out.path);
     files.set(name, { bytes: out.contents, contentType: TYPES[path.extname(name)]! });
   }
@@ -51,4 +51,13 @@ export async function writePortalSite(outDir: string, extra: Record<string, stri
   for (const [name, text] of Object.entries(extra)) files.set(name, { bytes: Buffer.from(text), contentType: TYPES[path.extname(name)]! });
   for (const [name, file] of files) writeFileSync(path.join(outDir, name), file.bytes);
   return [...files.keys()].sort();
+}
+
+/** The same build, synchronously, for CDK's local bundling hook (infra/constructs/portal-site.ts). */
+export function buildPortalSiteSync(outDir: string): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  mkdirSync(outDir, { recursive: true });
+  esbuild.buildSync({ ...ESBUILD_OPTIONS, outdir: outDir, write: true });
+  for (const page of readdirSync(path.join(PORTAL_DIR, 'pages'))) writeFileSync(path.join(outDir, page), readFileSync(path.join(PORTAL_DIR, 'pages', page)));
 }
