@@ -38,6 +38,9 @@ export interface PortalApiDeps extends OfficeDeps {
   presign(grant: UploadGrant): Promise<PresignedPost>;
 }
 
+/** How long GET /api/clerk/outcome holds a pending answer (well inside API Gateway's 30 s). */
+export const OUTCOME_LONG_POLL_MS = 3000;
+
 type Env = { Variables: { token: UploadTokenRecord; who: OfficeIdentity } };
 
 const TOKEN_MESSAGES: Record<string, string> = {
@@ -87,7 +90,8 @@ export function createPortalApi(deps: PortalApiDeps): Hono<Env> {
     return c.json({ url: post.url, fields: post.fields, key: decision.grant.key, maxBytes: decision.grant.maxBytes, year: decision.grant.year });
   });
 
-  app.get('/api/clerk/outcome', async (c) => c.json(await clerkOutcome(c.req.header('authorization'), c.req.query(), deps)));
+  // A short long-poll: the answer comes within ~50 ms of ingest recording it, not a polling interval later.
+  app.get('/api/clerk/outcome', async (c) => c.json(await clerkOutcome(c.req.header('authorization'), c.req.query(), deps, OUTCOME_LONG_POLL_MS, c.get('token'))));
 
   app.get('/api/clerk/error-report', async (c) => {
     const { fileName, text } = await clerkErrorReport(c.get('token'), c.req.query('key') ?? '', deps);

@@ -1,4 +1,5 @@
 import { api, ApiError, credentialFromFragment, downloadFile, h, notice, replace, STATE_CLASS, table } from './common';
+import { pollDelay } from './poll';
 
 /**
  * The clerk's page: opened from the unit link (`clerk.html#t=yrt_…`). The
@@ -144,8 +145,8 @@ async function upload(file: File, progress: HTMLProgressElement, outcome: HTMLEl
   const query = new URLSearchParams({ key: grant.key, ...(stored.versionId ? { versionId: stored.versionId } : {}), ...(stored.eTag ? { eTag: stored.eTag } : {}) });
   const until = Date.now() + OUTCOME_WAIT_MS;
   let result: Outcome = { state: 'pending' };
-  while (result.state === 'pending' && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 500));
+  for (let attempt = 0; result.state === 'pending' && Date.now() < until; attempt++) {
+    await new Promise((r) => setTimeout(r, pollDelay(attempt)));
     result = await api<Outcome>(token!, `/api/clerk/outcome?${query}`);
   }
   showOutcome(result, file.name, outcome);

@@ -114,7 +114,7 @@ export async function clerkUploadGrant(authorization: string | undefined, token:
     { authorization, body: { year: openYear(deps), unit: token.unitId, fileName } },
     {
       county: deps.county.config,
-      findToken: (id) => deps.links.get(id),
+      findToken: (id) => (id === token.tokenId ? Promise.resolve(token) : deps.links.get(id)),
       yearLock: async (year) => ({ locked: (await deps.repo.getLock(year)) !== undefined, exceptions: await deps.repo.listLockExceptions(year) }),
       maxBytes: MAX_SUBMISSION_BYTES,
       now: deps.now,
@@ -128,14 +128,20 @@ export type ClerkOutcome =
   | { state: 'superseded'; reason?: string }
   | { state: 'rejected'; problems: ProblemView[]; problemCount: number; reason?: string; errorReportKey?: string };
 
-export async function clerkOutcome(authorization: string | undefined, query: unknown, deps: ClerkDeps): Promise<ClerkOutcome> {
+/** `waitMs`: how long to keep looking while ingest has not recorded the outcome yet (a long-poll), checking every 50 ms. */
+export async function clerkOutcome(authorization: string | undefined, query: unknown, deps: ClerkDeps, waitMs = 0, token?: UploadTokenRecord): Promise<ClerkOutcome> {
   let found: VersionRecord | undefined;
   const decision = await requestOutcome(
     { authorization, query },
     {
       county: deps.county.config,
-      findToken: (id) => deps.links.get(id),
-      findOutcome: async (key, year, version) => (found = await findVersion(deps, key, year, version)),
+      // The record the caller already authenticated, if any: the core checks the secret, state and expiry again.
+      findToken: (id) => (token && id === token.tokenId ? Promise.resolve(token) : deps.links.get(id)),
+      findOutcome: async (key, year, version) => {
+        const until = Date.now() + waitMs;
+        while (!(found = await findVersion(deps, key, year, version)) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+        return found;
+      },
       now: deps.now,
     },
   );
