@@ -8,7 +8,12 @@ import type { ObjectStore, SubmissionRepository } from '../ports';
  * shared/adapters/dynamo-upload-token-store.ts.
  */
 
-/** 审核: the office passes a unit's current submission or returns it for correction. */
+/**
+ * 审核: the office passes a unit's current submission or returns it for correction.
+ * TODO(issue 13, with the report-artifacts work): aggregateYear should read these and
+ * the report mark figures whose submission was returned; left out here to keep
+ * clear of the concurrent report.docx changes.
+ */
 export interface ReviewRecord {
   year: number;
   unitId: string;
