@@ -54,6 +54,17 @@ async function uploadFile(page: Page, name: string, bytes: Buffer): Promise<void
   await page.setInputFiles('#file', { name, mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: bytes });
 }
 
+async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
+  await page.evaluate(`(() => {
+    const bytes = Uint8Array.from(atob('${bytes.toString('base64')}'), (c) => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], ${JSON.stringify(name)}));
+    const zone = document.getElementById('dropzone');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+  })()`);
+}
+
 async function filledTemplate(page: Page, fill: (wb: ExcelJS.Workbook) => void): Promise<Buffer> {
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#template')]);
   const wb = new ExcelJS.Workbook();
@@ -109,7 +120,8 @@ test('a clerk uploads a bad file and sees the cell, and can download the error r
   const bytes = await filledTemplate(page, (wb) => {
     wb.getWorksheet('指标')!.getCell('D2').value = '很多';
   });
-  await uploadFile(page, '教育局.xlsx', bytes);
+  // This one is dropped onto the page, as a clerk drags it from the desktop.
+  await dropFile(page, '教育局.xlsx', bytes);
   await page.waitForSelector('#rejected', { timeout: 30_000 });
   const problems = await page.textContent('#outcome table');
   expect(problems).toContain('指标');
