@@ -198,7 +198,7 @@ async function main(): Promise<void> {
 
   // Last: the portal's local pipeline sets the process's AWS endpoints for its own emulators.
   await step(['portal-weight'], 'KB gz', async () => [await (await import('./cases/portal')).benchPortalWeight()]);
-  await step(['portal-upload-outcome'], 'ms', async () => [await (await import('./cases/portal')).benchPortalUpload(quick ? 3 : 9)]);
+  await step(['portal-upload-outcome'], 'ms', async () => [await (await import('./cases/portal')).benchPortalUpload(quick ? 5 : 15)]);
 
   const ordered = ALL_IDS.map((id) => rows.find((r) => r.id === id)).filter((r): r is BenchRow => r !== undefined);
   const goals = Object.fromEntries(
