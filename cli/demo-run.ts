@@ -84,7 +84,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
 }
 
 /** Uploads in the demo arrive the day before the deadline, at 10:00 in China. */
-function dayBeforeDeadline(year: number, deadline: string): Date {
+export function dayBeforeDeadline(year: number, deadline: string): Date {
   const date = new Date(`${year + 1}-${deadline}T10:00:00+08:00`);
   date.setUTCDate(date.getUTCDate() - 1);
   return date;

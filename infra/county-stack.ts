@@ -8,6 +8,7 @@ import { Aggregation } from './constructs/aggregation';
 import { Ingest } from './constructs/ingest';
 import { Monitoring } from './constructs/monitoring';
 import { applyControlTowerControls } from './guard';
+import { Portal } from './constructs/portal';
 import { SubmissionStorage } from './constructs/submission-storage';
 import { SubmissionTable } from './constructs/submission-table';
 import { UploadAccess } from './constructs/upload-access';
@@ -34,6 +35,7 @@ export class CountyStack extends Stack {
   readonly monitoring: Monitoring;
   readonly uploadAccess: UploadAccess;
   readonly countyOfficeRole: iam.Role;
+  readonly portal: Portal;
 
   constructor(scope: Construct, id: string, props: CountyStackProps) {
     super(scope, id, { ...props, terminationProtection: STAGE_SETTINGS[props.stage].terminationProtection });
@@ -58,6 +60,7 @@ export class CountyStack extends Stack {
     this.ingest = new Ingest(this, 'Ingest', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table });
     this.aggregation = new Aggregation(this, 'Aggregation', { county, names, settings, key, storage: this.storage, table: this.table });
     this.uploadAccess = new UploadAccess(this, 'UploadAccess', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table });
+    this.portal = new Portal(this, 'Portal', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table, aggregate: this.aggregation.handler.function });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       names,
       key,
@@ -78,7 +81,7 @@ export class CountyStack extends Stack {
       description: `County office of ${county.id}: reads the generated reports of ${names.prefix}`,
     });
     this.storage.grantReportsRead(this.countyOfficeRole);
-    this.storage.denyReportReadsExcept([this.countyOfficeRole, this.aggregation.handler.role]);
+    this.storage.denyReportReadsExcept([this.countyOfficeRole, this.aggregation.handler.role, this.portal.api.handler.role]);
     this.storage.denyReportWritesExcept([this.aggregation.handler.role]);
     applyControlTowerControls(this, key, { disposable: settings.autoDeleteObjects, logRetentionDays: settings.logRetention });
     acknowledgePrefixGrant(this.countyOfficeRole, this.storage.reportsBucket, PREFIX.reports, 'The county office reads every report under reports/ in its own reports bucket, and nothing else.');

@@ -17,8 +17,9 @@ export function register(program: Command): void {
     .option('--out <dir>', 'where the artifacts go: <dir>/<county>/<year>/ (apart from `aggregate --local`, which writes to out/local/)', path.join('out', 'demo'))
     .option('--county-dir <dir>', 'a county folder outside shared/counties/ (its folder name is the county id)')
     .option('--upload-date <date>', 'the date the simulated uploads are received (default: the day before the collection deadline)')
+    .option('--serve', 'then serve the browser portal over the demo\'s data until Ctrl-C, printing the office URL and a unit link')
     .addHelpText('after', '\nExample:\n  npx yearly-report demo --county lingshou --year 2021\n')
-    .action(async (opts: { county: string; year: string; out: string; uploadDate?: string; countyDir?: string }) => {
+    .action(async (opts: { county: string; year: string; out: string; uploadDate?: string; countyDir?: string; serve?: boolean }) => {
       const { runDemo, printDemoSummary } = await import('../demo-run');
       const year = Number(opts.year);
       if (!Number.isInteger(year)) throw new UsageError(`--year must be a year, got "${opts.year}"`);
@@ -28,6 +29,10 @@ export function register(program: Command): void {
         const summary = await runDemo({ countyId, year, outRoot: opts.out, stateDir, uploadDate: opts.uploadDate, countyDir: opts.countyDir });
         printDemoSummary(summary, process.stdout);
         if (summary.failedDeliveries > 0 || summary.rejected.length > 0) process.exitCode = 1;
+        if (opts.serve) {
+          const { runPortal } = await import('../serve-run');
+          await runPortal({ countyId, countyDir: opts.countyDir, stateDir, year, out: process.stdout });
+        }
       } finally {
         rmSync(stateDir, { recursive: true, force: true });
       }

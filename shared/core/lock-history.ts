@@ -12,8 +12,12 @@ export type LockEventKind = 'lock' | 'unlock' | 'exception' | 'revoke';
 export interface LockActor {
   /** An IAM/STS ARN, or the OS user name. */
   principal: string;
-  /** Where `principal` and the time came from: verified by AWS STS, or the local machine (unverified). */
-  source: 'aws-sts' | 'local-os';
+  /**
+   * Where `principal` came from: verified by AWS STS, a portal sign-in whose
+   * ID token was verified (Cognito, or the local stand-in issuer), or the local
+   * machine (unverified).
+   */
+  source: 'aws-sts' | 'portal-signin' | 'local-os';
 }
 
 export interface LockEvent {

@@ -1,5 +1,5 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { TABLE_DESIGN } from '../storage/layout';
 
 /**
@@ -44,6 +44,11 @@ export async function ensureCountyResources(names: { buckets: readonly string[];
     );
   } catch (err) {
     if (!(err instanceof ResourceInUseException) && (err as Error).name !== 'ResourceInUseException') throw err;
+  }
+  try {
+    // dynalite answers CreateTable with CREATING and flips to ACTIVE a moment later; on a busy machine a
+    // write can arrive in between and get ResourceNotFoundException, so wait for ACTIVE.
+    await waitUntilTableExists({ client: dynamo, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 }, { TableName: names.table });
   } finally {
     dynamo.destroy();
   }

@@ -86,7 +86,11 @@ export class LocalPipeline {
       const key = record.s3.object.key;
       this.pendingEvents.set(key, [...(this.pendingEvents.get(key) ?? []), record]);
       this.waiters.get(key)?.();
-      if (options.autoDeliver) this.autoDelivery = this.autoDelivery.then(() => this.deliver([record])).then(() => undefined);
+      if (options.autoDeliver) {
+        // The received time is the pipeline's clock, as for put(): a replayed year's portal judges lateness and locks in that year.
+        const received = options.uploadTime ? { ...record, eventTime: options.uploadTime().toISOString() } : record;
+        this.autoDelivery = this.autoDelivery.then(() => this.deliver([received])).then(() => undefined);
+      }
     });
     this.s3 = new S3Client({ forcePathStyle: true });
     this.repo = new DynamoSubmissionRepository(createDocumentClient(), names.table);

@@ -70,6 +70,9 @@ export interface CurrentPointer extends UploadIdentity {
   warningCount?: number;
 }
 
+/** Office actions taken in the portal (issue 13), audited with the signed-in person. */
+export type PortalAuditOutcome = 'review-pass' | 'review-return' | 'exception-revoked' | 'aggregate' | 'link-created' | 'link-revoked';
+
 export interface AuditEntry {
   at: string;
   /**
@@ -82,7 +85,7 @@ export interface AuditEntry {
   unitId: string;
   s3Key?: string;
   versionToken?: string;
-  outcome: 'accepted' | 'rejected' | 'superseded' | 'duplicate' | 'ignored' | 'locked' | 'lock' | 'unlock' | 'exception' | 'revoke';
+  outcome: 'accepted' | 'rejected' | 'superseded' | 'duplicate' | 'ignored' | 'locked' | 'lock' | 'unlock' | 'exception' | 'revoke' | PortalAuditOutcome;
   principal?: string;
   detail?: string;
 }

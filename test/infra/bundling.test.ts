@@ -32,7 +32,7 @@ beforeAll(() => {
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-const ourFunctions = ['yearly-report-lingshou-dev-ingest', 'yearly-report-lingshou-dev-aggregate', 'yearly-report-lingshou-dev-upload-api'];
+const ourFunctions = ['yearly-report-lingshou-dev-ingest', 'yearly-report-lingshou-dev-aggregate', 'yearly-report-lingshou-dev-upload-api', 'yearly-report-lingshou-dev-portal-api'];
 
 test('every function was bundled', () => {
   expect(Object.keys(assetDirs).sort()).toEqual([...ourFunctions].sort());
@@ -63,6 +63,10 @@ test.each(ourFunctions)('%s: the bundle loads on plain Node from its own folder 
       REPORTS_BUCKET: 'r',
       TABLE_NAME: 't',
       POWERTOOLS_METRICS_NAMESPACE: 'YearlyReport',
+      // The portal API's sign-in and aggregation (issue 13).
+      USER_POOL_ID: 'cn-north-1_Example',
+      USER_POOL_CLIENT_ID: 'c',
+      AGGREGATE_FUNCTION_NAME: 'f',
     },
     encoding: 'utf8',
     // The SDK's Node 20 deprecation notice is noise here; a load error still fails the test.

@@ -1,0 +1,218 @@
+import { api, ApiError, credentialFromFragment, downloadFile, h, notice, replace, STATE_CLASS, table } from './common';
+import { pollDelay } from './poll';
+
+/**
+ * The clerk's page: opened from the unit link (`clerk.html#t=yrt_…`). The
+ * token leaves the address bar at once and lives in sessionStorage; every
+ * call sends it as a Bearer header. The file goes straight to S3 with the
+ * presigned POST; the page then polls for ingest's outcome.
+ */
+interface Me {
+  county: string;
+  unit: { id: string; name: string };
+  year: number;
+  deadline: string;
+  daysLeft: number;
+  state: string;
+  stateLabel: string;
+  lockMessage?: string;
+  current?: { fileName: string; receivedAt: string; rows: number };
+  returnComment?: { comment: string; by: string; at: string };
+  history: { fileName: string; at: string; outcome: string }[];
+  linkValidUntil: string;
+}
+interface Grant {
+  url: string;
+  fields: Record<string, string>;
+  key: string;
+  maxBytes: number;
+}
+type Outcome =
+  | { state: 'pending' }
+  | { state: 'accepted'; rows: number; figures: { name: string; value: string; unit: string; where: string }[]; ledgers: { name: string; rows: number }[]; narratives: number; warnings: string[] }
+  | { state: 'superseded'; reason?: string }
+  | { state: 'rejected'; problemCount: number; problems: { sheet?: string; cell?: string; where: string; message: string; value?: string; severity: string }[]; errorReportKey?: string };
+
+const token = credentialFromFragment('t', 'yearly-report.unit-token');
+const main = document.getElementById('main')!;
+const OUTCOME_WAIT_MS = 90_000;
+
+async function start(): Promise<void> {
+  if (!token) {
+    replace(main, notice('error', '请使用县司法局发给本单位的报送链接打开本页。'));
+    return;
+  }
+  try {
+    render(await api<Me>(token, '/api/clerk/me'));
+  } catch (err) {
+    replace(main, notice('error', (err as Error).message));
+  }
+}
+
+function render(me: Me): void {
+  document.title = `${me.unit.name} · ${me.year}年度报送`;
+  const days = me.daysLeft > 0 ? `还有 ${me.daysLeft} 天` : me.daysLeft === 0 ? '今天截止' : `已逾期 ${-me.daysLeft} 天`;
+  const outcome = h('section', { id: 'outcome', 'aria-live': 'polite', 'aria-label': '上传结果' });
+  replace(
+    main,
+    h('header', { class: 'unit' }, h('h1', {}, me.unit.name), h('p', {}, `${me.county} · ${me.year}年度法治政府建设情况报送`)),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, '报送截止'),
+      h('dd', {}, `${me.deadline}（${days}）`),
+      h('dt', {}, '当前状态'),
+      h('dd', {}, h('span', { class: `badge ${STATE_CLASS[me.state] ?? ''}`, id: 'state' }, me.stateLabel)),
+      me.current ? [h('dt', {}, '当前报送'), h('dd', {}, `${me.current.fileName}，${me.current.receivedAt}收到，${me.current.rows} 行`)] : null,
+      h('dt', {}, '链接有效期至'),
+      h('dd', {}, me.linkValidUntil),
+    ),
+    me.returnComment
+      ? notice('error', h('strong', {}, '县司法局退回修改意见：'), h('span', { id: 'return-comment' }, me.returnComment.comment), h('br'), h('small', {}, `${me.returnComment.by}，${me.returnComment.at}`))
+      : null,
+    me.lockMessage ? notice('error', h('span', { id: 'lock-message' }, me.lockMessage)) : null,
+    h(
+      'section',
+      { 'aria-labelledby': 'step1' },
+      h('h2', { id: 'step1' }, '第一步：下载本单位的 Excel 模板'),
+      h('p', {}, '模板只包含本单位需要填报的指标和台账。请在黄色单元格中填写。'),
+      h('button', { type: 'button', id: 'template', onclick: () => void downloadFile(token!, '/api/clerk/template').catch(showError) }, '下载模板'),
+    ),
+    h('section', { 'aria-labelledby': 'step2' }, h('h2', { id: 'step2' }, '第二步：上传填好的文件'), uploader(outcome)),
+    outcome,
+    h(
+      'section',
+      { 'aria-labelledby': 'history' },
+      h('h2', { id: 'history' }, '上传记录'),
+      me.history.length ? table(['文件', '时间', '结果'], me.history.map((r) => [r.fileName, r.at, r.outcome])) : h('p', {}, '尚无上传记录。'),
+    ),
+  );
+}
+
+function uploader(outcome: HTMLElement): HTMLElement {
+  const input = h('input', { type: 'file', id: 'file', accept: '.xlsx,.csv,.json' });
+  const progress = h('progress', { id: 'progress', max: '100', value: '0', 'aria-label': '上传进度', hidden: true });
+  const zone = h(
+    'div',
+    { class: 'dropzone', id: 'dropzone' },
+    h('p', {}, '把文件拖到这里，或者'),
+    h('label', { for: 'file', class: 'button' }, '选择文件'),
+    input,
+    h('p', { class: 'hint' }, '支持 .xlsx、.csv、.json；上传后几秒钟内显示检查结果。'),
+    progress,
+  );
+  const pick = (file: File | undefined) => {
+    if (file) void upload(file, progress, outcome);
+  };
+  input.addEventListener('change', () => pick(input.files?.[0]));
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    pick(e.dataTransfer?.files[0]);
+  });
+  return zone;
+}
+
+async function upload(file: File, progress: HTMLProgressElement, outcome: HTMLElement): Promise<void> {
+  replace(outcome, notice('info', `正在上传 ${file.name} …`));
+  let grant: Grant;
+  try {
+    grant = await api<Grant>(token!, '/api/clerk/uploads', { method: 'POST', body: { fileName: file.name } });
+  } catch (err) {
+    replace(outcome, notice('error', h('span', { id: 'upload-refused' }, (err as Error).message)));
+    return;
+  }
+  if (file.size > grant.maxBytes) {
+    replace(outcome, notice('error', `文件过大（${Math.ceil(file.size / 1024)} KB），上限为 ${Math.floor(grant.maxBytes / 1024 / 1024)} MB`));
+    return;
+  }
+  progress.hidden = false;
+  progress.value = 0;
+  let stored: { eTag?: string; versionId?: string };
+  try {
+    stored = await postToS3(grant, file, (share) => (progress.value = Math.round(share * 100)));
+  } catch (err) {
+    replace(outcome, notice('error', `上传失败：${(err as Error).message}，请重试`));
+    return;
+  }
+  progress.value = 100;
+  replace(outcome, notice('info', '已上传，正在检查文件 …'));
+  const query = new URLSearchParams({ key: grant.key, ...(stored.versionId ? { versionId: stored.versionId } : {}), ...(stored.eTag ? { eTag: stored.eTag } : {}) });
+  const until = Date.now() + OUTCOME_WAIT_MS;
+  let result: Outcome = { state: 'pending' };
+  for (let attempt = 0; result.state === 'pending' && Date.now() < until; attempt++) {
+    await new Promise((r) => setTimeout(r, pollDelay(attempt)));
+    result = await api<Outcome>(token!, `/api/clerk/outcome?${query}`);
+  }
+  showOutcome(result, file.name, outcome);
+  const me = await api<Me>(token!, '/api/clerk/me');
+  const keep = outcome;
+  render(me);
+  document.getElementById('outcome')!.replaceWith(keep);
+}
+
+/** A browser form POST to S3 with progress (XMLHttpRequest: fetch reports no upload progress). */
+function postToS3(grant: Grant, file: File, onProgress: (share: number) => void): Promise<{ eTag?: string; versionId?: string }> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(grant.fields)) form.append(k, v);
+  form.append('file', file);
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', grant.url);
+    xhr.upload.addEventListener('progress', (e) => e.lengthComputable && onProgress(e.loaded / e.total));
+    xhr.addEventListener('load', () =>
+      xhr.status >= 200 && xhr.status < 300
+        ? resolve({ eTag: xhr.getResponseHeader('etag')?.replaceAll('"', '') ?? undefined, versionId: xhr.getResponseHeader('x-amz-version-id') ?? undefined })
+        : reject(new Error(`存储服务拒绝（${xhr.status}）`)),
+    );
+    xhr.addEventListener('error', () => reject(new Error('网络错误')));
+    xhr.send(form);
+  });
+}
+
+function showOutcome(result: Outcome, fileName: string, outcome: HTMLElement): void {
+  switch (result.state) {
+    case 'pending':
+      replace(outcome, notice('info', '文件已收到，检查仍在进行中。请稍后刷新本页查看结果。'));
+      return;
+    case 'superseded':
+      replace(outcome, notice('info', '本单位已有更新的报送版本，本文件未替换当前报送。'));
+      return;
+    case 'accepted':
+      replace(
+        outcome,
+        notice('ok', h('strong', { id: 'accepted' }, `已接收：${fileName}`), `，共 ${result.rows} 行。请核对下面读到的数字。`),
+        table(['指标', '填报数', '单位', '位置'], result.figures.map((f) => [f.name, f.value, f.unit, f.where]), '读到的指标'),
+        result.ledgers.length ? table(['台账', '行数'], result.ledgers.map((l) => [l.name, l.rows]), '读到的台账') : null,
+        result.warnings.length ? [h('h3', {}, `提醒（不影响接收，共 ${result.warnings.length} 条）`), h('ul', { class: 'warnings' }, result.warnings.map((w) => h('li', {}, w)))] : null,
+      );
+      return;
+    case 'rejected': {
+      const errors = result.problems.filter((p) => p.severity === 'error');
+      replace(
+        outcome,
+        notice('error', h('strong', { id: 'rejected' }, `未通过：${fileName}`), `，发现 ${result.problemCount} 处错误。请改正后重新上传。`),
+        table(['工作表', '单元格', '问题', '填写内容'], errors.map((p) => [p.sheet ?? '', p.cell ?? p.where, p.message, p.value ?? '']), '错误清单'),
+        result.errorReportKey
+          ? h(
+              'button',
+              { type: 'button', id: 'error-report', onclick: () => void downloadFile(token!, `/api/clerk/error-report?key=${encodeURIComponent(result.errorReportKey!)}`).catch(showError) },
+              '下载错误报告',
+            )
+          : null,
+      );
+    }
+  }
+}
+
+function showError(err: unknown): void {
+  const target = document.getElementById('outcome') ?? main;
+  replace(target, notice('error', err instanceof ApiError || err instanceof Error ? err.message : String(err)));
+}
+
+void start();

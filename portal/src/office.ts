@@ -1,0 +1,303 @@
+import { api, credentialFromFragment, downloadFile, h, notice, replace, STATE_CLASS, table } from './common';
+
+/**
+ * The county office's dashboard. Sign-in returns to `office.html#id_token=…`
+ * (Cognito's hosted sign-in; under --local the stand-in issuer's link); the
+ * token leaves the address bar at once and lives in sessionStorage.
+ */
+interface UnitRow {
+  unitId: string;
+  unitName: string;
+  optional: boolean;
+  state: string;
+  stateLabel: string;
+  late: boolean;
+  exception: boolean;
+  lastUpload?: string;
+  rows?: number;
+  problems?: number;
+  review?: { decision: string; comment?: string; by: string; at: string };
+}
+interface Status {
+  county: string;
+  year: number;
+  openYear: number;
+  deadline: string;
+  lock?: { at: string; by: string; reason?: string };
+  units: UnitRow[];
+  me: { name: string; role: 'office' | 'viewer' };
+}
+interface Detail {
+  unit: { id: string; name: string };
+  stateLabel: string;
+  exception: boolean;
+  current?: { fileName: string; receivedAt: string; rows: number };
+  submission?: { figures: { name: string; value: string; unit: string; where: string }[]; ledgers: { name: string; rows: number }[]; narratives: number };
+  files: { fileName: string; at: string; outcome: string }[];
+  audit: { at: string; action: string; by: string; detail: string }[];
+  review?: { decision: string; comment?: string; by: string; at: string };
+}
+interface Link {
+  tokenId: string;
+  unitName: string;
+  createdAt: string;
+  createdBy: string;
+  validUntil: string;
+  state: string;
+}
+
+const idToken = credentialFromFragment('id_token', 'yearly-report.office-token');
+const main = document.getElementById('main')!;
+let year: number | undefined;
+let filter = '';
+let status: Status;
+
+async function start(): Promise<void> {
+  if (!idToken) {
+    const config = (await (await fetch('portal-config.json')).json().catch(() => ({}))) as { signInUrl?: string };
+    replace(main, h('h1', {}, '报告汇总'), notice('info', '请先登录。'), config.signInUrl ? h('a', { class: 'button', href: config.signInUrl }, '登录') : null);
+    return;
+  }
+  await refresh();
+}
+
+async function refresh(message?: HTMLElement): Promise<void> {
+  try {
+    status = await api<Status>(idToken!, `/api/office/status${year ? `?year=${year}` : ''}`);
+    year = status.year;
+    render(message);
+  } catch (err) {
+    replace(main, notice('error', (err as Error).message));
+  }
+}
+
+const canAct = () => status.me.role === 'office';
+
+/** Runs an office action, then redraws with its result (or its refusal) on top. */
+async function act(label: string, work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+    await refresh(notice('ok', `${label}：已完成`));
+  } catch (err) {
+    await refresh(notice('error', `${label}：${(err as Error).message}`));
+  }
+}
+
+function render(message?: HTMLElement): void {
+  const s = status;
+  document.title = `${s.county} ${s.year}年度报送情况`;
+  const shown = s.units.filter((u) => !filter || (filter === 'late' ? u.late : u.state === filter));
+  const submitted = s.units.filter((u) => !u.optional && (u.state === 'accepted' || u.state === 'returned')).length;
+  const expected = s.units.filter((u) => !u.optional).length;
+  replace(
+    main,
+    h('header', { class: 'office' }, h('h1', {}, `${s.county} ${s.year}年度报送情况`), h('p', { class: 'who' }, `已登录：${s.me.name}（${s.me.role === 'office' ? '可操作' : '只读'}）`)),
+    message ?? null,
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, '截止日期'),
+      h('dd', {}, s.deadline),
+      h('dt', {}, '已报送'),
+      h('dd', {}, `${submitted}/${expected} 个应报单位`),
+      h('dt', {}, '锁定'),
+      h('dd', { id: 'lock-state' }, s.lock ? `已锁定（${s.lock.at}，${s.lock.by}${s.lock.reason ? `，${s.lock.reason}` : ''}）` : '未锁定'),
+    ),
+    canAct()
+      ? h(
+          'div',
+          { class: 'actions' },
+          s.lock
+            ? h('button', { type: 'button', id: 'unlock', onclick: () => void act('解除锁定', () => api(idToken!, '/api/office/unlock', { method: 'POST', body: { year: s.year } })) }, '解除锁定')
+            : h('button', { type: 'button', id: 'lock', onclick: () => void act('锁定年度', () => api(idToken!, '/api/office/lock', { method: 'POST', body: { year: s.year } })) }, `锁定${s.year}年度`),
+        )
+      : null,
+    h(
+      'section',
+      { 'aria-labelledby': 'units-h' },
+      h('h2', { id: 'units-h' }, '各单位报送情况'),
+      h(
+        'label',
+        { for: 'filter' },
+        '筛选：',
+        h(
+          'select',
+          {
+            id: 'filter',
+            onchange: (e) => {
+              filter = (e.target as HTMLSelectElement).value;
+              render();
+            },
+          },
+          [
+            ['', '全部'],
+            ['missing', '未报送'],
+            ['accepted', '已接收'],
+            ['rejected', '有错误'],
+            ['returned', '已退回'],
+            ['late', '逾期'],
+          ].map(([value, text]) => h('option', { value: value!, selected: value === filter }, text!)),
+        ),
+      ),
+      table(
+        ['单位', '状态', '最后上传', '行数', '逾期', '审核', '例外', ''],
+        shown.map((u) => [
+          u.unitName,
+          h('span', { class: `badge ${STATE_CLASS[u.state] ?? ''}` }, u.stateLabel, u.problems ? `（${u.problems}处）` : ''),
+          u.lastUpload ?? '—',
+          u.rows ?? '—',
+          u.late ? '逾期' : '',
+          u.review ? (u.review.decision === 'pass' ? '通过' : '退回修改') : '',
+          u.exception ? '已开通' : '',
+          h('button', { type: 'button', class: 'link', 'data-unit': u.unitId, 'aria-label': `查看${u.unitName}`, onclick: () => void showUnit(u.unitId) }, '查看'),
+        ]),
+      ),
+    ),
+    h('section', { id: 'detail', 'aria-live': 'polite', 'aria-label': '单位详情' }),
+    reportSection(),
+    linksSection(),
+  );
+}
+
+async function showUnit(unitId: string): Promise<void> {
+  const target = document.getElementById('detail')!;
+  try {
+    const d = await api<Detail>(idToken!, `/api/office/units/${encodeURIComponent(unitId)}?year=${year}`);
+    const comment = h('textarea', { id: 'review-comment', rows: '3' });
+    replace(
+      target,
+      h('h2', {}, `${d.unit.name}：${d.stateLabel}`),
+      d.current ? h('p', {}, `当前报送：${d.current.fileName}，${d.current.receivedAt}收到，${d.current.rows} 行`) : h('p', {}, '尚无已接收的报送。'),
+      d.review ? h('p', {}, `审核：${d.review.decision === 'pass' ? '通过' : '退回修改'}${d.review.comment ? `（${d.review.comment}）` : ''}，${d.review.by}，${d.review.at}`) : null,
+      canAct() && d.current
+        ? h(
+            'div',
+            { class: 'review' },
+            h('label', { for: 'review-comment' }, '审核意见（退回修改时必填）'),
+            comment,
+            h('button', { type: 'button', id: 'review-pass', onclick: () => void review(d.unit.id, 'pass', comment.value) }, '通过'),
+            h('button', { type: 'button', id: 'review-return', class: 'danger', onclick: () => void review(d.unit.id, 'return', comment.value) }, '退回修改'),
+          )
+        : null,
+      canAct() && status.lock
+        ? d.exception
+          ? h('button', { type: 'button', id: 'exception-revoke', onclick: () => void act('撤销例外', () => api(idToken!, `/api/office/units/${d.unit.id}/exception?year=${year}`, { method: 'DELETE' })) }, '撤销例外')
+          : h('button', { type: 'button', id: 'exception-grant', onclick: () => void act('开通例外', () => api(idToken!, `/api/office/units/${d.unit.id}/exception`, { method: 'POST', body: { year } })) }, '允许该单位锁定后补报')
+        : null,
+      d.submission ? table(['指标', '填报数', '单位', '位置'], d.submission.figures.map((f) => [f.name, f.value, f.unit, f.where]), '指标') : null,
+      d.submission?.ledgers.length ? table(['台账', '行数'], d.submission.ledgers.map((l) => [l.name, l.rows]), '台账') : null,
+      table(['文件', '时间', '结果'], d.files.map((f) => [f.fileName, f.at, f.outcome]), '上传文件'),
+      table(['时间', '操作', '操作人', '说明'], d.audit.map((a) => [a.at, a.action, a.by, a.detail]), '操作记录'),
+    );
+    target.scrollIntoView();
+  } catch (err) {
+    replace(target, notice('error', (err as Error).message));
+  }
+}
+
+async function review(unitId: string, decision: 'pass' | 'return', comment: string): Promise<void> {
+  await act(decision === 'pass' ? '审核通过' : '退回修改', () =>
+    api(idToken!, `/api/office/units/${unitId}/review`, { method: 'POST', body: { year, decision, ...(comment.trim() ? { comment: comment.trim() } : {}) } }),
+  );
+  await showUnit(unitId);
+}
+
+function reportSection(): HTMLElement {
+  const result = h('div', { id: 'report-result', 'aria-live': 'polite' });
+  const files = ['report.docx', 'report.html', 'data.xlsx'];
+  return h(
+    'section',
+    { 'aria-labelledby': 'report-h' },
+    h('h2', { id: 'report-h' }, '报告'),
+    canAct()
+      ? h(
+          'button',
+          {
+            type: 'button',
+            id: 'aggregate',
+            onclick: async () => {
+              replace(result, notice('info', '正在生成报告 …'));
+              try {
+                await api(idToken!, '/api/office/aggregate', { method: 'POST', body: { year } });
+                replace(result, notice('ok', '报告已生成，可以下载。'));
+              } catch (err) {
+                replace(result, notice('error', (err as Error).message));
+              }
+            },
+          },
+          '立即生成报告',
+        )
+      : null,
+    h('p', {}, '下载最近一次生成的报告：'),
+    h(
+      'div',
+      { class: 'actions' },
+      files.map((f) => h('button', { type: 'button', 'data-file': f, onclick: () => void downloadFile(idToken!, `/api/office/reports/${year}/${f}`).catch((e: Error) => replace(result, notice('error', e.message))) }, `下载 ${f}`)),
+    ),
+    result,
+  );
+}
+
+function linksSection(): HTMLElement {
+  const list = h('div', { id: 'links' });
+  const shown = h('div', { id: 'new-link', 'aria-live': 'polite' });
+  const unit = h('select', { id: 'link-unit' }, status.units.map((u) => h('option', { value: u.unitId }, u.unitName)));
+  const days = h('input', { id: 'link-days', type: 'number', min: '1', max: '400', value: '120' });
+  const load = async () => {
+    const { links } = await api<{ links: Link[] }>(idToken!, '/api/office/links');
+    replace(
+      list,
+      table(
+        ['单位', '创建', '有效期至', '状态', ''],
+        links.map((l) => [
+          l.unitName,
+          `${l.createdAt}，${l.createdBy}`,
+          l.validUntil,
+          l.state,
+          canAct() && l.state === '有效'
+            ? h('button', { type: 'button', class: 'danger', 'data-token': l.tokenId, onclick: () => void act('撤销链接', () => api(idToken!, `/api/office/links/${l.tokenId}`, { method: 'DELETE' })) }, `撤销${l.unitName}的链接`)
+            : '',
+        ]),
+        '已发放的链接',
+      ),
+    );
+  };
+  void load().catch((err: Error) => replace(list, notice('error', err.message)));
+  return h(
+    'section',
+    { 'aria-labelledby': 'links-h' },
+    h('h2', { id: 'links-h' }, '单位报送链接'),
+    canAct()
+      ? h(
+          'div',
+          { class: 'actions' },
+          h('label', { for: 'link-unit' }, '单位'),
+          unit,
+          h('label', { for: 'link-days' }, '有效天数'),
+          days,
+          h(
+            'button',
+            {
+              type: 'button',
+              id: 'link-create',
+              onclick: async () => {
+                try {
+                  const made = await api<{ token: string; unitName: string; validUntil: string }>(idToken!, '/api/office/links', { method: 'POST', body: { unitId: unit.value, days: Number(days.value) } });
+                  const url = `${location.origin}${location.pathname.replace(/[^/]*$/, '')}clerk.html#t=${made.token}`;
+                  replace(shown, notice('ok', `${made.unitName}的报送链接（有效期至${made.validUntil}，只显示这一次，请复制后发给该单位）：`), h('input', { id: 'link-url', readonly: true, value: url, 'aria-label': '报送链接' }));
+                  await load();
+                } catch (err) {
+                  replace(shown, notice('error', (err as Error).message));
+                }
+              },
+            },
+            '创建链接',
+          ),
+        )
+      : null,
+    shown,
+    list,
+  );
+}
+
+void start();

@@ -1,0 +1,51 @@
+import type { UploadTokenRecord } from '../../core/upload-access/token';
+import type { ObjectStore, SubmissionRepository } from '../ports';
+
+/**
+ * What the portal needs from storage beyond the ingest ports: the office's
+ * review decisions, revoking a lock exception, and the units' link tokens.
+ * Implemented by shared/adapters/dynamo-portal-store.ts and
+ * shared/adapters/dynamo-upload-token-store.ts.
+ */
+
+/**
+ * 审核: the office passes a unit's current submission or returns it for correction.
+ * TODO(issue 13, with the report-artifacts work): aggregateYear should read these and
+ * the report mark figures whose submission was returned; left out here to keep
+ * clear of the concurrent report.docx changes.
+ */
+export interface ReviewRecord {
+  year: number;
+  unitId: string;
+  decision: 'pass' | 'return';
+  comment?: string;
+  /** The submission reviewed (its current pointer's version token). */
+  versionToken?: string;
+  s3Key?: string;
+  /** The signed-in person, as the audit names them. */
+  by: string;
+  /** Server time, ISO 8601. */
+  at: string;
+}
+
+export interface PortalStore {
+  putReview(review: ReviewRecord): Promise<void>;
+  /** Every review of a year, oldest first. */
+  listReviews(year: number): Promise<ReviewRecord[]>;
+}
+
+export interface UnitLinkStore {
+  put(record: UploadTokenRecord): Promise<void>;
+  get(tokenId: string): Promise<UploadTokenRecord | undefined>;
+  listByUnit(unitId: string): Promise<UploadTokenRecord[]>;
+  revoke(tokenId: string, by: string, at: Date): Promise<boolean>;
+}
+
+export interface PortalStorage {
+  repo: SubmissionRepository;
+  objects: ObjectStore;
+  portal: PortalStore;
+  links: UnitLinkStore;
+  submissionsBucket: string;
+  reportsBucket: string;
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { LoadedCounty } from '../../core/county/load';
+import { describeLocation } from '../../core/submission/error-report';
+import type { NormalizedSubmission } from '../../core/submission/normalized';
+import { SubmissionProblemSchema } from '../../core/submission/problems';
+import type { ObjectStore } from '../ports';
+
+/**
+ * A submission as people read it in the portal: each figure with its
+ * indicator's name and the cell it was read from, each ledger with its row
+ * count; and a rejected upload's problems with sheet and cell.
+ */
+export interface FigureAsRead {
+  indicatorId: string;
+  name: string;
+  /** As the clerk wrote it (近300, 1000余) or the number. */
+  value: string;
+  unit: string;
+  where: string;
+}
+
+export interface SubmissionView {
+  figures: FigureAsRead[];
+  ledgers: { id: string; name: string; rows: number }[];
+  narratives: number;
+  warnings: string[];
+}
+
+export function viewSubmission(submission: NormalizedSubmission, county: LoadedCounty): SubmissionView {
+  const { indicatorById, ledgerById } = county.catalogue;
+  const figures = submission.indicators.map((v): FigureAsRead => {
+    const def = indicatorById.get(v.indicatorId);
+    return {
+      indicatorId: v.indicatorId,
+      name: def?.name ?? v.indicatorId,
+      value: v.raw ?? `${v.qualifier && /^(近|约|不足)$/.test(v.qualifier) ? v.qualifier : ''}${v.value}${v.qualifier && !/^(近|约|不足)$/.test(v.qualifier) ? v.qualifier : ''}`,
+      unit: def?.unit ?? '',
+      where: describeLocation(v.source),
+    };
+  });
+  for (const n of submission.noData ?? []) {
+    const def = indicatorById.get(n.indicatorId);
+    figures.push({ indicatorId: n.indicatorId, name: def?.name ?? n.indicatorId, value: '暂无数据', unit: '', where: describeLocation(n.source) });
+  }
+  return {
+    figures,
+    ledgers: Object.entries(submission.ledgers).map(([id, rows]) => ({ id, name: ledgerById.get(id)?.name ?? id, rows: rows.length })),
+    narratives: submission.narratives.length,
+    warnings: submission.warnings.map((w) => `${describeLocation(w) ? `${describeLocation(w)}：` : ''}${w.message}`),
+  };
+}
+
+export interface ProblemView {
+  severity: 'error' | 'warning';
+  sheet?: string;
+  cell?: string;
+  where: string;
+  message: string;
+  value?: string;
+}
+
+const ErrorReportJsonSchema = z.object({ problems: z.array(SubmissionProblemSchema) });
+
+/** The problems of a rejected upload, from the JSON error report ingest wrote next to it. */
+export async function readProblems(objects: ObjectStore, bucket: string, errorReportKey: string): Promise<ProblemView[]> {
+  const stored = await objects.get(bucket, `${errorReportKey}.json`, undefined, 4 * 1024 * 1024);
+  const parsed = ErrorReportJsonSchema.safeParse(JSON.parse(Buffer.from(stored.bytes).toString('utf8')));
+  if (!parsed.success) return [];
+  return parsed.data.problems.map((p) => ({ severity: p.severity, sheet: p.sheet, cell: p.cell, where: describeLocation(p), message: p.message, value: p.value }));
+}

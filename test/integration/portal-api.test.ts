@@ -1,0 +1,241 @@
+import ExcelJS from 'exceljs';
+import { createLocalIssuer } from '../../shared/local/local-issuer';
+import { startPortal, tokenOf, uploadAsClerk, YEAR, type PortalHarness } from '../portal/portal-harness';
+import { submissionFile } from './helpers';
+
+/**
+ * The portal API over HTTP (the Node adapter of the one Hono router) against
+ * the emulators, with uploads POSTed to s3rver and ingested by the real
+ * handler. Browser flows are in test/e2e/portal-browser.test.ts.
+ */
+let portal: PortalHarness;
+let url: string;
+let office: string;
+let viewer: string;
+let justice: string;
+let education: string;
+
+beforeAll(async () => {
+  portal = await startPortal();
+  url = portal.server.url;
+  office = portal.server.issuer.signIn({ name: '王芳', role: 'office' });
+  viewer = portal.server.issuer.signIn({ name: '李明', role: 'viewer' });
+  justice = tokenOf(await portal.server.unitLink('justice_bureau'));
+  education = tokenOf(await portal.server.unitLink('education_bureau'));
+});
+afterAll(async () => portal?.stop());
+
+const call = async (path: string, credential?: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+  const response = await fetch(`${url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { ...(credential ? { authorization: `Bearer ${credential}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+  });
+  const type = response.headers.get('content-type') ?? '';
+  // any: each test reads its own response shape (JSON), or bytes for downloads.
+  const body: any = type.includes('json') ? await response.json() : new Uint8Array(await response.arrayBuffer());
+  return { status: response.status, headers: response.headers, body };
+};
+
+const ROUTES: [string, string][] = [
+  ['GET', '/api/clerk/me'],
+  ['GET', '/api/clerk/template'],
+  ['POST', '/api/clerk/uploads'],
+  ['GET', '/api/clerk/outcome?key=submissions/2021/justice_bureau/a.json&eTag=x'],
+  ['GET', '/api/clerk/error-report?key=x'],
+  ['GET', '/api/office/status'],
+  ['GET', '/api/office/units/justice_bureau'],
+  ['POST', '/api/office/units/justice_bureau/review'],
+  ['POST', '/api/office/lock'],
+  ['POST', '/api/office/unlock'],
+  ['POST', '/api/office/units/justice_bureau/exception'],
+  ['DELETE', '/api/office/units/justice_bureau/exception'],
+  ['POST', '/api/office/aggregate'],
+  ['GET', '/api/office/reports/2021/report.docx'],
+  ['GET', '/api/office/links'],
+  ['POST', '/api/office/links'],
+  ['DELETE', '/api/office/links/0123456789abcdef'],
+];
+
+describe('no endpoint answers without a credential', () => {
+  test.each(ROUTES)('%s %s → 401 without Authorization, and with a cookie only', async (method, path) => {
+    expect((await call(path, undefined, { method })).status).toBe(401);
+    // Cookies are never read: a browser's ambient credentials give nothing, so CSRF has nothing to ride on.
+    expect((await call(path, undefined, { method, headers: { cookie: `session=${office}; token=${justice}` } })).status).toBe(401);
+  });
+
+  test('a unit token does not open office endpoints, nor an office token clerk endpoints', async () => {
+    expect((await call('/api/office/status', justice)).status).toBe(401);
+    expect((await call('/api/clerk/me', office)).status).toBe(401);
+  });
+
+  test('an ID token from another issuer key, or for another app, is refused', async () => {
+    const stranger = createLocalIssuer().signIn({ name: '冒充者', role: 'office' });
+    expect((await call('/api/office/status', stranger)).status).toBe(401);
+    const [head, payload, sig] = office.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
+    const otherApp = [head, Buffer.from(JSON.stringify({ ...claims, aud: 'another-client' })).toString('base64url'), sig].join('.');
+    expect((await call('/api/office/status', otherApp)).status).toBe(401);
+  });
+
+  test('a signed-in person in neither group is refused', async () => {
+    const nobody = portal.server.issuer.signIn({ name: '访客', role: 'viewer' }, 1, []);
+    const response = await call('/api/office/status', nobody);
+    expect(response.status).toBe(401);
+    expect(response.body.message).toContain('没有访问权限');
+  });
+});
+
+describe('CORS: same origin only', () => {
+  test('a preflight from another origin gets no Access-Control-Allow-Origin', async () => {
+    const response = await fetch(`${url}/api/office/status`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('access-control-allow-headers')).toBeNull();
+  });
+
+  test('a cross-origin request gets no CORS headers, so the browser withholds the response', async () => {
+    const response = await call('/api/office/status', office, { headers: { origin: 'https://evil.example' } });
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  test('pages carry a strict CSP and no-store on API answers', async () => {
+    const page = await fetch(`${url}/clerk.html`);
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect((await call('/api/clerk/me', justice)).headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('clerk', () => {
+  test('me: the unit, the year being collected, the deadline, days left and the state', async () => {
+    const { status, body } = await call('/api/clerk/me', justice);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ county: '灵寿县', unit: { id: 'justice_bureau', name: '灵寿县司法局' }, year: YEAR, deadline: '2022年1月10日', daysLeft: 1 });
+    expect(['未报送', '已接收', '有错误', '已退回', '已锁定']).toContain(body.stateLabel);
+  });
+
+  test('template: the unit\'s own workbook', async () => {
+    const { status, headers, body } = await call('/api/clerk/template', justice);
+    expect(status).toBe(200);
+    expect(decodeURIComponent(headers.get('content-disposition')!)).toContain('灵寿县司法局2021年度报送模板.xlsx');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(body as Uint8Array) as unknown as ArrayBuffer); // exceljs's load() typing wants its own Buffer flavour
+    expect(wb.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(['封面', '指标']));
+  });
+
+  test('an accepted upload shows the figures as read, with their names and cells', async () => {
+    const bytes = Buffer.from(submissionFile('县司法局', { legality_review_meeting_items: 125, enforcement_staff_trained: '1000余' }));
+    const { status, body } = await uploadAsClerk(url, justice, '司法局.json', bytes);
+    expect(status).toBe(200);
+    expect(body.state).toBe('accepted');
+    const figures = body.figures as { name: string; value: string }[];
+    expect(figures).toEqual(expect.arrayContaining([expect.objectContaining({ value: '125' }), expect.objectContaining({ value: '1000余' })]));
+    expect(figures.every((f) => /[\u4e00-\u9fff]/.test(f.name))).toBe(true);
+    const me = await call('/api/clerk/me', justice);
+    expect(me.body).toMatchObject({ state: 'accepted', stateLabel: '已接收' });
+    expect(me.body.history[0]).toMatchObject({ fileName: '司法局.json', outcome: '已接收' });
+    expect(me.body.history[0].at).toMatch(/^2022年1月9日 1\d:\d\d$/);
+  });
+
+  test('a rejected xlsx lists every problem with its sheet and cell, and its error report downloads', async () => {
+    const template = (await call('/api/clerk/template', education)).body as Uint8Array;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(template) as unknown as ArrayBuffer); // see above
+    wb.getWorksheet('指标')!.getCell('D2').value = '很多';
+    const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+    const { body } = await uploadAsClerk(url, education, '教育局.xlsx', bytes);
+    expect(body.state).toBe('rejected');
+    expect(body.problems).toEqual(expect.arrayContaining([expect.objectContaining({ sheet: '指标', cell: 'D2', severity: 'error' })]));
+    const report = await call(`/api/clerk/error-report?key=${encodeURIComponent(String(body.errorReportKey))}`, education);
+    expect(report.status).toBe(200);
+    expect(Buffer.from(report.body as Uint8Array).toString('utf8')).toContain('D2');
+    // Another unit's link cannot read that report.
+    expect((await call(`/api/clerk/error-report?key=${encodeURIComponent(String(body.errorReportKey))}`, justice)).status).toBe(403);
+    expect((await call('/api/clerk/me', education)).body.stateLabel).toBe('有错误');
+  });
+
+  test("a unit link cannot read another unit's outcome", async () => {
+    const { status, body } = await call('/api/clerk/outcome?key=submissions/2021/justice_bureau/%E5%8F%B8%E6%B3%95%E5%B1%80.json&eTag=0123', education);
+    expect(status).toBe(403);
+    expect(body.error).toBe('not_your_upload');
+  });
+});
+
+describe('office', () => {
+  test('status lists every unit with its state, and who is signed in', async () => {
+    const { status, body } = await call('/api/office/status', viewer);
+    expect(status).toBe(200);
+    expect(body.me).toEqual({ name: '李明', role: 'viewer' });
+    expect(body.units.length).toBeGreaterThan(30);
+    expect(body.units.find((u: { unitId: string }) => u.unitId === 'justice_bureau')).toMatchObject({ unitName: '灵寿县司法局', stateLabel: '已接收' });
+  });
+
+  test('a viewer reads but cannot act', async () => {
+    expect((await call('/api/office/lock', viewer, { method: 'POST', body: { year: YEAR } })).status).toBe(403);
+    expect((await call('/api/office/links', viewer, { method: 'POST', body: { unitId: 'justice_bureau' } })).status).toBe(403);
+  });
+
+  test('return for correction: the clerk sees the comment; the audit names the person', async () => {
+    expect((await call('/api/office/units/justice_bureau/review', office, { method: 'POST', body: { year: YEAR, decision: 'return' } })).status).toBe(400);
+    const returned = await call('/api/office/units/justice_bureau/review', office, { method: 'POST', body: { year: YEAR, decision: 'return', comment: '行政复议数字与台账不符，请核对' } });
+    expect(returned.status).toBe(200);
+    const me = await call('/api/clerk/me', justice);
+    expect(me.body).toMatchObject({ state: 'returned', stateLabel: '已退回', returnComment: { comment: '行政复议数字与台账不符，请核对' } });
+    const detail = await call(`/api/office/units/justice_bureau?year=${YEAR}`, office);
+    expect(detail.body.audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: '退回修改', by: '王芳（县司法局）', detail: '行政复议数字与台账不符，请核对' })]));
+    expect(detail.body.audit.find((a: { action: string }) => a.action === '退回修改').at).toMatch(/^2022年1月9日 \d\d:\d\d$/);
+    expect(detail.body.submission.figures.length).toBeGreaterThan(0);
+    expect((await call('/api/office/units/township_nobody/review', office, { method: 'POST', body: { decision: 'pass' } })).status).toBe(404);
+  });
+
+  test('lock refuses the clerk with the lock message; an exception lets the unit through until revoked', async () => {
+    expect((await call('/api/office/lock', office, { method: 'POST', body: { year: YEAR, reason: '开始汇总' } })).status).toBe(200);
+    const refused = await uploadAsClerk(url, justice, '补报.json', Buffer.from(submissionFile('县司法局', { legality_review_meeting_items: 126 })));
+    expect(refused.status).toBe(403);
+    expect(String(refused.body.message)).toMatch(/2021年度报送已于2022年1月9日 \d\d:\d\d锁定（开始汇总）/);
+    expect((await call('/api/clerk/me', justice)).body.stateLabel).toBe('已锁定');
+
+    expect((await call('/api/office/units/justice_bureau/exception', office, { method: 'POST', body: { year: YEAR } })).status).toBe(200);
+    const through = await uploadAsClerk(url, justice, '补报.json', Buffer.from(submissionFile('县司法局', { legality_review_meeting_items: 126 })));
+    expect(through.body.state).toBe('accepted');
+    expect((await call(`/api/office/units/justice_bureau/exception?year=${YEAR}`, office, { method: 'DELETE' })).status).toBe(200);
+    expect((await uploadAsClerk(url, justice, '再补报.json', Buffer.from(submissionFile('县司法局', {})))).status).toBe(403);
+
+    expect((await call('/api/office/unlock', office, { method: 'POST', body: { year: YEAR } })).status).toBe(200);
+    const actions = (await call(`/api/office/units/justice_bureau?year=${YEAR}`, office)).body.audit.map((a: { action: string }) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['开通例外', '撤销例外']));
+  });
+
+  test('aggregation runs and report.docx downloads', async () => {
+    expect((await call(`/api/office/reports/${YEAR}/report.docx`, office)).status).toBe(404);
+    const run = await call('/api/office/aggregate', office, { method: 'POST', body: { year: YEAR } });
+    expect(run.status).toBe(200);
+    expect(run.body.artifacts).toEqual(expect.arrayContaining(['report.docx', 'report.html', 'data.xlsx']));
+    const docx = await call(`/api/office/reports/${YEAR}/report.docx`, office);
+    expect(docx.status).toBe(200);
+    expect(Buffer.from(docx.body as Uint8Array).subarray(0, 2).toString()).toBe('PK');
+    expect((await call(`/api/office/reports/${YEAR}/..%2Fsecret`, office)).status).toBe(404);
+  });
+
+  test('unit links: created (shown once), listed without the secret, revoked → 401', async () => {
+    const made = await call('/api/office/links', office, { method: 'POST', body: { unitId: 'finance_bureau', days: 30 } });
+    expect(made.status).toBe(200);
+    expect(made.body.token).toMatch(/^yrt_/);
+    expect((await call('/api/clerk/me', made.body.token)).body.unit.id).toBe('finance_bureau');
+    const listed = await call('/api/office/links', viewer);
+    const row = listed.body.links.find((l: { tokenId: string }) => l.tokenId === made.body.tokenId);
+    expect(row).toMatchObject({ unitName: '灵寿县财政局', state: '有效' });
+    expect(JSON.stringify(listed.body)).not.toContain(made.body.token);
+    expect((await call(`/api/office/links/${made.body.tokenId}`, office, { method: 'DELETE' })).status).toBe(200);
+    const after = await call('/api/clerk/me', made.body.token);
+    expect(after.status).toBe(401);
+    expect(after.body.error).toBe('token_revoked');
+  });
+});

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createDocumentClient } from '../../shared/adapters/aws-clients';
+import { DynamoUploadTokenStore } from '../../shared/adapters/dynamo-upload-token-store';
+import { issueUploadToken } from '../../shared/core/upload-access/token';
+import type { LocalPipeline } from '../../shared/local/local-pipeline';
+import { startPipeline } from './helpers';
+
+/**
+ * The same Hono router through its other adapter: the Lambda handler
+ * (hono/aws-lambda) with an HTTP API payload 2.0 event from events/,
+ * against the emulators.
+ */
+type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+const CONTEXT = { functionName: 'portal-api', awsRequestId: 'local', getRemainingTimeInMillis: () => 10_000 } as unknown as Context; // the adapter reads none of the rest
+
+let pipeline: LocalPipeline;
+let cleanup: () => Promise<void>;
+let handler: Handler;
+let token: string;
+const sample = JSON.parse(readFileSync(path.join(__dirname, '../../events/portal-api-clerk-me.json'), 'utf8')) as APIGatewayProxyEventV2;
+
+const event = (rawPath: string, authorization?: string): APIGatewayProxyEventV2 => ({
+  ...sample,
+  rawPath,
+  requestContext: { ...sample.requestContext, http: { ...sample.requestContext.http, path: rawPath } },
+  headers: { ...sample.headers, authorization: authorization ?? '' },
+});
+
+beforeAll(async () => {
+  ({ pipeline, cleanup } = await startPipeline());
+  Object.assign(process.env, { USER_POOL_ID: 'us-east-1_Example', USER_POOL_CLIENT_ID: 'example-client', AGGREGATE_FUNCTION_NAME: 'yearly-report-lingshou-local-aggregate', POWERTOOLS_LOG_LEVEL: 'ERROR' });
+  const issued = issueUploadToken({ county: 'lingshou', unitId: 'justice_bureau', createdBy: 'test', now: new Date(), validDays: 5 });
+  await new DynamoUploadTokenStore(createDocumentClient(), pipeline.names.table).put(issued.record);
+  token = issued.token;
+  ({ handler } = (await import('../../functions/portal-api/handler')) as unknown as { handler: Handler });
+});
+afterAll(async () => cleanup?.());
+
+test('the sample event with a unit token answers with the unit, as JSON', async () => {
+  const result = await handler(event('/api/clerk/me', `Bearer ${token}`), CONTEXT);
+  expect(result.statusCode).toBe(200);
+  expect(result.headers?.['cache-control']).toBe('no-store');
+  expect(JSON.parse(result.body!)).toMatchObject({ unit: { id: 'justice_bureau', name: '灵寿县司法局' }, stateLabel: '未报送' });
+});
+
+test('without a credential, clerk and office routes answer 401', async () => {
+  for (const p of ['/api/clerk/me', '/api/office/status']) {
+    const result = await handler(event(p), CONTEXT);
+    expect(result.statusCode).toBe(401);
+  }
+  // A malformed ID token is refused before any key is fetched.
+  expect((await handler(event('/api/office/status', 'Bearer not-a-jwt'), CONTEXT)).statusCode).toBe(401);
+});
+
+test('the template comes back base64-encoded, as API Gateway needs for a binary body', async () => {
+  const result = await handler(event('/api/clerk/template', `Bearer ${token}`), CONTEXT);
+  expect(result.statusCode).toBe(200);
+  expect(result.isBase64Encoded).toBe(true);
+  expect(Buffer.from(result.body!, 'base64').subarray(0, 2).toString()).toBe('PK');
+});
