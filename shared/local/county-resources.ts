@@ -1,5 +1,5 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { TABLE_DESIGN } from '../storage/layout';
 
 /**
@@ -44,6 +44,11 @@ export async function ensureCountyResources(names: { buckets: readonly string[];
     );
   } catch (err) {
     if (!(err instanceof ResourceInUseException) && (err as Error).name !== 'ResourceInUseException') throw err;
+  }
+  try {
+    // dynalite answers CreateTable while the table is still CREATING (even with createTableMs 0, on a busy
+    // machine): a write straight after start-up got ResourceNotFoundException. Wait until it is ACTIVE.
+    await waitUntilTableExists({ client: dynamo, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 }, { TableName: names.table });
   } finally {
     dynamo.destroy();
   }
