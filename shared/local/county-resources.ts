@@ -46,9 +46,9 @@ export async function ensureCountyResources(names: { buckets: readonly string[];
     if (!(err instanceof ResourceInUseException) && (err as Error).name !== 'ResourceInUseException') throw err;
   }
   try {
-    // dynalite answers CreateTable with CREATING and flips to ACTIVE a moment later; on a busy machine a
-    // write can arrive in between and get ResourceNotFoundException, so wait for ACTIVE.
-    await waitUntilTableExists({ client: dynamo, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 }, { TableName: names.table });
+    // dynalite answers CreateTable while the table is still CREATING (even with createTableMs 0, on a busy
+    // machine): a write straight after start-up got ResourceNotFoundException. Wait until it is ACTIVE.
+    await waitUntilTableExists({ client: dynamo, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 }, { TableName: names.table });
   } finally {
     dynamo.destroy();
   }

@@ -71,7 +71,7 @@ export interface CurrentPointer extends UploadIdentity {
 }
 
 /** Office actions taken in the portal (issue 13), audited with the signed-in person. */
-export type PortalAuditOutcome = 'review-pass' | 'review-return' | 'exception-revoked' | 'aggregate' | 'link-created' | 'link-revoked';
+export type PortalAuditOutcome = 'review-pass' | 'review-return' | 'aggregate' | 'link-created' | 'link-revoked';
 
 export interface AuditEntry {
   at: string;

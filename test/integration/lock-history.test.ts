@@ -1,8 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { STSClient } from '@aws-sdk/client-sts';
 import { createS3Client } from '../../shared/adapters/aws-clients';
 import { awsCaller } from '../../shared/adapters/operator-identity';
@@ -16,7 +13,7 @@ import type { S3EventRecordLike } from '../../shared/local/s3-event-delivery';
 import { IngestDeps, ingestObject } from '../../shared/usecases/ingest-object';
 import type { ObjectVersionRef } from '../../shared/usecases/ports';
 import { replayYear } from '../../shared/usecases/replay-year';
-import { runCli, startPipeline, submissionFile } from './helpers';
+import { startPipeline, submissionFile } from './helpers';
 
 /**
  * Issue 14, lock history: decisions are appended, never overwritten; an
@@ -81,30 +78,6 @@ describe('the lock history', () => {
     expect(version?.principal).toBe('AIDA-CIVIL');
     expect(civil.principal).toBe('AIDA-CIVIL');
   });
-});
-
-describe('lock, unlock, revoke on the command line', () => {
-  it('records the caller, not a typed name, and revokes an exception', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'yearly-report-lock-cli-'));
-    try {
-      const common = ['--county', 'lingshou', '--year', '2020', '--local', '--local-dir', dir];
-      const locked = await runCli(['lock', ...common, '--reason', '定稿']);
-      expect([locked.code, locked.stderr]).toEqual([0, '']);
-      expect((await runCli(['unlock', ...common, '--unit', '市场监管局'])).code).toBe(0);
-      const granted = JSON.parse((await runCli(['status', ...common, '--json'])).stdout);
-      expect(granted.exceptions).toEqual(['market_regulation']);
-      const revoked = await runCli(['revoke', ...common, '--unit', '市场监管局']);
-      expect(revoked.code).toBe(0);
-      expect(revoked.stdout).toMatch(/灵寿县市场监督管理局的例外已于\d{4}年\d+月\d+日 \d\d:\d\d由.+（本机用户，未经AWS验证）撤销/);
-      expect(JSON.parse((await runCli(['status', ...common, '--json'])).stdout).exceptions).toEqual([]);
-      // Revoking again says so, as locking or lifting twice does.
-      const again = await runCli(['revoke', ...common, '--unit', '市场监管局']);
-      expect([again.code, again.stdout]).toEqual([0, '灵寿县 2020年度报送：灵寿县市场监督管理局没有例外，无需撤销。\n']);
-      expect((await runCli(['lock', ...common, '--by', '某人'])).code).toBe(2);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
 });
 
 describe('the caller in AWS', () => {

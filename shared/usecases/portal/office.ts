@@ -81,7 +81,6 @@ const AUDIT_LABEL: Record<AuditEntry['outcome'], string> = {
   unlock: '解除锁定',
   exception: '开通例外',
   revoke: '撤销例外',
-  'exception-revoked': '撤销例外',
   'review-pass': '审核通过',
   'review-return': '退回修改',
   aggregate: '生成报告',
