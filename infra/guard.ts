@@ -1,7 +1,11 @@
 import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import type { CountyStack } from './county-stack';
 
@@ -65,4 +69,46 @@ export function applyControlTowerControls(stack: CountyStack, key: kms.Key, stag
     if (handler) acknowledge(handler, 'lambda_inside_vpc_check', "CDK's auto-delete function of a disposable stage empties this stack's buckets on teardown through the S3 API; it has no network-reachable resources to put in a VPC.");
   }
   acknowledge(ingest.deadLetterQueue, 'sqs_dlq_check', 'This is the dead-letter queue of the ingest queue; a message that lands here is alarmed on and redriven by a person, not sent on to a further queue.');
+  acknowledgePortal(stack, stage);
+}
+
+/** The browser portal (issue 13): its distribution, site bucket, API and their logs. */
+function acknowledgePortal(stack: CountyStack, stage: { disposable: boolean; logRetentionDays: number }): void {
+  for (const node of stack.portal.node.findAll()) {
+    if (node instanceof apigwv2.CfnRoute) {
+      acknowledge(node, 'api_gw_v2_authorization_type_configured_check', 'Every portal route checks a bearer credential in the router itself (a unit-link token against its salted hash, or an office ID token verified with aws-jwt-verify) and answers 401 without one (test/integration/portal-api.test.ts); an API Gateway authorizer would be a second copy of that check for one of the two credentials only.');
+    }
+    if (node instanceof lambda.CfnPermission) {
+      acknowledge(node, 'lambda_function_public_access_prohibited_check', "The permission lets apigateway.amazonaws.com invoke the portal function only with SourceArn = this API's execute-api ARN (built with Fn::Join, as the stack is environment-agnostic); the control only reads literal strings.");
+    }
+    if (node instanceof lambda.CfnFunction) {
+      acknowledge(node, 'lambda_inside_vpc_check', 'The portal function reaches only AWS service endpoints (S3, DynamoDB, Lambda, KMS) with IAM and holds no network-reachable resources; a VPC would add NAT or interface endpoints per county without narrowing any access.');
+    }
+    if (node instanceof logs.CfnLogGroup) {
+      acknowledge(node, 'cloudwatch_log_group_encrypted_check', 'Portal logs carry routes, statuses, ids and error messages, never file contents or tokens; CloudWatch Logs encrypts them at rest.');
+      if (stage.logRetentionDays < 365) {
+        acknowledge(node, 'cloudwatch_log_group_retention_period_check', `A disposable stage keeps logs ${stage.logRetentionDays} days (infra/settings.ts); the prod stage keeps them a year.`);
+      }
+    }
+    if (node instanceof cloudfront.CfnDistribution) {
+      acknowledge(node, 'cloudfront_origin_failover_enabled_check', 'One county, one region: the site bucket and the API have no second region to fail over to; the static site is rebuilt from the repository by a deploy.');
+      acknowledge(node, 'cloudfront_access_logs_enabled_check', 'Every API call is logged by the API access log and audited in the table with the caller; the static pages hold no data. Standard logs need an ACL-enabled bucket, which the stack avoids.');
+      acknowledge(node, 'cloudfront_custom_ssl_certificate_check', "Until a county gives the portal its own domain, it is served on CloudFront's domain with CloudFront's certificate (HTTPS only); a custom domain is a per-county deployment setting.");
+      acknowledge(node, 'cloudfront_sni_enabled_check', "Served on CloudFront's default domain and certificate, where SNI is not configurable; with a county's own certificate it is SNI-only.");
+      acknowledge(node, 'cloudfront_security_policy_check', "The default CloudFront certificate fixes the viewer security policy; the minimum protocol can be set to TLSv1.2_2021 only with a county's own certificate.");
+    }
+    if (node instanceof s3.CfnBucket) {
+      acknowledge(node, 's3_bucket_default_encryption_kms_check', 'The site bucket holds only the public static pages (HTML, JS, CSS) built from the repository, read by CloudFront through origin access control; SSE-S3 suffices and avoids giving CloudFront the county key.');
+      acknowledge(node, 's3_bucket_versioning_enabled_check', 'The site bucket is a copy of the repository build that every deploy replaces whole; the repository is its history.');
+      acknowledge(node, 's3_event_notifications_enabled_check', 'Nothing reacts to the static pages; a notification would have no consumer.');
+      acknowledge(node, 's3_lifecycle_policy_check', 'The deploy replaces and prunes the site files itself; there is nothing to expire.');
+      acknowledge(node, 's3_bucket_object_lock_enabled_check', 'Every deploy must replace the pages; Object Lock would prevent it.');
+    }
+  }
+  // CDK's singleton that copies the site build into the bucket at deploy time (BucketDeployment).
+  for (const child of stack.node.children) {
+    if (child.node.id.startsWith('Custom::CDKBucketDeployment')) {
+      acknowledge(child, 'lambda_inside_vpc_check', "CDK's deployment function copies the portal build into the site bucket through the S3 API at deploy time; it has no network-reachable resources to put in a VPC.");
+    }
+  }
 }

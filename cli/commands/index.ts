@@ -4,6 +4,7 @@ import * as county from './county';
 import * as demo from './demo';
 import * as lock from './lock';
 import * as replay from './replay';
+import * as serve from './serve';
 import * as status from './status';
 import * as template from './template';
 import * as templateDoc from './template-doc';
@@ -16,4 +17,4 @@ import * as validate from './validate';
  * a folder scan, so the CLI bundles into one file (npm run build) and a
  * command cannot be dropped by a packaging step.
  */
-export const COMMANDS: readonly { register(program: Command): void }[] = [aggregate, county, demo, lock, replay, status, template, templateDoc, token, upload, validate];
+export const COMMANDS: readonly { register(program: Command): void }[] = [aggregate, county, demo, lock, replay, serve, status, template, templateDoc, token, upload, validate];

@@ -34,16 +34,6 @@ export function chineseDate(date: Date, timeZone: string): string {
   return `${parts.year}年${parts.month}月${parts.day}日`;
 }
 
-/** "2026年11月28日 20:16" in the county's time zone: how a clerk reads a time. */
-export function localDateTime(date: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日 ${parts.hour}:${parts.minute}`;
-}
-
 /** "2022年1月9日 10:00" in the county's time zone: how a time reads in anything a clerk or office reads. */
 export function chineseDateTime(date: Date, timeZone: string): string {
   const parts = Object.fromEntries(
@@ -53,3 +43,6 @@ export function chineseDateTime(date: Date, timeZone: string): string {
   );
   return `${parts.year}年${parts.month}月${parts.day}日 ${parts.hour}:${parts.minute}`;
 }
+
+/** The same, under the name the CLI's messages use. */
+export const localDateTime = chineseDateTime;

@@ -1,4 +1,4 @@
-import { chineseDate, deadlineInstant, localDateTime } from '../county/time';
+import { chineseDateTime as countyDateTime, deadlineInstant } from '../county/time';
 
 /**
  * A unit's state in the portal, as the clerk and the office read it. Pure:
@@ -61,6 +61,5 @@ export function daysLeft(year: number, deadline: string, timeZone: string, now: 
 
 /** "2022年1月9日 10:00" in the county's time zone: how the portal shows a time. */
 export function chineseDateTime(iso: string | Date, timeZone: string): string {
-  const date = typeof iso === 'string' ? new Date(iso) : iso;
-  return `${chineseDate(date, timeZone)} ${localDateTime(date, timeZone).slice(11)}`;
+  return countyDateTime(typeof iso === 'string' ? new Date(iso) : iso, timeZone);
 }
