@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEMPLATE_INDICATOR_COLUMN } from '../../shared/core/submission/layout';
 import { startPortal, tokenOf, type PortalHarness } from '../portal/portal-harness';
 
 /**
@@ -97,8 +98,8 @@ test('a clerk downloads the template, fills it, uploads it and sees the accepted
     const sheet = wb.getWorksheet('指标')!;
     sheet.eachRow((row, n) => {
       const values: Record<string, number | string> = { legality_review_meeting_items: 125, enforcement_staff_trained: '1000余', mediators_total: 312, reconsideration_received: 14, reconsideration_closed: 13, reconsideration_pending: 1 };
-      const id = String(row.getCell(1).value);
-      if (n > 1 && id in values) row.getCell(4).value = values[id]!;
+      const id = String(row.getCell(TEMPLATE_INDICATOR_COLUMN.code).value);
+      if (n > 1 && id in values) row.getCell(TEMPLATE_INDICATOR_COLUMN.value).value = values[id]!;
     });
   });
   await uploadFile(page, '司法局2021.xlsx', bytes);
@@ -118,17 +119,17 @@ test('a clerk uploads a bad file and sees the cell, and can download the error r
   const page = await openPage(educationLink);
   await page.waitForSelector('#template');
   const bytes = await filledTemplate(page, (wb) => {
-    wb.getWorksheet('指标')!.getCell('D2').value = '很多';
+    wb.getWorksheet('指标')!.getCell('C2').value = '很多'; // the first indicator's value cell
   });
   // This one is dropped onto the page, as a clerk drags it from the desktop.
   await dropFile(page, '教育局.xlsx', bytes);
   await page.waitForSelector('#rejected', { timeout: 30_000 });
   const problems = await page.textContent('#outcome table');
   expect(problems).toContain('指标');
-  expect(problems).toContain('D2');
+  expect(problems).toContain('C2');
   expect(problems).toContain('很多');
   const [report] = await Promise.all([page.waitForEvent('download'), page.click('#error-report')]);
-  expect(readFileSync((await report.path())!, 'utf8')).toContain('D2');
+  expect(readFileSync((await report.path())!, 'utf8')).toContain('C2');
   expect(await page.textContent('#state')).toBe('有错误');
   await screenshot(page, 'clerk-rejected.png');
   await page.context().close();
