@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { reportYearAt } from '../aggregate-event';
 import { ID } from '../catalogue/schema';
 import type { CountyConfig } from '../county/schema';
