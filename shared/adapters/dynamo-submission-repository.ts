@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { TABLE_DESIGN } from '../storage/layout';
-import { NormalizedSubmission, NormalizedSubmissionSchema } from '../core/submission/normalized';
+import type { LedgerFieldSelection } from '../core/report/ledger-fields';
+import { LedgerRow, NormalizedSubmission, NormalizedSubmissionSchema } from '../core/submission/normalized';
 import {
   AuditEntry,
   CurrentPointer,
@@ -83,24 +84,42 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     await batchWrite(this.client, this.tableName, keys.map((k) => ({ DeleteRequest: { Key: { [PK]: k[PK], [SK]: k[SK] } } })), this.writeOptions);
   }
 
-  async readSubmission(year: number, unitId: string, token: string): Promise<NormalizedSubmission> {
-    const items = await this.queryAll({ KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK }, ExpressionAttributeValues: { ':pk': dataPk(year, unitId, token) } });
-    const meta = items.find((i) => i[SK] === 'META');
-    if (!meta) throw new Error(`submission ${unitId}/${token} for ${year} has no META item`);
+  async readSubmission(year: number, unitId: string, token: string, options: { ledgerFields?: LedgerFieldSelection } = {}): Promise<NormalizedSubmission> {
+    const { ledgerFields } = options;
+    let meta: Item | undefined;
     const ledgers: NormalizedSubmission['ledgers'] = {};
-    const submission = {
-      ...stripKeys<Omit<NormalizedSubmission, 'indicators' | 'ledgers' | 'narratives'>>(meta),
-      indicators: [] as NormalizedSubmission['indicators'],
-      ledgers,
-      narratives: [] as NormalizedSubmission['narratives'],
+    const indicators: unknown[] = [];
+    const narratives: unknown[] = [];
+    const pk = dataPk(year, unitId, token);
+    const take = (items: Item[]) => {
+      for (const item of items) {
+        const sk = item[SK] as string;
+        if (sk.startsWith('LED#')) {
+          const ledgerId = item.ledgerId as string;
+          const rows = (ledgers[ledgerId] ??= []);
+          rows.push((ledgerFields ? projectRow(item.row, ledgerFields.get(ledgerId)) : item.row) as LedgerRow);
+        } else if (sk.startsWith('IND#')) indicators.push(item.value);
+        else if (sk.startsWith('NAR#')) narratives.push(item.item);
+        else if (sk === 'META') meta = item;
+      }
     };
-    // Items come back in sort-key order, so ledger rows and narratives keep their order.
-    for (const item of items) {
-      const sk = item[SK] as string;
-      if (sk.startsWith('IND#')) submission.indicators.push(item.value as NormalizedSubmission['indicators'][number]);
-      else if (sk.startsWith('LED#')) (ledgers[item.ledgerId as string] ??= []).push(item.row as NormalizedSubmission['ledgers'][string][number]);
-      else if (sk.startsWith('NAR#')) submission.narratives.push(item.item as NormalizedSubmission['narratives'][number]);
+    // Page by page, so no page outlives its turn. Items come back in sort-key order, so ledger rows and narratives
+    // keep their order.
+    if (!ledgerFields) {
+      await this.queryPages({ KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK }, ExpressionAttributeValues: { ':pk': pk } }, take);
+    } else {
+      // The ledger rows (LED#…) carrying only the selected fields, so DynamoDB sends a few values per row instead of
+      // the whole row; then everything else whole: IND#… sorts before LED#, META and NAR#… after it.
+      const fields = [...new Set([...ledgerFields.values()].flatMap((f) => [...f]))];
+      const names: Record<string, string> = { '#pk': PK, '#sk': SK, '#ledger': 'ledgerId', '#r': 'row', '#n': 'row', '#fs': 'fields' };
+      fields.forEach((f, i) => (names[`#f${i}`] = f));
+      const projection = ['#sk', '#ledger', '#r.#n', ...fields.map((_, i) => `#r.#fs.#f${i}`)].join(', ');
+      await this.queryPages({ KeyConditionExpression: '#pk = :pk AND #sk < :led', ExpressionAttributeNames: { '#pk': PK, '#sk': SK }, ExpressionAttributeValues: { ':pk': pk, ':led': 'LED#' } }, take);
+      await this.queryPages({ KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :led)', ProjectionExpression: projection, ExpressionAttributeNames: names, ExpressionAttributeValues: { ':pk': pk, ':led': 'LED#' } }, take);
+      await this.queryPages({ KeyConditionExpression: '#pk = :pk AND #sk > :after', ExpressionAttributeNames: { '#pk': PK, '#sk': SK }, ExpressionAttributeValues: { ':pk': pk, ':after': 'LED#\uffff' } }, take);
     }
+    if (!meta) throw new Error(`submission ${unitId}/${token} for ${year} has no META item`);
+    const submission = { ...stripKeys<Omit<NormalizedSubmission, 'indicators' | 'ledgers' | 'narratives'>>(meta), indicators, ledgers, narratives };
     return NormalizedSubmissionSchema.parse(submission);
   }
 
@@ -218,6 +237,15 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     } while (ExclusiveStartKey);
     return items;
   }
+  private async queryPages(input: Omit<QueryCommandInput, 'TableName'>, onPage: (items: Item[]) => void): Promise<void> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey }));
+      onPage(out.Items ?? []);
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
 }
 
 const KEY_ATTRIBUTES = [PK, SK, GSI.partitionKey.name, GSI.sortKey.name];
@@ -226,4 +254,15 @@ function stripKeys<T>(item: Item, extra: readonly string[] = []): T {
   const copy: Item = { ...item };
   for (const k of [...KEY_ATTRIBUTES, ...extra]) delete copy[k];
   return copy as T;
+}
+
+/** A stored ledger row with only the selected fields (none when the ledger is not selected); anything else is left for zod to refuse. */
+function projectRow(stored: unknown, fields: ReadonlySet<string> | undefined): unknown {
+  const row = stored as { row?: unknown; fields?: unknown } | null;
+  if (typeof row !== 'object' || row === null) return stored;
+  // DynamoDB leaves out a projected map whose selected fields are all absent.
+  const all = (typeof row.fields === 'object' && row.fields !== null ? row.fields : {}) as Record<string, unknown>;
+  const kept: Record<string, unknown> = {};
+  if (fields) for (const f of fields) if (Object.hasOwn(all, f)) kept[f] = all[f];
+  return { row: row.row, fields: kept };
 }

@@ -1,13 +1,15 @@
 import { Artifact, renderArtifacts } from '../core/artifacts';
 import { LoadedCounty } from '../core/county/load';
 import { buildReport, CurrentSubmission, RejectedUpload } from '../core/report/build-report';
+import { ledgerFieldsUsed } from '../core/report/ledger-fields';
 import { Report, ReportSchema } from '../core/report/schema';
 import { PREFIX } from '../storage/layout';
 import { ObjectStore, SubmissionRepository } from './ports';
 
 /**
  * Aggregate a county's year into report artifacts:
- *  1. follow every unit's current pointer and read its submission (never half of one);
+ *  1. follow every unit's current pointer and read its submission (never half of one),
+ *     each ledger row with only the fields a figure reads (ledgerFieldsUsed);
  *  2. note units whose newest upload was rejected, for completeness;
  *  3. read last year's report.json, if any, for year-over-year checks;
  *  4. build the Report (pure) and render every artifact from it;
@@ -48,6 +50,7 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
   };
 
   const generatedAt = deps.now();
+  const ledgerFields = ledgerFieldsUsed(deps.county.catalogue);
   const submissions = await timed('query', async () => {
     const pointers = await deps.repo.listCurrent(year);
     return mapConcurrently(pointers, deps.readConcurrency ?? 8, async (p): Promise<CurrentSubmission> => ({
@@ -55,7 +58,7 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
       s3Key: p.s3Key,
       versionId: p.versionId ?? p.versionToken,
       receivedAt: p.receivedAt,
-      submission: await deps.repo.readSubmission(year, p.unitId, p.versionToken),
+      submission: await deps.repo.readSubmission(year, p.unitId, p.versionToken, { ledgerFields }),
     }));
   });
   const rejected: RejectedUpload[] = (await deps.repo.listLatest(year))
