@@ -3,6 +3,7 @@ import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-
 import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submission-repository';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { TABLE_DESIGN, physicalNames } from '../../shared/storage/layout';
+import type { LoadedCounty } from '../../shared/core/county/load';
 import type { Report } from '../../shared/core/report/schema';
 import { aggregateYear } from '../../shared/usecases/aggregate-year';
 import { BENCH_COUNTY, BENCH_YEAR } from '../data';
@@ -31,9 +32,8 @@ export interface SeededYear {
   partitions: string[];
 }
 
-export async function seedYear(aws: BenchAws, table: string, rows: number, seed: number): Promise<SeededYear> {
+export async function seedYear(aws: BenchAws, table: string, rows: number, seed: number, county: LoadedCounty = benchContext().county): Promise<SeededYear> {
   await aws.createTable(table);
-  const { county } = benchContext();
   const units = county.config.units.filter((u) => u.groups.includes('townships') || u.groups.includes('enforcement_departments'));
   // Uneven, as real units are: weights from the seeded Prng, rounded so the total is exact.
   const rng = new Prng(seed);

@@ -105,19 +105,19 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     };
     // Page by page, so no page outlives its turn. Items come back in sort-key order, so ledger rows and narratives
     // keep their order.
-    if (!ledgerFields) {
-      await this.queryPages({ KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK }, ExpressionAttributeValues: { ':pk': pk } }, take);
-    } else {
-      // The ledger rows (LED#…) carrying only the selected fields, so DynamoDB sends a few values per row instead of
-      // the whole row; then everything else whole: IND#… sorts before LED#, META and NAR#… after it.
+    const query: Omit<QueryCommandInput, 'TableName'> = { KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK }, ExpressionAttributeValues: { ':pk': pk } };
+    if (ledgerFields) {
+      // DynamoDB sends only what is read: of a ledger row, its number and the selected fields; of every other item,
+      // all it holds (META's attributes are the submission's own top-level fields, named by its schema).
       const fields = [...new Set([...ledgerFields.values()].flatMap((f) => [...f]))];
-      const names: Record<string, string> = { '#pk': PK, '#sk': SK, '#ledger': 'ledgerId', '#r': 'row', '#n': 'row', '#fs': 'fields' };
+      const attributes = [SK, 'ledgerId', 'value', 'item', ...META_ATTRIBUTES];
+      const names: Record<string, string> = { '#pk': PK, '#r': 'row', '#fs': 'fields' };
+      attributes.forEach((a, i) => (names[`#a${i}`] = a));
       fields.forEach((f, i) => (names[`#f${i}`] = f));
-      const projection = ['#sk', '#ledger', '#r.#n', ...fields.map((_, i) => `#r.#fs.#f${i}`)].join(', ');
-      await this.queryPages({ KeyConditionExpression: '#pk = :pk AND #sk < :led', ExpressionAttributeNames: { '#pk': PK, '#sk': SK }, ExpressionAttributeValues: { ':pk': pk, ':led': 'LED#' } }, take);
-      await this.queryPages({ KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :led)', ProjectionExpression: projection, ExpressionAttributeNames: names, ExpressionAttributeValues: { ':pk': pk, ':led': 'LED#' } }, take);
-      await this.queryPages({ KeyConditionExpression: '#pk = :pk AND #sk > :after', ExpressionAttributeNames: { '#pk': PK, '#sk': SK }, ExpressionAttributeValues: { ':pk': pk, ':after': 'LED#\uffff' } }, take);
+      query.ExpressionAttributeNames = names;
+      query.ProjectionExpression = [...attributes.map((_, i) => `#a${i}`), '#r.#r', ...fields.map((_, i) => `#r.#fs.#f${i}`)].join(', ');
     }
+    await this.queryPages(query, take);
     if (!meta) throw new Error(`submission ${unitId}/${token} for ${year} has no META item`);
     const submission = { ...stripKeys<Omit<NormalizedSubmission, 'indicators' | 'ledgers' | 'narratives'>>(meta), indicators, ledgers, narratives };
     return NormalizedSubmissionSchema.parse(submission);
@@ -255,6 +255,9 @@ function stripKeys<T>(item: Item, extra: readonly string[] = []): T {
   for (const k of [...KEY_ATTRIBUTES, ...extra]) delete copy[k];
   return copy as T;
 }
+
+/** The META item's attributes: a submission's top-level fields other than its rows. */
+const META_ATTRIBUTES = Object.keys(NormalizedSubmissionSchema.shape).filter((k) => k !== 'indicators' && k !== 'ledgers' && k !== 'narratives');
 
 /** A stored ledger row with only the selected fields (none when the ledger is not selected); anything else is left for zod to refuse. */
 function projectRow(stored: unknown, fields: ReadonlySet<string> | undefined): unknown {

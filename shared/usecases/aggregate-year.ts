@@ -51,6 +51,11 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
 
   const generatedAt = deps.now();
   const ledgerFields = ledgerFieldsUsed(deps.county.catalogue);
+  // The newest uploads and last year's report are small reads: they go alongside the submissions, not after them.
+  const latestRead = deps.repo.listLatest(year);
+  // Handled here too, so a failure while the submissions are still read is not an unhandled rejection; awaited below.
+  latestRead.catch(() => undefined);
+  const previousRead = readPreviousReport(deps, year - 1);
   const submissions = await timed('query', async () => {
     const pointers = await deps.repo.listCurrent(year);
     return mapConcurrently(pointers, deps.readConcurrency ?? 8, async (p): Promise<CurrentSubmission> => ({
@@ -61,10 +66,10 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
       submission: await deps.repo.readSubmission(year, p.unitId, p.versionToken, { ledgerFields }),
     }));
   });
-  const rejected: RejectedUpload[] = (await deps.repo.listLatest(year))
+  const rejected: RejectedUpload[] = (await latestRead)
     .filter((v) => v.status === 'rejected' && !submissions.some((s) => s.unitId === v.unitId))
     .map((v) => ({ unitId: v.unitId, s3Key: v.s3Key, versionId: v.versionId ?? v.versionToken, receivedAt: v.receivedAt, problemCount: v.problemCount ?? 0 }));
-  const previous = await readPreviousReport(deps, year - 1);
+  const previous = await previousRead;
 
   const report = await timed('compute', async () =>
     buildReport({ county: deps.county, year, submissions, rejected, previous, generatedAt }),
