@@ -8,7 +8,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { S3NotificationSchema } from '../../shared/core/s3-notification';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-clients';
+import { createDocumentClient, createDynamoClient, createS3Client } from '../../shared/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submission-repository';
 import { INGEST_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { TABLE_DESIGN } from '../../shared/storage/layout';
@@ -34,11 +34,13 @@ const metrics = new Metrics({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearl
 // The bundle's folder is always county/, so the id to expect comes from the stack.
 const county = loadCounty(env.COUNTY_CONFIG_DIR, { expectedId: env.COUNTY_ID });
 const catalogue = county.catalogue;
+// One DynamoDB client for the repository and Powertools' idempotency store: each client costs the cold start.
+const dynamo = createDynamoClient();
 const deps = {
   county,
   catalogue,
   objects: new S3ObjectStore(createS3Client()),
-  repo: new DynamoSubmissionRepository(createDocumentClient(), env.TABLE_NAME),
+  repo: new DynamoSubmissionRepository(createDocumentClient(dynamo), env.TABLE_NAME),
   // The parsers load on the first upload, not in the cold start of a batch that may hold none.
   parse: async (input: Parameters<typeof parseSubmissionFile>[0]) => (await import('../../shared/core/submission/parse')).parseSubmissionFile(input),
   formatErrorReport,
@@ -67,6 +69,7 @@ const ingestOnce = makeIdempotent((delivery: Delivery) => {
     sortKeyAttr: TABLE_DESIGN.sortKey.name,
     staticPkValue: 'IDEMPOTENCY',
     expiryAttr: TABLE_DESIGN.timeToLiveAttribute,
+    awsSdkV3Client: dynamo,
   }),
   config: idempotency,
 });
