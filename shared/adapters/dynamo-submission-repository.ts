@@ -97,7 +97,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
         if (sk.startsWith('LED#')) {
           const ledgerId = item.ledgerId as string;
           const rows = (ledgers[ledgerId] ??= []);
-          rows.push((ledgerFields ? projectRow(item.row, ledgerFields.get(ledgerId)) : item.row) as LedgerRow);
+          rows.push(ledgerFields ? projectedRow(item.row, ledgerFields.get(ledgerId), sk) : (item.row as LedgerRow));
         } else if (sk.startsWith('IND#')) indicators.push(item.value);
         else if (sk.startsWith('NAR#')) narratives.push(item.item);
         else if (sk === 'META') meta = item;
@@ -120,7 +120,10 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     await this.queryPages(query, take);
     if (!meta) throw new Error(`submission ${unitId}/${token} for ${year} has no META item`);
     const submission = { ...stripKeys<Omit<NormalizedSubmission, 'indicators' | 'ledgers' | 'narratives'>>(meta), indicators, ledgers, narratives };
-    return NormalizedSubmissionSchema.parse(submission);
+    if (!ledgerFields) return NormalizedSubmissionSchema.parse(submission);
+    // The projected rows were checked one by one as they came (projectedRow): zod would copy every one of them,
+    // and at a million rows that copy is what breaks the memory budget. The rest goes through zod as usual.
+    return { ...NormalizedSubmissionSchema.parse({ ...submission, ledgers: {} }), ledgers };
   }
 
   async getCurrent(year: number, unitId: string): Promise<CurrentPointer | undefined> {
@@ -259,13 +262,24 @@ function stripKeys<T>(item: Item, extra: readonly string[] = []): T {
 /** The META item's attributes: a submission's top-level fields other than its rows. */
 const META_ATTRIBUTES = Object.keys(NormalizedSubmissionSchema.shape).filter((k) => k !== 'indicators' && k !== 'ledgers' && k !== 'narratives');
 
-/** A stored ledger row with only the selected fields (none when the ledger is not selected); anything else is left for zod to refuse. */
-function projectRow(stored: unknown, fields: ReadonlySet<string> | undefined): unknown {
-  const row = stored as { row?: unknown; fields?: unknown } | null;
-  if (typeof row !== 'object' || row === null) return stored;
-  // DynamoDB leaves out a projected map whose selected fields are all absent.
-  const all = (typeof row.fields === 'object' && row.fields !== null ? row.fields : {}) as Record<string, unknown>;
-  const kept: Record<string, unknown> = {};
-  if (fields) for (const f of fields) if (Object.hasOwn(all, f)) kept[f] = all[f];
-  return { row: row.row, fields: kept };
+/**
+ * A ledger row as the projected Query returned it, kept as is (no copy): DynamoDB sent its number and the fields
+ * selected for any ledger; those selected for another ledger are dropped, and a row whose selected fields are all
+ * absent gets empty fields (DynamoDB leaves the map out). Checked as LedgerRowSchema would check it.
+ */
+function projectedRow(stored: unknown, selected: ReadonlySet<string> | undefined, sk: string): LedgerRow {
+  const row = stored as { row?: unknown; fields?: Record<string, unknown> } | null | undefined;
+  if (typeof row !== 'object' || row === null || !Number.isInteger(row.row) || (row.row as number) < 1) {
+    throw new Error(`stored ledger row ${sk} is malformed: ${JSON.stringify(stored)?.slice(0, 200)}`);
+  }
+  const fields = (row.fields ??= {});
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new Error(`stored ledger row ${sk} has malformed fields`);
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (!selected?.has(key)) delete fields[key];
+    else if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new Error(`stored ledger row ${sk} field ${key} is not a cell value`);
+    }
+  }
+  return row as LedgerRow;
 }

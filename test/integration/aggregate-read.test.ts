@@ -1,3 +1,5 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../shared/adapters/aws-clients';
 import { loadCounty, countyDirInRepo } from '../../shared/core/county/load';
 import { ledgerFieldsUsed } from '../../shared/core/report/ledger-fields';
 import type { NormalizedSubmission } from '../../shared/core/submission/normalized';
@@ -57,6 +59,16 @@ describe('readSubmission with ledgerFields', () => {
     const { ledgers: _a, ...rest } = read;
     const { ledgers: _b, ...restStored } = stored;
     expect(rest).toEqual(restStored);
+  });
+
+  it('refuses a stored row that is not a ledger row, as the schema would', async () => {
+    await pipeline.repo.writeSubmission(2031, 'justice_bureau', 'bad', { ...stored, ledgers: { enforcement_staff: [{ row: 2, fields: { certificate_no: '1' } }] } });
+    const client = createDocumentClient();
+    await client.send(new PutCommand({ TableName: pipeline.names.table, Item: { pk: 'DATA#2031#justice_bureau#bad', sk: 'LED#enforcement_staff#00000001', year: 2031, ledgerId: 'enforcement_staff', row: { row: 0, fields: { certificate_no: { nested: true } } } } }));
+    client.destroy();
+    const ledgerFields = new Map([['enforcement_staff', new Set(['certificate_no'])]]);
+    await expect(pipeline.repo.readSubmission(2031, 'justice_bureau', 'bad', { ledgerFields })).rejects.toThrow(/LED#enforcement_staff#00000001 is malformed/);
+    await expect(pipeline.repo.readSubmission(2031, 'justice_bureau', 'bad')).rejects.toThrow();
   });
 
   it('keeps the rows of a ledger no figure reads, without fields', async () => {
