@@ -1,5 +1,5 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { TABLE_DESIGN } from '../storage/layout';
 
 /**
@@ -44,7 +44,28 @@ export async function ensureCountyResources(names: { buckets: readonly string[];
     );
   } catch (err) {
     if (!(err instanceof ResourceInUseException) && (err as Error).name !== 'ResourceInUseException') throw err;
+  }
+  try {
+    await untilActive(dynamo, names.table);
   } finally {
     dynamo.destroy();
   }
+}
+
+/**
+ * dynalite answers CreateTable while the table is still CREATING (even with
+ * createTableMs 0), and a write then gets ResourceNotFoundException; on a busy
+ * machine a test's first write can land in that gap.
+ */
+async function untilActive(dynamo: DynamoDBClient, table: string): Promise<void> {
+  for (let attempt = 0; attempt < 400; attempt++) {
+    try {
+      const out = await dynamo.send(new DescribeTableCommand({ TableName: table }));
+      if (out.Table?.TableStatus === 'ACTIVE') return;
+    } catch (err) {
+      if ((err as Error).name !== 'ResourceNotFoundException') throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`table ${table} did not become ACTIVE in 10 s`);
 }
