@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../shared/core/errors';
 import { REPO_COUNTIES_DIR } from '../shared/core/county/load';
 import { StageSchema, type Stage } from './settings';

@@ -1,13 +1,15 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ledgerFieldsUsed } from '../../shared/core/report/ledger-fields';
 import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submission-repository';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { TABLE_DESIGN, physicalNames } from '../../shared/storage/layout';
+import type { LoadedCounty } from '../../shared/core/county/load';
 import type { Report } from '../../shared/core/report/schema';
 import { aggregateYear } from '../../shared/usecases/aggregate-year';
 import { BENCH_COUNTY, BENCH_YEAR } from '../data';
 import type { BenchAws } from '../local-aws';
-import { median, pairedRatio, round1, round3, sideBySide, timeMs } from '../measure';
+import { alternate, median, pairedRatio, round1, round3, timeMs } from '../measure';
 import { normalizedStaffSubmission } from '../normalized';
 import { Prng } from '../prng';
 import type { BenchRow } from '../report';
@@ -31,9 +33,8 @@ export interface SeededYear {
   partitions: string[];
 }
 
-export async function seedYear(aws: BenchAws, table: string, rows: number, seed: number): Promise<SeededYear> {
+export async function seedYear(aws: BenchAws, table: string, rows: number, seed: number, county: LoadedCounty = benchContext().county): Promise<SeededYear> {
   await aws.createTable(table);
-  const { county } = benchContext();
   const units = county.config.units.filter((u) => u.groups.includes('townships') || u.groups.includes('enforcement_departments'));
   // Uneven, as real units are: weights from the seeded Prng, rounded so the total is exact.
   const rng = new Prng(seed);
@@ -104,8 +105,11 @@ export async function runAggregate(aws: BenchAws, year: SeededYear): Promise<Agg
   }
 }
 
-/** The raw limit: Query every item of the year's current partitions (paged, consistent, same concurrency); nothing else. */
-export async function bareQueryYear(year: SeededYear): Promise<number> {
+/**
+ * The raw limit: Query every item of the year's current partitions (paged, consistent, same concurrency); nothing
+ * else. With `projection`, the same Query asks for only those attributes (what aggregateYear's read asks for).
+ */
+export async function bareQueryYear(year: SeededYear, projection?: { expression: string; names: Record<string, string> }): Promise<number> {
   const client = createDocumentClient();
   let items = 0;
   try {
@@ -119,8 +123,9 @@ export async function bareQueryYear(year: SeededYear): Promise<number> {
             new QueryCommand({
               TableName: year.table,
               KeyConditionExpression: '#pk = :pk',
-              ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey.name },
+              ExpressionAttributeNames: { '#pk': TABLE_DESIGN.partitionKey.name, ...projection?.names },
               ExpressionAttributeValues: { ':pk': pk },
+              ...(projection ? { ProjectionExpression: projection.expression } : {}),
               ConsistentRead: true,
               ExclusiveStartKey,
             }),
@@ -146,18 +151,21 @@ export async function benchAggregate(aws: BenchAws, year: SeededYear, rounds: nu
   await runAggregate(aws, year); // warm-up: lazy renderer imports, JIT
   const runs: AggregateRun[] = [];
   let itemsRead = 0;
-  const result = await sideBySide(
-    rounds,
-    async () => {
+  // What aggregateYear's read asks DynamoDB for: a bare Query asking the same says how much of the gap is the projection.
+  const projection = await sameProjection();
+  const sides = await alternate(rounds, {
+    ours: async () => {
       const run = await runAggregate(aws, year);
       runs.push(run);
       return run.ms;
     },
-    () =>
+    baseline: () =>
       timeMs(async () => {
         itemsRead = await bareQueryYear(year);
       }),
-  );
+    projected: () => timeMs(() => bareQueryYear(year, projection)),
+  });
+  const result = { ours: sides.ours!, baseline: sides.baseline!, oursMedian: median(sides.ours!), baselineMedian: median(sides.baseline!) };
   const stages = [...new Set(runs.flatMap((r) => Object.keys(r.timings)))];
   const stageText = stages.map((s) => `${s} ${Math.round(median(runs.map((r) => r.timings[s] ?? 0)))}`).join(', ');
   const perRenderer = await renderersSeparately(runs[0]!.report);
@@ -172,7 +180,8 @@ export async function benchAggregate(aws: BenchAws, year: SeededYear, rounds: nu
       note:
         `${year.units} units, ${year.rows.toLocaleString('en')} ledger rows (${itemsRead.toLocaleString('en')} items) → ${runs[0]?.artifacts ?? 0} artifacts via aggregateYear (dynalite + s3rver) vs bare paged Query of the same partitions at concurrency ${READ_CONCURRENCY}; ` +
         `ratio = median of the per-round ratios over ${rounds} rounds (ours ${result.ours.map(Math.round).join('/')} ms; bare ${result.baseline.map(Math.round).join('/')} ms); ` +
-        `stages (ms, median): ${stageText}; renderers alone (ms): ${perRenderer}`,
+        `stages (ms, median): ${stageText}; renderers alone (ms): ${perRenderer}; ` +
+        `the bare Query asking only the attributes aggregateYear reads (ProjectionExpression): ${Math.round(median(sides.projected!))} ms, ours / that ${round3(pairedRatio(sides.ours!, sides.projected!))}`,
     },
   };
 }
@@ -213,4 +222,16 @@ export function scalingRow(id: string, what: string, msBySize: ReadonlyMap<numbe
     ratio: ratio === null ? null : round3(ratio),
     note: `${what}; ${sizes.map((s) => `${s.toLocaleString('en')} rows ${Math.round(msBySize.get(s)!)} ms`).join(', ')}; value = ${largest.toLocaleString('en')} rows, baseline = ${(largest / 10).toLocaleString('en')} rows, ratio = (t${largest / 1000}k / t${largest / 10000}k) / 10`,
   };
+}
+
+/** The ProjectionExpression DynamoSubmissionRepository.readSubmission sends for the bench county's ledger fields. */
+async function sameProjection(): Promise<{ expression: string; names: Record<string, string> }> {
+  let sent: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> } | undefined;
+  // A stand-in client that records the Query and answers with an empty META (which the schema then refuses).
+  const spy = { send: async (command: { input: typeof sent }) => ((sent = command.input), { Items: [{ sk: 'META' }] }) };
+  const repo = new DynamoSubmissionRepository(spy as unknown as DynamoDBDocumentClient, 'spy');
+  await repo.readSubmission(BENCH_YEAR, 'spy', 'spy', { ledgerFields: ledgerFieldsUsed(benchContext().county.catalogue) }).catch(() => undefined);
+  if (!sent?.ProjectionExpression || !sent.ExpressionAttributeNames) throw new Error('readSubmission sent no ProjectionExpression');
+  const { '#pk': _pk, ...names } = sent.ExpressionAttributeNames;
+  return { expression: sent.ProjectionExpression, names };
 }

@@ -6,15 +6,17 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
+import { S3NotificationSchema } from '../../shared/core/s3-notification';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-clients';
+import { createDocumentClient, createDynamoClient, createS3Client } from '../../shared/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submission-repository';
 import { INGEST_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { TABLE_DESIGN } from '../../shared/storage/layout';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { loadCounty } from '../../shared/core/county/load';
-import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../../shared/core/submission/parse';
+import { formatErrorReport } from '../../shared/core/submission/error-report';
+import { MAX_SUBMISSION_BYTES } from '../../shared/core/submission/limits';
+import type { parseSubmissionFile } from '../../shared/core/submission/parse';
 import { decodeS3EventKey } from '../../shared/core/s3-event-key';
 import { versionToken } from '../../shared/core/version-order';
 import { ingestObject } from '../../shared/usecases/ingest-object';
@@ -33,12 +35,15 @@ const metrics = new Metrics({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearl
 // The bundle's folder is always county/, so the id to expect comes from the stack.
 const county = loadCounty(env.COUNTY_CONFIG_DIR, { expectedId: env.COUNTY_ID });
 const catalogue = county.catalogue;
+// One DynamoDB client for the repository and Powertools' idempotency store: each client costs the cold start.
+const dynamo = createDynamoClient();
 const deps = {
   county,
   catalogue,
   objects: new S3ObjectStore(createS3Client()),
-  repo: new DynamoSubmissionRepository(createDocumentClient(), env.TABLE_NAME),
-  parse: parseSubmissionFile,
+  repo: new DynamoSubmissionRepository(createDocumentClient(dynamo), env.TABLE_NAME),
+  // The parsers load on the first upload, not in the cold start of a batch that may hold none.
+  parse: async (input: Parameters<typeof parseSubmissionFile>[0]) => (await import('../../shared/core/submission/parse')).parseSubmissionFile(input),
   formatErrorReport,
   maxBytes: MAX_SUBMISSION_BYTES,
   now: () => new Date(),
@@ -65,6 +70,7 @@ const ingestOnce = makeIdempotent((delivery: Delivery) => {
     sortKeyAttr: TABLE_DESIGN.sortKey.name,
     staticPkValue: 'IDEMPOTENCY',
     expiryAttr: TABLE_DESIGN.timeToLiveAttribute,
+    awsSdkV3Client: dynamo,
   }),
   config: idempotency,
 });
@@ -94,7 +100,7 @@ async function ingestRecord(record: SQSRecord, keys: string[]): Promise<void> {
     logger.info('s3:TestEvent acknowledged');
     return;
   }
-  const notification = S3Schema.parse(body);
+  const notification = S3NotificationSchema.parse(body);
   for (const s3Record of notification.Records) {
     if (!s3Record.eventName.startsWith('ObjectCreated')) continue;
     const key = decodeS3EventKey(s3Record.s3.object.key);

@@ -1,5 +1,5 @@
 import { handle } from 'hono/aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { loadCounty } from '../../shared/core/county/load';
 import { invokeAggregate } from './invoke-aggregate';

@@ -1,13 +1,16 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createPresignedPost, type PresignedPost } from '@aws-sdk/s3-presigned-post';
+import type { PresignedPost } from '@aws-sdk/s3-presigned-post';
 import type { UploadGrant } from '../../shared/core/upload-access/request-upload';
 
 /**
  * Turns a grant into a presigned POST whose policy S3 enforces: this exact
  * key (inside the unit's folder), this Content-Type, at most maxBytes, until
- * it expires.
+ * it expires. The presigner (145 KiB with its signing code) loads on the first
+ * grant, not in the cold start of a function that may only answer outcome
+ * queries.
  */
 export async function presignUpload(s3: S3Client, bucket: string, grant: UploadGrant): Promise<PresignedPost> {
+  const { createPresignedPost } = await import('@aws-sdk/s3-presigned-post');
   return createPresignedPost(s3, {
     Bucket: bucket,
     Key: grant.key,

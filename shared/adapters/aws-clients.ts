@@ -14,8 +14,13 @@ export function createS3Client(): S3Client {
   return new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true', maxAttempts: 3 });
 }
 
-export function createDocumentClient(): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 3 }), {
+export function createDynamoClient(): DynamoDBClient {
+  return new DynamoDBClient({ maxAttempts: 3 });
+}
+
+/** Over `client` when given, so a function that also needs the plain client (Powertools idempotency) builds one, not two. */
+export function createDocumentClient(client: DynamoDBClient = createDynamoClient()): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
 }

@@ -1,5 +1,5 @@
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TABLE_DESIGN } from '../storage/layout';
 import type { PortalStore, ReviewRecord } from '../usecases/portal/ports';
 

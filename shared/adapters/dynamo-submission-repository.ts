@@ -9,7 +9,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { TABLE_DESIGN } from '../storage/layout';
-import { NormalizedSubmission, NormalizedSubmissionSchema } from '../core/submission/normalized';
+import type { LedgerFieldSelection } from '../core/report/ledger-fields';
+import { LedgerRow, NormalizedSubmission, NormalizedSubmissionSchema } from '../core/submission/normalized';
 import {
   AuditEntry,
   CurrentPointer,
@@ -93,29 +94,50 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     await batchWrite(this.client, this.tableName, keys.map((k) => ({ DeleteRequest: { Key: { [PK]: k[PK], [SK]: k[SK] } } })), this.writeOptions);
   }
 
-  async readSubmission(year: number, unitId: string, token: string): Promise<NormalizedSubmission> {
-    const items = await this.queryAll({ KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK }, ExpressionAttributeValues: { ':pk': dataPk(year, unitId, token) } });
-    const meta = items.find((i) => i[SK] === 'META');
-    if (!meta) throw new Error(`submission ${unitId}/${token} for ${year} has no META item`);
+  async readSubmission(year: number, unitId: string, token: string, options: { ledgerFields?: LedgerFieldSelection } = {}): Promise<NormalizedSubmission> {
+    const { ledgerFields } = options;
+    let meta: Item | undefined;
     const ledgers: NormalizedSubmission['ledgers'] = {};
-    const stored = stripKeys<Omit<NormalizedSubmission, 'indicators' | 'ledgers' | 'narratives' | 'warnings'> & { warnings?: NormalizedSubmission['warnings'] }>(meta);
-    const submission = {
-      ...stored,
-      indicators: [] as NormalizedSubmission['indicators'],
-      ledgers,
-      narratives: [] as NormalizedSubmission['narratives'],
-      // Versions written before warnings moved to WARN# items keep them on META.
-      warnings: stored.warnings ?? ([] as NormalizedSubmission['warnings']),
+    const indicators: unknown[] = [];
+    const narratives: unknown[] = [];
+    // Warnings live in WARN# items (split to keep each item under 400 KB); versions written before that keep them on META.
+    const warningChunks: unknown[] = [];
+    const pk = dataPk(year, unitId, token);
+    const take = (items: Item[]) => {
+      for (const item of items) {
+        const sk = item[SK] as string;
+        if (sk.startsWith('LED#')) {
+          const ledgerId = item.ledgerId as string;
+          const rows = (ledgers[ledgerId] ??= []);
+          rows.push(ledgerFields ? projectedRow(item.row, ledgerFields.get(ledgerId), sk) : (item.row as LedgerRow));
+        } else if (sk.startsWith('IND#')) indicators.push(item.value);
+        else if (sk.startsWith('NAR#')) narratives.push(item.item);
+        else if (sk.startsWith('WARN#')) warningChunks.push(...(item.warnings as unknown[]));
+        else if (sk === 'META') meta = item;
+      }
     };
-    // Items come back in sort-key order, so ledger rows and narratives keep their order.
-    for (const item of items) {
-      const sk = item[SK] as string;
-      if (sk.startsWith('IND#')) submission.indicators.push(item.value as NormalizedSubmission['indicators'][number]);
-      else if (sk.startsWith('LED#')) (ledgers[item.ledgerId as string] ??= []).push(item.row as NormalizedSubmission['ledgers'][string][number]);
-      else if (sk.startsWith('NAR#')) submission.narratives.push(item.item as NormalizedSubmission['narratives'][number]);
-      else if (sk.startsWith('WARN#')) submission.warnings.push(...(item.warnings as NormalizedSubmission['warnings']));
+    // Page by page, so no page outlives its turn. Items come back in sort-key order, so ledger rows and narratives
+    // keep their order.
+    const query: Omit<QueryCommandInput, 'TableName'> = { KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK }, ExpressionAttributeValues: { ':pk': pk } };
+    if (ledgerFields) {
+      // DynamoDB sends only what is read: of a ledger row, its number and the selected fields; of every other item,
+      // all it holds (META's attributes are the submission's own top-level fields, named by its schema).
+      const fields = [...new Set([...ledgerFields.values()].flatMap((f) => [...f]))];
+      const attributes = [SK, 'ledgerId', 'value', 'item', ...META_ATTRIBUTES];
+      const names: Record<string, string> = { '#pk': PK, '#r': 'row', '#fs': 'fields' };
+      attributes.forEach((a, i) => (names[`#a${i}`] = a));
+      fields.forEach((f, i) => (names[`#f${i}`] = f));
+      query.ExpressionAttributeNames = names;
+      query.ProjectionExpression = [...attributes.map((_, i) => `#a${i}`), '#r.#r', ...fields.map((_, i) => `#r.#fs.#f${i}`)].join(', ');
     }
-    return NormalizedSubmissionSchema.parse(submission);
+    await this.queryPages(query, take);
+    if (!meta) throw new Error(`submission ${unitId}/${token} for ${year} has no META item`);
+    const stored = stripKeys<Omit<NormalizedSubmission, 'indicators' | 'ledgers' | 'narratives' | 'warnings'> & { warnings?: unknown[] }>(meta);
+    const submission = { ...stored, indicators, ledgers, narratives, warnings: [...(stored.warnings ?? []), ...warningChunks] };
+    if (!ledgerFields) return NormalizedSubmissionSchema.parse(submission);
+    // The projected rows were checked one by one as they came (projectedRow): zod would copy every one of them,
+    // and at a million rows that copy is what breaks the memory budget. The rest goes through zod as usual.
+    return { ...NormalizedSubmissionSchema.parse({ ...submission, ledgers: {} }), ledgers };
   }
 
   async getCurrent(year: number, unitId: string): Promise<CurrentPointer | undefined> {
@@ -262,6 +284,15 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     } while (ExclusiveStartKey);
     return items;
   }
+  private async queryPages(input: Omit<QueryCommandInput, 'TableName'>, onPage: (items: Item[]) => void): Promise<void> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey }));
+      onPage(out.Items ?? []);
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
 }
 
 /** An upload's outcome is recorded once per version (a repeat overwrites it); other entries are events, one per occurrence. */
@@ -315,4 +346,29 @@ function stripKeys<T>(item: Item, extra: readonly string[] = []): T {
   const copy: Item = { ...item };
   for (const k of [...KEY_ATTRIBUTES, ...extra]) delete copy[k];
   return copy as T;
+}
+
+/** The META item's attributes: a submission's top-level fields other than its rows. */
+const META_ATTRIBUTES = Object.keys(NormalizedSubmissionSchema.shape).filter((k) => k !== 'indicators' && k !== 'ledgers' && k !== 'narratives');
+
+/**
+ * A ledger row as the projected Query returned it, kept as is (no copy): DynamoDB sent its number and the fields
+ * selected for any ledger; those selected for another ledger are dropped, and a row whose selected fields are all
+ * absent gets empty fields (DynamoDB leaves the map out). Checked as LedgerRowSchema would check it.
+ */
+function projectedRow(stored: unknown, selected: ReadonlySet<string> | undefined, sk: string): LedgerRow {
+  const row = stored as { row?: unknown; fields?: Record<string, unknown> } | null | undefined;
+  if (typeof row !== 'object' || row === null || !Number.isInteger(row.row) || (row.row as number) < 1) {
+    throw new Error(`stored ledger row ${sk} is malformed: ${JSON.stringify(stored)?.slice(0, 200)}`);
+  }
+  const fields = (row.fields ??= {});
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new Error(`stored ledger row ${sk} has malformed fields`);
+  for (const key of Object.keys(fields)) {
+    const value = fields[key];
+    if (!selected?.has(key)) delete fields[key];
+    else if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new Error(`stored ledger row ${sk} field ${key} is not a cell value`);
+    }
+  }
+  return row as LedgerRow;
 }

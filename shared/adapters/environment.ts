@@ -1,13 +1,15 @@
-import { z } from 'zod';
+import '../core/zod-mini-locale';
+import * as z from 'zod/mini';
 import { EnvironmentError } from '../core/errors';
 
 /**
  * Reads a Lambda's environment once, at module load, with zod. A missing or
  * malformed variable fails the cold start with its name instead of failing a
- * record later with an undefined bucket.
+ * record later with an undefined bucket. zod/mini: this runs in every cold
+ * start, and its messages are zod's own (shared/core/zod-mini-locale.ts).
  */
-export function readEnvironment<T extends z.ZodRawShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<T>> {
-  const parsed = z.object(shape).safeParse(env);
+export function readEnvironment<T extends z.core.$ZodLooseShape>(shape: T, env: NodeJS.ProcessEnv = process.env): z.infer<z.ZodMiniObject<T>> {
+  const parsed = z.object(shape).safeParse(env, { jitless: true }); // parsed once: no use compiling a fast path
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => `${i.path.join('.')} (${i.message})`).join(', ');
     throw new EnvironmentError(`environment variables missing or invalid: ${names}`);
@@ -15,7 +17,7 @@ export function readEnvironment<T extends z.ZodRawShape>(shape: T, env: NodeJS.P
   return parsed.data;
 }
 
-const nonEmpty = z.string().min(1);
+const nonEmpty = z.string().check(z.minLength(1));
 
 /** What every function of a county stack is given. */
 export const COMMON_ENV = {
@@ -24,7 +26,7 @@ export const COMMON_ENV = {
   COUNTY_CONFIG_DIR: nonEmpty,
   TABLE_NAME: nonEmpty,
   /** Set by the stack per function; the handler's own name is the fallback locally. */
-  POWERTOOLS_SERVICE_NAME: z.string().optional(),
+  POWERTOOLS_SERVICE_NAME: z.optional(z.string()),
 };
 
 /** Ingest (and the upload API) work on the submissions bucket. */

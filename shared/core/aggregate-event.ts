@@ -1,23 +1,25 @@
-import { z } from 'zod';
+import './zod-mini-locale';
+import * as z from 'zod/mini';
 
 /**
  * What starts an aggregation run. EventBridge Scheduler invokes the function
  * with the schedule's fixed input ({ trigger: "schedule", county }); a person
  * or the CLI invokes it with { trigger: "manual", county, year }. A classic
- * EventBridge rule's "Scheduled Event" is accepted too.
+ * EventBridge rule's "Scheduled Event" is accepted too. zod/mini: the
+ * aggregate handler checks this on every run and loads it at cold start.
  */
 export const AggregateEventSchema = z.union([
   z.object({
     trigger: z.literal('manual'),
-    county: z.string().min(1),
-    year: z.number().int().min(2000).max(2100),
-    requestedBy: z.string().optional(),
+    county: z.string().check(z.minLength(1)),
+    year: z.int().check(z.minimum(2000), z.maximum(2100)),
+    requestedBy: z.optional(z.string()),
   }),
   z.object({
     trigger: z.literal('schedule'),
-    county: z.string().min(1),
-    year: z.number().int().min(2000).max(2100).optional(),
-    schedule: z.string().optional(),
+    county: z.string().check(z.minLength(1)),
+    year: z.optional(z.int().check(z.minimum(2000), z.maximum(2100))),
+    schedule: z.optional(z.string()),
   }),
   z.object({
     'detail-type': z.literal('Scheduled Event'),

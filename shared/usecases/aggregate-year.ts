@@ -1,13 +1,15 @@
 import { Artifact, renderArtifacts } from '../core/artifacts';
 import { LoadedCounty } from '../core/county/load';
 import { buildReport, CurrentSubmission, RejectedUpload } from '../core/report/build-report';
+import { ledgerFieldsUsed } from '../core/report/ledger-fields';
 import { Report, ReportSchema } from '../core/report/schema';
 import { PREFIX } from '../storage/layout';
 import { ObjectStore, SubmissionRepository } from './ports';
 
 /**
  * Aggregate a county's year into report artifacts:
- *  1. follow every unit's current pointer and read its submission (never half of one);
+ *  1. follow every unit's current pointer and read its submission (never half of one),
+ *     each ledger row with only the fields a figure reads (ledgerFieldsUsed);
  *  2. note units whose newest upload was rejected, for completeness;
  *  3. read last year's report.json, if any, for year-over-year checks, and the year's lock;
  *  4. build the Report (pure) and render every artifact from it: report.json,
@@ -50,6 +52,12 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
   };
 
   const generatedAt = deps.now();
+  const ledgerFields = ledgerFieldsUsed(deps.county.catalogue);
+  // The newest uploads and last year's report are small reads: they go alongside the submissions, not after them.
+  const latestRead = deps.repo.listLatest(year);
+  // Handled here too, so a failure while the submissions are still read is not an unhandled rejection; awaited below.
+  latestRead.catch(() => undefined);
+  const previousRead = readPreviousReport(deps, year - 1);
   const submissions = await timed('query', async () => {
     const pointers = await deps.repo.listCurrent(year);
     return mapConcurrently(pointers, deps.readConcurrency ?? 8, async (p): Promise<CurrentSubmission> => ({
@@ -57,13 +65,13 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
       s3Key: p.s3Key,
       versionId: p.versionId ?? p.versionToken,
       receivedAt: p.receivedAt,
-      submission: await deps.repo.readSubmission(year, p.unitId, p.versionToken),
+      submission: await deps.repo.readSubmission(year, p.unitId, p.versionToken, { ledgerFields }),
     }));
   });
-  const rejected: RejectedUpload[] = (await deps.repo.listLatest(year))
+  const rejected: RejectedUpload[] = (await latestRead)
     .filter((v) => v.status === 'rejected' && !submissions.some((s) => s.unitId === v.unitId))
     .map((v) => ({ unitId: v.unitId, s3Key: v.s3Key, versionId: v.versionId ?? v.versionToken, receivedAt: v.receivedAt, problemCount: v.problemCount ?? 0 }));
-  const previous = await readPreviousReport(deps, year - 1);
+  const previous = await previousRead;
   const lock = await deps.repo.getLock(year);
 
   const report = await timed('compute', async () =>

@@ -1,5 +1,6 @@
 import type { LockEvent } from '../core/lock-history';
 import { NormalizedSubmission } from '../core/submission/normalized';
+import type { LedgerFieldSelection } from '../core/report/ledger-fields';
 
 /**
  * What the use cases need from storage, as interfaces: the DynamoDB and S3
@@ -104,7 +105,11 @@ export interface SubmissionRepository {
   /** Writes every row of a submission version; idempotent (same keys on redelivery). */
   writeSubmission(year: number, unitId: string, versionToken: string, submission: NormalizedSubmission): Promise<number>;
   deleteSubmission(year: number, unitId: string, versionToken: string): Promise<void>;
-  readSubmission(year: number, unitId: string, versionToken: string): Promise<NormalizedSubmission>;
+  /**
+   * One stored submission version. With `ledgerFields`, each ledger row keeps only those fields (all rows are kept;
+   * a ledger not named keeps rows without fields): what aggregation reads, so a large county fits in memory.
+   */
+  readSubmission(year: number, unitId: string, versionToken: string, options?: { ledgerFields?: LedgerFieldSelection }): Promise<NormalizedSubmission>;
   getCurrent(year: number, unitId: string): Promise<CurrentPointer | undefined>;
   listCurrent(year: number): Promise<CurrentPointer[]>;
   /** Moves the pointer only if `pointer.orderKey` is newer than the stored one; false if it is not. */

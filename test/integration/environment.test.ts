@@ -15,6 +15,8 @@ describe('handler environment', () => {
     const { TABLE_NAME: _t, REPORTS_BUCKET: _r, ...partial } = complete;
     expect(() => readEnvironment(AGGREGATE_ENV, partial)).toThrow(EnvironmentError);
     expect(() => readEnvironment(AGGREGATE_ENV, partial)).toThrow(/TABLE_NAME.*REPORTS_BUCKET|REPORTS_BUCKET.*TABLE_NAME/);
+    // zod/mini with zod's English locale: the same words as the classic API gave.
+    expect(() => readEnvironment(AGGREGATE_ENV, partial)).toThrow(/TABLE_NAME \(Invalid input: expected string, received undefined\)/);
   });
 
   it('fails the ingest handler at module load when a variable is missing', () => {

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { ConfigProblems, jsonPath, parseConfig } from '../config/problems';
-import { z } from 'zod';
+import * as z from 'zod';
 import { Catalogue, CatalogueSchema, CrossCheck, CrossCheckSchema, IndicatorDef, IndicatorDefSchema, LedgerDef, LedgerDefSchema } from './schema';
 import indicators from './indicators.json';
 import ledgers from './ledgers.json';
@@ -54,7 +54,7 @@ export function nationalDefinitions(): { indicators: Sourced<IndicatorDef>[]; le
 /** Checks the national catalogue's files; the first problem is thrown as a ConfigError. */
 export function validateCatalogue(input: unknown): LoadedCatalogue {
   const problems = new ConfigProblems();
-  const parsed = CatalogueSchema.safeParse(input);
+  const parsed = CatalogueSchema.safeParse(input, { jitless: true }); // parsed once: see parseConfig
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const [part, ...rest] = issue.path;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Indicator, ledger and cross-check definitions. The national catalogue

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigProblems, jsonPath, parseConfig, parseConfigOrThrow, suggest } from '../config/problems';
 import { assembleCatalogue, COUNTY_DEFINITION_SCHEMAS, LoadedCatalogue, nationalDefinitions, parseDefinitions, Sourced } from '../catalogue/load';
 import type { CrossCheck, IndicatorDef, LedgerDef, Submitter } from '../catalogue/schema';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * One problem found in an uploaded file. Every problem of a file is collected

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The JSON submission file, version 1 (documented in FORMAT.md). A breaking

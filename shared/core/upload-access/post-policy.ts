@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Reads an S3 POST policy (the base64 `Policy` field of a presigned POST) and

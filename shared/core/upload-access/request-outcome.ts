@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CountyConfig } from '../county/schema';
 import { NotASubmissionError } from '../errors';
 import { parseSubmissionKey } from '../submission-key';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { fileNameProblem } from '../file-name';
 import { reportYearAt } from '../aggregate-event';
 import { ID } from '../catalogue/schema';

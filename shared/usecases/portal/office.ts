@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { reportYearAt } from '../../core/aggregate-event';
 import type { LoadedCounty } from '../../core/county/load';
 import { chineseDateTime } from '../../core/portal/status';

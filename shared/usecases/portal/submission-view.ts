@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LoadedCounty } from '../../core/county/load';
 import { describeLocation } from '../../core/submission/error-report';
 import type { NormalizedSubmission } from '../../core/submission/normalized';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AggregateEventSchema, reportYearAt } from '../../../shared/core/aggregate-event';
+import { S3NotificationSchema } from '../../../shared/core/s3-notification';
 import { NotASubmissionError } from '../../../shared/core/errors';
 import { decodeS3EventKey, encodeS3EventKey } from '../../../shared/core/s3-event-key';
 import { parseSubmissionKey, submissionKey } from '../../../shared/core/submission-key';
@@ -83,5 +84,31 @@ describe('aggregation events', () => {
     ['2021-12-20T02:00:00Z', 2021],
   ])('a scheduled run at %s works on the %s report', (at, year) => {
     expect(reportYearAt(new Date(at), 'Asia/Shanghai')).toBe(year);
+  });
+});
+
+describe('S3 notification schema (ours, field for field as Powertools S3Schema)', () => {
+  const notification = () => JSON.parse(event('sqs-s3-object-created.json').Records[0].body);
+
+  it('reads the notification inside the SQS fixture', () => {
+    const parsed = S3NotificationSchema.parse(notification());
+    expect(parsed.Records[0]!.eventName).toMatch(/^ObjectCreated/);
+    expect(parsed.Records[0]!.s3.object.key).toContain('submissions/');
+  });
+
+  it('refuses what Powertools refuses: no records, another source, a bad event time', () => {
+    expect(S3NotificationSchema.safeParse({ Records: [] }).success).toBe(false);
+    const wrongSource = notification();
+    wrongSource.Records[0].eventSource = 'aws:sqs';
+    expect(S3NotificationSchema.safeParse(wrongSource).success).toBe(false);
+    const badTime = notification();
+    badTime.Records[0].eventTime = 'yesterday';
+    expect(S3NotificationSchema.safeParse(badTime).success).toBe(false);
+  });
+
+  it('gives zod’s English messages, as the classic API does', () => {
+    const result = AggregateEventSchema.safeParse({ trigger: 'manual', county: '', year: 2021 });
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error!.issues)).toContain('Too small: expected string to have >=1 characters');
   });
 });
