@@ -5,6 +5,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context } from 'aws-lambda';
 import { createDocumentClient, createS3Client } from '../../shared/adapters/aws-clients';
+import { DynamoPortalStore } from '../../shared/adapters/dynamo-portal-store';
 import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submission-repository';
 import { AGGREGATE_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
@@ -19,7 +20,10 @@ const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-
 const metrics = new Metrics({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'yearly-report-aggregate', defaultDimensions: { county: env.COUNTY_ID } });
 // The bundle's folder is always county/, so the id to expect comes from the stack.
 const county = loadCounty(env.COUNTY_CONFIG_DIR, { expectedId: env.COUNTY_ID });
-const repo = new DynamoSubmissionRepository(createDocumentClient(), env.TABLE_NAME);
+const documents = createDocumentClient();
+const repo = new DynamoSubmissionRepository(documents, env.TABLE_NAME);
+// The office's reviews (the portal's 审核): a returned submission's figures are marked in the draft.
+const reviews = new DynamoPortalStore(documents, env.TABLE_NAME);
 const objects = new S3ObjectStore(createS3Client());
 
 export interface AggregateResponse {
@@ -54,6 +58,7 @@ export const handler = middy(async (rawEvent: unknown, _context: Context): Promi
     objects,
     reportsBucket: env.REPORTS_BUCKET,
     now: () => new Date(),
+    listReviews: (y) => reviews.listReviews(y),
   });
   const { report } = result;
   const response: AggregateResponse = {

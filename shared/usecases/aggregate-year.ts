@@ -1,6 +1,6 @@
 import { Artifact, renderArtifacts } from '../core/artifacts';
 import { LoadedCounty } from '../core/county/load';
-import { buildReport, CurrentSubmission, RejectedUpload } from '../core/report/build-report';
+import { buildReport, CurrentSubmission, RejectedUpload, ReturnedSubmission } from '../core/report/build-report';
 import { ledgerFieldsUsed } from '../core/report/ledger-fields';
 import { Report, ReportSchema } from '../core/report/schema';
 import { PREFIX } from '../storage/layout';
@@ -11,7 +11,8 @@ import { ObjectStore, SubmissionRepository } from './ports';
  *  1. follow every unit's current pointer and read its submission (never half of one),
  *     each ledger row with only the fields a figure reads (ledgerFieldsUsed);
  *  2. note units whose newest upload was rejected, for completeness;
- *  3. read last year's report.json, if any, for year-over-year checks, and the year's lock;
+ *  3. read last year's report.json, if any, for year-over-year checks, the year's lock, and the
+ *     office's reviews (a current submission returned for correction has its figures marked);
  *  4. build the Report (pure) and render every artifact from it: report.json,
  *     report.md/html/docx (what the county publishes), 报送情况.docx (internal:
  *     completeness, partial figures, warnings, sources) and data.xlsx;
@@ -25,6 +26,18 @@ export interface AggregateDeps {
   reportsBucket: string;
   now: () => Date;
   readConcurrency?: number;
+  /** The office's reviews of the year (portal review records), when the stack has the portal. */
+  listReviews?: (year: number) => Promise<readonly ReviewOfSubmission[]>;
+}
+
+/** What aggregation needs of a portal review record. */
+export interface ReviewOfSubmission {
+  unitId: string;
+  decision: 'pass' | 'return';
+  versionToken?: string;
+  comment?: string;
+  by: string;
+  at: string;
 }
 
 export interface AggregateResult {
@@ -58,8 +71,11 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
   // Handled here too, so a failure while the submissions are still read is not an unhandled rejection; awaited below.
   latestRead.catch(() => undefined);
   const previousRead = readPreviousReport(deps, year - 1);
+  const reviewsRead = deps.listReviews ? deps.listReviews(year) : Promise.resolve([]);
+  reviewsRead.catch(() => undefined);
+  let pointers: Awaited<ReturnType<SubmissionRepository['listCurrent']>> = [];
   const submissions = await timed('query', async () => {
-    const pointers = await deps.repo.listCurrent(year);
+    pointers = await deps.repo.listCurrent(year);
     return mapConcurrently(pointers, deps.readConcurrency ?? 8, async (p): Promise<CurrentSubmission> => ({
       unitId: p.unitId,
       s3Key: p.s3Key,
@@ -73,9 +89,10 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
     .map((v) => ({ unitId: v.unitId, s3Key: v.s3Key, versionId: v.versionId ?? v.versionToken, receivedAt: v.receivedAt, problemCount: v.problemCount ?? 0 }));
   const previous = await previousRead;
   const lock = await deps.repo.getLock(year);
+  const returned = returnedSubmissions(await reviewsRead, pointers);
 
   const report = await timed('compute', async () =>
-    buildReport({ county: deps.county, year, submissions, rejected, previous, generatedAt, ...(lock ? { lock } : {}) }),
+    buildReport({ county: deps.county, year, submissions, rejected, previous, generatedAt, returned, ...(lock ? { lock } : {}) }),
   );
   const artifacts = await timed('render', () => renderArtifacts(report));
 
@@ -87,6 +104,16 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
     }
   });
   return { report, artifacts, runPrefix: prefixes.run, latestPrefix: prefixes.latest, timings };
+}
+
+/** Units whose newest review is a return of the version that is still current (a new upload ends the return). */
+function returnedSubmissions(reviews: readonly ReviewOfSubmission[], pointers: ReadonlyArray<{ unitId: string; versionToken: string }>): ReturnedSubmission[] {
+  const newest = new Map<string, ReviewOfSubmission>();
+  for (const r of reviews) if (!newest.has(r.unitId) || newest.get(r.unitId)!.at <= r.at) newest.set(r.unitId, r);
+  return pointers.flatMap((p) => {
+    const r = newest.get(p.unitId);
+    return r && r.decision === 'return' && r.versionToken === p.versionToken ? [{ unitId: p.unitId, by: r.by, at: r.at, ...(r.comment ? { comment: r.comment } : {}) }] : [];
+  });
 }
 
 async function readPreviousReport(deps: AggregateDeps, year: number): Promise<Report | undefined> {

@@ -224,6 +224,25 @@ describe('office', () => {
     expect((await call(`/api/office/reports/${YEAR}/..%2Fsecret`, office)).status).toBe(404);
   });
 
+  test('a submission returned for correction is marked in the report until the unit uploads again', async () => {
+    const statusIn = async () => {
+      expect((await call('/api/office/aggregate', office, { method: 'POST', body: { year: YEAR } })).status).toBe(200);
+      const xlsx = await call(`/api/office/reports/${YEAR}/data.xlsx`, office);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(Buffer.from(xlsx.body as Uint8Array) as unknown as ArrayBuffer);
+      const rows: string[][] = [];
+      wb.eachSheet((ws) => ws.eachRow((row) => void rows.push((row.values as unknown[]).map((v) => String(v ?? '')))));
+      return rows.find((r) => r.includes('灵寿县司法局') && r.some((c) => ['已采用', '已退回修改'].includes(c)))?.find((c) => ['已采用', '已退回修改'].includes(c));
+    };
+    expect(await statusIn()).toBe('已采用');
+    const returned = await call('/api/office/units/justice_bureau/review', office, { method: 'POST', body: { year: YEAR, decision: 'return', comment: '请补充台账' } });
+    expect(returned.status).toBe(200);
+    expect(await statusIn()).toBe('已退回修改');
+    // A new upload is a new version: the return was about the old one.
+    expect((await uploadAsClerk(url, justice, '改正.json', Buffer.from(submissionFile('县司法局', { legality_review_meeting_items: 127 })))).body.state).toBe('accepted');
+    expect(await statusIn()).toBe('已采用');
+  });
+
   test('unit links: created (shown once), listed without the secret, revoked → 401', async () => {
     const made = await call('/api/office/links', office, { method: 'POST', body: { unitId: 'finance_bureau', days: 30 } });
     expect(made.status).toBe(200);

@@ -2,7 +2,7 @@ import type { Paragraph, Table } from 'docx';
 import { chineseDateTime, DEFAULT_TIME_ZONE } from '../county/time';
 import type { Report } from '../report/schema';
 import { columnWidths, fontTableXml, GONGWEN } from './docx';
-import { figureText, locationText, missingUnits, partialFigures, STATUS_LABEL } from './labels';
+import { figureText, locationText, missingUnits, partialFigures, statusLabel } from './labels';
 
 export { INTERNAL_FILE_NAME } from './labels';
 import { printableText } from './text';
@@ -61,7 +61,7 @@ export async function renderInternalDocx(report: Report): Promise<Uint8Array> {
     para(`应报${c.expected}个单位，已报${c.submitted}个，采用${c.accepted}个，逾期${c.late}个，未报${c.missing}个。`),
     table(
       ['单位', '报送情况', '报送时间'],
-      c.units.map((u) => [u.unitName, `${STATUS_LABEL[u.status]}${u.late ? '（逾期）' : ''}`, u.receivedAt ? local(u.receivedAt) : '']),
+      c.units.map((u) => [u.unitName, `${statusLabel(u)}${u.late ? '（逾期）' : ''}`, u.receivedAt ? local(u.receivedAt) : '']),
     ),
     heading('二、数据不完整的指标'),
     ...(partial.length

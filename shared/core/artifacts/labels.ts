@@ -11,6 +11,9 @@ export const INTERNAL_FILE_NAME = '报送情况.docx';
 
 export const STATUS_LABEL: Record<UnitStatus['status'], string> = { accepted: '已采用', rejected: '被退回', missing: '未报送' };
 
+/** A unit's status as the office reads it: an accepted submission the office returned reads 已退回修改. */
+export const statusLabel = (u: Pick<UnitStatus, 'status' | 'returned'>): string => (u.returned ? '已退回修改' : STATUS_LABEL[u.status]);
+
 /** Where in the unit's file a value came from: "工作表“指标” C3（第3行）", "台账 reconsideration_cases，11行". */
 export function locationText(location: FigureSource['location']): string {
   const parts: string[] = [];

@@ -1,7 +1,7 @@
 import type { Cell, Row, Workbook, Worksheet } from 'exceljs';
 import { Figure, Report } from '../report/schema';
 import { chineseDateTime, DEFAULT_TIME_ZONE } from '../county/time';
-import { STATUS_LABEL, locationText, missingUnits } from './labels';
+import { locationText, missingUnits, statusLabel } from './labels';
 
 /**
  * data.xlsx, the data appendix: the county figures with each unit's
@@ -218,7 +218,7 @@ export async function renderXlsx(report: Report): Promise<Uint8Array> {
   const completeness = workbook.addWorksheet(SHEETS.completeness);
   addTable(completeness, ['单位', '单位编号', '状态', '是否逾期', '报送时间', '文件', '版本'], [30, 20, 10, 10, 20, 60, 36], `${report.title}：材料报送情况`);
   const local = (iso: string | undefined) => (iso ? chineseDateTime(new Date(iso), report.timeZone ?? DEFAULT_TIME_ZONE) : undefined);
-  for (const u of c.units) addRow(completeness, [u.unitName, u.unitId, STATUS_LABEL[u.status], yesNo(u.late), local(u.receivedAt), u.s3Key, u.versionId]);
+  for (const u of c.units) addRow(completeness, [u.unitName, u.unitId, statusLabel(u), yesNo(u.late), local(u.receivedAt), u.s3Key, u.versionId]);
   addRow(completeness, []);
   for (const [label, count] of [['应报', c.expected], ['已报', c.submitted], ['采用', c.accepted], ['逾期', c.late], ['未报', c.missing]] as const) {
     addRow(completeness, [`${label}单位数`, undefined, count]).font = { bold: true };

@@ -24,8 +24,18 @@ export interface RejectedUpload {
   receivedAt: string;
   problemCount: number;
 }
+/** The office's last review of a unit's current submission was 退回修改 (a portal review record). */
+export interface ReturnedSubmission {
+  unitId: string;
+  comment?: string;
+  by: string;
+  at: string;
+}
+
 export interface BuildReportInput {
   county: LoadedCounty;
+  /** Units whose current submission the office returned for correction. */
+  returned?: readonly ReturnedSubmission[];
   year: number;
   submissions: readonly CurrentSubmission[];
   rejected: readonly RejectedUpload[];
@@ -106,8 +116,15 @@ export function buildReport(input: BuildReportInput): Report {
   }
 
   const completeness = buildCompleteness(input, plan, current, unitById);
-  // A value computed without some expected units is not the county's figure (issue 12).
-  const notIn = new Set(completeness.units.filter((u) => u.status !== 'accepted').map((u) => u.unitId));
+  // A submission the office returned for correction is still counted, but its figures are not yet the unit's word (issue 13).
+  for (const r of input.returned ?? []) {
+    const u = completeness.units.find((x) => x.unitId === r.unitId && x.status === 'accepted');
+    if (!u) continue;
+    u.returned = { by: r.by, at: r.at, ...(r.comment ? { comment: r.comment } : {}) };
+    warnings.push({ code: 'SUBMISSION_RETURNED', message: `${u.unitName}的报送已被退回修改${r.comment ? `（${r.comment}）` : ''}，其数据在报告中标注，待重新报送`, unitId: u.unitId });
+  }
+  // A value computed without some expected units, or with a returned submission, is not the county's figure (issues 12, 13).
+  const notIn = new Set(completeness.units.filter((u) => u.status !== 'accepted' || u.returned).map((u) => u.unitId));
   for (const figure of aggregated.figures) {
     const missingUnits = figure.value === null ? [] : figure.expectedUnits.filter((u) => notIn.has(u));
     if (missingUnits.length) figure.partial = { missingUnits };

@@ -71,6 +71,8 @@ export const UnitStatusSchema = z.object({
   unitName: z.string(),
   status: z.enum(['accepted', 'rejected', 'missing']),
   late: z.boolean(),
+  /** The office returned the current submission for correction (审核 → 退回修改): its figures are marked, not stated as fact. */
+  returned: z.object({ comment: z.string().optional(), by: z.string(), at: z.string() }).optional(),
   s3Key: z.string().optional(),
   versionId: z.string().optional(),
   receivedAt: z.string().optional(),

@@ -10,9 +10,8 @@ import type { ObjectStore, SubmissionRepository } from '../ports';
 
 /**
  * 审核: the office passes a unit's current submission or returns it for correction.
- * TODO(issue 13, with the report-artifacts work): aggregateYear should read these and
- * the report mark figures whose submission was returned; left out here to keep
- * clear of the concurrent report.docx changes.
+ * aggregateYear reads these: while a unit's newest review returns the version
+ * that is still current, its figures are marked in every artifact.
  */
 export interface ReviewRecord {
   year: number;

@@ -248,3 +248,14 @@ describe('buildReport completeness', () => {
     expect(new Date(deadlineInstant(2021, '03-31', 'America/New_York')).toISOString()).toBe('2022-04-01T04:00:00.000Z');
   });
 });
+
+describe('a submission the office returned for correction', () => {
+  it('is counted but marked: its figures are partial, the unit reads as returned, and a warning says why', () => {
+    const r = buildReport(input({ submissions: fullSet(), returned: [{ unitId: 'office', comment: '请核对收案数', by: '王芳（县司法局）', at: '2022-01-09T02:00:00.000Z' }] }));
+    expect(r.completeness.units.find((u) => u.unitId === 'office')).toMatchObject({ status: 'accepted', returned: { comment: '请核对收案数', by: '王芳（县司法局）' } });
+    expect(r.figures.find((f) => f.indicatorId === 'reviews')!.partial?.missingUnits).toEqual(['office']);
+    expect(r.warnings).toContainEqual(expect.objectContaining({ code: 'SUBMISSION_RETURNED', unitId: 'office', message: expect.stringContaining('请核对收案数') }));
+    // Without the return the same figures are the county's.
+    expect(buildReport(input({ submissions: fullSet() })).figures.find((f) => f.indicatorId === 'reviews')!.partial).toBeUndefined();
+  });
+});
