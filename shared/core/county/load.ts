@@ -147,7 +147,7 @@ function readCountyFolder(dir: string, options: LoadOptions, problems: ConfigPro
       return p;
     },
     hasOwnTemplate(year: number) {
-      return existsSync(path.join(dir, `template.${year}.json`));
+      return existsSync(path.join(dir, `template.${year}.json`)) || baseTemplate?.writtenFor === year;
     },
   };
 }

@@ -342,5 +342,6 @@ function lateRunNotice(input: BuildReportInput, completeness: Completeness): str
 function templateNotice(input: BuildReportInput): string | undefined {
   const { county, year } = input;
   if (!county.hasOwnTemplate || county.hasOwnTemplate(year)) return undefined;
-  return `【注意：${county.config.name}没有${year}年度自己的报告模板（template.${year}.json），本稿沿用了通用模板的文字，其中的会议届次、文件名称、年份提法可能属于其他年度，发文字号和成文日期也须另行确定，请逐句核对。】`;
+  const reused = county.template(year).writtenFor ? `${county.template(year).writtenFor}年度模板` : '通用模板';
+  return `【注意：${county.config.name}没有${year}年度自己的报告模板（template.${year}.json），本稿沿用了${reused}的文字，其中的会议届次、文件名称、年份提法可能属于其他年度，发文字号和成文日期也须另行确定，请逐句核对。】`;
 }

@@ -36,6 +36,12 @@ export const ReportTemplateSchema = z.object({
   date: z.string().optional(),
   note: z.string().optional(),
   /**
+   * The year whose prose the base template.json holds, when it was written for
+   * one (a county onboarded from one year's published report): that year needs
+   * no template.<year>.json, and its draft carries no "reused prose" notice.
+   */
+  writtenFor: z.number().int().min(2000).max(2100).optional(),
+  /**
    * No longer read: who submitted when is internal and always goes to
    * 报送情况.docx, never into the published report (issue 12). Kept so the
    * shipped templates stay valid; drop it with the next template change.

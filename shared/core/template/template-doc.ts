@@ -287,6 +287,7 @@ export async function importTemplateDocx(bytes: Uint8Array, base: ReportTemplate
     title: single.title ?? '',
     ...(single.docNumber !== undefined ? { docNumber: single.docNumber } : {}),
     ...(base.docSequence !== undefined ? { docSequence: base.docSequence } : {}),
+    ...(base.writtenFor !== undefined ? { writtenFor: base.writtenFor } : {}),
     preamble: single.preamble ?? '',
     blocks,
     closing: single.closing ?? base.closing,

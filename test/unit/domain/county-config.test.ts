@@ -81,3 +81,18 @@ describe('config validation at load', () => {
     expect([err.file, err.field]).toEqual([path.join(dir, 'county.json'), 'units[5].id']);
   });
 });
+
+describe('a base template written for one year', () => {
+  const jinping = loadCounty(countyDirInRepo('jinping'));
+  it('is that year own template, with no notice; another year reuses it and says so', async () => {
+    const { buildReport } = await import('../../../shared/core/report/build-report');
+    const notice = (year: number) =>
+      buildReport({ county: jinping, year, submissions: [], rejected: [], generatedAt: new Date(`${year + 1}-01-05T02:00:00Z`) }).document.find(
+        (b) => b.kind === 'notice' && 'text' in b && b.text.includes('自己的报告模板'),
+      );
+    expect(jinping.template(2025).writtenFor).toBe(2025);
+    expect(jinping.hasOwnTemplate!(2025)).toBe(true);
+    expect(notice(2025)).toBeUndefined();
+    expect(notice(2026)).toMatchObject({ text: expect.stringContaining('沿用了2025年度模板的文字') });
+  });
+});
