@@ -13,7 +13,7 @@ import type { CountyConfig, Unit } from './schema';
  * Collected:
  *   - every indicator a {{fig:…}} placeholder names;
  *   - the inputs of those that are computed (a ratio's numerator and
- *     denominator, the indicator a coverage figure tests);
+ *     denominator, the parts of a total, the indicator a coverage figure tests);
  *   - the ledgers those indicators are derived from;
  *   - whatever `alsoCollect` names.
  */
