@@ -11,6 +11,7 @@ import { buildTemplateWorkbook } from '../../shared/core/submission/template-wor
 import { LocalPipeline, type LocalPipelineOptions } from '../../shared/local/local-pipeline';
 import { startPortalServer } from '../../shared/local/portal-server';
 import { pairedRatio, round1, round3, sideBySide } from '../measure';
+import { TEMPLATE_INDICATOR_COLUMN } from '../../shared/core/submission/layout';
 import type { BenchRow } from '../report';
 
 /**
@@ -100,7 +101,7 @@ async function filledTemplate(county: ReturnType<typeof loadCounty>, year: numbe
   await wb.xlsx.load(template as unknown as ArrayBuffer); // exceljs's load() typing wants its own Buffer flavour
   let n = 0;
   wb.getWorksheet('指标')!.eachRow((row, i) => {
-    if (i > 1 && row.getCell(3).value !== '%') row.getCell(4).value = 10 + n++;
+    if (i > 1 && row.getCell(TEMPLATE_INDICATOR_COLUMN.unit).value !== '%') row.getCell(TEMPLATE_INDICATOR_COLUMN.value).value = 10 + n++;
   });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
