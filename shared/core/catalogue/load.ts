@@ -97,7 +97,8 @@ export function assembleCatalogue(
         continue;
       }
       map.set(def.id, def);
-      fileById.set(def.id, file);
+      // Indicators come first: a ledger or check that shares an indicator's id does not take over its file in messages.
+      if (!fileById.has(def.id)) fileById.set(def.id, file);
     }
     return map;
   };
