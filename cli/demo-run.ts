@@ -3,7 +3,7 @@ import path from 'node:path';
 import { countyDirInRepo, loadCounty } from '../shared/core/county/load';
 import { LocalPipeline } from '../shared/local/local-pipeline';
 import { readSampleFiles } from '../shared/local/sample-data';
-import { localDateTime } from '../shared/core/county/time';
+import { chineseDateTime } from '../shared/core/county/time';
 import { figuresText } from './figures-text';
 import { UsageError } from './usage-error';
 
@@ -93,7 +93,7 @@ export function dayBeforeDeadline(year: number, deadline: string): Date {
 export function printDemoSummary(s: DemoSummary, out: NodeJS.WritableStream): void {
   const lines = [
     `${s.countyName} ${s.year}: local pipeline run in ${s.seconds.toFixed(1)} s`,
-    `  uploads:      ${s.uploaded} files (received ${localDateTime(new Date(s.uploadTime), s.timeZone)}), ${s.accepted.length} accepted, ${s.rejected.length} rejected${s.failedDeliveries ? `, ${s.failedDeliveries} deliveries to retry` : ''}`,
+    `  uploads:      ${s.uploaded} files (received ${chineseDateTime(new Date(s.uploadTime), s.timeZone)}), ${s.accepted.length} accepted, ${s.rejected.length} rejected${s.failedDeliveries ? `, ${s.failedDeliveries} deliveries to retry` : ''}`,
     `  units:        ${s.completeness.accepted}/${s.completeness.expected} expected units submitted, ${s.completeness.missing} missing, ${s.completeness.late} late`,
     `  figures:      ${figuresText(s.figures, s.missingFigures, s.partialFigures)}`,
     `  warnings:     ${s.warnings.length}`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { localDateTime } from '../../shared/core/county/time';
+import { chineseDateTime } from '../../shared/core/county/time';
 import { describeActor, type LockEvent, type LockEventKind } from '../../shared/core/lock-history';
 import { addTargetOptions, CountyTarget, TargetOptions, withTarget } from '../county-target';
 import { parseYearOption, resolveUnitOption } from '../options';
@@ -26,7 +26,7 @@ export function register(program: Command): void {
     const year = parseYearOption(opts.year);
     await withTarget(opts, async (target) => {
       const { county, repo } = target;
-      const when = (iso: string) => localDateTime(new Date(iso), county.config.timeZone);
+      const when = (iso: string) => chineseDateTime(new Date(iso), county.config.timeZone);
       const head = `${county.config.name} ${year}年度报送`;
       const existing = await repo.getLock(year);
       if (existing) {
@@ -54,7 +54,7 @@ export function register(program: Command): void {
     await withTarget(opts, async (target) => {
       const { county, repo } = target;
       const head = `${county.config.name} ${year}年度报送`;
-      const when = (iso: string) => localDateTime(new Date(iso), county.config.timeZone);
+      const when = (iso: string) => chineseDateTime(new Date(iso), county.config.timeZone);
       const lock = await repo.getLock(year);
       if (opts.all) {
         if (!lock) {
@@ -92,7 +92,7 @@ export function register(program: Command): void {
         return;
       }
       const event = await record(target, year, 'revoke', { unitId: unit.id });
-      process.stdout.write(`${head}：${unit.name}的例外已于${localDateTime(new Date(event.at), target.county.config.timeZone)}由${describeActor(event.by)}撤销，此后的上传将被退回。\n`);
+      process.stdout.write(`${head}：${unit.name}的例外已于${chineseDateTime(new Date(event.at), target.county.config.timeZone)}由${describeActor(event.by)}撤销，此后的上传将被退回。\n`);
     });
   });
 }

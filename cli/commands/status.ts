@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { chineseDate, deadlineInstant, localDateTime } from '../../shared/core/county/time';
+import { chineseDate, deadlineInstant, chineseDateTime } from '../../shared/core/county/time';
 import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
 import { parseYearOption } from '../options';
 
@@ -44,7 +44,7 @@ export function register(program: Command): void {
       }
       // What the office reads: names and local times; ids and UTC stay in --json.
       const tz = county.config.timeZone;
-      const when = (iso: string | undefined) => (iso ? localDateTime(new Date(iso), tz) : '-');
+      const when = (iso: string | undefined) => (iso ? chineseDateTime(new Date(iso), tz) : '-');
       const nameOf = (unitId: string) => county.config.units.find((u) => u.id === unitId)?.name ?? unitId;
       const out: string[] = [];
       const lockText = lock

@@ -7,9 +7,9 @@ import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submiss
 import { DynamoUploadTokenStore } from '../../shared/adapters/dynamo-upload-token-store';
 import { COMMON_ENV, INGEST_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { loadCounty } from '../../shared/core/county/load';
-import { requestOutcome, type RecordedOutcome } from '../../shared/core/upload-access/request-outcome';
+import { requestOutcome } from '../../shared/core/upload-access/request-outcome';
 import { requestUpload } from '../../shared/core/upload-access/request-upload';
-import { versionToken } from '../../shared/core/version-order';
+import { findUploadOutcome } from '../../shared/usecases/find-upload-outcome';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { MAX_SUBMISSION_BYTES } from '../../shared/core/submission/limits';
 import { presignUpload } from './presign';
@@ -81,7 +81,7 @@ export const handler = middy(async (event: APIGatewayProxyEventV2, _context: Con
 async function outcome(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   const decision = await requestOutcome(
     { authorization: authorizationOf(event), query: event.queryStringParameters ?? {} },
-    { county, findToken: (tokenId) => tokens.get(tokenId), findOutcome, now: () => new Date() },
+    { county, findToken: (tokenId) => tokens.get(tokenId), findOutcome: (key, year, version) => findUploadOutcome(repo, key, year, version), now: () => new Date() },
   );
   if (decision.status === 202) return json(202, { state: 'pending' });
   if (decision.status !== 200) return json(decision.status, { error: decision.error, message: decision.message });
@@ -90,14 +90,6 @@ async function outcome(event: APIGatewayProxyEventV2): Promise<APIGatewayProxySt
     ? Buffer.from((await objects.get(env.SUBMISSIONS_BUCKET, `${found.errorReportKey}.txt`, undefined, 1024 * 1024)).bytes).toString('utf8')
     : undefined;
   return json(200, { state: found.status, reason: found.reason, rowCount: found.rowCount, problemCount: found.problemCount, errorReport });
-}
-
-/** The outcome ingest recorded for one object version. */
-async function findOutcome(key: string, year: number, version: { versionId?: string; eTag?: string }): Promise<RecordedOutcome | undefined> {
-  if (version.versionId && version.versionId !== 'null') return repo.getVersion(key, versionToken(version.versionId, version.eTag, undefined));
-  // An unversioned bucket (the local emulator): the unit's latest upload of this key with this content.
-  const prefix = versionToken(undefined, version.eTag, 'x').replace(/x$/, '');
-  return (await repo.listLatest(year)).find((r) => r.s3Key === key && r.versionToken.startsWith(prefix));
 }
 
 function authorizationOf(event: APIGatewayProxyEventV2): string | undefined {

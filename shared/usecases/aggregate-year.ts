@@ -73,16 +73,16 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
   const previousRead = readPreviousReport(deps, year - 1);
   const reviewsRead = deps.listReviews ? deps.listReviews(year) : Promise.resolve([]);
   reviewsRead.catch(() => undefined);
-  let pointers: Awaited<ReturnType<SubmissionRepository['listCurrent']>> = [];
-  const submissions = await timed('query', async () => {
-    pointers = await deps.repo.listCurrent(year);
-    return mapConcurrently(pointers, deps.readConcurrency ?? 8, async (p): Promise<CurrentSubmission> => ({
+  const { pointers, submissions } = await timed('query', async () => {
+    const pointers = await deps.repo.listCurrent(year);
+    const submissions = await mapConcurrently(pointers, deps.readConcurrency ?? 8, async (p): Promise<CurrentSubmission> => ({
       unitId: p.unitId,
       s3Key: p.s3Key,
       versionId: p.versionId ?? p.versionToken,
       receivedAt: p.receivedAt,
       submission: await deps.repo.readSubmission(year, p.unitId, p.versionToken, { ledgerFields }),
     }));
+    return { pointers, submissions };
   });
   const rejected: RejectedUpload[] = (await latestRead)
     .filter((v) => v.status === 'rejected' && !submissions.some((s) => s.unitId === v.unitId))

@@ -5,7 +5,7 @@ import { parseSubmissionKey, SubmissionKey } from '../core/submission-key';
 import { NormalizedSubmission, ParseOutcome } from '../core/submission/normalized';
 import { SubmissionProblem } from '../core/submission/problems';
 import { orderKey, versionToken } from '../core/version-order';
-import { deadlineInstant, localDateTime } from '../core/county/time';
+import { deadlineInstant, chineseDateTime } from '../core/county/time';
 import { lockStateAt } from '../core/lock-history';
 import { PREFIX } from '../storage/layout';
 import { ObjectStore, ObjectVersionRef, SubmissionRepository, VersionRecord } from './ports';
@@ -84,7 +84,7 @@ async function periodLockFor(year: number, unitId: string, receivedAt: string, d
   if (!state.locked && !pastDeadline) return undefined;
   if (state.exceptions.has(unitId)) return undefined;
   if (state.locked) {
-    return `${year}年度报送已于${localDateTime(new Date(state.locked.at), timeZone)}锁定${state.locked.reason ? `（${state.locked.reason}）` : ''}，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）后重新上传`;
+    return `${year}年度报送已于${chineseDateTime(new Date(state.locked.at), timeZone)}锁定${state.locked.reason ? `（${state.locked.reason}）` : ''}，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）后重新上传`;
   }
   return `${year}年度报送已于截止日${year + 1}-${collection.deadline}结束，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）后重新上传`;
 }

@@ -104,7 +104,7 @@ export function assembleCatalogue(
   };
   const indicatorById = unique(indicatorDefs);
   const ledgerById = unique(ledgerDefs);
-  unique(checkDefs);
+  const checkById = unique(checkDefs);
 
   for (const { def: ind, file, index } of indicatorDefs) {
     const where = (field: string) => `[${index}](${ind.id}).${field}`;
@@ -162,7 +162,7 @@ export function assembleCatalogue(
     version: 1,
     indicators: [...indicatorById.values()],
     ledgers: [...ledgerById.values()],
-    checks: checkDefs.map((c) => c.def).filter((c, i, all) => all.findIndex((x) => x.id === c.id) === i),
+    checks: [...checkById.values()],
     indicatorById,
     ledgerById,
     fileOf: (id) => fileById.get(id) ?? 'catalogue',

@@ -77,14 +77,6 @@ export function parseConfig<T>(schema: z.ZodType<T>, value: unknown, file: strin
   return undefined;
 }
 
-/** Parses or throws the first problem as a ConfigError (for files read on their own). */
-export function parseConfigOrThrow<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
-  const problems = new ConfigProblems();
-  const parsed = parseConfig(schema, value, file, problems);
-  problems.throwIfAny();
-  return parsed as T;
-}
-
 /** The closest candidate within a small edit distance, if any. */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type * as z from 'zod';
-import { ConfigProblems, jsonPath, parseConfig, parseConfigOrThrow, suggest } from '../config/problems';
+import { ConfigProblems, parseConfig, suggest } from '../config/problems';
 import { assembleCatalogue, COUNTY_DEFINITION_SCHEMAS, LoadedCatalogue, nationalDefinitions, parseDefinitions, Sourced } from '../catalogue/load';
 import type { CrossCheck, IndicatorDef, LedgerDef, Submitter } from '../catalogue/schema';
 import { ReportTemplate, ReportTemplateSchema } from '../template/schema';
@@ -312,8 +312,3 @@ function readJsonRaw(file: string, problems: ConfigProblems): unknown {
   }
 }
 
-/** Parses a value or throws the first problem as a ConfigError naming `file`. */
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
-  return parseConfigOrThrow(schema, value, file);
-}
-export { jsonPath };

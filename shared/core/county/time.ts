@@ -43,6 +43,3 @@ export function chineseDateTime(date: Date, timeZone: string): string {
   );
   return `${parts.year}年${parts.month}月${parts.day}日 ${parts.hour}:${parts.minute}`;
 }
-
-/** The same, under the name the CLI's messages use. */
-export const localDateTime = chineseDateTime;

@@ -1,4 +1,4 @@
-import { localDateTime } from '../county/time';
+import { chineseDateTime } from '../county/time';
 import type { SubmissionProblem } from './problems';
 
 /**
@@ -32,7 +32,7 @@ export function writeErrorReport(problems: readonly SubmissionProblem[], meta: E
   const file = meta.fileName ?? meta.s3Key?.split('/').pop() ?? '';
   lines.push(`报送文件检查结果${file ? `：${file}` : ''}`);
   lines.push(`县（市、区）：${countyName ?? meta.county}    年度：${meta.year}    单位：${unitName ?? meta.unitId}`);
-  if (meta.receivedAt) lines.push(`收到时间：${timeZone ? localDateTime(new Date(meta.receivedAt), timeZone) : meta.receivedAt}`);
+  if (meta.receivedAt) lines.push(`收到时间：${timeZone ? chineseDateTime(new Date(meta.receivedAt), timeZone) : meta.receivedAt}`);
   lines.push('');
   lines.push(errors.length > 0 ? `结论：未通过。发现${errors.length}处错误${warnings.length ? `、${warnings.length}处提醒` : ''}，请改正后重新上传。` : `结论：通过${warnings.length ? `，有${warnings.length}处提醒` : ''}。`);
   const section = (title: string, list: readonly SubmissionProblem[]) => {

@@ -7,7 +7,7 @@ import { requestUpload, type UploadDecision } from '../../core/upload-access/req
 import { requestOutcome } from '../../core/upload-access/request-outcome';
 import type { UploadTokenRecord } from '../../core/upload-access/token';
 import { MAX_SUBMISSION_BYTES } from '../../core/submission/limits';
-import { versionToken } from '../../core/version-order';
+import { findUploadOutcome } from '../find-upload-outcome';
 import { PREFIX } from '../../storage/layout';
 import type { AuditEntry, VersionRecord } from '../ports';
 import { PortalRequestError } from './errors';
@@ -139,7 +139,7 @@ export async function clerkOutcome(authorization: string | undefined, query: unk
       findToken: (id) => (token && id === token.tokenId ? Promise.resolve(token) : deps.links.get(id)),
       findOutcome: async (key, year, version) => {
         const until = Date.now() + waitMs;
-        while (!(found = await findVersion(deps, key, year, version)) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+        while (!(found = await findUploadOutcome(deps.repo, key, year, version)) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
         return found;
       },
       now: deps.now,
@@ -171,10 +171,4 @@ export async function clerkErrorReport(token: UploadTokenRecord, errorReportKey:
  * local emulator does not version, so there the unit's newest upload of the
  * key with this content (the same rule as the upload API).
  */
-async function findVersion(deps: ClerkDeps, key: string, year: number, version: { versionId?: string; eTag?: string }): Promise<VersionRecord | undefined> {
-  if (version.versionId && version.versionId !== 'null') return deps.repo.getVersion(key, versionToken(version.versionId, version.eTag, undefined));
-  const prefix = versionToken(undefined, version.eTag, 'x').replace(/x$/, '');
-  return (await deps.repo.listLatest(year)).find((r) => r.s3Key === key && r.versionToken.startsWith(prefix));
-}
-
 const fileNameOf = (key: string) => key.split('/').pop() ?? key;
