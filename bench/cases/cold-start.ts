@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build, Metafile } from 'esbuild';
 import { LAZY_PACKAGES } from '../../infra/lazy-packages';
-import { countyDirInRepo } from '../../shared/core/county/load';
+import { copyCountyConfigCommands } from '../../infra/constructs/county-function';
 import { median, pairedRatio, round1, round3 } from '../measure';
 import { initProfile } from '../profile-init';
 import type { BenchRow } from '../report';
@@ -108,6 +108,23 @@ if (typeof mod.handler !== 'function') throw new Error('no handler export');
 process.stdout.write(JSON.stringify({ initMs: t1 - t0, sinceProcessStartMs: t1 }));
 `;
 
+let bundledCounty: string | undefined;
+
+/**
+ * Lingshou's folder as a Lambda bundle holds it, made by infra's own copy
+ * commands: its JSON files and the snapshot the cold start reads instead of
+ * checking them again (shared/core/county/snapshot.ts).
+ */
+export function bundledCountyDir(): string {
+  if (!bundledCounty) {
+    const out = mkdtempSync(path.join(tmpdir(), 'yearly-report-bench-county-'));
+    for (const command of copyCountyConfigCommands(REPO, out, 'lingshou')) execSync(command);
+    process.on('exit', () => rmSync(out, { recursive: true, force: true }));
+    bundledCounty = path.join(out, 'county');
+  }
+  return bundledCounty;
+}
+
 export function handlerEnv(): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
@@ -117,7 +134,7 @@ export function handlerEnv(): NodeJS.ProcessEnv {
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     COUNTY_ID: 'lingshou',
-    COUNTY_CONFIG_DIR: countyDirInRepo('lingshou'),
+    COUNTY_CONFIG_DIR: bundledCountyDir(),
     SUBMISSIONS_BUCKET: 'yearly-report-lingshou-bench-submissions',
     REPORTS_BUCKET: 'yearly-report-lingshou-bench-reports',
     TABLE_NAME: 'yearly-report-lingshou-bench',

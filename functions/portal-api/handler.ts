@@ -1,5 +1,6 @@
 import { handle } from 'hono/aws-lambda';
-import * as z from 'zod';
+import '../../shared/core/zod-mini-locale';
+import * as z from 'zod/mini';
 import { COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { loadCounty } from '../../shared/core/county/load';
 import { invokeAggregate } from './invoke-aggregate';
@@ -8,7 +9,7 @@ import { createOfficeVerifier } from './office-auth';
 import { portalStorage } from './storage';
 
 /** The portal API in Lambda, behind API Gateway and the county's CloudFront distribution. */
-const nonEmpty = z.string().min(1);
+const nonEmpty = z.string().check(z.minLength(1));
 const env = readEnvironment({
   ...COMMON_ENV,
   SUBMISSIONS_BUCKET: nonEmpty,

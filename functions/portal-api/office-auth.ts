@@ -1,6 +1,7 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import * as z from 'zod';
+import '../../shared/core/zod-mini-locale';
+import * as z from 'zod/mini';
 import type { OfficeIdentity } from '../../shared/usecases/portal/office';
 
 /**
@@ -22,11 +23,11 @@ export type OfficeVerifier = (authorization: string | undefined) => Promise<Offi
 
 /** The claims the portal reads from an ID token; groups decide the role. */
 const ClaimsSchema = z.object({
-  sub: z.string().min(1),
-  name: z.string().min(1).optional(),
-  email: z.string().min(1).optional(),
-  'cognito:username': z.string().min(1).optional(),
-  'cognito:groups': z.array(z.string()).optional(),
+  sub: z.string().check(z.minLength(1)),
+  name: z.optional(z.string().check(z.minLength(1))),
+  email: z.optional(z.string().check(z.minLength(1))),
+  'cognito:username': z.optional(z.string().check(z.minLength(1))),
+  'cognito:groups': z.optional(z.array(z.string())),
 });
 
 export const OFFICE_GROUPS = { office: 'office', viewer: 'viewer' } as const;

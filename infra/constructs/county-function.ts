@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,6 +13,8 @@ import { LAZY_PACKAGES, lazyPackageBundleCommands } from '../lazy-packages';
 import { REPO_ROOT, type CountyNames } from '../names';
 import type { SubmissionTable, TableAccess } from './submission-table';
 import { acknowledgePinnedRuntime } from '../nag';
+import { makeCountySnapshot } from '../../shared/core/county/load';
+import { COUNTY_SNAPSHOT_FILE } from '../../shared/core/county/snapshot';
 
 /** Where the county's config folder sits inside the Lambda bundle. */
 export const BUNDLED_COUNTY_DIR = '/var/task/county';
@@ -125,6 +130,30 @@ export class CountyFunction extends Construct {
 export function copyCountyConfigCommands(inputDir: string, outputDir: string, countyId: string): string[] {
   const from = path.join(inputDir, 'shared', 'counties', countyId);
   const to = path.join(outputDir, 'county');
-  // Every JSON file of the folder: county.json, the templates, and the county's own indicators/ledgers/checks.
-  return [`mkdir -p "${to}"`, `cp "${from}"/*.json "${to}/"`];
+  // Every JSON file of the folder: county.json, the templates, and the county's own indicators/ledgers/checks;
+  // then the folder as loaded and checked here, which the function's cold start reads instead of checking it again.
+  // (CDK also asks for the commands of a Docker build, where inputDir is /asset-input: the snapshot is made from
+  // this checkout, which local bundling, the only kind we use, reads too.)
+  const snapshot = countySnapshotFile(path.join(REPO_ROOT, 'shared', 'counties', countyId), countyId);
+  return [`mkdir -p "${to}"`, `cp "${from}"/*.json "${to}/"`, `cp "${snapshot}" "${path.join(to, COUNTY_SNAPSHOT_FILE)}"`];
+}
+
+const snapshotFiles = new Map<string, string>();
+
+/**
+ * The county's snapshot (shared/core/county/snapshot.ts), made once per synth
+ * from the folder the bundle copies, in a file named by its content. Throws,
+ * failing the synth, when the county does not load.
+ */
+function countySnapshotFile(countyDir: string, countyId: string): string {
+  let file = snapshotFiles.get(countyDir);
+  if (!file) {
+    const text = JSON.stringify(makeCountySnapshot(countyDir, { expectedId: countyId }));
+    const dir = path.join(os.tmpdir(), 'yearly-report-county-snapshots');
+    mkdirSync(dir, { recursive: true });
+    file = path.join(dir, `${countyId}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}.snapshot`);
+    writeFileSync(file, text);
+    snapshotFiles.set(countyDir, file);
+  }
+  return file;
 }

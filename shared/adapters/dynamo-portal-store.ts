@@ -1,5 +1,6 @@
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import '../core/zod-mini-locale';
+import * as z from 'zod/mini';
 import { TABLE_DESIGN } from '../storage/layout';
 import type { PortalStore, ReviewRecord } from '../usecases/portal/ports';
 
@@ -15,14 +16,14 @@ const PK = TABLE_DESIGN.partitionKey.name;
 const SK = TABLE_DESIGN.sortKey.name;
 
 const ReviewItemSchema = z.object({
-  reviewYear: z.number().int(),
-  unitId: z.string().min(1),
+  reviewYear: z.int(),
+  unitId: z.string().check(z.minLength(1)),
   decision: z.enum(['pass', 'return']),
-  comment: z.string().optional(),
-  versionToken: z.string().optional(),
-  s3Key: z.string().optional(),
-  by: z.string().min(1),
-  at: z.string().min(1),
+  comment: z.optional(z.string()),
+  versionToken: z.optional(z.string()),
+  s3Key: z.optional(z.string()),
+  by: z.string().check(z.minLength(1)),
+  at: z.string().check(z.minLength(1)),
 });
 
 export class DynamoPortalStore implements PortalStore {

@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { countyDirInRepo } from '../../shared/core/county/load';
+import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
+import { COUNTY_SNAPSHOT_FILE } from '../../shared/core/county/snapshot';
 import { buildCountyApp } from './synth';
 
 /**
@@ -44,8 +45,12 @@ test.each(ourFunctions)('%s: bundle has the handler, its source map, and county/
   expect(existsSync(path.join(dir, 'index.js.map'))).toBe(true);
   const bundled = readdirSync(path.join(dir, 'county')).sort();
   // Every JSON file of the folder (county.json, templates, the county's own indicators and checks), never samples/.
-  const expected = readdirSync(countyDirInRepo('lingshou')).filter((f) => f.endsWith('.json')).sort();
+  // Beside them, the county as loaded at synth, which the cold start reads instead of checking the files again.
+  const expected = [...readdirSync(countyDirInRepo('lingshou')).filter((f) => f.endsWith('.json')), COUNTY_SNAPSHOT_FILE].sort();
   expect(bundled).toEqual(expected);
+  const county = loadCounty(path.join(dir, 'county'), { expectedId: 'lingshou' });
+  expect(county.loadedFrom).toBe('snapshot');
+  expect(county.catalogue.fileOf('civil_code_booklets')).toBe(path.join(dir, 'county', 'indicators.json'));
   expect(bundled).toEqual(expect.arrayContaining(['county.json', 'template.json', 'indicators.json', 'checks.json']));
   expect(readFileSync(path.join(dir, 'county', 'county.json'), 'utf8')).toBe(readFileSync(path.join(countyDirInRepo('lingshou'), 'county.json'), 'utf8'));
 });

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors';
 import { ConfigProblems, jsonPath, parseConfig } from '../config/problems';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { Catalogue, CatalogueSchema, CrossCheck, CrossCheckSchema, IndicatorDef, IndicatorDefSchema, LedgerDef, LedgerDefSchema } from './schema';
 import indicators from './indicators.json';
 import ledgers from './ledgers.json';
@@ -41,6 +41,11 @@ export function loadCatalogue(): LoadedCatalogue {
   return cached;
 }
 
+/** The national catalogue's files as bundled, unparsed: what a county snapshot's hash covers. */
+export function nationalSources(): unknown {
+  return { indicators, ledgers, checks };
+}
+
 /** The national catalogue's definitions with where each came from, for merging into a county's. */
 export function nationalDefinitions(): { indicators: Sourced<IndicatorDef>[]; ledgers: Sourced<LedgerDef>[]; checks: Sourced<CrossCheck>[] } {
   const national = loadCatalogue();
@@ -72,7 +77,7 @@ export function validateCatalogue(input: unknown): LoadedCatalogue {
 }
 
 /** Reads one of a county's catalogue files (an array of definitions). */
-export function parseDefinitions<T>(schema: z.ZodType<T>, value: unknown, file: string, problems: ConfigProblems): Sourced<T>[] {
+export function parseDefinitions<T>(schema: z.ZodMiniType<T>, value: unknown, file: string, problems: ConfigProblems): Sourced<T>[] {
   const parsed = parseConfig(z.array(schema), value, file, problems);
   return (parsed ?? []).map((def, index) => ({ def, file, index }));
 }

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConfigError } from '../errors';
 
 /**
@@ -59,10 +59,10 @@ export function jsonPath(path: readonly PropertyKey[]): string {
  * suggestion from the keys the schema knows ("did you mean lockAtDeadline?"),
  * because a misspelled optional key would otherwise just mean "not set".
  */
-export function parseConfig<T>(schema: z.ZodType<T>, value: unknown, file: string, problems: ConfigProblems): T | undefined {
+export function parseConfig<T>(schema: z.ZodMiniType<T>, value: unknown, file: string, problems: ConfigProblems): T | undefined {
   // Each config schema parses once per process (at a Lambda's cold start): zod's JIT, which compiles an object schema
   // into a function on its first parse, would cost more than it saves.
-  const parsed = schema.safeParse(value, { jitless: true });
+  const parsed = z.safeParse(schema, value, { jitless: true });
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
     if (issue.code === 'unrecognized_keys') {

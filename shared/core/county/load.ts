@@ -1,13 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { ConfigProblems, parseConfig, suggest } from '../config/problems';
-import { assembleCatalogue, COUNTY_DEFINITION_SCHEMAS, LoadedCatalogue, nationalDefinitions, parseDefinitions, Sourced } from '../catalogue/load';
+import { assembleCatalogue, COUNTY_DEFINITION_SCHEMAS, LoadedCatalogue, nationalDefinitions, nationalSources, parseDefinitions, Sourced } from '../catalogue/load';
 import type { CrossCheck, IndicatorDef, LedgerDef, Submitter } from '../catalogue/schema';
 import { ReportTemplate, ReportTemplateSchema } from '../template/schema';
 import { validateTemplate } from '../template/validate';
 import { CollectionPlan, collectedIds, isComputedIndicator, makeCollectionPlan, unitMatches } from './plan';
 import { CountyConfig, CountyConfigSchema } from './schema';
+import { catalogueFromSnapshot, CountySnapshot, countySourceHash, readCountySnapshot, snapshotOf } from './snapshot';
 
 /**
  * Loads a county's folder:
@@ -34,6 +35,8 @@ export interface LoadedCounty {
    * reused, and the draft says so. Optional so hand-built counties in tests need not say.
    */
   hasOwnTemplate?(year: number): boolean;
+  /** Whether it came from the folder's files, checked now, or from a bundle's snapshot of them (snapshot.ts). */
+  loadedFrom?: 'folder' | 'snapshot';
 }
 
 /** The repository's counties folder; a Lambda bundle carries its own county folder instead. */
@@ -52,10 +55,37 @@ export interface LoadOptions {
 }
 
 export function loadCounty(dir: string, options: LoadOptions = {}): LoadedCounty {
+  const snapshotted = loadFromSnapshot(dir, options);
+  if (snapshotted) return snapshotted;
   const problems = new ConfigProblems();
   const county = readCountyFolder(dir, options, problems);
   problems.throwIfAny(county?.config.id ?? path.basename(path.resolve(dir)));
   return county!;
+}
+
+/**
+ * The county from the snapshot in its folder (snapshot.ts), when there is one
+ * made from exactly these files and this national catalogue, for the id
+ * expected; otherwise undefined, and the folder is loaded and checked in full.
+ */
+function loadFromSnapshot(dir: string, options: LoadOptions): LoadedCounty | undefined {
+  const snapshot = readCountySnapshot(dir);
+  if (!snapshot) return undefined;
+  const expectedId = options.expectedId ?? path.basename(path.resolve(dir));
+  if (snapshot.config.id !== expectedId || snapshot.sourceHash !== countySourceHash(dir, nationalSources())) return undefined;
+  const years = new Map(Object.entries(snapshot.templates.years).map(([year, template]) => [Number(year), template]));
+  return countyOf(dir, snapshot.config, catalogueFromSnapshot(snapshot, dir), snapshot.templates.base, years, 'snapshot');
+}
+
+/**
+ * Loads and checks a county folder in full (never from a snapshot) and
+ * returns what a bundle stores as its snapshot; throws like loadCounty.
+ */
+export function makeCountySnapshot(dir: string, options: LoadOptions = {}): CountySnapshot {
+  const problems = new ConfigProblems();
+  const county = readCountyFolder(dir, options, problems);
+  problems.throwIfAny(county?.config.id ?? path.basename(path.resolve(dir)));
+  return snapshotOf(county!, county!.baseTemplate, countySourceHash(dir, nationalSources()));
 }
 
 /** Every problem in a county folder, errors and warnings, without throwing. */
@@ -67,7 +97,7 @@ export function checkCountyFolder(dir: string, options: LoadOptions = {}): { cou
 
 const CATALOGUE_FILES = ['indicators', 'ledgers', 'checks'] as const;
 
-function readCountyFolder(dir: string, options: LoadOptions, problems: ConfigProblems, { lint = false } = {}): LoadedCounty | undefined {
+function readCountyFolder(dir: string, options: LoadOptions, problems: ConfigProblems, { lint = false } = {}): (LoadedCounty & { baseTemplate: ReportTemplate }) | undefined {
   const countyFile = path.join(dir, 'county.json');
   const raw = readJsonRaw(countyFile, problems);
   if (raw === undefined) return undefined;
@@ -118,26 +148,29 @@ function readCountyFolder(dir: string, options: LoadOptions, problems: ConfigPro
       }
     }
   }
-  if (problems.errors.length > 0) return undefined;
+  if (problems.errors.length > 0 || !baseTemplate) return undefined;
+  const years = new Map(yearTemplates.map(({ year, template }) => [year, template!]));
+  return countyOf(dir, config, catalogue, baseTemplate, years, 'folder');
+}
 
-  const templates = new Map<number, ReportTemplate>();
+/** A loaded county from its checked parts; a year without a template.<year>.json uses the base template. */
+function countyOf(
+  dir: string,
+  config: CountyConfig,
+  catalogue: LoadedCatalogue,
+  base: ReportTemplate,
+  years: ReadonlyMap<number, ReportTemplate>,
+  loadedFrom: 'folder' | 'snapshot',
+): LoadedCounty & { baseTemplate: ReportTemplate } {
   const plans = new Map<number, CollectionPlan>();
-  const template = (year: number) => {
-    let t = templates.get(year);
-    if (!t) {
-      const sink = new ConfigProblems();
-      t = templateFor(year, sink);
-      sink.throwIfAny(config.id);
-      templates.set(year, t!);
-    }
-    return t!;
-  };
+  const template = (year: number) => years.get(year) ?? base;
   return {
     dir,
     config,
     catalogue,
     template,
-    overrideYears,
+    baseTemplate: base,
+    overrideYears: [...years.keys()].sort(),
     plan(year: number) {
       let p = plans.get(year);
       if (!p) {
@@ -146,9 +179,8 @@ function readCountyFolder(dir: string, options: LoadOptions, problems: ConfigPro
       }
       return p;
     },
-    hasOwnTemplate(year: number) {
-      return existsSync(path.join(dir, `template.${year}.json`)) || baseTemplate?.writtenFor === year;
-    },
+    hasOwnTemplate: (year: number) => years.has(year) || base.writtenFor === year,
+    loadedFrom,
   };
 }
 
@@ -182,7 +214,7 @@ function countyCatalogue(dir: string, config: CountyConfig, countyFile: string, 
     if (!existsSync(file)) continue;
     const raw = readJsonRaw(file, problems);
     if (raw === undefined) continue;
-    const defs = parseDefinitions(COUNTY_DEFINITION_SCHEMAS[kind] as z.ZodType<IndicatorDef | LedgerDef | CrossCheck>, raw, file, problems);
+    const defs = parseDefinitions(COUNTY_DEFINITION_SCHEMAS[kind] as z.ZodMiniType<IndicatorDef | LedgerDef | CrossCheck>, raw, file, problems);
     for (const d of defs) {
       if (nationalIds.has(d.def.id) && !excluded.has(d.def.id)) {
         problems.error(file, `[${d.index}].id`, `"${d.def.id}" is a national ${kind.slice(0, -1)}; give yours another id, or list "${d.def.id}" in county.json catalogue.exclude to replace it`);

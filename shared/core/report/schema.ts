@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import '../zod-mini-locale';
+import * as z from 'zod/mini';
 import { SourceLocationSchema } from '../submission/normalized';
 
 /**
@@ -16,14 +17,14 @@ export const FigureSourceSchema = z.object({
   value: z.number(),
   approximate: z.boolean(),
   /** The qualifier as the unit wrote it (近, 余, 左右 …). */
-  qualifier: z.string().optional(),
+  qualifier: z.optional(z.string()),
   /** For a computed rate: which part of it this source feeds; for a rate or a county-level sum: that part's indicator. */
-  part: z.enum(['numerator', 'denominator']).optional(),
-  partIndicatorId: z.string().optional(),
+  part: z.optional(z.enum(['numerator', 'denominator'])),
+  partIndicatorId: z.optional(z.string()),
   s3Key: z.string(),
   versionId: z.string(),
   /** Where in the file: indicator cell, or the ledger the value was derived from. */
-  location: SourceLocationSchema.extend({ ledger: z.string().optional(), rows: z.number().int().optional() }),
+  location: z.extend(SourceLocationSchema, { ledger: z.optional(z.string()), rows: z.optional(z.int()) }),
 });
 export type FigureSource = z.infer<typeof FigureSourceSchema>;
 
@@ -32,37 +33,37 @@ export const FigureSchema = z.object({
   name: z.string(),
   unit: z.string(),
   /** null when no unit reported it: the draft marks it 【待补充：…】. */
-  value: z.number().nullable(),
+  value: z.nullable(z.number()),
   approximate: z.boolean(),
   /** The qualifier printed with an approximate figure, true of the combined value (see qualifier.ts). */
-  qualifier: z.string().optional(),
+  qualifier: z.optional(z.string()),
   /** As the report prints it, without the measure word: "1000余", "近60", "517", "100", "实现". */
   display: z.string(),
   sources: z.array(FigureSourceSchema),
   expectedUnits: z.array(z.string()),
   reportingUnits: z.array(z.string()),
   /** Units that declared 暂无数据 for it: the figure is short of their share. */
-  noDataUnits: z.array(z.string()).optional(),
+  noDataUnits: z.optional(z.array(z.string())),
   /**
    * How the county figure is made from the units' values, as the catalogue
    * says (sum, coverage_count of another indicator, ratio of two): readers of
    * the per-unit rows need it to tell a count of units from the values tested.
    */
-  aggregation: z.object({ kind: z.string(), of: z.string().optional(), numerator: z.string().optional(), denominator: z.string().optional() }).optional(),
+  aggregation: z.optional(z.object({ kind: z.string(), of: z.optional(z.string()), numerator: z.optional(z.string()), denominator: z.optional(z.string()) })),
   /**
    * Set when the figure has a value but some of its expected units had not
    * submitted, or were rejected, when it was computed: the value is not the
    * county's, and every artifact marks it.
    */
-  partial: z.object({ missingUnits: z.array(z.string()) }).optional(),
+  partial: z.optional(z.object({ missingUnits: z.array(z.string()) })),
 });
 export type Figure = z.infer<typeof FigureSchema>;
 
 export const WarningSchema = z.object({
-  code: z.string().regex(/^[A-Z][A-Z0-9_]+$/),
+  code: z.string().check(z.regex(/^[A-Z][A-Z0-9_]+$/)),
   message: z.string(),
-  indicatorId: z.string().optional(),
-  unitId: z.string().optional(),
+  indicatorId: z.optional(z.string()),
+  unitId: z.optional(z.string()),
 });
 export type ReportWarning = z.infer<typeof WarningSchema>;
 
@@ -72,19 +73,19 @@ export const UnitStatusSchema = z.object({
   status: z.enum(['accepted', 'rejected', 'missing']),
   late: z.boolean(),
   /** The office returned the current submission for correction (审核 → 退回修改): its figures are marked, not stated as fact. */
-  returned: z.object({ comment: z.string().optional(), by: z.string(), at: z.string() }).optional(),
-  s3Key: z.string().optional(),
-  versionId: z.string().optional(),
-  receivedAt: z.string().optional(),
+  returned: z.optional(z.object({ comment: z.optional(z.string()), by: z.string(), at: z.string() })),
+  s3Key: z.optional(z.string()),
+  versionId: z.optional(z.string()),
+  receivedAt: z.optional(z.string()),
 });
 export type UnitStatus = z.infer<typeof UnitStatusSchema>;
 
 export const CompletenessSchema = z.object({
-  expected: z.number().int(),
-  submitted: z.number().int(),
-  accepted: z.number().int(),
-  late: z.number().int(),
-  missing: z.number().int(),
+  expected: z.int(),
+  submitted: z.int(),
+  accepted: z.int(),
+  late: z.int(),
+  missing: z.int(),
   units: z.array(UnitStatusSchema),
 });
 export type Completeness = z.infer<typeof CompletenessSchema>;
@@ -92,10 +93,10 @@ export type Completeness = z.infer<typeof CompletenessSchema>;
 /** A run of text; figures and gaps are marked so renderers can link or highlight them. */
 export const SegmentSchema = z.object({
   text: z.string(),
-  figure: z.string().optional(), // indicator id
-  missing: z.boolean().optional(), // a 【待补充：…】 marker
+  figure: z.optional(z.string()), // indicator id
+  missing: z.optional(z.boolean()), // a 【待补充：…】 marker
   /** The indicator whose partial figure this text states, or whose completeness it asserts (均已, 全部): marked in every artifact. */
-  partial: z.string().optional(),
+  partial: z.optional(z.string()),
 });
 export type Segment = z.infer<typeof SegmentSchema>;
 
@@ -105,9 +106,9 @@ export const BlockSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('addressees'), text: z.string() }),
   z.object({ kind: z.literal('heading1'), text: z.string() }),
   /** "(一)…情况。" printed in 楷体, optionally followed on the same line by body text. */
-  z.object({ kind: z.literal('heading2'), text: z.string(), body: z.array(SegmentSchema).default([]) }),
+  z.object({ kind: z.literal('heading2'), text: z.string(), body: z._default(z.array(SegmentSchema), []) }),
   z.object({ kind: z.literal('paragraph'), segments: z.array(SegmentSchema) }),
-  z.object({ kind: z.literal('table'), caption: z.string().optional(), header: z.array(z.string()), rows: z.array(z.array(z.string())) }),
+  z.object({ kind: z.literal('table'), caption: z.optional(z.string()), header: z.array(z.string()), rows: z.array(z.array(z.string())) }),
   z.object({ kind: z.literal('closing'), text: z.string() }),
   z.object({ kind: z.literal('signature'), text: z.string() }),
   z.object({ kind: z.literal('date'), text: z.string() }),
@@ -117,7 +118,7 @@ export const BlockSchema = z.discriminatedUnion('kind', [
   /** 版头: the issuer's red mark (GB/T 9704 §7.2); the document number and a red line follow it. */
   z.object({ kind: z.literal('masthead'), text: z.string() }),
   /** 版记 (GB/T 9704 §7.4): 抄送 line and 印发 line, after everything else. */
-  z.object({ kind: z.literal('imprint'), copyTo: z.array(z.string()).optional(), printedBy: z.string().optional(), printedOn: z.string() }),
+  z.object({ kind: z.literal('imprint'), copyTo: z.optional(z.array(z.string())), printedBy: z.optional(z.string()), printedOn: z.string() }),
 ]);
 export type Block = z.infer<typeof BlockSchema>;
 
@@ -125,10 +126,10 @@ export const ReportSchema = z.object({
   schema: z.literal(REPORT_SCHEMA_ID),
   county: z.string(),
   countyName: z.string(),
-  year: z.number().int(),
+  year: z.int(),
   generatedAt: z.string(),
   /** The county's IANA time zone: every time a person reads is shown in it. Older reports lack it (China time then). */
-  timeZone: z.string().optional(),
+  timeZone: z.optional(z.string()),
   title: z.string(),
   figures: z.array(FigureSchema),
   completeness: CompletenessSchema,

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import '../zod-mini-locale';
+import * as z from 'zod/mini';
 import { SubmissionProblemSchema } from './problems';
 
 /**
@@ -9,23 +10,23 @@ import { SubmissionProblemSchema } from './problems';
 
 /** Where a value came from inside the uploaded file, for traceable figures. */
 export const SourceLocationSchema = z.object({
-  sheet: z.string().optional(),
-  cell: z.string().optional(),
-  row: z.number().int().positive().optional(),
-  path: z.string().optional(),
+  sheet: z.optional(z.string()),
+  cell: z.optional(z.string()),
+  row: z.optional(z.int().check(z.positive())),
+  path: z.optional(z.string()),
 });
 export type SourceLocation = z.infer<typeof SourceLocationSchema>;
 
 export const IndicatorValueSchema = z.object({
-  indicatorId: z.string().min(1),
-  value: z.number().finite().nonnegative(),
+  indicatorId: z.string().check(z.minLength(1)),
+  value: z.number().check(z.nonnegative()),
   /** "1000余", "近300", "300多": the report keeps the marker. */
   approximate: z.boolean(),
   /** The qualifier as written (余, 多, 近, 约, 左右, 以上, 不足 …); absent on exact values. */
-  qualifier: z.string().optional(),
+  qualifier: z.optional(z.string()),
   /** The text as the clerk typed it, when it differs from the number. */
-  raw: z.string().optional(),
-  note: z.string().optional(),
+  raw: z.optional(z.string()),
+  note: z.optional(z.string()),
   source: SourceLocationSchema,
 });
 export type IndicatorValue = z.infer<typeof IndicatorValueSchema>;
@@ -33,33 +34,33 @@ export type IndicatorValue = z.infer<typeof IndicatorValueSchema>;
 export const LedgerCellSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export const LedgerRowSchema = z.object({
   /** Row number in the source (sheet row, CSV line, or array index + 1). */
-  row: z.number().int().positive(),
+  row: z.int().check(z.positive()),
   fields: z.record(z.string(), LedgerCellSchema),
 });
 export type LedgerRow = z.infer<typeof LedgerRowSchema>;
 
 export const NarrativeItemSchema = z.object({
   /** A section key from the template (e.g. "decision_making"). */
-  section: z.string().min(1),
-  text: z.string().min(1),
-  order: z.number().int().optional(),
-  source: SourceLocationSchema.optional(),
+  section: z.string().check(z.minLength(1)),
+  text: z.string().check(z.minLength(1)),
+  order: z.optional(z.int()),
+  source: z.optional(SourceLocationSchema),
 });
 export type NarrativeItem = z.infer<typeof NarrativeItemSchema>;
 
 export const NormalizedSubmissionSchema = z.object({
   schemaVersion: z.literal(1),
-  county: z.string().min(1),
-  year: z.number().int().min(2000).max(2100),
-  unitId: z.string().min(1),
+  county: z.string().check(z.minLength(1)),
+  year: z.int().check(z.minimum(2000), z.maximum(2100)),
+  unitId: z.string().check(z.minLength(1)),
   format: z.enum(['json', 'csv', 'xlsx']),
-  contact: z.object({ name: z.string().optional(), phone: z.string().optional() }).optional(),
+  contact: z.optional(z.object({ name: z.optional(z.string()), phone: z.optional(z.string()) })),
   indicators: z.array(IndicatorValueSchema),
   /** Ledger id → case-level rows (台账). */
   ledgers: z.record(z.string(), z.array(LedgerRowSchema)),
   narratives: z.array(NarrativeItemSchema),
   /** Indicators the unit marked 暂无数据: it has no figure (distinct from 0 and from 未发生). */
-  noData: z.array(z.object({ indicatorId: z.string().min(1), source: SourceLocationSchema })).optional(),
+  noData: z.optional(z.array(z.object({ indicatorId: z.string().check(z.minLength(1)), source: SourceLocationSchema }))),
   /** Warnings do not reject (e.g. an indicator left empty). */
   warnings: z.array(SubmissionProblemSchema),
 });

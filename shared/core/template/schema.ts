@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import '../zod-mini-locale';
+import * as z from 'zod/mini';
 
 /**
  * A report template: the fixed prose of the genre, with every number a
@@ -12,40 +13,40 @@ import * as z from 'zod';
  * section are appended to the block in a stable order (unit order in the config, then item order).
  */
 export const TemplateBlockSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('heading1'), text: z.string().min(1) }).strict(),
-  z.object({
+  z.strictObject({ kind: z.literal('heading1'), text: z.string().check(z.minLength(1)) }),
+  z.strictObject({
     kind: z.literal('heading2'),
-    text: z.string().min(1),
-    body: z.string().default(''),
-    narratives: z.string().optional(),
-  }).strict(),
-  z.object({ kind: z.literal('paragraph'), text: z.string().min(1), narratives: z.string().optional() }).strict(),
+    text: z.string().check(z.minLength(1)),
+    body: z._default(z.string(), ''),
+    narratives: z.optional(z.string()),
+  }),
+  z.strictObject({ kind: z.literal('paragraph'), text: z.string().check(z.minLength(1)), narratives: z.optional(z.string()) }),
 ]);
 export type TemplateBlock = z.infer<typeof TemplateBlockSchema>;
 
-export const ReportTemplateSchema = z.object({
+export const ReportTemplateSchema = z.strictObject({
   /** "{{government}}关于{{year}}年度法治政府建设情况的报告" */
-  title: z.string().min(1),
+  title: z.string().check(z.minLength(1)),
   /** "{{docNumberPrefix}}〔{{reportYear}}〕{{docSequence}}号"; omitted when the number is not yet assigned. */
-  docNumber: z.string().optional(),
-  docSequence: z.number().int().positive().optional(),
-  preamble: z.string().min(1),
-  blocks: z.array(TemplateBlockSchema).min(1),
-  closing: z.string().default('特此报告。'),
+  docNumber: z.optional(z.string()),
+  docSequence: z.optional(z.int().check(z.positive())),
+  preamble: z.string().check(z.minLength(1)),
+  blocks: z.array(TemplateBlockSchema).check(z.minLength(1)),
+  closing: z._default(z.string(), '特此报告。'),
   /** Date line, e.g. "2022年1月14日"; defaults to the generation date. */
-  date: z.string().optional(),
-  note: z.string().optional(),
+  date: z.optional(z.string()),
+  note: z.optional(z.string()),
   /**
    * The year whose prose the base template.json holds, when it was written for
    * one (a county onboarded from one year's published report): that year needs
    * no template.<year>.json, and its draft carries no "reused prose" notice.
    */
-  writtenFor: z.number().int().min(2000).max(2100).optional(),
+  writtenFor: z.optional(z.int().check(z.minimum(2000), z.maximum(2100))),
   /**
    * No longer read: who submitted when is internal and always goes to
    * 报送情况.docx, never into the published report (issue 12). Kept so the
    * shipped templates stay valid; drop it with the next template change.
    */
-  completenessAnnex: z.boolean().default(true),
-}).strict();
+  completenessAnnex: z._default(z.boolean(), true),
+});
 export type ReportTemplate = z.infer<typeof ReportTemplateSchema>;

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import '../zod-mini-locale';
+import * as z from 'zod/mini';
 
 /**
  * Reads an S3 POST policy (the base64 `Policy` field of a presigned POST) and
@@ -9,8 +10,8 @@ import * as z from 'zod';
  */
 const ConditionSchema = z.union([
   z.record(z.string(), z.string()),
-  z.tuple([z.enum(['eq', 'starts-with']), z.string().startsWith('$'), z.string()]),
-  z.tuple([z.literal('content-length-range'), z.number().int(), z.number().int()]),
+  z.tuple([z.enum(['eq', 'starts-with']), z.string().check(z.startsWith('$')), z.string()]),
+  z.tuple([z.literal('content-length-range'), z.int(), z.int()]),
 ]);
 export const PostPolicySchema = z.object({
   expiration: z.iso.datetime(),

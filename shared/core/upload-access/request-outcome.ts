@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import '../zod-mini-locale';
+import * as z from 'zod/mini';
 import type { CountyConfig } from '../county/schema';
 import { NotASubmissionError } from '../errors';
 import { parseSubmissionKey } from '../submission-key';
@@ -13,11 +14,11 @@ import { authenticate, type TokenRejection, type UploadTokenRecord } from './tok
  *      none yet → "pending" (the caller polls).
  */
 export const OutcomeQuerySchema = z.object({
-  key: z.string().min(1).max(1024),
+  key: z.string().check(z.minLength(1), z.maxLength(1024)),
   /** x-amz-version-id of the upload (versioned buckets, i.e. every deployed stack). */
-  versionId: z.string().min(1).optional(),
+  versionId: z.optional(z.string().check(z.minLength(1))),
   /** ETag of the upload, without quotes: identifies it where the bucket is not versioned. */
-  eTag: z.string().min(1).optional(),
+  eTag: z.optional(z.string().check(z.minLength(1))),
 });
 export type OutcomeQuery = z.infer<typeof OutcomeQuerySchema>;
 

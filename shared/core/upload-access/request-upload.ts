@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import '../zod-mini-locale';
+import * as z from 'zod/mini';
 import { fileNameProblem } from '../file-name';
 import { reportYearAt } from '../aggregate-event';
 import { ID } from '../catalogue/schema';
@@ -21,15 +22,15 @@ import { authenticate, type TokenRejection, type UploadTokenRecord } from './tok
  * Pure: storage comes in through `deps`.
  */
 export const UploadRequestSchema = z.object({
-  year: z.number().int().min(2000).max(2100),
+  year: z.int().check(z.minimum(2000), z.maximum(2100)),
   unit: ID,
-  fileName: z
-    .string()
-    .min(1)
-    .max(200)
-    .refine((name) => !/[/\\\u0000-\u001f\u007f]/.test(name) && name !== '.' && name !== '..', 'a plain file name, without folders or control characters')
-    .refine((name) => contentTypeFor(name) !== undefined, `a submission file: ${Object.keys(SUBMISSION_CONTENT_TYPES).join(', ')}`),
-  contentType: z.string().optional(),
+  fileName: z.string().check(
+    z.minLength(1),
+    z.maxLength(200),
+    z.refine((name) => !/[/\\\u0000-\u001f\u007f]/.test(name) && name !== '.' && name !== '..', 'a plain file name, without folders or control characters'),
+    z.refine((name) => contentTypeFor(name) !== undefined, `a submission file: ${Object.keys(SUBMISSION_CONTENT_TYPES).join(', ')}`),
+  ),
+  contentType: z.optional(z.string()),
 });
 export type UploadRequest = z.infer<typeof UploadRequestSchema>;
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import '../zod-mini-locale';
+import * as z from 'zod/mini';
 import { ID } from '../catalogue/schema';
 
 /**
@@ -14,20 +15,20 @@ export const TOKEN_PREFIX = 'yrt';
 const TOKEN_PATTERN = /^yrt_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
 export const UploadTokenRecordSchema = z.object({
-  tokenId: z.string().regex(/^[0-9a-f]{16}$/),
+  tokenId: z.string().check(z.regex(/^[0-9a-f]{16}$/)),
   county: ID,
   unitId: ID,
   /** base64 */
-  salt: z.string().min(1),
+  salt: z.string().check(z.minLength(1)),
   /** base64 of SHA-256(salt ‖ secret) */
-  secretHash: z.string().min(1),
+  secretHash: z.string().check(z.minLength(1)),
   hashAlgorithm: z.literal('sha256-salted'),
   createdAt: z.iso.datetime(),
-  createdBy: z.string().min(1),
+  createdBy: z.string().check(z.minLength(1)),
   /** After this instant the token no longer authenticates. */
   validUntil: z.iso.datetime(),
-  revokedAt: z.iso.datetime().optional(),
-  revokedBy: z.string().optional(),
+  revokedAt: z.optional(z.iso.datetime()),
+  revokedBy: z.optional(z.string()),
 });
 export type UploadTokenRecord = z.infer<typeof UploadTokenRecordSchema>;
 

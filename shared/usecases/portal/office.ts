@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import '../../core/zod-mini-locale';
+import * as z from 'zod/mini';
 import { reportYearAt } from '../../core/aggregate-event';
 import type { LoadedCounty } from '../../core/county/load';
 import { chineseDateTime } from '../../core/portal/status';
@@ -140,8 +141,8 @@ async function readableAudit(entries: AuditEntry[], unitName: string, deps: Offi
 }
 
 export const ReviewBodySchema = z.discriminatedUnion('decision', [
-  z.object({ decision: z.literal('pass'), comment: z.string().max(2000).optional() }).strict(),
-  z.object({ decision: z.literal('return'), comment: z.string().trim().min(1, '退回修改需要写明意见').max(2000) }).strict(),
+  z.strictObject({ decision: z.literal('pass'), comment: z.optional(z.string().check(z.maxLength(2000))) }),
+  z.strictObject({ decision: z.literal('return'), comment: z.string().check(z.trim(), z.minLength(1, '退回修改需要写明意见'), z.maxLength(2000)) }),
 ]);
 
 /** 审核: passes or returns the unit's current submission; the clerk sees a return's comment. */
@@ -214,7 +215,7 @@ export async function downloadArtifact(year: number, file: string, deps: OfficeD
   return { fileName: `${deps.county.config.name}${year}年${file}`, contentType: DOWNLOADABLE[file as keyof typeof DOWNLOADABLE], bytes: stored.bytes };
 }
 
-export const LinkBodySchema = z.object({ unitId: z.string().min(1), days: z.number().int().min(1).max(400).default(120) }).strict();
+export const LinkBodySchema = z.strictObject({ unitId: z.string().check(z.minLength(1)), days: z._default(z.int().check(z.minimum(1), z.maximum(400)), 120) });
 
 /** A unit link: a new upload token, shown once; the page puts it in the URL fragment. */
 export async function createUnitLink(body: unknown, who: OfficeIdentity, deps: OfficeDeps): Promise<{ token: string; unitName: string; validUntil: string; tokenId: string }> {

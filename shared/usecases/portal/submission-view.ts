@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import '../../core/zod-mini-locale';
+import * as z from 'zod/mini';
 import type { LoadedCounty } from '../../core/county/load';
 import { describeLocation } from '../../core/submission/error-report';
 import type { NormalizedSubmission } from '../../core/submission/normalized';
