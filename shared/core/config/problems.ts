@@ -117,6 +117,8 @@ interface SchemaDef {
   valueType?: unknown;
   in?: unknown;
   out?: unknown;
+  /** z.lazy: the schema it builds on first use. */
+  getter?: () => unknown;
 }
 
 const keyCache = new WeakMap<object, Set<string>>();
@@ -138,6 +140,7 @@ export function schemaKeys(schema: unknown): Set<string> {
       }
     }
     for (const child of [def.element, def.innerType, def.valueType, def.in, def.out, ...(def.options ?? [])]) walk(child);
+    if (typeof def.getter === 'function') walk(def.getter());
   };
   walk(schema);
   if (typeof schema === 'object' && schema !== null) keyCache.set(schema, keys);
