@@ -19,3 +19,17 @@ it('installs no package whose engines.node excludes the oldest Node the project 
   expect(oldest).toBe('20.19.0');
   expect(refusing).toEqual([]);
 });
+
+/**
+ * A second copy of an AWS SDK or Smithy package is bundled into every Lambda
+ * that reaches it and compiled at each cold start (issue 16: s3-presigned-post
+ * pinned its own @aws-sdk/client-s3, 144 KiB more in upload-api). package.json's
+ * overrides keep one copy of each.
+ */
+it('installs one copy of each AWS SDK and Smithy package', () => {
+  const nested = Object.keys(lock.packages).filter((key) => {
+    const installed = key.split('node_modules/');
+    return installed.length > 2 && /^@(aws-sdk|smithy)\//.test(installed.at(-1)!);
+  });
+  expect(nested).toEqual([]);
+});
