@@ -20,7 +20,8 @@ import { peakRssMb } from './peak-rss';
 async function main(): Promise<void> {
   const [mode, file, fileName] = process.argv.slice(2) as [string, string, string];
   // A bundle cannot find the repository from its own path; the parent says where the county lives.
-  const county = loadCounty(process.env.COUNTY_CONFIG_DIR!);
+  // As the handlers do: the bundled folder is named county/, the id comes from the environment.
+  const county = loadCounty(process.env.COUNTY_CONFIG_DIR!, { expectedId: process.env.COUNTY_ID });
   const catalogue = county.catalogue;
   const rssBeforeMb = process.memoryUsage().rss / 1048576;
   const bytes = readFileSync(file);

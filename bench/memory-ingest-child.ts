@@ -16,7 +16,8 @@ import { peakRssMb } from './peak-rss';
  */
 async function main(): Promise<void> {
   const [key, eTag, size] = process.argv.slice(2) as [string, string, string];
-  const county = loadCounty(process.env.COUNTY_CONFIG_DIR!);
+  // As the handlers do: the bundled folder is named county/, the id comes from the environment.
+  const county = loadCounty(process.env.COUNTY_CONFIG_DIR!, { expectedId: process.env.COUNTY_ID });
   const catalogue = county.catalogue;
   let peakAfterParseMb = 0;
   const s3 = createS3Client();
