@@ -385,7 +385,7 @@ export class SubmissionBuilder {
 }
 
 export class LedgerSink {
-  private readonly mapped: { index: number; id: string; column: LedgerColumn; convert: CellConverter; header: string }[];
+  private readonly mapped: { index: number; id: string; required: boolean; column: LedgerColumn; convert: CellConverter; header: string }[];
   private readonly keyIndex: number;
   /** Every mapped column set to null, in column order: each row's fields start as a copy (one shape for all rows, no per-cell property additions). */
   private readonly blankFields: Record<string, LedgerCellValue> = {};
@@ -403,7 +403,7 @@ export class LedgerSink {
   ) {
     this.mapped = [];
     columns.forEach((column, index) => {
-      if (column) this.mapped.push({ index, id: column.id, column, convert: converterFor(column), header: headers[index] ?? column.name });
+      if (column) this.mapped.push({ index, id: column.id, required: column.required === true, column, convert: converterFor(column), header: headers[index] ?? column.name });
     });
     for (const m of this.mapped) this.blankFields[m.id] = null;
     this.keyIndex = this.mapped.findIndex((m) => m.column.id === ledger.key);
@@ -416,11 +416,13 @@ export class LedgerSink {
     let filled = false;
     let missing: number[] | undefined;
     let bad = false;
+    let key: LedgerCellValue = null;
+    const keyIndex = this.keyIndex;
     for (let m = 0; m < mapped.length; m++) {
       const col = mapped[m]!;
       const raw = cells[col.index];
       if (raw === undefined || raw === null || raw === '' || (typeof raw === 'string' && startsBlank(raw) && raw.trim().replace(BLANK_CHARS, '') === '')) {
-        if (col.column.required) (missing ??= []).push(m);
+        if (col.required) (missing ??= []).push(m);
         continue;
       }
       filled = true;
@@ -436,6 +438,7 @@ export class LedgerSink {
         this.builder.report(value.code, this.locate(rowNumber, col.index, col.header), value.detail ? `${col.column.name}：${value.detail}` : col.column.name, raw);
       } else {
         fields[col.id] = value;
+        if (m === keyIndex) key = value;
       }
     }
     if (!filled) return;
@@ -446,11 +449,10 @@ export class LedgerSink {
         this.builder.report('REQUIRED_CELL_EMPTY', this.locate(rowNumber, col.index, col.header), col.column.name);
       }
     }
-    if (this.keys && this.keyIndex >= 0) {
-      const keyCol = mapped[this.keyIndex]!;
-      const key = fields[keyCol.id];
-      if (key !== null && key !== undefined) {
-        const k = String(key);
+    if (this.keys && keyIndex >= 0) {
+      const keyCol = mapped[keyIndex]!;
+      if (key !== null) {
+        const k = typeof key === 'string' ? key : String(key);
         if (!this.keys.add(k)) {
           bad = true;
           this.builder.report('DUPLICATE_LEDGER_KEY', this.locate(rowNumber, keyCol.index, keyCol.header), `${keyCol.column.name}“${k}”已在前面出现`, k);
