@@ -86,3 +86,18 @@ describe('a part that does not match its CRC, found while exceljs reads it (one 
     expect(out.ok ? [] : out.problems).toEqual([expect.objectContaining({ code: 'XLSX_ZIP_CORRUPT' })]);
   });
 });
+
+describe('exceljs internals the single pass relies on', () => {
+  it('a missing per-part parser fails loudly, naming the file to update, instead of reading the workbook wrongly', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const proto = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as Record<string, unknown>;
+    const original = proto._parseWorksheet;
+    proto._parseWorksheet = undefined;
+    try {
+      await expect(parse(await filledJusticeBureauWorkbook(), 'filled.xlsx')).rejects.toThrow(/exceljs internals changed \(WorkbookReader\._parseWorksheet\).*formats\/xlsx\.ts/);
+    } finally {
+      proto._parseWorksheet = original;
+    }
+    expect(errorsOf(await parse(await filledJusticeBureauWorkbook(), 'filled.xlsx'))).toEqual([]);
+  });
+});
