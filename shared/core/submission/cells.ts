@@ -2,7 +2,7 @@ import type { LedgerColumn } from '../catalogue/schema';
 import type { ProblemCode } from './problem-codes';
 import { parseBoolean } from './normalize/boolean';
 import { parseDate } from './normalize/date';
-import { notANumberHint, parseQuantity } from './normalize/number';
+import { isPlainDecimal, notANumberHint, parseQuantity } from './normalize/number';
 import { cleanText, matchKey } from './normalize/text';
 
 /**
@@ -13,6 +13,7 @@ import { cleanText, matchKey } from './normalize/text';
 // Local references to the normalizers: under CommonJS transpilation an imported
 // binding is a property getter, paid once per cell of a 100,000-row ledger.
 const quantity = parseQuantity;
+const plainDecimal = isPlainDecimal;
 const date = parseDate;
 const boolean = parseBoolean;
 const clean = cleanText;
@@ -50,6 +51,11 @@ export function converterFor(column: LedgerColumn): CellConverter {
     case 'number': {
       const integer = column.type === 'integer';
       return (raw) => {
+        // A plain "125" or "12.5" (nearly every cell) is parseQuantity's own fast path, without its result object.
+        if (typeof raw === 'string' && plainDecimal(raw)) {
+          const value = Number(raw);
+          return integer && !Number.isInteger(value) ? new BadCell('NOT_AN_INTEGER') : value;
+        }
         const q = quantity(raw);
         if (!q.ok) return q.reason === 'not_a_number' ? new BadCell('NOT_A_NUMBER', notANumberHint(raw)) : new BadCell(QUANTITY_PROBLEM[q.reason]);
         if (q.approximate) return new BadCell('APPROXIMATE_NOT_ALLOWED', '台账中须填写准确数');

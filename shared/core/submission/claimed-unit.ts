@@ -1,7 +1,7 @@
 import type { LoadedCounty } from '../county/load';
 import { cellText } from './cells';
 import { nestingDepth } from './formats/json';
-import { openWorkbookReader } from './formats/xlsx';
+import { readWorksheets } from './formats/xlsx';
 import { COVER_LABELS, SHEET_ALIASES } from './layout';
 import { MAX_JSON_DEPTH, MAX_SUBMISSION_BYTES } from './limits';
 import { labelMatcher } from './normalize/headers';
@@ -81,18 +81,15 @@ async function fromXlsx(bytes: Uint8Array): Promise<string | undefined> {
   const checked = await checkWorkbookZip(bytes);
   if (!checked.ok) return undefined;
   const coverNames = new Set(SHEET_ALIASES.cover.map(matchKey));
-  const reader = await openWorkbookReader(checked.content());
-  let found: string | undefined;
-  for await (const worksheet of reader) {
-    const ws = worksheet as unknown as AsyncIterable<{ values: unknown }> & { name?: string };
-    const isCover = coverNames.has(matchKey(ws.name ?? ''));
-    // Every sheet is read to the end so the zip stream can move on.
+  for await (const ws of readWorksheets(checked.zip)) {
+    // Sheets are inflated only when their rows are read: the others cost nothing, and reading stops at the claim.
+    if (!coverNames.has(matchKey(ws.name ?? ''))) continue;
     for await (const row of ws) {
-      if (!isCover || found) continue;
       const values = (row.values as unknown[]).map((v) => (v && typeof v === 'object' && 'richText' in v ? (v as { richText: { text: string }[] }).richText.map((r) => r.text).join('') : v));
       const i = values.findIndex((v) => typeof v === 'string' && isUnitLabel(v));
-      if (i >= 0) found = values.slice(i + 1).map(cellText).find((t) => t !== '');
+      const found = i >= 0 ? values.slice(i + 1).map(cellText).find((t) => t !== '') : undefined;
+      if (found !== undefined) return found;
     }
   }
-  return found;
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import { slicesAtLineEnds } from '../../../shared/core/submission/formats/csv';
+import { RaggedRecords, STOP } from '../../../shared/core/submission/formats/csv-records';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
@@ -90,12 +90,32 @@ describe('CSV syntax and workbook sheet names', () => {
   });
 });
 
-describe('large CSV files are parsed in slices cut at line ends', () => {
-  it('slices only after a line feed and loses nothing', () => {
-    const text = 'a,b\nc,d\ne,f\n';
-    expect([...slicesAtLineEnds(text, 3)]).toEqual(['a,b\n', 'c,d\n', 'e,f\n']);
-    expect([...slicesAtLineEnds(Buffer.from(text), 5)].map(String)).toEqual(['a,b\nc,d\n', 'e,f\n']);
-    expect([...slicesAtLineEnds(text, 100)]).toEqual([text]);
+describe('large CSV files are fed to csv-parse in pieces, each record handed on as it completes', () => {
+  const records = (pieces: (string | Buffer)[], stopAfter = Infinity) => {
+    const out: [string[], number][] = [];
+    const parser = new RaggedRecords({ delimiter: ',', skip_empty_lines: false, bom: true }, (record, lines) => {
+      out.push([record, lines]);
+      return out.length >= stopAfter ? STOP : true;
+    });
+    let reading = true;
+    for (const piece of pieces) if (!(reading = parser.write(piece, false))) break;
+    if (reading) parser.write(undefined, true);
+    return out;
+  };
+  const text = Buffer.from('\uFEFF姓名,执法证号\r\n张三,"1301\r\n26"\r\n\r\n李四,2,多一列\r\n王五,3');
+
+  it('gives the same records and line counts whatever the cuts, even inside a character, a quoted field or a line break', () => {
+    const whole = records([text]);
+    expect(whole.map(([r]) => r)).toEqual([['姓名', '执法证号'], ['张三', '1301\r\n26'], [''], ['李四', '2', '多一列'], ['王五', '3']]);
+    // The line counts are csv-parse's own (a quoted CRLF counts twice); what matters is that no cut changes them.
+    expect(whole.map(([, lines]) => lines)).toEqual([1, 4, 5, 6, 7]);
+    for (let cut = 1; cut < text.length; cut++) {
+      expect(records([text.subarray(0, cut), text.subarray(cut)])).toEqual(whole);
+    }
+  });
+
+  it('stops when the consumer says so', () => {
+    expect(records([text], 2).map(([r]) => r[0])).toEqual(['姓名', '张三']);
   });
 
   it('keeps line numbers and rows right across slices (a 6 MiB ledger)', async () => {

@@ -4,7 +4,7 @@ import { parseChineseNumeral } from '../../../shared/core/submission/normalize/c
 import { parseDate, toExcelSerial } from '../../../shared/core/submission/normalize/date';
 import { resolveHeader } from '../../../shared/core/submission/normalize/headers';
 import { parseQuantity } from '../../../shared/core/submission/normalize/number';
-import { cleanText, toHalfWidth } from '../../../shared/core/submission/normalize/text';
+import { cleanText, hasSpaceLike, toHalfWidth } from '../../../shared/core/submission/normalize/text';
 import { resolveUnit } from '../../../shared/core/submission/normalize/units';
 import { catalogue, county } from './context';
 
@@ -143,5 +143,19 @@ describe('KeyIndex (duplicate ledger keys)', () => {
   ])('%s', (_label, keys, fresh) => {
     const index = new KeyIndex();
     expect(keys.map((k) => index.add(k))).toEqual(fresh);
+  });
+});
+
+describe('hasSpaceLike (the cell fast path of cleanText)', () => {
+  it('agrees with the regex it replaces on every BMP character', () => {
+    const regex = /[\s\u200B-\u200D\u2060\uFEFF]/;
+    const disagree: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const text = `张${String.fromCharCode(c)}三`;
+      if (hasSpaceLike(text) !== regex.test(text)) disagree.push(c.toString(16));
+    }
+    expect(disagree).toEqual([]);
+    expect(hasSpaceLike('张三')).toBe(false);
+    expect(hasSpaceLike('张\u3000三')).toBe(true);
   });
 });

@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { Readable } from 'node:stream';
-import { parseRagged, raggedParser } from './csv-records';
+import { RaggedRecords, STOP } from './csv-records';
 import { MAX_LEDGER_ROWS } from '../limits';
 import type { SubmissionBuilder } from '../builder';
 import { cellText } from '../cells';
@@ -70,17 +69,20 @@ export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, bu
   };
 
   // Line numbers: when no quoted field spans lines (nearly always), a record's
-  // line is its index + 1 (csv-parse keeps blank lines as records), and the
-  // file can be parsed in slices cut at line ends, so the records of a large
-  // ledger never all exist at once. Otherwise csv-parse's streaming parser
-  // reads the file in chunks, and each record's info gives its line: memory
-  // stays bounded either way. Past MAX_CSV_RECORDS the parse stops.
-  let lineBase = 0; // lines before the slice being parsed, for a syntax error's line
+  // line is its index + 1 (csv-parse keeps blank lines as records); otherwise
+  // one more than the lines csv-parse had read by the end of the record
+  // before. The file is fed to csv-parse in pieces and each record handed on
+  // as it completes, so the records of a large ledger never all exist at
+  // once. Past MAX_CSV_RECORDS the parse stops.
+  const multiline = hasMultilineField(input);
   let records = 0;
-  const take = (record: string[], line: number): boolean => {
+  let previousEnd = 0; // lines read by the end of the record before
+  const take = (record: string[], linesSoFar: number): boolean => {
+    const line = multiline ? previousEnd + 1 : records + 1;
+    previousEnd = linesSoFar;
     if (++records > MAX_CSV_RECORDS) {
       builder.report('LEDGER_TOO_MANY_ROWS', { row: line }, `文件超过${MAX_CSV_RECORDS}行，已停止读取；台账每个最多${MAX_LEDGER_ROWS}行，请拆分后上传`);
-      return false;
+      return STOP;
     }
     consume(record, line);
     return true;
@@ -91,33 +93,15 @@ export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, bu
     return builder.finish();
   }
   // Blank lines stay records (csv-parse's default) so that index + 1 is the line.
-  const options = { delimiter, skip_empty_lines: false, bom: true, max_record_size: MAX_CSV_RECORD_BYTES };
+  const parser = new RaggedRecords({ delimiter, skip_empty_lines: false, bom: true, max_record_size: MAX_CSV_RECORD_BYTES }, take);
   try {
-    if (hasMultilineField(input)) {
-      const parser = raggedParser({ ...options, info: true });
-      Readable.from(chunks(input, CSV_SLICE_BYTES)).pipe(parser);
-      let previousEnd = 0;
-      // csv-parse's typings do not follow `info: true` to the record shape.
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        lineBase = previousEnd;
-        if (!take(record, previousEnd + 1)) {
-          parser.destroy();
-          break;
-        }
-        previousEnd = info.lines;
-      }
-    } else {
-      let line = 0;
-      slices: for (const slice of slicesAtLineEnds(input, CSV_SLICE_BYTES)) {
-        lineBase = line;
-        const parsed = parseRagged(slice, options);
-        for (const record of parsed) if (!take(record, ++line)) break slices;
-      }
-    }
+    let reading = true;
+    for (const piece of chunks(input, CSV_SLICE_BYTES)) if (!(reading = parser.write(piece, false))) break;
+    if (reading) parser.write(undefined, true);
   } catch (err) {
     const e = err as Error & { lines?: number; code?: string };
-    if (e.code === 'CSV_MAX_RECORD_SIZE') builder.report('CSV_SYNTAX', { row: lineBase + (e.lines ?? 1) }, `一行（或一个带引号的字段）超过${MAX_CSV_RECORD_BYTES / 1024} KB；请检查是否缺少右引号`);
-    else builder.report('CSV_SYNTAX', e.lines !== undefined ? { row: lineBase + e.lines } : {}, e.message);
+    if (e.code === 'CSV_MAX_RECORD_SIZE') builder.report('CSV_SYNTAX', { row: e.lines ?? previousEnd + 1 }, `一行（或一个带引号的字段）超过${MAX_CSV_RECORD_BYTES / 1024} KB；请检查是否缺少右引号`);
+    else builder.report('CSV_SYNTAX', e.lines !== undefined ? { row: e.lines } : {}, e.message);
     return builder.finish();
   }
   reader?.end();
@@ -147,7 +131,7 @@ function countCode(input: string | Buffer, code: number, stopAfter: number): num
   return n;
 }
 
-/** Fixed-size pieces of the input, without copying (a quoted field may span a cut: the streaming parser keeps state). */
+/** Fixed-size pieces of the input, without copying a Buffer (a record may span a cut: csv-parse keeps its state). */
 function* chunks(input: string | Buffer, size: number): Generator<string | Buffer> {
   let start = 0;
   while (start < input.length) {
@@ -159,21 +143,8 @@ function* chunks(input: string | Buffer, size: number): Generator<string | Buffe
   }
 }
 
-/** About 4 MiB of CSV per csv-parse call: big enough that the calls cost nothing, small enough to bound memory. */
+/** About 4 MiB of CSV per csv-parse call: big enough that the calls cost nothing, small enough that a string input is never encoded to bytes whole. */
 const CSV_SLICE_BYTES = 4 * 1024 * 1024;
-
-/** Cuts the input after a line feed at or past every `size` bytes (the last slice takes the rest). */
-export function* slicesAtLineEnds(input: string | Buffer, size: number): Generator<string | Buffer> {
-  let start = 0;
-  while (input.length - start > size) {
-    const cut = input.indexOf('\n', start + size);
-    if (cut < 0) break;
-    yield input.slice(start, cut + 1);
-    start = cut + 1;
-  }
-  if (start === 0) yield input;
-  else if (start < input.length) yield input.slice(start);
-}
 
 /**
  * Valid UTF-8 stays a Buffer (csv-parse reads bytes; a string would be

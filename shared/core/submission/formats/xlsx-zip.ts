@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import { MAX_SHARED_STRINGS_BYTES, MAX_XLSX_UNCOMPRESSED_BYTES, MAX_ZIP_ENTRIES, MAX_ZIP_ENTRY_RATIO, ZIP_RATIO_FLOOR_BYTES } from '../limits';
@@ -16,30 +16,39 @@ import type { SubmissionProblem } from '../problems';
  *  2. the listed entries, local header by local header, must tile the bytes
  *     before the directory exactly and agree with it (name, method, flags,
  *     CRC, sizes): anything unlisted, overlapping or disagreeing is rejected;
- *  3. every entry is inflated as a stream, its bytes counted (yauzl stops an
- *     entry the moment it passes its declared size) and its CRC checked;
- *  4. exceljs is then fed a zip written here, in memory-bounded streaming
- *     form: only the entries it reads, uncompressed, with the workbook, its
- *     relationships and the shared strings ahead of every worksheet. exceljs
- *     parks a worksheet in a temp file when it arrives before those; here it
- *     never does, so a parse writes nothing to disk.
+ *  3. every entry exceljs does not read (styles, themes, properties,
+ *     [Content_Types].xml for the macro check) is inflated now, its bytes
+ *     counted (yauzl stops an entry the moment it passes its declared size)
+ *     and its CRC checked;
+ *  4. the entries exceljs reads are inflated once, while it parses them
+ *     (CheckedZip.text): the same count and CRC, checked at each entry's end.
+ *     Issue 16: inflating them here too and re-zipping them for exceljs cost
+ *     a third of a parse.
+ *
+ * A failure found in step 4 comes after rows were read: the caller then asks
+ * verdict(), which checks every entry as step 3 does, in directory order, so
+ * the file gets the same one problem whichever way it was found.
  */
-export type CheckedWorkbook = { ok: false; problem: SubmissionProblem } | { ok: true; content: () => Readable };
+export type CheckedWorkbook = { ok: false; problem: SubmissionProblem } | { ok: true; zip: CheckedZip };
 
-const LOC_SIG = 0x04034b50;
 const CEN_SIG = 0x02014b50;
 const EOCD_SIG = 0x06054b50;
 const DESCRIPTOR_SIG = 0x08074b50;
 const FLAG_ENCRYPTED = 0x1;
 const FLAG_DESCRIPTOR = 0x8;
 const FLAG_UTF8 = 0x800;
-const WORKSHEET = /^xl\/worksheets\/sheet\d+\.xml$/;
+const WORKSHEET = /^xl\/worksheets\/sheet(\d+)\.xml$/;
 const CONTENT_TYPES_MAX = 1024 * 1024;
 
-interface Listed {
+export interface Listed {
   entry: yauzl.Entry;
   name: string;
   crc: number;
+}
+
+/** An entry that did not inflate to its declared size and CRC while it was being parsed. */
+export class ZipEntryError extends Error {
+  override readonly name = 'ZipEntryError';
 }
 
 export async function checkWorkbookZip(bytes: Uint8Array): Promise<CheckedWorkbook> {
@@ -88,24 +97,106 @@ export async function checkWorkbookZip(bytes: Uint8Array): Promise<CheckedWorkbo
   const tiling = await checkLocalHeaders(zip, buf, listed);
   if (tiling) return fail('XLSX_ZIP_TAMPERED', tiling);
 
-  // 3. Inflate everything once, counting and checking CRCs; keep [Content_Types].xml for the macro check.
-  let types: Buffer | undefined;
+  // 3. The entries exceljs does not read, now; a failure here is reported as the whole-file check reports it.
+  const checked = new CheckedZip(zip, listed, {
+    rels: byName.get('xl/_rels/workbook.xml.rels'),
+    workbook,
+    sharedStrings: byName.get('xl/sharedStrings.xml'),
+    worksheets: listed.filter((l) => WORKSHEET.test(l.name)).map((l) => ({ listed: l, sheetNo: WORKSHEET.exec(l.name)![1]! })),
+  });
   for (const l of listed) {
-    const keep = l === contentTypes ? [] as Buffer[] : undefined;
-    const outcome = await drain(zip, l, keep);
-    if (typeof outcome === 'string') return fail(outcome.startsWith('bomb:') ? 'XLSX_ZIP_BOMB' : 'XLSX_ZIP_CORRUPT', outcome.replace(/^bomb:/, ''));
-    if (keep) types = Buffer.concat(keep);
+    if (checked.readByExcel.has(l)) continue;
+    const outcome = await drain(zip, l, l === contentTypes ? CONTENT_TYPES_MAX : 0);
+    if (typeof outcome === 'string' || (l === contentTypes && /macroEnabled/i.test(outcome.toString('utf8')))) {
+      const p = await checked.verdict();
+      if (p) return { ok: false, problem: p };
+    }
   }
-  if (types && /macroEnabled/i.test(types.toString('utf8'))) return fail('XLSX_MACRO_ENABLED', '工作簿类型为启用宏的工作簿（.xlsm），请另存为.xlsx');
+  return { ok: true, zip: checked };
+}
 
-  // 4. The entries exceljs reads, in an order that keeps it streaming.
-  const parts: Part[] = [];
-  const add = (name: string, l: Listed | undefined, fallback: string) => parts.push(l ? { name, listed: l } : { name, synthetic: Buffer.from(fallback, 'utf8') });
-  add('xl/_rels/workbook.xml.rels', byName.get('xl/_rels/workbook.xml.rels'), '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>');
-  add('xl/workbook.xml', workbook, '');
-  add('xl/sharedStrings.xml', byName.get('xl/sharedStrings.xml'), '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>');
-  for (const l of listed) if (WORKSHEET.test(l.name)) parts.push({ name: l.name, listed: l });
-  return { ok: true, content: () => Readable.from(storedZip(zip, parts)) };
+export interface WorkbookParts {
+  rels: Listed | undefined;
+  workbook: Listed;
+  sharedStrings: Listed | undefined;
+  /** Worksheet entries in directory order, with the number exceljs matches against the workbook's relationships. */
+  worksheets: { listed: Listed; sheetNo: string }[];
+}
+
+/** A workbook past steps 1–3: the entries exceljs reads, each inflated once as it parses. */
+export class CheckedZip {
+  readonly readByExcel: ReadonlySet<Listed>;
+  private readonly verified = new Set<Listed>();
+
+  constructor(
+    private readonly zip: yauzl.ZipFile,
+    private readonly listed: readonly Listed[],
+    readonly parts: WorkbookParts,
+  ) {
+    const read = new Set<Listed>([parts.workbook, ...parts.worksheets.map((w) => w.listed)]);
+    if (parts.rels) read.add(parts.rels);
+    if (parts.sharedStrings) read.add(parts.sharedStrings);
+    this.readByExcel = read;
+  }
+
+  /**
+   * One entry as text, inflated as the consumer reads. Decoded here with a
+   * streaming decoder: exceljs decodes each chunk on its own (TextDecoder
+   * without {stream: true}), so a character split between inflate chunks
+   * became U+FFFD ("９" read as "���"). Throws ZipEntryError at the end (or
+   * as soon as the entry passes its declared size) when the bytes are not
+   * the ones the directory declared.
+   */
+  async *text(l: Listed): AsyncGenerator<string> {
+    const decoder = new TextDecoder('utf-8');
+    let count = 0;
+    let crc = 0;
+    try {
+      for await (const chunk of await inflateStream(this.zip, l)) {
+        count += chunk.length;
+        if (count > l.entry.uncompressedSize) throw new Error(tooMany(l));
+        crc = zlib.crc32(chunk, crc);
+        const text = decoder.decode(chunk, { stream: true });
+        if (text !== '') yield text;
+      }
+    } catch (err) {
+      throw new ZipEntryError(`${l.name}: ${(err as Error).message}`);
+    }
+    const tail = decoder.decode();
+    if (count !== l.entry.uncompressedSize || (crc >>> 0) !== l.crc) throw new ZipEntryError(`${l.name}: ${count} bytes, CRC ${crc >>> 0}`);
+    this.verified.add(l);
+    if (tail !== '') yield tail;
+  }
+
+  /**
+   * After a parse that went through: entries exceljs stopped reading before
+   * their end are checked now. The problem to report, or undefined.
+   */
+  async confirm(): Promise<SubmissionProblem | undefined> {
+    for (const l of this.readByExcel) {
+      if (this.verified.has(l)) continue;
+      if (typeof (await drain(this.zip, l, 0)) === 'string') return this.verdict();
+    }
+    return undefined;
+  }
+
+  /**
+   * The whole-file check of issue 14, for a file found bad or unreadable:
+   * every entry inflated in directory order, the first that fails named
+   * (XLSX_ZIP_BOMB past its size, XLSX_ZIP_CORRUPT otherwise), then the
+   * macro content type. Undefined when every entry is sound.
+   */
+  async verdict(): Promise<SubmissionProblem | undefined> {
+    let types: Buffer | undefined;
+    for (const l of this.listed) {
+      const isTypes = l.name === '[Content_Types].xml';
+      const outcome = await drain(this.zip, l, isTypes ? CONTENT_TYPES_MAX : 0);
+      if (typeof outcome === 'string') return problem(outcome.startsWith('bomb:') ? 'XLSX_ZIP_BOMB' : 'XLSX_ZIP_CORRUPT', {}, outcome.replace(/^bomb:/, ''));
+      if (isTypes) types = outcome;
+    }
+    if (types && /macroEnabled/i.test(types.toString('utf8'))) return problem('XLSX_MACRO_ENABLED', {}, '工作簿类型为启用宏的工作簿（.xlsm），请另存为.xlsx');
+    return undefined;
+  }
 }
 
 /** The bytes before the central directory are exactly the listed entries, each local header agreeing with its directory record. */
@@ -145,109 +236,50 @@ async function checkLocalHeaders(zip: yauzl.ZipFile, buf: Buffer, listed: readon
   return undefined;
 }
 
-/** Inflates one entry as a stream, counting bytes and computing its CRC; collects it into `keep` (capped) when given. */
-async function drain(zip: yauzl.ZipFile, l: Listed, keep?: Buffer[]): Promise<number | string> {
-  let stream: Readable;
+/** Inflates one entry as a stream, counting bytes and computing its CRC: its first `keep` bytes, or why it is bad. */
+async function drain(zip: yauzl.ZipFile, l: Listed, keep: number): Promise<Buffer | string> {
+  let stream: AsyncIterable<Buffer>;
   try {
-    stream = await zip.openReadStreamPromise(l.entry);
+    stream = await inflateStream(zip, l);
   } catch {
     return `“${l.name}”无法解压`;
   }
   let count = 0;
   let crc = 0;
+  const kept: Buffer[] = [];
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of stream) {
       count += chunk.length;
+      if (count > l.entry.uncompressedSize) throw new Error(tooMany(l));
       crc = zlib.crc32(chunk, crc);
-      if (keep && count <= CONTENT_TYPES_MAX) keep.push(chunk);
+      if (count <= keep) kept.push(chunk);
     }
   } catch (err) {
     const message = (err as Error).message ?? '';
-    // yauzl's validateEntrySizes: "too many bytes in the stream" once past the declared size.
     if (/too many bytes/i.test(message)) return `bomb:“${l.name}”解压后超过目录声明的${l.entry.uncompressedSize}字节`;
     return `“${l.name}”无法解压或大小与目录不符`;
   }
   if (count !== l.entry.uncompressedSize) return `“${l.name}”解压后大小与目录不符`;
   if ((crc >>> 0) !== l.crc) return `“${l.name}”校验值不符（文件可能已损坏）`;
-  return count;
+  return Buffer.concat(kept);
 }
-
-type Part = { name: string; listed: Listed } | { name: string; synthetic: Buffer };
 
 /**
- * A stored (uncompressed) zip of `parts`, produced as the consumer reads:
- * each listed entry is inflated again straight from the upload. Sizes and
- * CRCs are known from the check, so every local header carries them and a
- * streaming reader needs no data descriptors.
+ * The bytes of one entry as stored, inflated when deflated (yauzl reads
+ * exactly the compressed span the directory gives; the size cap is the
+ * caller's, one Transform fewer than yauzl's own inflating stream). zlib's
+ * default 16 KiB pieces: at 64 KiB a decoded piece is a string of over
+ * 128 KB, which V8 keeps in large-object space, and the cell values sliced
+ * out of it kept whole pieces alive — a 200,000-row sheet peaked at 283 MB
+ * instead of 175 MB.
  */
-async function* storedZip(zip: yauzl.ZipFile, parts: readonly Part[]): AsyncGenerator<Buffer> {
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const part of parts) {
-    const name = Buffer.from(part.name, 'utf8');
-    const size = 'listed' in part ? part.listed.entry.uncompressedSize : part.synthetic.length;
-    const crc = 'listed' in part ? part.listed.crc : zlib.crc32(part.synthetic) >>> 0;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(LOC_SIG, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(FLAG_UTF8, 6);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(size, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    yield Buffer.concat([local, name]);
-    if ('listed' in part) {
-      let produced = 0;
-      // exceljs decodes each chunk on its own (TextDecoder without {stream: true}), so a
-      // character split between chunks became U+FFFD: "９" read as "���", names garbled.
-      // Chunks are cut at UTF-8 character boundaries; the tail waits for the next one.
-      let carry: Buffer = Buffer.alloc(0);
-      for await (const chunk of (await zip.openReadStreamPromise(part.listed.entry)) as AsyncIterable<Buffer>) {
-        produced += chunk.length;
-        const joined = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-        const cut = utf8Boundary(joined);
-        carry = joined.subarray(cut);
-        if (cut > 0) yield joined.subarray(0, cut);
-      }
-      if (carry.length > 0) yield carry;
-      // Checked in step 3 already; a second inflate of the same bytes cannot differ, but a reader must never get a lying header.
-      if (produced !== size) throw new Error(`${part.name}: ${produced} bytes, header said ${size}`);
-    } else {
-      yield part.synthetic;
-    }
-    const cen = Buffer.alloc(46);
-    cen.writeUInt32LE(CEN_SIG, 0);
-    cen.writeUInt16LE(20, 4);
-    cen.writeUInt16LE(20, 6);
-    cen.writeUInt16LE(FLAG_UTF8, 8);
-    cen.writeUInt32LE(crc, 16);
-    cen.writeUInt32LE(size, 20);
-    cen.writeUInt32LE(size, 24);
-    cen.writeUInt16LE(name.length, 28);
-    cen.writeUInt32LE(offset, 42);
-    central.push(cen, name);
-    offset += 30 + name.length + size;
-  }
-  const directory = Buffer.concat(central);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(EOCD_SIG, 0);
-  eocd.writeUInt16LE(parts.length, 8);
-  eocd.writeUInt16LE(parts.length, 10);
-  eocd.writeUInt32LE(directory.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  yield directory;
-  yield eocd;
+async function inflateStream(zip: yauzl.ZipFile, l: Listed): Promise<AsyncIterable<Buffer>> {
+  if (l.entry.compressionMethod !== 8) return (await zip.openReadStreamPromise(l.entry)) as AsyncIterable<Buffer>;
+  const raw = await zip.openReadStreamPromise(l.entry, { decompress: false });
+  return pipeline(raw, zlib.createInflateRaw(), () => undefined) as AsyncIterable<Buffer>;
 }
 
-/** The end of the last complete UTF-8 character in `buf` (its length when it ends on a boundary). */
-export function utf8Boundary(buf: Buffer): number {
-  const n = buf.length;
-  // Look back over at most three continuation bytes (10xxxxxx) to the lead byte of the last character.
-  for (let back = 1; back <= Math.min(4, n); back++) {
-    const b = buf[n - back]!;
-    if ((b & 0xc0) === 0x80) continue;
-    const width = b < 0x80 ? 1 : (b & 0xe0) === 0xc0 ? 2 : (b & 0xf0) === 0xe0 ? 3 : (b & 0xf8) === 0xf0 ? 4 : 1;
-    return width > back ? n - back : n;
-  }
-  return n;
+/** An entry stops the moment it passes its declared size, so a forged directory cannot make us inflate a bomb. */
+function tooMany(l: Listed): string {
+  return `too many bytes in the stream: “${l.name}” passed its declared ${l.entry.uncompressedSize}`;
 }

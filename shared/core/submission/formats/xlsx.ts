@@ -1,17 +1,18 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { isResourceExhausted, TransientError } from '../../errors';
-import type { SubmissionBuilder } from '../builder';
+import { SubmissionBuilder } from '../builder';
 import { cellText } from '../cells';
 import { columnLetter, SHEET_ALIASES } from '../layout';
 import type { ParseOutcome } from '../normalized';
 import { isBlank, matchKey } from '../normalize/text';
 import { CoverReader, GuessingReader, IndicatorReader, LedgerReader, Locator, NarrativeReader, TableReader } from './tables';
-import { checkWorkbookZip } from './xlsx-zip';
+import { checkWorkbookZip, type CheckedZip } from './xlsx-zip';
 
 /**
  * .xlsx submissions, read with exceljs's streaming WorkbookReader so a
  * 100,000-row ledger never becomes a full workbook model in memory. The zip
- * is read through its central directory and re-fed to exceljs (xlsx-zip.ts). Sheets are recognised by name:
+ * is read through its central directory (xlsx-zip.ts) and each part exceljs
+ * reads is inflated once, straight into exceljs's parsers. Sheets are recognised by name:
  * 封面, 指标, one per ledger (its Chinese name or id), 工作情况; 说明 and
  * hidden sheets are skipped. Formula cells give their cached result, with a
  * FORMULA_CELL warning; error values (#N/A, #DIV/0!) are errors.
@@ -31,11 +32,9 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
     for (const n of names) fixed.set(matchKey(n), kind);
   }
 
-  const reader = await openWorkbookReader(checked.content());
   let recognised = 0;
   try {
-    for await (const worksheet of reader) {
-      const ws = worksheet as unknown as WorksheetLike;
+    for await (const ws of readWorksheets(checked.zip)) {
       const name = ws.name ?? `Sheet${ws.id ?? ''}`;
       const hidden = ws.state === 'hidden' || ws.state === 'veryHidden';
       const locate: Locator = (row, col, header) => {
@@ -99,31 +98,90 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
       }
     }
   } catch (err) {
+    if (err instanceof ExcelJsInternalsChanged) throw err;
     if (isResourceExhausted(err)) throw new TransientError(`reading the workbook: ${(err as Error).message}`);
+    // Rows read before a bad entry was found do not count: the file gets the one problem the zip check gives.
+    const bad = await checked.zip.verdict();
+    if (bad) return rejectedFor(builder, bad);
     builder.report('XLSX_UNREADABLE', {}, `Excel文件结构有误（${(err as Error).message.slice(0, 120)}），请在Excel中打开后重新保存再上传`);
     return builder.finish();
   }
+  const bad = await checked.zip.confirm();
+  if (bad) return rejectedFor(builder, bad);
   if (recognised === 0) {
     builder.report('XLSX_NO_KNOWN_SHEETS', {}, '应有“封面”“指标”“工作情况”或台账工作表；请使用 yearly-report template 生成的模板');
   }
   return builder.finish();
 }
 
+/** What a file found bad part-way through gets: that problem alone, as if it had been found before any row. */
+function rejectedFor(builder: SubmissionBuilder, bad: Parameters<SubmissionBuilder['add']>[0]): ParseOutcome {
+  const fresh = new SubmissionBuilder(builder.ctx, builder.format);
+  fresh.add(bad);
+  return fresh.finish();
+}
+
+const READER_OPTIONS = {
+  worksheets: 'emit',
+  sharedStrings: 'cache',
+  hyperlinks: 'ignore',
+  // Dates arrive as Excel serial numbers, which the date normalizer reads;
+  // skipping styles saves a style lookup per cell.
+  styles: 'ignore',
+  entries: 'ignore',
+} as const;
+
+/** exceljs's WorkbookReader methods and fields used below (not in its typings). */
+interface ReaderInternals {
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncIterable<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<string>, sheetNo: string): Iterable<{ eventType: string; value: unknown }>;
+  workbookRels?: unknown;
+  model?: unknown;
+  sharedStrings?: unknown;
+}
+
+/** Thrown (never reported as a bad file) when an exceljs upgrade moved what readWorksheets uses. */
+export class ExcelJsInternalsChanged extends Error {
+  override readonly name = 'ExcelJsInternalsChanged';
+  constructor(what: string) {
+    super(`exceljs internals changed (${what}): update shared/core/submission/formats/xlsx.ts readWorksheets`);
+  }
+}
+
 /**
- * A streaming reader over a checked workbook (checkWorkbookZip's content, never
- * the upload itself): cell values only, so large ledgers stay in bounded memory.
+ * The worksheets of a checked workbook, each a streaming reader of cell
+ * values, so large ledgers stay in bounded memory. This is exceljs's
+ * WorkbookReader.parse() without its unzipper: the per-part parsers are fed
+ * the parts in the order parse() needs them (workbook relationships,
+ * workbook, shared strings, then the worksheets), each inflated once by
+ * CheckedZip, which also checks its size and CRC. Those parsers are exceljs
+ * internals: they are checked here, on every workbook, and a change throws
+ * ExcelJsInternalsChanged, so every xlsx test fails at once rather than
+ * misreading silently. A worksheet is inflated only when its rows are read.
  */
-export async function openWorkbookReader(content: Readable) {
+export async function* readWorksheets(zip: CheckedZip): AsyncGenerator<WorksheetLike> {
   const ExcelJS = await loadExcelJs();
-  return new ExcelJS.stream.xlsx.WorkbookReader(content, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    // Dates arrive as Excel serial numbers, which the date normalizer reads;
-    // skipping styles saves a style lookup per cell.
-    styles: 'ignore',
-    entries: 'ignore',
-  });
+  // The input is never read: parse() is not called.
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(undefined as unknown as string, READER_OPTIONS) as unknown as ReaderInternals;
+  for (const method of ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseWorksheet'] as const) {
+    if (typeof reader[method] !== 'function') throw new ExcelJsInternalsChanged(`WorkbookReader.${method}`);
+  }
+  const { parts } = zip;
+  if (parts.rels) await reader._parseRels(Readable.from(zip.text(parts.rels)));
+  else reader.workbookRels = [];
+  if (!Array.isArray(reader.workbookRels)) throw new ExcelJsInternalsChanged('WorkbookReader.workbookRels');
+  await reader._parseWorkbook(Readable.from(zip.text(parts.workbook)));
+  if (typeof reader.model !== 'object' || reader.model === null) throw new ExcelJsInternalsChanged('WorkbookReader.model');
+  if (parts.sharedStrings) for await (const _ of reader._parseSharedStrings(Readable.from(zip.text(parts.sharedStrings))));
+  else reader.sharedStrings = [];
+  if (!Array.isArray(reader.sharedStrings)) throw new ExcelJsInternalsChanged('WorkbookReader.sharedStrings');
+  for (const { listed, sheetNo } of parts.worksheets) {
+    for (const { eventType, value } of reader._parseWorksheet(zip.text(listed), sheetNo)) {
+      if (eventType === 'worksheet') yield value as WorksheetLike;
+    }
+  }
 }
 
 let excelJs: typeof import('exceljs') | undefined;
@@ -145,7 +203,7 @@ interface CellObject {
 }
 
 /** The parts of exceljs's WorksheetReader used here (its typings omit name, id and state). */
-interface WorksheetLike extends AsyncIterable<{ number: number; values: unknown }> {
+export interface WorksheetLike extends AsyncIterable<{ number: number; values: unknown }> {
   name?: string;
   id?: number | string;
   state?: string;

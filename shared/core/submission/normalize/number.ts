@@ -16,6 +16,8 @@ const APPROX_PREFIXES = ['大约', '将近', '接近', '超过', '不足', '不�
 // Words that add nothing to the figure: 共125件, 合计125.
 const FILLER_PREFIXES = ['共计', '合计', '总计', '共'];
 const APPROX_SUFFIXES = ['以上', '左右', '余', '多', '+'];
+const OUTER_SUFFIXES = ['以上', '左右'];
+const SPACES = /[\s\u200B\uFEFF]+/g;
 const MULTIPLIERS: Readonly<Record<string, number>> = { 万: 10_000, 千: 1_000, 百: 100, 亿: 100_000_000 };
 
 const ARABIC = /^(\d+(?:\.\d+)?)(万|千|百|亿)?$/;
@@ -40,7 +42,7 @@ export function parseQuantity(raw: unknown): QuantityResult {
   // Fast path for the common case, a plain non-negative integer or decimal.
   if (isPlainDecimal(raw)) return { ok: true, value: Number(raw), approximate: false };
 
-  let s = toHalfWidth(raw).replace(/[\s\u200B\uFEFF]+/g, '');
+  let s = toHalfWidth(raw).replace(SPACES, '');
   if (s === '') return { ok: false, reason: 'not_a_number' };
   let approximate = false;
   let measure: string | undefined;
@@ -51,29 +53,24 @@ export function parseQuantity(raw: unknown): QuantityResult {
   for (const p of APPROX_PREFIXES) if (s.startsWith(p)) { s = s.slice(p.length); approximate = true; qualifier = p; break; }
 
   // Peel from the end: 3000余册以上 → 以上, 册, 余 (each at most once, in this order).
-  const peel = (candidates: readonly string[]): string | undefined => {
-    for (const c of candidates) {
-      if (s.length > c.length && s.endsWith(c)) {
-        s = s.slice(0, -c.length);
-        return c;
-      }
-    }
-    return undefined;
-  };
-  const outer = peel(['以上', '左右']);
+  const outer = endingOf(s, OUTER_SUFFIXES);
   if (outer) {
+    s = s.slice(0, -outer.length);
     approximate = true;
     qualifier ??= outer;
   }
-  measure = peel(MEASURE_WORDS);
-  const inner = peel(APPROX_SUFFIXES);
+  measure = endingOf(s, MEASURE_WORDS);
+  if (measure) s = s.slice(0, -measure.length);
+  const inner = endingOf(s, APPROX_SUFFIXES);
   if (inner) {
+    s = s.slice(0, -inner.length);
     approximate = true;
     // "300+" reads as 300余 in a report.
     qualifier ??= inner === '+' ? '余' : inner;
   }
   if (measure === undefined) {
-    measure = peel(MEASURE_WORDS);
+    measure = endingOf(s, MEASURE_WORDS);
+    if (measure) s = s.slice(0, -measure.length);
   }
 
   if (s.startsWith('-')) {
@@ -94,13 +91,16 @@ export function parseQuantity(raw: unknown): QuantityResult {
   }
   if (value === undefined || Number.isNaN(value)) return { ok: false, reason: 'not_a_number' };
   if (!Number.isFinite(value) || value > LARGEST) return { ok: false, reason: 'too_large' };
-  return {
-    ok: true,
-    value,
-    approximate,
-    ...(measure === undefined ? {} : { measure }),
-    ...(approximate && qualifier ? { qualifier } : {}),
-  };
+  const result: QuantityResult = { ok: true, value, approximate };
+  if (measure !== undefined) result.measure = measure;
+  if (approximate && qualifier) result.qualifier = qualifier;
+  return result;
+}
+
+/** The candidate `s` ends with (and is longer than), first in list order. */
+function endingOf(s: string, candidates: readonly string[]): string | undefined {
+  for (const c of candidates) if (s.length > c.length && s.endsWith(c)) return c;
+  return undefined;
 }
 
 /** 人 and 名 both count people; anything else must match the catalogue's unit exactly. */
@@ -110,7 +110,7 @@ export function sameMeasure(a: string, b: string): boolean {
 }
 
 /** "125", "12.5": ASCII digits with at most one inner dot (a char loop; cheaper than a regex per cell). */
-function isPlainDecimal(s: string): boolean {
+export function isPlainDecimal(s: string): boolean {
   const n = s.length;
   if (n === 0 || n > 15) return false;
   let dot = -1;

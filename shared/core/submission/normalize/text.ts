@@ -11,9 +11,17 @@ const WHITESPACE_RUN = /\s+/g;
 
 /** Full-width ASCII (！ to ～) and the ideographic space become their half-width forms. */
 export function toHalfWidth(text: string): string {
-  let out = '';
+  // Most text has nothing to change: find the first character that does before building a copy.
+  let first = 0;
+  while (first < text.length) {
+    const code = text.charCodeAt(first);
+    if ((code >= 0xff01 && code <= 0xff5e) || code === 0x3000) break;
+    first++;
+  }
+  if (first === text.length) return text;
+  let out = text.slice(0, first);
   let changed = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = first; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code >= 0xff01 && code <= 0xff5e) {
       out += String.fromCharCode(code - 0xfee0);
@@ -31,8 +39,25 @@ export function toHalfWidth(text: string): string {
 /** Trim, drop zero-width characters, and collapse any run of spaces to one ordinary space. */
 export function cleanText(text: string): string {
   // Fast path: the common cell has no odd characters at all.
-  if (!/[\s\u200B-\u200D\u2060\uFEFF\u00A0\u3000]/.test(text)) return text;
+  if (!hasSpaceLike(text)) return text;
   return text.replace(ZERO_WIDTH, '').replace(ODD_SPACES, ' ').replace(WHITESPACE_RUN, ' ').trim();
+}
+
+/**
+ * True when `text` holds a character /[\s\u200B-\u200D\u2060\uFEFF]/
+ * matches (whitespace, odd spaces, zero-width): a char loop, cheaper than
+ * that regex on the short strings of ledger cells, called for every cell.
+ */
+export function hasSpaceLike(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20) {
+      if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+    } else if (c >= 0xa0 && (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200d) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x2060 || c === 0x3000 || c === 0xfeff)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** For matching names and headers: no whitespace at all, half-width, lower-case ascii. */
