@@ -100,6 +100,8 @@ export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, bu
       // csv-parse's typings do not follow `info: true` to the record shape.
       for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
         lineBase = previousEnd;
+        // Back-pressure: rows streaming to DynamoDB wait for the writers (builder.ts ParseContext.rowSink).
+        if (builder.rowSink?.full) await builder.rowSink.room();
         if (!take(record, previousEnd + 1)) {
           parser.destroy();
           break;
@@ -111,7 +113,10 @@ export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, bu
       slices: for (const slice of slicesAtLineEnds(input, CSV_SLICE_BYTES)) {
         lineBase = line;
         const parsed = parseRagged(slice, options);
-        for (const record of parsed) if (!take(record, ++line)) break slices;
+        for (const record of parsed) {
+          if (builder.rowSink?.full) await builder.rowSink.room();
+          if (!take(record, ++line)) break slices;
+        }
       }
     }
   } catch (err) {
