@@ -44,6 +44,14 @@ export async function benchIngestEndToEnd(aws: BenchAws, rows: number, rounds: n
   process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
   const client = createDocumentClient();
   let sequence = 0;
+  /** This process's CPU per side (ms, user + system): the parent's share of the work, apart from dynalite's. */
+  const cpu: Record<string, number[]> = { ours: [], parse: [], write: [] };
+  const withCpu = (side: string, work: () => Promise<unknown>) => async () => {
+    const before = process.cpuUsage();
+    await work();
+    const used = process.cpuUsage(before);
+    cpu[side]!.push((used.user + used.system) / 1000);
+  };
   let highWater = 0;
   let rowsStored = 0;
   try {
@@ -61,7 +69,7 @@ export async function benchIngestEndToEnd(aws: BenchAws, rows: number, rounds: n
           }
         })(client, table);
         sequence++;
-        const ms = await timeMs(async () => {
+        const ms = await timeMs(withCpu('ours', async () => {
           const outcome = await ingestObject(
             {
               bucket: names.submissionsBucket,
@@ -76,16 +84,16 @@ export async function benchIngestEndToEnd(aws: BenchAws, rows: number, rounds: n
           );
           if (outcome.kind !== 'accepted') throw new Error(`ingest-end-to-end: the upload was ${outcome.kind}`);
           rowsStored = outcome.rows;
-        });
+        }));
         highWater = Math.max(highWater, ...streams.map((s) => s.queue.highWater));
         await aws.dropTable(table);
         return ms;
       },
-      parse: async () => timeMs(() => parseOurs(file)),
+      parse: async () => timeMs(withCpu('parse', () => parseOurs(file))),
       write: async (round) => {
         const table = `bench-e2e-write-${round}`;
         await aws.createTable(table);
-        const ms = await timeMs(() => new DynamoSubmissionRepository(client, table).writeSubmission(BENCH_YEAR, BENCH_UNIT, 'bench-version', submission));
+        const ms = await timeMs(withCpu('write', () => new DynamoSubmissionRepository(client, table).writeSubmission(BENCH_YEAR, BENCH_UNIT, 'bench-version', submission)));
         await aws.dropTable(table);
         return ms;
       },
@@ -105,7 +113,8 @@ export async function benchIngestEndToEnd(aws: BenchAws, rows: number, rounds: n
         `ingestObject of one ${rows.toLocaleString('en')}-row 行政执法人员名册 .xlsx (${(file.bytes.length / 1048576).toFixed(1)} MiB; ${rowsStored.toLocaleString('en')} rows stored) against parse alone (parseSubmissionFile) and write alone (writeSubmission of the same rows), ` +
         `${rounds} alternating rounds, fresh table per run; ratio = median over rounds of ours / max(parse, write); baseline = median of that max. ` +
         `DynamoDB: dynalite in a child process (in this process it would share the parser's thread); S3: s3rver in this process. ` +
-        `Medians: ours ${round1(median(ours) / 1000)} s, parse ${round1(median(parse) / 1000)} s, write ${round1(median(write) / 1000)} s; row queue high-water ${highWater} items. ` +
+        `Medians: ours ${round1(median(ours) / 1000)} s, parse ${round1(median(parse) / 1000)} s, write ${round1(median(write) / 1000)} s; row queue high-water ${highWater} items; ` +
+        `this process's CPU (median): ours ${round1(median(cpu.ours!) / 1000)} s, parse ${round1(median(cpu.parse!) / 1000)} s, write ${round1(median(cpu.write!) / 1000)} s (dynalite's is the child's). ` +
         `Runs: ours ${secs(ours)}; parse ${secs(parse)}; write ${secs(write)}`,
     };
   } finally {
