@@ -9,6 +9,7 @@ import type { ParseOutcome } from '../../shared/core/submission/normalized';
 import { versionToken } from '../../shared/core/version-order';
 import type { LocalPipeline } from '../../shared/local/local-pipeline';
 import type { S3EventRecordLike } from '../../shared/local/s3-event-delivery';
+import { TransientError } from '../../shared/core/errors';
 import { IngestDeps, ingestObject, ParseInput } from '../../shared/usecases/ingest-object';
 import type { ObjectVersionRef, SubmissionRepository } from '../../shared/usecases/ports';
 import { fillWorkbook, templateFor } from '../fixtures/submissions/make-fixtures';
@@ -171,22 +172,14 @@ describe('an .xlsx ledger streams into DynamoDB while it is parsed', () => {
   }, 120_000);
 
   it('retries throttled and unprocessed batches mid-stream and ends with every row stored', async () => {
-    const real = createDocumentClient();
-    const flaky = createDocumentClient();
-    const mock = mockClient(flaky);
-    mock.on(GetCommand).callsFake((input) => real.send(new GetCommand(input)));
-    mock.on(QueryCommand).callsFake((input) => real.send(new QueryCommand(input)));
-    mock.on(PutCommand).callsFake((input) => real.send(new PutCommand(input)));
     const faults = { throttled: 0, unprocessed: 0 };
-    let calls = 0;
-    mock.on(BatchWriteCommand).callsFake(async (input) => {
-      calls++;
+    const { client, restore } = faultyClient(async (call, input, real) => {
       // Well inside the stream (3,000 rows are 120 batches): one refusal, one half-written batch.
-      if (calls === 20) {
+      if (call === 20) {
         faults.throttled++;
         throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException' });
       }
-      if (calls === 40) {
+      if (call === 40) {
         faults.unprocessed++;
         const [table, requests] = Object.entries(input.RequestItems!)[0]! as [string, unknown[]];
         const half = Math.floor(requests.length / 2);
@@ -198,7 +191,7 @@ describe('an .xlsx ledger streams into DynamoDB while it is parsed', () => {
     try {
       const record = await pipeline.put({ year: YEAR, unitId: UNIT, fileName: '司法局.xlsx', bytes: accepted });
       const token = tokenOf(record);
-      const repo = new DynamoSubmissionRepository(flaky, pipeline.names.table, { sleep: async () => undefined });
+      const repo = new DynamoSubmissionRepository(client, pipeline.names.table, { sleep: async () => undefined });
 
       const outcome = await ingestObject(refOf(record), depsWithSpy(repo, token, {}));
 
@@ -207,7 +200,67 @@ describe('an .xlsx ledger streams into DynamoDB while it is parsed', () => {
       expect(await storedLedgerRows(token)).toBe(ROWS);
       expect(await pipeline.repo.getCurrent(YEAR, UNIT)).toMatchObject({ versionToken: token });
     } finally {
-      mock.restore();
+      restore();
     }
   }, 120_000);
+
+  it('gives the record back for a retry when throttling mid-stream does not stop; the redelivery stores every row once', async () => {
+    const before = await pipeline.repo.getCurrent(YEAR, UNIT);
+    const record = await pipeline.put({ year: YEAR, unitId: UNIT, fileName: '司法局.xlsx', bytes: accepted });
+    const token = tokenOf(record);
+    const { client, restore } = faultyClient(async (call, input, real) => {
+      if (call > 30) throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+      return real.send(new BatchWriteCommand(input));
+    });
+    try {
+      const repo = new DynamoSubmissionRepository(client, pipeline.names.table, { maxAttempts: 3, sleep: async () => undefined });
+      await expect(ingestObject(refOf(record), depsWithSpy(repo, token, {}))).rejects.toThrow(TransientError);
+    } finally {
+      restore();
+    }
+    // As after a crash: some rows in the version's partition, no pointer to them, the version not marked processed.
+    expect(await storedLedgerRows(token)).toBeGreaterThan(0);
+    expect(await pipeline.repo.getCurrent(YEAR, UNIT)).toEqual(before);
+    expect(await pipeline.repo.getVersion(record.s3.object.key, token)).toBeUndefined();
+
+    const outcome = await ingestObject(refOf(record), depsWithSpy(pipeline.repo, token, {}));
+    expect(outcome).toMatchObject({ kind: 'accepted' });
+    expect(await storedLedgerRows(token)).toBe(ROWS);
+    expect(await pipeline.repo.getCurrent(YEAR, UNIT)).toMatchObject({ versionToken: token });
+  }, 120_000);
+
+  it('rejects the file, as permanent, when DynamoDB refuses a batch mid-stream, and leaves none of its rows', async () => {
+    const before = await pipeline.repo.getCurrent(YEAR, UNIT);
+    const record = await pipeline.put({ year: YEAR, unitId: UNIT, fileName: '司法局.xlsx', bytes: accepted });
+    const token = tokenOf(record);
+    const { client, restore } = faultyClient(async (call, input, real) => {
+      if (call === 25) throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' });
+      return real.send(new BatchWriteCommand(input));
+    });
+    let outcome;
+    try {
+      outcome = await ingestObject(refOf(record), depsWithSpy(new DynamoSubmissionRepository(client, pipeline.names.table), token, {}));
+    } finally {
+      restore();
+    }
+    expect(outcome).toMatchObject({ kind: 'rejected', permanentFailure: expect.stringContaining('ValidationException') });
+    expect(outcome.kind === 'rejected' && outcome.problems.map((p) => p.code)).toEqual(['STORAGE_REJECTED']);
+    expect(await storedItems(token)).toBe(0);
+    expect(await pipeline.repo.getCurrent(YEAR, UNIT)).toEqual(before);
+  }, 120_000);
 });
+
+type BatchInput = ConstructorParameters<typeof BatchWriteCommand>[0];
+
+/** A document client whose BatchWriteItem calls go through `batch` (numbered from 1); every other command reaches dynalite unchanged. */
+function faultyClient(batch: (call: number, input: BatchInput, real: ReturnType<typeof createDocumentClient>) => Promise<unknown>) {
+  const real = createDocumentClient();
+  const client = createDocumentClient();
+  const mock = mockClient(client);
+  mock.on(GetCommand).callsFake((input) => real.send(new GetCommand(input)));
+  mock.on(QueryCommand).callsFake((input) => real.send(new QueryCommand(input)));
+  mock.on(PutCommand).callsFake((input) => real.send(new PutCommand(input)));
+  let calls = 0;
+  mock.on(BatchWriteCommand).callsFake((input: BatchInput) => batch(++calls, input, real));
+  return { client, restore: () => mock.restore() };
+}
