@@ -45,7 +45,7 @@ export async function benchIngestEndToEnd(aws: BenchAws, rows: number, rounds: n
   const client = createDocumentClient();
   let sequence = 0;
   /** This process's CPU per side (ms, user + system): the parent's share of the work, apart from dynalite's. */
-  const cpu: Record<string, number[]> = { ours: [], parse: [], write: [] };
+  const cpu: Record<string, number[]> = { ours: [], parse: [], write: [], sequential: [] };
   const withCpu = (side: string, work: () => Promise<unknown>) => async () => {
     const before = process.cpuUsage();
     await work();
@@ -97,10 +97,24 @@ export async function benchIngestEndToEnd(aws: BenchAws, rows: number, rounds: n
         await aws.dropTable(table);
         return ms;
       },
+      // Not in the ratio: what ingest did before rows streamed (the whole file parsed, then written), for the note.
+      sequential: async (round) => {
+        const table = `bench-e2e-sequential-${round}`;
+        await aws.createTable(table);
+        const ms = await timeMs(
+          withCpu('sequential', async () => {
+            const parsed = await parseOurs(file);
+            await new DynamoSubmissionRepository(client, table).writeSubmission(BENCH_YEAR, BENCH_UNIT, 'bench-version', parsed.submission);
+          }),
+        );
+        await aws.dropTable(table);
+        return ms;
+      },
     });
     const ours = runs.ours!;
     const parse = runs.parse!;
     const write = runs.write!;
+    const sequential = runs.sequential!;
     const ratios = ours.map((ms, i) => ms / Math.max(parse[i]!, write[i]!));
     const secs = (ms: number[]) => ms.map((m) => (m / 1000).toFixed(2)).join('/') + ' s';
     return {
@@ -113,9 +127,10 @@ export async function benchIngestEndToEnd(aws: BenchAws, rows: number, rounds: n
         `ingestObject of one ${rows.toLocaleString('en')}-row 行政执法人员名册 .xlsx (${(file.bytes.length / 1048576).toFixed(1)} MiB; ${rowsStored.toLocaleString('en')} rows stored) against parse alone (parseSubmissionFile) and write alone (writeSubmission of the same rows), ` +
         `${rounds} alternating rounds, fresh table per run; ratio = median over rounds of ours / max(parse, write); baseline = median of that max. ` +
         `DynamoDB: dynalite in a child process (in this process it would share the parser's thread); S3: s3rver in this process. ` +
-        `Medians: ours ${round1(median(ours) / 1000)} s, parse ${round1(median(parse) / 1000)} s, write ${round1(median(write) / 1000)} s; row queue high-water ${highWater} items; ` +
-        `this process's CPU (median): ours ${round1(median(cpu.ours!) / 1000)} s, parse ${round1(median(cpu.parse!) / 1000)} s, write ${round1(median(cpu.write!) / 1000)} s (dynalite's is the child's). ` +
-        `Runs: ours ${secs(ours)}; parse ${secs(parse)}; write ${secs(write)}`,
+        `Medians: ours ${round1(median(ours) / 1000)} s, parse ${round1(median(parse) / 1000)} s, write ${round1(median(write) / 1000)} s; ` +
+        `parse-then-write (as before streaming, alternated too) ${round1(median(sequential) / 1000)} s, ours / that per round ${round3(median(ours.map((ms, i) => ms / sequential[i]!)))}; row queue high-water ${highWater} items; ` +
+        `this process's CPU (median): ours ${round1(median(cpu.ours!) / 1000)} s, parse ${round1(median(cpu.parse!) / 1000)} s, write ${round1(median(cpu.write!) / 1000)} s, parse-then-write ${round1(median(cpu.sequential!) / 1000)} s (dynalite's is the child's). ` +
+        `Runs: ours ${secs(ours)}; parse ${secs(parse)}; write ${secs(write)}; parse-then-write ${secs(sequential)}`,
     };
   } finally {
     client.destroy();
