@@ -8,7 +8,7 @@ import { DynamoRowStream, DynamoSubmissionRepository } from '../../shared/adapte
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '../../shared/core/submission/parse';
 import { physicalNames } from '../../shared/storage/layout';
-import { ingestObject } from '../../shared/usecases/ingest-object';
+import { IngestDeps, ingestObject } from '../../shared/usecases/ingest-object';
 import { BENCH_COUNTY, BENCH_UNIT, BENCH_YEAR } from '../data';
 import type { BenchAws } from '../local-aws';
 import { alternate, median, round1, round3, timeMs } from '../measure';
@@ -45,7 +45,7 @@ export async function benchIngestEndToEnd(aws: BenchAws, rows: number, rounds: n
   const client = createDocumentClient();
   let sequence = 0;
   /** This process's CPU per side (ms, user + system): the parent's share of the work, apart from dynalite's. */
-  const cpu: Record<string, number[]> = { ours: [], parse: [], write: [], sequential: [] };
+  const cpu: Record<string, number[]> = { ours: [], parse: [], write: [], unstreamed: [] };
   const withCpu = (side: string, work: () => Promise<unknown>) => async () => {
     const before = process.cpuUsage();
     await work();
@@ -54,41 +54,45 @@ export async function benchIngestEndToEnd(aws: BenchAws, rows: number, rounds: n
   };
   let highWater = 0;
   let rowsStored = 0;
+  /** One ingestObject of the upload into a fresh table; `parse` is the real parser, with or without the row sink. */
+  const ingestRun = async (round: number, side: 'ours' | 'unstreamed', parse: IngestDeps['parse']): Promise<number> => {
+    const table = `bench-e2e-${side}-${round}`;
+    await aws.createTable(table);
+    const streams: DynamoRowStream[] = [];
+    // The repository as ingest uses it, keeping its row streams for the queue's high-water mark.
+    const repo = new (class extends DynamoSubmissionRepository {
+      override openRowStream(year: number, unitId: string, token: string): DynamoRowStream {
+        const stream = super.openRowStream(year, unitId, token);
+        streams.push(stream);
+        return stream;
+      }
+    })(client, table);
+    sequence++;
+    const ms = await timeMs(
+      withCpu(side, async () => {
+        const outcome = await ingestObject(
+          {
+            bucket: names.submissionsBucket,
+            key,
+            eTag: put.ETag?.replaceAll('"', ''),
+            sequencer: sequence.toString(16).toUpperCase().padStart(16, '0'),
+            size: file.bytes.length,
+            eventTime: new Date(Date.UTC(BENCH_YEAR, 11, 15, 3, 0, sequence)).toISOString(),
+            principal: 'AWS:bench',
+          },
+          { county, catalogue, objects: new S3ObjectStore(s3), repo, parse, formatErrorReport, maxBytes: MAX_SUBMISSION_BYTES, now: () => new Date() },
+        );
+        if (outcome.kind !== 'accepted') throw new Error(`ingest-end-to-end: the upload was ${outcome.kind}`);
+        rowsStored = outcome.rows;
+      }),
+    );
+    if (side === 'ours') highWater = Math.max(highWater, ...streams.map((s) => s.queue.highWater));
+    await aws.dropTable(table);
+    return ms;
+  };
   try {
     const runs = await alternate(rounds, {
-      ours: async (round) => {
-        const table = `bench-e2e-ours-${round}`;
-        await aws.createTable(table);
-        const streams: DynamoRowStream[] = [];
-        // The repository as ingest uses it, keeping its row streams for the queue's high-water mark.
-        const repo = new (class extends DynamoSubmissionRepository {
-          override openRowStream(year: number, unitId: string, token: string): DynamoRowStream {
-            const stream = super.openRowStream(year, unitId, token);
-            streams.push(stream);
-            return stream;
-          }
-        })(client, table);
-        sequence++;
-        const ms = await timeMs(withCpu('ours', async () => {
-          const outcome = await ingestObject(
-            {
-              bucket: names.submissionsBucket,
-              key,
-              eTag: put.ETag?.replaceAll('"', ''),
-              sequencer: sequence.toString(16).toUpperCase().padStart(16, '0'),
-              size: file.bytes.length,
-              eventTime: new Date(Date.UTC(BENCH_YEAR, 11, 15, 3, 0, sequence)).toISOString(),
-              principal: 'AWS:bench',
-            },
-            { county, catalogue, objects: new S3ObjectStore(s3), repo, parse: parseSubmissionFile, formatErrorReport, maxBytes: MAX_SUBMISSION_BYTES, now: () => new Date() },
-          );
-          if (outcome.kind !== 'accepted') throw new Error(`ingest-end-to-end: the upload was ${outcome.kind}`);
-          rowsStored = outcome.rows;
-        }));
-        highWater = Math.max(highWater, ...streams.map((s) => s.queue.highWater));
-        await aws.dropTable(table);
-        return ms;
-      },
+      ours: (round) => ingestRun(round, 'ours', parseSubmissionFile),
       parse: async () => timeMs(withCpu('parse', () => parseOurs(file))),
       write: async (round) => {
         const table = `bench-e2e-write-${round}`;
@@ -97,24 +101,13 @@ export async function benchIngestEndToEnd(aws: BenchAws, rows: number, rounds: n
         await aws.dropTable(table);
         return ms;
       },
-      // Not in the ratio: what ingest did before rows streamed (the whole file parsed, then written), for the note.
-      sequential: async (round) => {
-        const table = `bench-e2e-sequential-${round}`;
-        await aws.createTable(table);
-        const ms = await timeMs(
-          withCpu('sequential', async () => {
-            const parsed = await parseOurs(file);
-            await new DynamoSubmissionRepository(client, table).writeSubmission(BENCH_YEAR, BENCH_UNIT, 'bench-version', parsed.submission);
-          }),
-        );
-        await aws.dropTable(table);
-        return ms;
-      },
+      // Not in the ratio: the same ingest with streaming off (the parser keeps every row, then they are written), as before issue 16.
+      unstreamed: (round) => ingestRun(round, 'unstreamed', (input) => parseSubmissionFile({ ...input, rowSink: undefined })),
     });
     const ours = runs.ours!;
     const parse = runs.parse!;
     const write = runs.write!;
-    const sequential = runs.sequential!;
+    const unstreamed = runs.unstreamed!;
     const ratios = ours.map((ms, i) => ms / Math.max(parse[i]!, write[i]!));
     const secs = (ms: number[]) => ms.map((m) => (m / 1000).toFixed(2)).join('/') + ' s';
     return {
@@ -128,9 +121,9 @@ export async function benchIngestEndToEnd(aws: BenchAws, rows: number, rounds: n
         `${rounds} alternating rounds, fresh table per run; ratio = median over rounds of ours / max(parse, write); baseline = median of that max. ` +
         `DynamoDB: dynalite in a child process (in this process it would share the parser's thread); S3: s3rver in this process. ` +
         `Medians: ours ${round1(median(ours) / 1000)} s, parse ${round1(median(parse) / 1000)} s, write ${round1(median(write) / 1000)} s; ` +
-        `parse-then-write (as before streaming, alternated too) ${round1(median(sequential) / 1000)} s, ours / that per round ${round3(median(ours.map((ms, i) => ms / sequential[i]!)))}; row queue high-water ${highWater} items; ` +
-        `this process's CPU (median): ours ${round1(median(cpu.ours!) / 1000)} s, parse ${round1(median(cpu.parse!) / 1000)} s, write ${round1(median(cpu.write!) / 1000)} s, parse-then-write ${round1(median(cpu.sequential!) / 1000)} s (dynalite's is the child's). ` +
-        `Runs: ours ${secs(ours)}; parse ${secs(parse)}; write ${secs(write)}; parse-then-write ${secs(sequential)}`,
+        `the same ingest with streaming off (parse, then write; alternated too) ${round1(median(unstreamed) / 1000)} s, ours / that per round ${round3(median(ours.map((ms, i) => ms / unstreamed[i]!)))}; row queue high-water ${highWater} items; ` +
+        `this process's CPU (median): ours ${round1(median(cpu.ours!) / 1000)} s, parse ${round1(median(cpu.parse!) / 1000)} s, write ${round1(median(cpu.write!) / 1000)} s, streaming off ${round1(median(cpu.unstreamed!) / 1000)} s (dynalite's is the child's). ` +
+        `Runs: ours ${secs(ours)}; parse ${secs(parse)}; write ${secs(write)}; streaming off ${secs(unstreamed)}`,
     };
   } finally {
     client.destroy();

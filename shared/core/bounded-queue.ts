@@ -16,15 +16,25 @@ export class BoundedQueue<T> {
   /** The most items it ever held at once (what a test asserts, rather than the process's memory). */
   highWater = 0;
   readonly waitAt: number;
+  /** A waiting producer goes on once the queue is down to this many. */
+  readonly resumeAt: number;
 
   constructor(
     readonly capacity: number,
     /** The most items the producer adds between two looks at `full`. */
     stepItems = 1,
+    /**
+     * Where a waiting producer is let go again. Below `waitAt`, it makes the
+     * producer run in longer stretches between waits: fewer switches between
+     * parsing and writing on one thread.
+     */
+    resumeAt?: number,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`queue capacity must be a positive integer, got ${capacity}`);
     if (stepItems < 1 || stepItems > capacity) throw new Error(`stepItems must be within 1..${capacity}, got ${stepItems}`);
     this.waitAt = capacity - stepItems + 1;
+    this.resumeAt = resumeAt ?? this.waitAt - 1;
+    if (this.resumeAt < 0 || this.resumeAt >= this.waitAt) throw new Error(`resumeAt must be within 0..${this.waitAt - 1}, got ${this.resumeAt}`);
   }
 
   get size(): number {
@@ -36,7 +46,7 @@ export class BoundedQueue<T> {
     return !this.discarding && this.size >= this.waitAt;
   }
 
-  /** Resolves once the producer may go on: the queue dropped below `waitAt`, or it discards everything anyway. */
+  /** Resolves once the producer may go on: the queue is down to `resumeAt`, or it discards everything anyway. */
   room(): Promise<void> {
     if (!this.full) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
@@ -85,7 +95,7 @@ export class BoundedQueue<T> {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    if (!this.full) this.wakeRoom();
+    if (this.size <= this.resumeAt) this.wakeRoom();
     return batch;
   }
 

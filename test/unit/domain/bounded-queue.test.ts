@@ -66,8 +66,24 @@ describe('BoundedQueue', () => {
     expect(queue.full).toBe(false);
   });
 
-  it('refuses a step larger than the queue', () => {
+  it('with resumeAt, lets a waiting producer go on only once the queue is down to it', async () => {
+    const queue = new BoundedQueue<number>(10, 1, 4);
+    for (let i = 0; i < 10; i++) queue.push(i);
+    let released = false;
+    const waiting = queue.room().then(() => (released = true));
+    await queue.take(3);
+    await Promise.resolve();
+    expect(queue.size).toBe(7);
+    expect(released).toBe(false);
+    await queue.take(3);
+    await waiting;
+    expect(queue.size).toBe(4);
+    expect(released).toBe(true);
+  });
+
+  it('refuses a step larger than the queue, and a resumeAt at or above where the producer waits', () => {
     expect(() => new BoundedQueue(5, 6)).toThrow();
     expect(() => new BoundedQueue(0)).toThrow();
+    expect(() => new BoundedQueue(10, 1, 10)).toThrow();
   });
 });
