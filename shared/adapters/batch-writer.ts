@@ -19,27 +19,58 @@ export type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | {
 const BATCH_SIZE = 25;
 const THROTTLING = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
 
+/** Where batches come from when they are made while writing goes on (a file still being parsed). */
+export interface ChunkSource {
+  /** The next requests, at most `max`; an empty chunk ends the writing. */
+  take(max: number): Promise<WriteRequest[]>;
+  /** Called on the first failure: nothing more will be taken, so whoever fills the source must stop waiting. */
+  stop(): void;
+}
+
 export async function batchWrite(
   client: DynamoDBDocumentClient,
   tableName: string,
-  requests: Iterable<WriteRequest>,
+  requests: Iterable<WriteRequest> | ChunkSource,
   options: BatchWriteOptions = {},
 ): Promise<void> {
   const { concurrency = 8, maxAttempts = 8, baseDelayMs = 25, sleep = defaultSleep } = options;
-  // Requests are pulled 25 at a time as workers free up, so a generator's
-  // items never all exist at once.
-  const source = requests[Symbol.iterator]();
-  const nextChunk = (): WriteRequest[] => {
-    const chunk: WriteRequest[] = [];
-    while (chunk.length < BATCH_SIZE) {
-      const next = source.next();
-      if (next.done) break;
-      chunk.push(next.value);
-    }
-    return chunk;
-  };
+  let nextChunk: () => WriteRequest[] | Promise<WriteRequest[]>;
+  let stop = () => {};
+  if ('take' in requests) {
+    const source = requests;
+    nextChunk = () => source.take(BATCH_SIZE);
+    stop = () => source.stop();
+  } else {
+    // Requests are pulled 25 at a time as workers free up, so a generator's
+    // items never all exist at once.
+    const source = requests[Symbol.iterator]();
+    nextChunk = (): WriteRequest[] => {
+      const chunk: WriteRequest[] = [];
+      while (chunk.length < BATCH_SIZE) {
+        const next = source.next();
+        if (next.done) break;
+        chunk.push(next.value);
+      }
+      return chunk;
+    };
+  }
+  // After the first failure no worker starts another batch, and the failure is
+  // thrown only once every batch in flight has settled: a caller that then
+  // deletes what was written finds everything that will ever land.
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    for (let chunk = nextChunk(); chunk.length > 0; chunk = nextChunk()) await writeChunk(chunk);
+    try {
+      while (!failure) {
+        const chunk = await nextChunk();
+        if (chunk.length === 0 || failure) return;
+        await writeChunk(chunk);
+      }
+    } catch (error) {
+      if (!failure) {
+        failure = { error };
+        stop();
+      }
+    }
   };
 
   const writeChunk = async (chunk: WriteRequest[]) => {
@@ -60,6 +91,7 @@ export async function batchWrite(
   };
 
   await Promise.all(Array.from({ length: concurrency }, worker));
+  if (failure) throw failure.error;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

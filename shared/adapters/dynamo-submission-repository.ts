@@ -22,6 +22,9 @@ import { StorageRejectedError } from '../core/errors';
 import { LockEvent, lockStateAt, sortLockEvents } from '../core/lock-history';
 import { itemBytes, MAX_ITEM_BYTES } from '../storage/item-size';
 import { batchWrite, BatchWriteOptions, WriteRequest } from './batch-writer';
+import { BoundedQueue } from '../core/bounded-queue';
+import { ROWS_PER_PARSER_STEP } from '../core/submission/row-sink';
+import type { SubmissionRowStream } from '../usecases/ports';
 
 /**
  * The submissions table, one per county. Item keys:
@@ -81,12 +84,16 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       for (const [i, chunk] of chunkBySize(warnings, WARNING_CHUNK_BYTES).entries()) yield put({ [PK]: pk, [SK]: `WARN#${pad(i, 5)}`, year, warnings: chunk });
       for (const value of indicators) yield put({ [PK]: pk, [SK]: `IND#${value.indicatorId}`, year, value });
       for (const [ledgerId, rows] of Object.entries(ledgers)) {
-        for (const [i, row] of rows.entries()) yield put({ [PK]: pk, [SK]: `LED#${ledgerId}#${pad(i, 8)}`, year, ledgerId, row });
+        for (const [i, row] of rows.entries()) yield put(ledgerRowItem(pk, year, ledgerId, i, row));
       }
       for (const [i, item] of narratives.entries()) yield put({ [PK]: pk, [SK]: `NAR#${pad(i, 5)}`, year, item });
     }
     await refusedAsPermanent(batchWrite(this.client, this.tableName, items(), this.writeOptions));
     return indicators.length + Object.values(ledgers).reduce((n, rows) => n + rows.length, 0) + narratives.length;
+  }
+
+  openRowStream(year: number, unitId: string, token: string): DynamoRowStream {
+    return new DynamoRowStream(this.client, this.tableName, dataPk(year, unitId, token), year, this.writeOptions);
   }
 
   async deleteSubmission(year: number, unitId: string, token: string): Promise<void> {
@@ -293,6 +300,79 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
     } while (ExclusiveStartKey);
   }
 
+}
+
+const ledgerRowItem = (pk: string, year: number, ledgerId: string, index: number, row: LedgerRow): Item => ({ [PK]: pk, [SK]: `LED#${ledgerId}#${pad(index, 8)}`, year, ledgerId, row });
+
+/**
+ * Rows waiting for a writer, at most: a batch for each of the 8 writers (the
+ * batches in flight are as many again). The parser waits when it is full.
+ */
+export const ROW_QUEUE_CAPACITY = 8 * 25;
+/**
+ * A parser that waited goes on when the queue is down to half: it then parses
+ * ~100 rows at a stretch instead of 25, so parsing and the writers' responses
+ * (one thread) switch a quarter as often.
+ */
+const ROW_QUEUE_RESUME_AT = ROW_QUEUE_CAPACITY / 2;
+
+/**
+ * The ledger rows of one version, written while the file is parsed: put()
+ * builds and measures each item (as writeSubmission does) and queues it;
+ * batchWrite's workers take 25 at a time at its concurrency, with its retries.
+ * A failure (a refused item, a write that exhausts its retries) stops the
+ * writers and makes the queue drop rows, so the parser runs to the end of the
+ * file and every problem in it is still reported; close() then throws it.
+ */
+export class DynamoRowStream implements SubmissionRowStream {
+  readonly queue = new BoundedQueue<WriteRequest>(ROW_QUEUE_CAPACITY, ROWS_PER_PARSER_STEP, ROW_QUEUE_RESUME_AT);
+  taken = 0;
+  private failure: { error: unknown } | undefined;
+  private readonly writing: Promise<void>;
+
+  constructor(client: DynamoDBDocumentClient, tableName: string, private readonly pk: string, private readonly year: number, options: BatchWriteOptions) {
+    const queue = this.queue;
+    this.writing = refusedAsPermanent(batchWrite(client, tableName, { take: (max) => queue.take(max), stop: () => queue.discard() }, options)).catch((error: unknown) => {
+      this.fail(error);
+    });
+  }
+
+  get full(): boolean {
+    return this.queue.full;
+  }
+
+  room(): Promise<void> {
+    return this.queue.room();
+  }
+
+  put(ledgerId: string, index: number, row: LedgerRow): void {
+    if (this.failure) return;
+    const Item = ledgerRowItem(this.pk, this.year, ledgerId, index, row);
+    const bytes = itemBytes(Item);
+    if (bytes > MAX_ITEM_BYTES) {
+      this.fail(new StorageRejectedError(`item ${String(Item[SK])} is ${bytes} bytes; DynamoDB's limit is ${MAX_ITEM_BYTES}`));
+      return;
+    }
+    this.queue.push({ PutRequest: { Item } });
+    this.taken++;
+  }
+
+  async close(): Promise<number> {
+    this.queue.close();
+    await this.writing;
+    if (this.failure) throw this.failure.error;
+    return this.taken;
+  }
+
+  async abort(): Promise<void> {
+    this.queue.discard();
+    await this.writing;
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= { error };
+    this.queue.discard();
+  }
 }
 
 /** An upload's outcome is recorded once per version (a repeat overwrites it); other entries are events, one per occurrence. */

@@ -8,7 +8,8 @@ import { orderKey, versionToken } from '../core/version-order';
 import { deadlineInstant, chineseDateTime } from '../core/county/time';
 import { lockStateAt } from '../core/lock-history';
 import { PREFIX } from '../storage/layout';
-import { ObjectStore, ObjectVersionRef, SubmissionRepository, VersionRecord } from './ports';
+import type { LedgerRowSink } from '../core/submission/row-sink';
+import { ObjectStore, ObjectVersionRef, SubmissionRepository, SubmissionRowStream, VersionRecord } from './ports';
 
 /**
  * Ingest one uploaded object version:
@@ -17,8 +18,12 @@ import { ObjectStore, ObjectVersionRef, SubmissionRepository, VersionRecord } fr
  *  3. reject when the year was locked (or its deadline passed, where the county
  *     locks then) before the upload, and the unit has no exception;
  *  4. skip a version older than the unit's current one (late or out-of-order delivery);
- *  5. read and parse the file; on problems write an error report next to it and reject;
- *  6. write the rows, then move the unit's current pointer with a conditional write;
+ *  5. read and parse the file, its ledger rows (xlsx, csv) streaming into the
+ *     version's own partition as they are accepted, through a bounded queue
+ *     (the parser waits for the writers); on problems delete the rows written,
+ *     write an error report next to the file and reject;
+ *  6. write the rest of the submission, then move the unit's current pointer with a
+ *     conditional write, so readers never see a half-written or rejected version
  *     (storage refusing an item is permanent: the file is rejected, and alarmed);
  *  7. record the outcome: latest-upload record, audit entry, then the version
  *     record, which marks the version processed (so it is written last).
@@ -47,6 +52,8 @@ export interface ParseInput {
   catalogue: LoadedCatalogue;
   year: number;
   unitId: string;
+  /** Where accepted ledger rows go while the file is read (ParseContext.rowSink); a parser that ignores it keeps them in the submission. */
+  rowSink?: LedgerRowSink;
 }
 
 export interface ErrorReport {
@@ -168,10 +175,28 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
   if (current && current.orderKey >= order) return supersede();
 
   let submission: NormalizedSubmission;
+  let rowStream: SubmissionRowStream | undefined;
+  /** Rows written for a version that will not be current are deleted (writes in flight settle first). */
+  const discardRows = async (): Promise<void> => {
+    if (!rowStream) return;
+    await rowStream.abort();
+    if (rowStream.taken > 0) await deps.repo.deleteSubmission(year, unitId, token);
+  };
   try {
     const object = await deps.objects.get(ref.bucket, ref.key, ref.versionId, deps.maxBytes);
-    const outcome = await deps.parse({ bytes: object.bytes, fileName: key.fileName, county: deps.county, catalogue: deps.catalogue, year, unitId });
-    if (!outcome.ok) return reject(outcome.problems, 'invalid file');
+    rowStream = deps.repo.openRowStream(year, unitId, token);
+    let outcome: ParseOutcome;
+    try {
+      outcome = await deps.parse({ bytes: object.bytes, fileName: key.fileName, county: deps.county, catalogue: deps.catalogue, year, unitId, rowSink: rowStream });
+    } catch (err) {
+      // Cleaning up must not hide why parsing failed: a failed delete leaves rows no pointer names (a redelivery or `rebuild` redoes them).
+      await discardRows().catch(() => undefined);
+      throw err;
+    }
+    if (!outcome.ok) {
+      await discardRows();
+      return reject(outcome.problems, 'invalid file');
+    }
     submission = outcome.submission;
   } catch (err) {
     if (err instanceof FileTooLargeError) {
@@ -186,7 +211,8 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
 
   let rows: number;
   try {
-    rows = await deps.repo.writeSubmission(year, unitId, token, submission);
+    const streamed = await rowStream.close();
+    rows = streamed + (await deps.repo.writeSubmission(year, unitId, token, submission));
   } catch (err) {
     if (!(err instanceof StorageRejectedError)) throw err;
     // Rows written before the refusal are never pointed at; removed so the table holds no orphans.

@@ -1,6 +1,7 @@
 import type { LockEvent } from '../core/lock-history';
 import { NormalizedSubmission } from '../core/submission/normalized';
 import type { LedgerFieldSelection } from '../core/report/ledger-fields';
+import type { LedgerRowSink } from '../core/submission/row-sink';
 
 /**
  * What the use cases need from storage, as interfaces: the DynamoDB and S3
@@ -99,11 +100,30 @@ export interface YearLock {
   reason?: string;
 }
 
+/** A LedgerRowSink that writes: rows go through a bounded queue into batch writes. */
+export interface SubmissionRowStream extends LedgerRowSink {
+  /** Rows taken so far (written, queued or in flight). */
+  readonly taken: number;
+  /**
+   * No more rows: resolves with how many were stored once every one is written;
+   * rejects with the first write failure (TransientError to retry,
+   * StorageRejectedError to reject the file), after every write in flight settled.
+   */
+  close(): Promise<number>;
+  /** Drops the queued rows and waits for the writes in flight; never rejects. What was written stays for deleteSubmission. */
+  abort(): Promise<void>;
+}
+
 export interface SubmissionRepository {
   getVersion(s3Key: string, versionToken: string): Promise<VersionRecord | undefined>;
   putVersion(record: VersionRecord): Promise<void>;
   /** Writes every row of a submission version; idempotent (same keys on redelivery). */
   writeSubmission(year: number, unitId: string, versionToken: string, submission: NormalizedSubmission): Promise<number>;
+  /**
+   * Ledger rows of one version written as the parser accepts them, into the
+   * same items writeSubmission makes (writeSubmission then writes the rest).
+   */
+  openRowStream(year: number, unitId: string, versionToken: string): SubmissionRowStream;
   deleteSubmission(year: number, unitId: string, versionToken: string): Promise<void>;
   /**
    * One stored submission version. With `ledgerFields`, each ledger row keeps only those fields (all rows are kept;

@@ -42,7 +42,7 @@ export interface UnitValues {
  * computed from the ledger; a ledger only fills indicators the summary left
  * empty. A ledger that is present but empty means "none" and yields 0.
  */
-export function unitIndicatorValues(submission: NormalizedSubmission, catalogue: LoadedCatalogue): UnitValues {
+export function unitIndicatorValues(submission: NormalizedSubmission, catalogue: LoadedCatalogue, figures: LedgerFigures = ledgerFiguresOf(submission)): UnitValues {
   const values = new Map<string, UnitIndicatorValue>();
   const unknownIndicators: string[] = [];
   for (const item of submission.indicators) {
@@ -65,14 +65,14 @@ export function unitIndicatorValues(submission: NormalizedSubmission, catalogue:
   const disagreements: LedgerDisagreement[] = [];
   for (const def of catalogue.indicators) {
     if (!def.fromLedger) continue;
-    const rows = submission.ledgers[def.fromLedger.ledger];
-    if (rows === undefined) continue;
-    const derived = deriveFromLedger(def.fromLedger, rows);
+    const ledger = figures(def.fromLedger);
+    if (ledger === undefined) continue;
+    const { rows, derived } = ledger;
     if (derived === null) continue;
     const summary = values.get(def.id);
     if (summary) {
       if (!summary.approximate && !sameNumber(summary.value, derived)) {
-        disagreements.push({ indicatorId: def.id, summary: summary.value, ledger: derived, ledgerId: def.fromLedger.ledger, rows: rows.length });
+        disagreements.push({ indicatorId: def.id, summary: summary.value, ledger: derived, ledgerId: def.fromLedger.ledger, rows });
       }
       continue;
     }
@@ -81,27 +81,68 @@ export function unitIndicatorValues(submission: NormalizedSubmission, catalogue:
       value: derived,
       approximate: false,
       origin: 'ledger',
-      location: { ledger: def.fromLedger.ledger, rows: rows.length },
+      location: { ledger: def.fromLedger.ledger, rows },
     });
   }
   return { values, disagreements, unknownIndicators };
 }
 
+/**
+ * A derivation's figure for one ledger: its row count and the derived value
+ * (null when undefined), or undefined when the unit does not keep the ledger.
+ * Either counted over rows in hand, or tallied as the rows streamed past
+ * during ingest (DerivationTally), which never holds them all.
+ */
+export type LedgerFigures = (derivation: LedgerDerivation) => { rows: number; derived: number | null } | undefined;
+
+export function ledgerFiguresOf(submission: Pick<NormalizedSubmission, 'ledgers'>): LedgerFigures {
+  return (derivation) => {
+    const rows = submission.ledgers[derivation.ledger];
+    return rows === undefined ? undefined : { rows: rows.length, derived: deriveFromLedger(derivation, rows) };
+  };
+}
+
 /** The value a derivation gives over ledger rows; null when it is undefined (a share of no rows). */
 export function deriveFromLedger(derivation: LedgerDerivation, rows: readonly LedgerRow[]): number | null {
-  switch (derivation.op) {
-    case 'count':
-      return rows.length;
-    case 'count_where':
-      return rows.filter((row) => rowMatches(row, derivation.where)).length;
-    case 'sum': {
-      const field = derivation.field;
-      if (!field) return null;
-      return rows.reduce((total, row) => total + (asNumber(row.fields[field]) ?? 0), 0);
+  const tally = new DerivationTally(derivation);
+  for (const row of rows) tally.add(row);
+  return tally.value();
+}
+
+/**
+ * One derivation, row by row: the only implementation of what count, count_where,
+ * sum and share_where mean, whether the rows are all in hand or stream past once.
+ * The running sum adds in row order from 0, as a reduce over the rows would.
+ */
+export class DerivationTally {
+  rows = 0;
+  private matched = 0;
+  private sum = 0;
+
+  constructor(readonly derivation: LedgerDerivation) {}
+
+  add(row: LedgerRow): void {
+    this.rows++;
+    const d = this.derivation;
+    if (d.op === 'count_where' || d.op === 'share_where') {
+      if (rowMatches(row, d.where)) this.matched++;
+    } else if (d.op === 'sum' && d.field) {
+      this.sum += asNumber(row.fields[d.field]) ?? 0;
     }
-    case 'share_where':
-      if (rows.length === 0) return null;
-      return (rows.filter((row) => rowMatches(row, derivation.where)).length / rows.length) * 100;
+  }
+
+  value(): number | null {
+    const d = this.derivation;
+    switch (d.op) {
+      case 'count':
+        return this.rows;
+      case 'count_where':
+        return this.matched;
+      case 'sum':
+        return d.field ? this.sum : null;
+      case 'share_where':
+        return this.rows === 0 ? null : (this.matched / this.rows) * 100;
+    }
   }
 }
 

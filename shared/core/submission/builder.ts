@@ -17,6 +17,9 @@ import { cleanText, isBlank, matchKey } from './normalize/text';
 import { isSameCounty, resolveUnit } from './normalize/units';
 import { clip, problem, ProblemCode, ProblemLocation } from './problem-codes';
 import type { SubmissionProblem } from './problems';
+import type { LedgerDerivation } from '../catalogue/schema';
+import type { DerivationTally } from '../report/unit-values';
+import { LedgerRowSink, StreamedLedger, streamedFigures } from './row-sink';
 
 /**
  * The one place where a submission is assembled and checked, whatever the
@@ -32,7 +35,16 @@ export interface ParseContext {
   unitId: string;
   /** Where unitId came from, named in a mismatch ("上传位置", "--unit 参数", "封面", "文件名"). */
   unitSource?: string;
+  /**
+   * Where accepted ledger rows go as they are read (xlsx and csv; a JSON file
+   * is read whole and keeps its rows). An accepted submission's `ledgers` is
+   * then empty: its rows went to the sink.
+   */
+  rowSink?: LedgerRowSink;
 }
+
+/** Where a ledger's accepted rows go: the submission's array, or a StreamedLedger. */
+type LedgerRowTarget = { readonly length: number; push(row: LedgerRow): unknown };
 
 /** Where cell (row, column index) of a ledger is, in the terms of the file format. */
 export type CellLocator = (row: number, columnIndex: number, header: string) => ProblemLocation;
@@ -68,6 +80,10 @@ export class SubmissionBuilder {
   private readonly plan: CollectionPlan;
   /** Indicators the clerk marked 暂无数据: not a zero, and not missing either. */
   private readonly noData: NonNullable<NormalizedSubmission['noData']> = [];
+  /** Set when rows stream out (ParseContext.rowSink): the parser awaits it while full. */
+  readonly rowSink: LedgerRowSink | undefined;
+  private readonly streamed = new Map<string, StreamedLedger>();
+  private readonly tallies = new Map<LedgerDerivation, DerivationTally>();
 
   constructor(
     readonly ctx: ParseContext,
@@ -75,6 +91,7 @@ export class SubmissionBuilder {
   ) {
     this.unit = ctx.county.config.units.find((u) => u.id === ctx.unitId);
     this.plan = ctx.county.plan(ctx.year);
+    this.rowSink = format === 'json' ? undefined : ctx.rowSink;
     if (!this.unit) this.report('UNKNOWN_UNIT', UPLOAD_PATH_LOCATION, `上传路径中的单位“${ctx.unitId}”不在${ctx.county.config.name}单位名单中`, ctx.unitId);
     this.indicatorByName = new Map();
     for (const ind of ctx.catalogue.indicators) {
@@ -278,7 +295,8 @@ export class SubmissionBuilder {
     if (broken) return undefined;
     // The rows array is created on the first data row: an untouched ledger
     // sheet in a template means "not kept", not "none" (FORMAT.md).
-    const rows = () => {
+    const rows = (): LedgerRowTarget => {
+      if (this.rowSink) return this.streamedLedger(ledger, this.rowSink);
       let r = this.ledgers.get(ledger.id);
       if (!r) {
         r = [];
@@ -292,6 +310,17 @@ export class SubmissionBuilder {
       this.ledgerKeys.set(ledger.id, keys);
     }
     return new LedgerSink(this, ledger, columns, headers.map(cellText), rows, keys, locateCell);
+  }
+
+  /** A streamed ledger stands in the submission as its first rows (the schema check's sample). */
+  private streamedLedger(ledger: LedgerDef, sink: LedgerRowSink): StreamedLedger {
+    let s = this.streamed.get(ledger.id);
+    if (!s) {
+      s = new StreamedLedger(ledger, sink, ZOD_ROW_SAMPLE, this.tallies, this.ctx.catalogue);
+      this.streamed.set(ledger.id, s);
+      this.ledgers.set(ledger.id, s.sample);
+    }
+    return s;
   }
 
   /** A JSON ledger given as []: the unit keeps it and it has no rows (counts as 0). */
@@ -362,7 +391,8 @@ export class SubmissionBuilder {
           this.report('INDICATOR_MISSING', { path: `indicators.${def.id}` }, `${def.name}`);
         }
       }
-      for (const p of checkLedgersAgainstSummaries(submission, this.ctx.catalogue)) this.add(p);
+      const figures = this.rowSink ? streamedFigures(this.streamed, this.tallies) : undefined;
+      for (const p of checkLedgersAgainstSummaries(submission, this.ctx.catalogue, figures)) this.add(p);
     }
     if (this.droppedProblems > 0) {
       this.problems.push(problem('TOO_MANY_PROBLEMS', {}, `另有${this.droppedProblems}个问题未列出，请先改正以上问题`));
@@ -380,6 +410,7 @@ export class SubmissionBuilder {
       const issue = checked.error.issues[0]!;
       throw new Error(`internal: normalized submission violates its schema at ${issue.path.join('.')}: ${issue.message}`);
     }
+    if (this.rowSink) submission.ledgers = {};
     return { ok: true, submission };
   }
 }
@@ -390,14 +421,14 @@ export class LedgerSink {
   /** Every mapped column set to null, in column order: each row's fields start as a copy (one shape for all rows, no per-cell property additions). */
   private readonly blankFields: Record<string, LedgerCellValue> = {};
   private overflowReported = false;
-  private rows: LedgerRow[] | undefined;
+  private rows: LedgerRowTarget | undefined;
 
   constructor(
     private readonly builder: SubmissionBuilder,
     readonly ledger: LedgerDef,
     columns: readonly (LedgerColumn | undefined)[],
     headers: readonly string[],
-    private readonly rowsOf: () => LedgerRow[],
+    private readonly rowsOf: () => LedgerRowTarget,
     private readonly keys: KeyIndex | undefined,
     private readonly locate: CellLocator,
   ) {

@@ -1,5 +1,5 @@
 import type { LoadedCatalogue } from '../catalogue/load';
-import { unitIndicatorValues } from '../report/unit-values';
+import { LedgerFigures, unitIndicatorValues } from '../report/unit-values';
 import type { NormalizedSubmission } from './normalized';
 import { problem } from './problem-codes';
 import type { SubmissionProblem } from './problems';
@@ -11,8 +11,8 @@ import type { SubmissionProblem } from './problems';
  * the aggregation's (shared/core/report/unit-values.ts: the summary the unit
  * signed off), so the clerk is told exactly what the report will print.
  */
-export function checkLedgersAgainstSummaries(submission: NormalizedSubmission, catalogue: LoadedCatalogue): SubmissionProblem[] {
-  const { disagreements } = unitIndicatorValues(submission, catalogue);
+export function checkLedgersAgainstSummaries(submission: NormalizedSubmission, catalogue: LoadedCatalogue, figures?: LedgerFigures): SubmissionProblem[] {
+  const { disagreements } = unitIndicatorValues(submission, catalogue, figures);
   return disagreements.map((d) => {
     const def = catalogue.indicatorById.get(d.indicatorId);
     const given = submission.indicators.find((i) => i.indicatorId === d.indicatorId);

@@ -24,7 +24,7 @@ export { formatErrorReport, writeErrorReport } from './error-report';
  */
 export async function parseSubmissionFile(input: { bytes: Uint8Array; fileName: string } & ParseContext): Promise<ParseOutcome> {
   const { bytes, fileName } = input;
-  const context: ParseContext = { county: input.county, catalogue: input.catalogue, year: input.year, unitId: input.unitId, unitSource: input.unitSource };
+  const context: ParseContext = { county: input.county, catalogue: input.catalogue, year: input.year, unitId: input.unitId, unitSource: input.unitSource, rowSink: input.rowSink };
   return withFileNameCheck(await parseByFormat(bytes, fileName, context), fileName, context);
 }
 

@@ -77,7 +77,7 @@ export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, bu
   const multiline = hasMultilineField(input);
   let records = 0;
   let previousEnd = 0; // lines read by the end of the record before
-  const take = (record: string[], linesSoFar: number): boolean => {
+  const handOn = (record: string[], linesSoFar: number): boolean => {
     const line = multiline ? previousEnd + 1 : records + 1;
     previousEnd = linesSoFar;
     if (++records > MAX_CSV_RECORDS) {
@@ -85,6 +85,25 @@ export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, bu
       return STOP;
     }
     consume(record, line);
+    return true;
+  };
+  // Rows streaming to DynamoDB (builder.ts ParseContext.rowSink) must wait for the writers before any record while
+  // the queue is full, and csv-parse calls back synchronously: with a sink, each smaller piece's records are kept
+  // until csv-parse returns, then handed on one by one, awaiting room as needed.
+  const sink = builder.rowSink;
+  let pending: [string[], number][] = [];
+  const take = (record: string[], linesSoFar: number): boolean => {
+    if (!sink) return handOn(record, linesSoFar);
+    pending.push([record, linesSoFar]);
+    return true;
+  };
+  const drain = async (): Promise<boolean> => {
+    const records = pending;
+    pending = [];
+    for (const [record, linesSoFar] of records) {
+      if (sink!.full) await sink!.room();
+      if (handOn(record, linesSoFar) === STOP) return false;
+    }
     return true;
   };
   // A record's fields become one array: 20 MB of commas would be twenty million of them.
@@ -96,9 +115,17 @@ export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, bu
   const parser = new RaggedRecords({ delimiter, skip_empty_lines: false, bom: true, max_record_size: MAX_CSV_RECORD_BYTES }, take);
   try {
     let reading = true;
-    for (const piece of chunks(input, CSV_SLICE_BYTES)) if (!(reading = parser.write(piece, false))) break;
-    if (reading) parser.write(undefined, true);
+    for (const piece of chunks(input, sink ? STREAMED_SLICE_BYTES : CSV_SLICE_BYTES)) {
+      if (!(reading = parser.write(piece, false))) break;
+      if (sink && !(reading = await drain())) break;
+    }
+    if (reading) {
+      parser.write(undefined, true);
+      if (sink) await drain();
+    }
   } catch (err) {
+    // The records before the error are read as without a sink: their problems are listed too.
+    if (sink) await drain();
     const e = err as Error & { lines?: number; code?: string };
     if (e.code === 'CSV_MAX_RECORD_SIZE') builder.report('CSV_SYNTAX', { row: e.lines ?? previousEnd + 1 }, `一行（或一个带引号的字段）超过${MAX_CSV_RECORD_BYTES / 1024} KB；请检查是否缺少右引号`);
     else builder.report('CSV_SYNTAX', e.lines !== undefined ? { row: e.lines } : {}, e.message);
@@ -145,6 +172,8 @@ function* chunks(input: string | Buffer, size: number): Generator<string | Buffe
 
 /** About 4 MiB of CSV per csv-parse call: big enough that the calls cost nothing, small enough that a string input is never encoded to bytes whole. */
 const CSV_SLICE_BYTES = 4 * 1024 * 1024;
+/** With a row sink, the records of one piece wait in an array before they go on (a few thousand rows at most). */
+const STREAMED_SLICE_BYTES = 256 * 1024;
 
 /**
  * Valid UTF-8 stays a Buffer (csv-parse reads bytes; a string would be

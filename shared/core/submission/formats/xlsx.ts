@@ -89,7 +89,11 @@ export async function parseXlsxSubmission(bytes: Uint8Array, builder: Submission
             cells[i] = undefined;
           } else cells[i] = undefined;
         }
-        if (table) table.row(cells, row.number);
+        if (table) {
+          // Back-pressure: rows streaming to DynamoDB wait for the writers (builder.ts ParseContext.rowSink).
+          if (builder.rowSink?.full) await builder.rowSink.room();
+          table.row(cells, row.number);
+        }
       }
       table?.end();
       if (guessing?.recognised) recognised++;
