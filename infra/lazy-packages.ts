@@ -3,10 +3,12 @@ import { REPO_ROOT } from './names';
 
 /**
  * Libraries the code imports lazily (`await import(...)`, or require inside a
- * function): exceljs for workbooks, docx for the report, iconv-lite for a
- * GBK file on a Node without ICU. Kept out of the handler's bundle.
+ * function, or only from modules reached that way): exceljs for workbooks,
+ * docx for the report, iconv-lite for a GBK file on a Node without ICU,
+ * csv-parse and yauzl for ingest's parsers. Kept out of the handler's bundle:
+ * a cold start compiles every byte of its bundle, run or not.
  */
-export const LAZY_PACKAGES = ['exceljs', 'docx', 'iconv-lite'] as const;
+export const LAZY_PACKAGES = ['exceljs', 'docx', 'iconv-lite', 'csv-parse', 'yauzl'] as const;
 
 /**
  * Each lazy package becomes its own minified bundle at

@@ -80,15 +80,18 @@ test.each(ourFunctions)('%s: the bundle loads on plain Node from its own folder 
   expect(out).toBe('function');
 });
 
-test.each(ourFunctions)('%s: exceljs, docx and iconv-lite are bundled apart, kept out of the handler, and load from the asset', (name) => {
+test.each(ourFunctions)('%s: exceljs, docx, iconv-lite, csv-parse and yauzl are bundled apart, kept out of the handler, and load from the asset', (name) => {
   const dir = assetDirs[name]!;
   const handlerBundle = readFileSync(path.join(dir, 'index.js'), 'utf8');
   // exceljs's cell-address errors would be in the handler bundle if exceljs were inlined.
   expect(handlerBundle).not.toContain('Invalid Address');
+  // Nor csv-parse's or yauzl's own messages, when they are inlined (ingest's parsers reach them).
+  expect(handlerBundle).not.toContain('CSV_INVALID_CLOSING_QUOTE');
+  expect(handlerBundle).not.toContain('invalid central directory file header signature');
   const out = execFileSync(
     process.execPath,
-    ['-e', 'const E=require("exceljs"),d=require("docx"),i=require("iconv-lite");process.stdout.write([typeof E.stream.xlsx.WorkbookReader,typeof d.Document,i.decode(Buffer.from([0xc4,0xe3]),"gbk")].join(","))'],
+    ['-e', 'const E=require("exceljs"),d=require("docx"),i=require("iconv-lite"),c=require("csv-parse"),y=require("yauzl");process.stdout.write([typeof E.stream.xlsx.WorkbookReader,typeof d.Document,i.decode(Buffer.from([0xc4,0xe3]),"gbk"),typeof c.Parser,typeof y.fromBuffer].join(","))'],
     { cwd: dir, env: { PATH: process.env.PATH }, encoding: 'utf8' },
   );
-  expect(out).toBe('function,function,你');
+  expect(out).toBe('function,function,你,function,function');
 });
