@@ -130,7 +130,7 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       // DynamoDB sends only what is read: of a ledger row, its number and the selected fields; of every other item,
       // all it holds (META's attributes are the submission's own top-level fields, named by its schema).
       const fields = [...new Set([...ledgerFields.values()].flatMap((f) => [...f]))];
-      const attributes = [SK, 'ledgerId', 'value', 'item', ...META_ATTRIBUTES];
+      const attributes = [SK, 'ledgerId', 'value', 'item', ...metaAttributeNames()];
       const names: Record<string, string> = { '#pk': PK, '#r': 'row', '#fs': 'fields' };
       attributes.forEach((a, i) => (names[`#a${i}`] = a));
       fields.forEach((f, i) => (names[`#f${i}`] = f));
@@ -428,8 +428,13 @@ function stripKeys<T>(item: Item, extra: readonly string[] = []): T {
   return copy as T;
 }
 
-/** The META item's attributes: a submission's top-level fields other than its rows. */
-const META_ATTRIBUTES = Object.keys(NormalizedSubmissionSchema.shape).filter((k) => k !== 'indicators' && k !== 'ledgers' && k !== 'narratives');
+let metaAttributes: string[] | undefined;
+
+/** The META item's attributes: a submission's top-level fields other than its rows (the schema is built on first use). */
+function metaAttributeNames(): string[] {
+  metaAttributes ??= Object.keys(NormalizedSubmissionSchema._zod.innerType.shape).filter((k) => k !== 'indicators' && k !== 'ledgers' && k !== 'narratives');
+  return metaAttributes;
+}
 
 /**
  * A ledger row as the projected Query returned it, kept as is (no copy): DynamoDB sent its number and the fields
