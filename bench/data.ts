@@ -95,18 +95,18 @@ export function lawsuitCases(rows: number, seed: number): LedgerTable {
 
 // ---- files ------------------------------------------------------------------
 
-function csvField(value: Cell): string {
+function csvField(value: Cell, quoteAll = false): string {
   const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return quoteAll || /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /**
  * A ledger as Excel's "CSV UTF-8" saves it: BOM, CRLF, header row first.
  * One ledger per CSV, named after the ledger (FORMAT.md).
  */
-export function ledgerCsv(table: LedgerTable): { fileName: string; bytes: Buffer } {
-  const lines: string[] = [table.headers.map(csvField).join(',')];
-  for (const row of table.rows) lines.push(row.map(csvField).join(','));
+export function ledgerCsv(table: LedgerTable, { quoteAll = false } = {}): { fileName: string; bytes: Buffer } {
+  const lines: string[] = [table.headers.map((h) => csvField(h, quoteAll)).join(',')];
+  for (const row of table.rows) lines.push(row.map((v) => csvField(v, quoteAll)).join(','));
   const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(lines.join('\r\n') + '\r\n', 'utf8')]);
   return { fileName: `${table.ledgerName}.csv`, bytes };
 }

@@ -1,4 +1,5 @@
-import { RaggedRecords, STOP } from '../../../shared/core/submission/formats/csv-records';
+import { quoteFreeLines, RaggedRecords, STOP } from '../../../shared/core/submission/formats/csv-records';
+import { hasMultilineField } from '../../../shared/core/submission/formats/csv';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
@@ -118,14 +119,73 @@ describe('large CSV files are fed to csv-parse in pieces, each record handed on 
     expect(records([text], 2).map(([r]) => r[0])).toEqual(['姓名', '张三']);
   });
 
-  it('keeps line numbers and rows right across slices (a 6 MiB ledger)', async () => {
+  it.each([
+    ['without a quote (split natively)', false],
+    ['with one quoted field (read by csv-parse, in slices)', true],
+  ])('keeps line numbers and rows right in a 6 MiB ledger %s', async (_, quoted) => {
     const lines = ['【行政执法人员名册】', '姓名,执法证号,培训课时'];
     for (let i = 1; i <= 150_000; i++) lines.push(`执法人员${i},13012620${String(i).padStart(7, '0')},${i % 90}`);
+    if (quoted) lines[2] = '"执法人员1",130126200000001,1';
     lines[120_000] = '李四,130126209999999,四十课时多'; // line 120,001: approximate hours are not allowed in a ledger
     const out = await parse(lines.join('\r\n') + '\r\n', 'big.csv');
     expect(errorsOf(out)).toEqual([expect.objectContaining({ code: 'APPROXIMATE_NOT_ALLOWED', row: 120_001, column: '培训课时' })]);
     const good = await parse(lines.filter((_, i) => i !== 120_000).join('\r\n') + '\r\n', 'big.csv');
     expect(good.ok && good.submission.ledgers.enforcement_staff?.length).toBe(150_000 - 1);
     expect(good.ok && good.submission.ledgers.enforcement_staff?.at(-1)).toEqual({ row: 150_001, fields: { name: '执法人员150000', certificate_no: '130126200150000', training_hours: 60 } });
+  });
+});
+
+describe('a CSV without quotes is split natively, exactly as csv-parse reads it', () => {
+  const viaCsvParse = (text: string) => {
+    const out: string[][] = [];
+    new RaggedRecords({ delimiter: ',', skip_empty_lines: false, bom: true }, (record) => {
+      out.push(record);
+    }).write(Buffer.from(text), true);
+    return out;
+  };
+  // Seeded, so a failure names an input that can be replayed.
+  let seed = 0x5eed;
+  const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  const pieces = ['a', '中', '１', ' ', ',', ',', '\t', ';', '', 'x,y', '\u00a0'];
+  const randomText = (ending: () => string) => {
+    const lines = Array.from({ length: 1 + next(8) }, () => Array.from({ length: next(6) }, () => pieces[next(pieces.length)]).join(''));
+    return (next(4) === 0 ? '\uFEFF' : '') + lines.map((l, i) => l + (i < lines.length - 1 || next(2) === 0 ? ending() : '')).join('');
+  };
+
+  it.each([
+    ['\r\n', () => '\r\n'],
+    ['\n', () => '\n'],
+    ['\r', () => '\r'],
+  ])('lines ending in %j: the same records, for 2,000 random files', (_, ending) => {
+    for (let n = 0; n < 2_000; n++) {
+      const text = randomText(ending);
+      const lines = quoteFreeLines(text, 1024 * 1024);
+      expect({ text, records: lines?.map((l) => l.split(',')) }).toEqual({ text, records: viaCsvParse(text) });
+      expect({ text, fromBytes: quoteFreeLines(Buffer.from(text), 1024 * 1024) }).toEqual({ text, fromBytes: lines });
+    }
+  });
+
+  it('leaves to csv-parse a file with a quote, with lines ending in more than one way, or with a very long line', () => {
+    expect(quoteFreeLines('a,"b"\r\n', 1024)).toBeUndefined();
+    for (const text of ['a\r\nb\nc', 'a\nb\r\nc', 'a\rb\nc', 'a\nb\rc', 'a\r\nb\rc']) expect({ text, lines: quoteFreeLines(text, 1024) }).toEqual({ text, lines: undefined });
+    expect(quoteFreeLines(`a,${'b'.repeat(400)}\n`, 1024)).toBeUndefined();
+    expect(quoteFreeLines(`a,${'b'.repeat(300)}\n`, 1024)).toEqual([`a,${'b'.repeat(300)}`]);
+    // And csv-parse reads those mixed endings its own way: the first ending found is the only one.
+    expect(viaCsvParse('a\nb\r\nc')).toEqual([['a'], ['b\r'], ['c']]);
+  });
+});
+
+describe('hasMultilineField: whether records and lines differ', () => {
+  it.each([
+    ['no quote', 'a,b\r\nc,d\r\n', false],
+    ['quoted fields on one line each', '"a",b\r\n"c,d","e""f"\r\n', false],
+    ['a line feed inside quotes', 'a,"b\nc"\n', true],
+    ['a carriage return inside quotes', 'a,"b\rc"\r', true],
+    ['after a doubled quote, still inside', '"x""\r\ny"\r\n', true],
+    ['an unclosed quote before a line break', 'a,"b\r\nc\r\n', true],
+    ['line breaks only between quoted fields', '"a"\n"b"\r\n"c"', false],
+  ])('%s', (_, text, expected) => {
+    expect(hasMultilineField(text)).toBe(expected);
+    expect(hasMultilineField(Buffer.from(text))).toBe(expected);
   });
 });

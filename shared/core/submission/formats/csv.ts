@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { RaggedRecords, STOP } from './csv-records';
+import { quoteFreeLines, RaggedRecords, STOP } from './csv-records';
 import { MAX_LEDGER_ROWS } from '../limits';
 import type { SubmissionBuilder } from '../builder';
 import { cellText } from '../cells';
@@ -109,6 +109,16 @@ export async function parseCsvSubmission(bytes: Uint8Array, fileName: string, bu
   // A record's fields become one array: 20 MB of commas would be twenty million of them.
   if (input.length > MAX_CSV_DELIMITERS && countCode(input, delimiter.charCodeAt(0), MAX_CSV_DELIMITERS) > MAX_CSV_DELIMITERS) {
     builder.report('CSV_SYNTAX', {}, `文件中的分隔符超过${MAX_CSV_DELIMITERS}个，不是有效的台账（每个台账最多${MAX_LEDGER_ROWS}行）`);
+    return builder.finish();
+  }
+  // Without a quote anywhere, splitting is csv-parse's reading, done natively (csv-records.ts quoteFreeLines).
+  const lines = quoteFreeLines(input, MAX_CSV_RECORD_BYTES);
+  if (lines) {
+    for (let i = 0; i < lines.length; i++) {
+      if (sink?.full) await sink.room();
+      if (handOn(lines[i]!.split(delimiter), i + 1) === STOP) break;
+    }
+    reader?.end();
     return builder.finish();
   }
   // Blank lines stay records (csv-parse's default) so that index + 1 is the line.
@@ -307,15 +317,23 @@ function rowFits(shape: LedgerShape, record: readonly string[], lastFilled: numb
 
 /** True when some quoted field contains a line break (then records and lines differ). */
 export function hasMultilineField(input: string | Buffer): boolean {
-  // '"', CR and LF are ASCII, so scanning UTF-8 bytes is as good as scanning text.
-  const at = (i: number) => (typeof input === 'string' ? input.charCodeAt(i) : input[i]!);
-  const quote = input.indexOf('"');
-  if (quote < 0) return false;
-  let inQuote = false;
-  for (let i = quote; i < input.length; i++) {
-    const c = at(i);
-    if (c === 0x22) inQuote = !inQuote;
-    else if (inQuote && (c === 0x0a || c === 0x0d)) return true;
+  // '"', CR and LF are ASCII, so searching UTF-8 bytes is as good as searching text. Searched natively, from each
+  // opening quote to the next quote (a doubled quote closes and reopens, which changes nothing here); the next LF
+  // and CR are looked up again only once passed, so the input is read once. A Buffer is searched for byte values:
+  // a string needle would be converted on every call.
+  const find: (code: number, from: number) => number =
+    typeof input === 'string' ? (code, from) => input.indexOf(String.fromCharCode(code), from) : (code, from) => input.indexOf(code, from);
+  let lf = -2;
+  let cr = -2;
+  for (let open = find(0x22, 0); open >= 0; ) {
+    const close = find(0x22, open + 1);
+    const end = close < 0 ? input.length : close;
+    if (lf !== -1 && lf < open) lf = find(0x0a, open + 1);
+    if (lf >= 0 && lf < end) return true;
+    if (cr !== -1 && cr < open) cr = find(0x0d, open + 1);
+    if (cr >= 0 && cr < end) return true;
+    if (close < 0) return false;
+    open = find(0x22, close + 1);
   }
   return false;
 }
