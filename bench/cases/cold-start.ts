@@ -26,7 +26,7 @@ export interface Bundle {
   metafile: Metafile;
 }
 
-export async function bundle(entry: string, outDir: string, name: string, minify = true, external: string[] = []): Promise<Bundle> {
+export async function bundle(entry: string, outDir: string, name: string, minify = true, external: string[] = [], sourcemap = false): Promise<Bundle> {
   const file = path.join(outDir, `${name}.js`);
   const result = await build({
     entryPoints: [entry],
@@ -37,6 +37,8 @@ export async function bundle(entry: string, outDir: string, name: string, minify
     format: 'cjs',
     minify,
     external,
+    // As infra deploys it: a .map beside the bundle, without the sources' text.
+    ...(sourcemap ? { sourcemap: true, sourcesContent: false } : {}),
     metafile: true,
     logLevel: 'silent',
     absWorkingDir: REPO,
@@ -144,9 +146,9 @@ export function handlerEnv(): NodeJS.ProcessEnv {
 }
 
 /** Load + init of a bundle in a fresh node process (ms), and the process's wall time. */
-export function coldLoad(file: string): { initMs: number; wallMs: number } {
+export function coldLoad(file: string, nodeOptions: string[] = []): { initMs: number; wallMs: number } {
   const start = performance.now();
-  const out = spawnSync(process.execPath, ['-e', LOADER, file], { env: handlerEnv(), encoding: 'utf8', timeout: 60_000 });
+  const out = spawnSync(process.execPath, [...nodeOptions, '-e', LOADER, file], { env: handlerEnv(), encoding: 'utf8', timeout: 60_000 });
   const wallMs = performance.now() - start;
   if (out.status !== 0) throw new Error(`loading ${path.basename(file)} failed: ${(out.stderr || out.stdout).trim().split('\n').slice(-3).join(' ')}`);
   const parsed = JSON.parse(out.stdout) as { initMs: number };
@@ -160,6 +162,9 @@ export async function benchColdStart(rounds: number): Promise<BenchRow[]> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'yearly-report-bench-bundles-'));
   try {
     const minimal = await bundle(path.join(REPO, 'bench', 'entries', 'minimal-handler.ts'), outDir, 'minimal');
+    // The deployed functions run with NODE_OPTIONS=--enable-source-maps (infra/constructs/county-function.ts): node then
+    // reads and parses the bundle's .map at load. Measured too, for the note; the goal compares the bundles without it.
+    const minimalMapped = await bundle(path.join(REPO, 'bench', 'entries', 'minimal-handler.ts'), outDir, 'minimal-mapped', true, [], true);
     // What zod alone costs at init, classic API vs zod/mini: the largest share left once the big libraries are lazy.
     const zodProbe = { classic: await bundle(path.join(REPO, 'bench', 'entries', 'zod-classic.ts'), outDir, 'zod-classic'), mini: await bundle(path.join(REPO, 'bench', 'entries', 'zod-mini.ts'), outDir, 'zod-mini') };
     const zodTimes = { classic: [] as number[], mini: [] as number[] };
@@ -177,13 +182,15 @@ export async function benchColdStart(rounds: number): Promise<BenchRow[]> {
         const ours = await bundle(path.join(REPO, 'functions', fn, 'handler.ts'), outDir, fn, true, [...LAZY_PACKAGES]);
         // For comparison: everything in the handler's one bundle.
         const inlined = await bundle(path.join(REPO, 'functions', fn, 'handler.ts'), outDir, `${fn}-inlined`);
-        const sides = [ours, minimal, inlined];
-        for (const b of sides) coldLoad(b.file); // page cache warm for all, so disk reads do not decide
+        const oursMapped = await bundle(path.join(REPO, 'functions', fn, 'handler.ts'), outDir, `${fn}-mapped`, true, [...LAZY_PACKAGES], true);
+        const sides = [ours, minimal, inlined, oursMapped, minimalMapped];
+        const optionsOf = (b: Bundle) => (b === oursMapped || b === minimalMapped ? ['--enable-source-maps'] : []);
+        for (const b of sides) coldLoad(b.file, optionsOf(b)); // page cache warm for all, so disk reads do not decide
         const samples = new Map(sides.map((b) => [b, { init: [] as number[], wall: [] as number[] }]));
         for (let round = 0; round < rounds; round++) {
           const order = round % 2 === 0 ? sides : [...sides].reverse();
           for (const b of order) {
-            const r = coldLoad(b.file);
+            const r = coldLoad(b.file, optionsOf(b));
             samples.get(b)!.init.push(r.initMs);
             samples.get(b)!.wall.push(r.wallMs);
           }
@@ -214,6 +221,7 @@ export async function benchColdStart(rounds: number): Promise<BenchRow[]> {
             `bundle ${(ours.bytes / 1024).toFixed(0)} KiB vs minimal ${(minimal.bytes / 1024).toFixed(0)} KiB (esbuild cjs, minify, node20, @aws-sdk bundled and ${LAZY_PACKAGES.join(', ')} bundled apart, as in infra); ` +
             `require()+init in a fresh node, ${rounds} alternating rounds, ratio = median of the per-round ratios; whole process ${Math.round(median(samples.get(ours)!.wall))} vs ${Math.round(median(samples.get(minimal)!.wall))} ms; ` +
             `with ${LAZY_PACKAGES.join(', ')} inlined instead: ${(inlined.bytes / 1024).toFixed(0)} KiB, ${round1(inlinedMs)} ms, ratio ${round3(pairedRatio(samples.get(inlined)!.init, samples.get(minimal)!.init))}; ` +
+            `as deployed, with the .map and --enable-source-maps (both sides): ${round1(median(samples.get(oursMapped)!.init))} vs ${round1(median(samples.get(minimalMapped)!.init))} ms, ratio ${round3(pairedRatio(samples.get(oursMapped)!.init, samples.get(minimalMapped)!.init))}; ` +
             `biggest inputs: ${biggestInputs(ours.metafile, 6)}; init CPU profile (unminified build): ${profile}; ${zodText}`,
         });
       } catch (err) {
