@@ -90,7 +90,7 @@ export function createPortalApi(deps: PortalApiDeps): Hono<Env> {
     return c.json({ url: post.url, fields: post.fields, key: decision.grant.key, maxBytes: decision.grant.maxBytes, year: decision.grant.year });
   });
 
-  // A short long-poll: the answer comes within ~50 ms of ingest recording it, not a polling interval later.
+  // A short long-poll: the answer comes within ~20 ms of ingest recording it, not a polling interval later.
   app.get('/api/clerk/outcome', async (c) => c.json(await clerkOutcome(c.req.header('authorization'), c.req.query(), deps, OUTCOME_LONG_POLL_MS, c.get('token'))));
 
   app.get('/api/clerk/error-report', async (c) => {

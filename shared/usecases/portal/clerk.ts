@@ -128,7 +128,13 @@ export type ClerkOutcome =
   | { state: 'superseded'; reason?: string }
   | { state: 'rejected'; problems: ProblemView[]; problemCount: number; reason?: string; errorReportKey?: string };
 
-/** `waitMs`: how long to keep looking while ingest has not recorded the outcome yet (a long-poll), checking every 50 ms. */
+/**
+ * How often a long-poll looks for ingest's outcome: one small GetItem, so often enough that a clerk's answer comes
+ * right after ingest records it (bench portal-upload-outcome: 1.45× the bare ingest at 50 ms, 1.24× at 20 ms).
+ */
+const OUTCOME_CHECK_MS = 20;
+
+/** `waitMs`: how long to keep looking while ingest has not recorded the outcome yet (a long-poll), checking every OUTCOME_CHECK_MS. */
 export async function clerkOutcome(authorization: string | undefined, query: unknown, deps: ClerkDeps, waitMs = 0, token?: UploadTokenRecord): Promise<ClerkOutcome> {
   let found: VersionRecord | undefined;
   const decision = await requestOutcome(
@@ -139,7 +145,7 @@ export async function clerkOutcome(authorization: string | undefined, query: unk
       findToken: (id) => (token && id === token.tokenId ? Promise.resolve(token) : deps.links.get(id)),
       findOutcome: async (key, year, version) => {
         const until = Date.now() + waitMs;
-        while (!(found = await findUploadOutcome(deps.repo, key, year, version)) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+        while (!(found = await findUploadOutcome(deps.repo, key, year, version)) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, OUTCOME_CHECK_MS));
         return found;
       },
       now: deps.now,
