@@ -56,7 +56,7 @@ const QUICK: Plan = {
   parseRounds: 2,
   writeRows: 5_000,
   writeRounds: 2,
-  endToEndRows: 5_000,
+  endToEndRows: 2_000,
   endToEndRounds: 2,
   aggregateRows: 10_000,
   aggregateRounds: 2,
@@ -161,7 +161,7 @@ async function main(): Promise<void> {
   };
 
   // No emulators yet: these run in fresh child processes or on files alone.
-  await step(['cold-start-ingest', 'cold-start-aggregate', 'cold-start-upload-api', 'bundle-ingest', 'bundle-aggregate', 'bundle-upload-api'], 'ms', async () => (await import('./cases/cold-start')).benchColdStart(plan.coldRounds));
+  await step(['cold-start-ingest', 'cold-start-aggregate', 'cold-start-upload-api', 'bundle-ingest', 'bundle-aggregate', 'bundle-upload-api'], 'ms', async () => (await import('./cases/cold-start')).benchColdStart(plan.coldRounds, quick));
   await step(['cli-start'], 'ms', async () => [await (await import('./cases/cli-start')).benchCliStart(plan.cliRounds)]);
   for (const kind of ['xlsx', 'csv'] as const) {
     await step([`ingest-parse-${kind}`], 'ms', async () => [(await (await import('./cases/parse')).benchParse(kind, plan.parseRows, plan.parseRounds)).row]);

@@ -158,13 +158,14 @@ export function coldLoad(file: string, nodeOptions: string[] = []): { initMs: nu
 /** The Lambda entries measured; each gives a bundle-<name> and a cold-start-<name> row. */
 export const HANDLERS = ['ingest', 'aggregate', 'upload-api'] as const;
 
-export async function benchColdStart(rounds: number): Promise<BenchRow[]> {
+export async function benchColdStart(rounds: number, quick = false): Promise<BenchRow[]> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'yearly-report-bench-bundles-'));
   try {
     const minimal = await bundle(path.join(REPO, 'bench', 'entries', 'minimal-handler.ts'), outDir, 'minimal');
     // The deployed functions run with NODE_OPTIONS=--enable-source-maps (infra/constructs/county-function.ts): node then
     // reads and parses the bundle's .map at load. Measured too, for the note; the goal compares the bundles without it.
-    const minimalMapped = await bundle(path.join(REPO, 'bench', 'entries', 'minimal-handler.ts'), outDir, 'minimal-mapped', true, [], true);
+    // --quick leaves out the comparisons (as deployed, everything inlined) to stay under a minute.
+    const minimalMapped = quick ? undefined : await bundle(path.join(REPO, 'bench', 'entries', 'minimal-handler.ts'), outDir, 'minimal-mapped', true, [], true);
     // What zod alone costs at init, classic API vs zod/mini: the largest share left once the big libraries are lazy.
     const zodProbe = { classic: await bundle(path.join(REPO, 'bench', 'entries', 'zod-classic.ts'), outDir, 'zod-classic'), mini: await bundle(path.join(REPO, 'bench', 'entries', 'zod-mini.ts'), outDir, 'zod-mini') };
     const zodTimes = { classic: [] as number[], mini: [] as number[] };
@@ -181,9 +182,9 @@ export async function benchColdStart(rounds: number): Promise<BenchRow[]> {
         // As infra bundles it: the libraries only some paths use are bundled apart and loaded on first use.
         const ours = await bundle(path.join(REPO, 'functions', fn, 'handler.ts'), outDir, fn, true, [...LAZY_PACKAGES]);
         // For comparison: everything in the handler's one bundle.
-        const inlined = await bundle(path.join(REPO, 'functions', fn, 'handler.ts'), outDir, `${fn}-inlined`);
-        const oursMapped = await bundle(path.join(REPO, 'functions', fn, 'handler.ts'), outDir, `${fn}-mapped`, true, [...LAZY_PACKAGES], true);
-        const sides = [ours, minimal, inlined, oursMapped, minimalMapped];
+        const inlined = quick ? undefined : await bundle(path.join(REPO, 'functions', fn, 'handler.ts'), outDir, `${fn}-inlined`);
+        const oursMapped = quick ? undefined : await bundle(path.join(REPO, 'functions', fn, 'handler.ts'), outDir, `${fn}-mapped`, true, [...LAZY_PACKAGES], true);
+        const sides = [ours, minimal, inlined, oursMapped, minimalMapped].filter((b): b is Bundle => b !== undefined);
         const optionsOf = (b: Bundle) => (b === oursMapped || b === minimalMapped ? ['--enable-source-maps'] : []);
         for (const b of sides) coldLoad(b.file, optionsOf(b)); // page cache warm for all, so disk reads do not decide
         const samples = new Map(sides.map((b) => [b, { init: [] as number[], wall: [] as number[] }]));
@@ -199,7 +200,10 @@ export async function benchColdStart(rounds: number): Promise<BenchRow[]> {
         const profile = initProfile(unminified.file, LOADER, handlerEnv(), 7);
         const oursMs = median(samples.get(ours)!.init);
         const minimalMs = median(samples.get(minimal)!.init);
-        const inlinedMs = median(samples.get(inlined)!.init);
+        const compared = (b: Bundle | undefined, base: Bundle | undefined) =>
+          b && base ? { ms: round1(median(samples.get(b)!.init)), base: round1(median(samples.get(base)!.init)), ratio: round3(pairedRatio(samples.get(b)!.init, samples.get(base)!.init)) } : undefined;
+        const inlinedVs = compared(inlined, minimal);
+        const mappedVs = compared(oursMapped, minimalMapped);
         const split = loadSplit(ours, `functions/${fn}/handler.ts`);
         rows.push({
           id: `bundle-${fn}`,
@@ -220,8 +224,8 @@ export async function benchColdStart(rounds: number): Promise<BenchRow[]> {
           note:
             `bundle ${(ours.bytes / 1024).toFixed(0)} KiB vs minimal ${(minimal.bytes / 1024).toFixed(0)} KiB (esbuild cjs, minify, node20, @aws-sdk bundled and ${LAZY_PACKAGES.join(', ')} bundled apart, as in infra); ` +
             `require()+init in a fresh node, ${rounds} alternating rounds, ratio = median of the per-round ratios; whole process ${Math.round(median(samples.get(ours)!.wall))} vs ${Math.round(median(samples.get(minimal)!.wall))} ms; ` +
-            `with ${LAZY_PACKAGES.join(', ')} inlined instead: ${(inlined.bytes / 1024).toFixed(0)} KiB, ${round1(inlinedMs)} ms, ratio ${round3(pairedRatio(samples.get(inlined)!.init, samples.get(minimal)!.init))}; ` +
-            `as deployed, with the .map and --enable-source-maps (both sides): ${round1(median(samples.get(oursMapped)!.init))} vs ${round1(median(samples.get(minimalMapped)!.init))} ms, ratio ${round3(pairedRatio(samples.get(oursMapped)!.init, samples.get(minimalMapped)!.init))}; ` +
+            (inlined && inlinedVs ? `with ${LAZY_PACKAGES.join(', ')} inlined instead: ${(inlined.bytes / 1024).toFixed(0)} KiB, ${inlinedVs.ms} ms, ratio ${inlinedVs.ratio}; ` : '') +
+            (mappedVs ? `as deployed, with the .map and --enable-source-maps (both sides): ${mappedVs.ms} vs ${mappedVs.base} ms, ratio ${mappedVs.ratio}; ` : '(--quick: no inlined or as-deployed comparison); ') +
             `biggest inputs: ${biggestInputs(ours.metafile, 6)}; init CPU profile (unminified build): ${profile}; ${zodText}`,
         });
       } catch (err) {
