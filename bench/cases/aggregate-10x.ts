@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +5,7 @@ import { loadCounty } from '../../shared/core/county/load';
 import { physicalNames } from '../../shared/storage/layout';
 import { countyTimes } from '../county-times';
 import { BENCH_COUNTY, BENCH_YEAR } from '../data';
-import type { BenchAws } from '../local-aws';
+import { runChildJson, type BenchAws } from '../local-aws';
 import { median, round1, round3 } from '../measure';
 import type { BenchRow } from '../report';
 import { bundle, handlerEnv } from './cold-start';
@@ -81,18 +80,9 @@ export async function benchAggregate10x(aws: BenchAws, rows: number, rounds: num
 
 async function runChild(file: string, countyDir: string, warm: SeededYear, year: SeededYear, aws: BenchAws): Promise<ChildRun> {
   const names = physicalNames(BENCH_COUNTY, 'bench');
-  // The emulators answer from this process, so the child must not block it: spawn, not spawnSync.
-  const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const proc = spawn(process.execPath, [file, countyDir, String(BENCH_YEAR), warm.table, year.table, String(year.units)], {
-      env: { ...handlerEnv(), ...aws.aws.env, REPORTS_BUCKET: names.reportsBucket },
-    });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    proc.on('error', reject);
-    proc.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runChildJson<ChildRun>(file, [countyDir, String(BENCH_YEAR), warm.table, year.table, String(year.units)], {
+    ...handlerEnv(),
+    ...aws.aws.env,
+    REPORTS_BUCKET: names.reportsBucket,
   });
-  if (out.code !== 0) throw new Error((out.stderr || out.stdout).trim().split('\n').at(-1));
-  return JSON.parse(out.stdout) as ChildRun;
 }

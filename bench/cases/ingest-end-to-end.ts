@@ -10,7 +10,7 @@ import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '..
 import { physicalNames } from '../../shared/storage/layout';
 import { IngestDeps, ingestObject } from '../../shared/usecases/ingest-object';
 import { BENCH_COUNTY, BENCH_UNIT, BENCH_YEAR } from '../data';
-import type { BenchAws } from '../local-aws';
+import { benchDelivery, type BenchAws } from '../local-aws';
 import { alternate, median, round1, round3, timeMs } from '../measure';
 import type { BenchRow } from '../report';
 import { benchContext, parseOurs, staffFile } from './parse';
@@ -70,18 +70,16 @@ export async function benchIngestEndToEnd(aws: BenchAws, rows: number, rounds: n
     sequence++;
     const ms = await timeMs(
       withCpu(side, async () => {
-        const outcome = await ingestObject(
-          {
-            bucket: names.submissionsBucket,
-            key,
-            eTag: put.ETag?.replaceAll('"', ''),
-            sequencer: sequence.toString(16).toUpperCase().padStart(16, '0'),
-            size: file.bytes.length,
-            eventTime: new Date(Date.UTC(BENCH_YEAR, 11, 15, 3, 0, sequence)).toISOString(),
-            principal: 'AWS:bench',
-          },
-          { county, catalogue, objects: new S3ObjectStore(s3), repo, parse, formatErrorReport, maxBytes: MAX_SUBMISSION_BYTES, now: () => new Date() },
-        );
+        const outcome = await ingestObject(benchDelivery(names.submissionsBucket, key, put, file.bytes.length, sequence, 3), {
+          county,
+          catalogue,
+          objects: new S3ObjectStore(s3),
+          repo,
+          parse,
+          formatErrorReport,
+          maxBytes: MAX_SUBMISSION_BYTES,
+          now: () => new Date(),
+        });
         if (outcome.kind !== 'accepted') throw new Error(`ingest-end-to-end: the upload was ${outcome.kind}`);
         rowsStored = outcome.rows;
       }),

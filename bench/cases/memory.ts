@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import { MAX_LEDGER_ROWS, MAX_SUBMISSION_BYTES } from '../../shared/core/submiss
 import { lawsuitCases, ledgerCsv } from '../data';
 import { round1, round3 } from '../measure';
 import { describeError, type BenchRow } from '../report';
-import type { BenchAws } from '../local-aws';
+import { runChildJson, type BenchAws } from '../local-aws';
 import { physicalNames } from '../../shared/storage/layout';
 import { BENCH_COUNTY, BENCH_UNIT, BENCH_YEAR } from '../data';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -91,21 +91,12 @@ async function wholeIngestAtLimit(aws: BenchAws, dir: string, targetMb?: number)
     s3.destroy();
   }
   const child = await bundle(path.join(REPO, 'bench', 'memory-ingest-child.ts'), dir, 'memory-ingest-child');
-  // The emulators answer from this process, so the child must not block it: spawn, not spawnSync.
-  const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const proc = spawn(process.execPath, [child.file, key, eTag, String(file.bytes.length)], {
-      env: { ...handlerEnv(), ...aws.aws.env, SUBMISSIONS_BUCKET: names.submissionsBucket, TABLE_NAME: table },
-    });
-    let stdout = '';
-    let stderr = '';
-    proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    proc.on('error', reject);
-    proc.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  await aws.dropTable(table);
-  if (out.code !== 0) throw new Error((out.stderr || out.stdout).trim().split('\n').at(-1));
-  const result = JSON.parse(out.stdout) as { maxRssMb: number; peakAfterParseMb: number; outcome: string };
+  let result: { maxRssMb: number; peakAfterParseMb: number; outcome: string };
+  try {
+    result = await runChildJson(child.file, [key, eTag, String(file.bytes.length)], { ...handlerEnv(), ...aws.aws.env, SUBMISSIONS_BUCKET: names.submissionsBucket, TABLE_NAME: table });
+  } finally {
+    await aws.dropTable(table);
+  }
   const which = targetMb === undefined ? 'the largest accepted file' : 'a file';
   return `Whole ingest (ingestObject: S3 get, parse, write, pointer) of ${which}, ${(file.bytes.length / 1048576).toFixed(1)} MiB / ${rows.toLocaleString('en')} rows, in a fresh node against the emulators: peak ${round1(result.maxRssMb)} MB, of which ${round1(result.peakAfterParseMb)} MB reached by the end of parsing (${result.outcome})`;
 }

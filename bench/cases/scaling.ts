@@ -6,7 +6,7 @@ import { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile } from '..
 import { physicalNames } from '../../shared/storage/layout';
 import { ingestObject } from '../../shared/usecases/ingest-object';
 import { BENCH_COUNTY, BENCH_UNIT, BENCH_YEAR } from '../data';
-import type { BenchAws } from '../local-aws';
+import { benchDelivery, type BenchAws } from '../local-aws';
 import { median } from '../measure';
 import { benchContext, FileKind, staffFile } from './parse';
 
@@ -34,27 +34,16 @@ export async function scalingIngest(aws: BenchAws, kind: FileKind, sizes: readon
         await aws.createTable(table);
         sequence++;
         const start = performance.now();
-        const outcome = await ingestObject(
-          {
-            bucket: names.submissionsBucket,
-            key,
-            eTag: put.ETag?.replaceAll('"', ''),
-            sequencer: sequence.toString(16).toUpperCase().padStart(16, '0'),
-            size: file.bytes.length,
-            eventTime: new Date(Date.UTC(BENCH_YEAR, 11, 15, 2, 0, sequence)).toISOString(),
-            principal: 'AWS:bench',
-          },
-          {
-            county,
-            catalogue,
-            objects: new S3ObjectStore(s3),
-            repo: new DynamoSubmissionRepository(client, table),
-            parse: parseSubmissionFile,
-            formatErrorReport,
-            maxBytes: MAX_SUBMISSION_BYTES,
-            now: () => new Date(),
-          },
-        );
+        const outcome = await ingestObject(benchDelivery(names.submissionsBucket, key, put, file.bytes.length, sequence, 2), {
+          county,
+          catalogue,
+          objects: new S3ObjectStore(s3),
+          repo: new DynamoSubmissionRepository(client, table),
+          parse: parseSubmissionFile,
+          formatErrorReport,
+          maxBytes: MAX_SUBMISSION_BYTES,
+          now: () => new Date(),
+        });
         times.push(performance.now() - start);
         await aws.dropTable(table);
         if (outcome.kind !== 'accepted') throw new Error(`ingest of ${rows} rows: ${outcome.kind}${'problems' in outcome ? ` (${outcome.problems.slice(0, 2).map((p) => `${p.code} ${p.message}`).join(' | ')})` : ''}`);

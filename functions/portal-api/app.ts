@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { authenticate, type UploadTokenRecord } from '../../shared/core/upload-access/token';
+import type { ClerkUploadGrant } from '../../shared/core/portal/views';
 import type { UploadGrant } from '../../shared/core/upload-access/request-upload';
 import { clerkErrorReport, clerkOutcome, clerkOverview, clerkTemplate, clerkUploadGrant, openYear } from '../../shared/usecases/portal/clerk';
 import { PortalRequestError } from '../../shared/usecases/portal/errors';
@@ -87,7 +88,8 @@ export function createPortalApi(deps: PortalApiDeps): Hono<Env> {
     const decision = await clerkUploadGrant(c.req.header('authorization'), c.get('token'), fileName, deps);
     if (decision.status !== 200) return c.json({ error: decision.error, message: decision.status === 403 && decision.error === 'year_locked' ? await lockMessage(c.get('token')) : decision.message }, decision.status);
     const post = await deps.presign(decision.grant);
-    return c.json({ url: post.url, fields: post.fields, key: decision.grant.key, maxBytes: decision.grant.maxBytes, year: decision.grant.year });
+    const grant: ClerkUploadGrant = { url: post.url, fields: post.fields, key: decision.grant.key, maxBytes: decision.grant.maxBytes, year: decision.grant.year };
+    return c.json(grant);
   });
 
   // A short long-poll: the answer comes within ~20 ms of ingest recording it, not a polling interval later.

@@ -1,5 +1,7 @@
 import { api, ApiError, credentialFromFragment, downloadFile, h, notice, replace, STATE_CLASS, table } from './common';
 import { pollDelay } from './poll';
+// The API's answers, typed once for the server and this page.
+import type { ClerkOutcome, ClerkOverview, ClerkUploadGrant } from '../../shared/core/portal/views';
 
 /**
  * The clerk's page: opened from the unit link (`clerk.html#t=yrt_…`). The
@@ -7,32 +9,6 @@ import { pollDelay } from './poll';
  * call sends it as a Bearer header. The file goes straight to S3 with the
  * presigned POST; the page then polls for ingest's outcome.
  */
-interface Me {
-  county: string;
-  unit: { id: string; name: string };
-  year: number;
-  deadline: string;
-  daysLeft: number;
-  state: string;
-  stateLabel: string;
-  lockMessage?: string;
-  current?: { fileName: string; receivedAt: string; rows: number };
-  returnComment?: { comment: string; by: string; at: string };
-  history: { fileName: string; at: string; outcome: string }[];
-  linkValidUntil: string;
-}
-interface Grant {
-  url: string;
-  fields: Record<string, string>;
-  key: string;
-  maxBytes: number;
-}
-type Outcome =
-  | { state: 'pending' }
-  | { state: 'accepted'; rows: number; figures: { name: string; value: string; unit: string; where: string }[]; ledgers: { name: string; rows: number }[]; narratives: number; warnings: string[] }
-  | { state: 'superseded'; reason?: string }
-  | { state: 'rejected'; problemCount: number; problems: { sheet?: string; cell?: string; where: string; message: string; value?: string; severity: string }[]; errorReportKey?: string };
-
 const token = credentialFromFragment('t', 'yearly-report.unit-token');
 const main = document.getElementById('main')!;
 const OUTCOME_WAIT_MS = 90_000;
@@ -43,13 +19,13 @@ async function start(): Promise<void> {
     return;
   }
   try {
-    render(await api<Me>(token, '/api/clerk/me'));
+    render(await api<ClerkOverview>(token, '/api/clerk/me'));
   } catch (err) {
     replace(main, notice('error', (err as Error).message));
   }
 }
 
-function render(me: Me): void {
+function render(me: ClerkOverview): void {
   document.title = `${me.unit.name} · ${me.year}年度报送`;
   const days = me.daysLeft > 0 ? `还有 ${me.daysLeft} 天` : me.daysLeft === 0 ? '今天截止' : `已逾期 ${-me.daysLeft} 天`;
   const outcome = h('section', { id: 'outcome', 'aria-live': 'polite', 'aria-label': '上传结果' });
@@ -120,9 +96,9 @@ function uploader(outcome: HTMLElement): HTMLElement {
 
 async function upload(file: File, progress: HTMLProgressElement, outcome: HTMLElement): Promise<void> {
   replace(outcome, notice('info', `正在上传 ${file.name} …`));
-  let grant: Grant;
+  let grant: ClerkUploadGrant;
   try {
-    grant = await api<Grant>(token!, '/api/clerk/uploads', { method: 'POST', body: { fileName: file.name } });
+    grant = await api<ClerkUploadGrant>(token!, '/api/clerk/uploads', { method: 'POST', body: { fileName: file.name } });
   } catch (err) {
     replace(outcome, notice('error', h('span', { id: 'upload-refused' }, (err as Error).message)));
     return;
@@ -144,20 +120,20 @@ async function upload(file: File, progress: HTMLProgressElement, outcome: HTMLEl
   replace(outcome, notice('info', '已上传，正在检查文件 …'));
   const query = new URLSearchParams({ key: grant.key, ...(stored.versionId ? { versionId: stored.versionId } : {}), ...(stored.eTag ? { eTag: stored.eTag } : {}) });
   const until = Date.now() + OUTCOME_WAIT_MS;
-  let result: Outcome = { state: 'pending' };
+  let result: ClerkOutcome = { state: 'pending' };
   for (let attempt = 0; result.state === 'pending' && Date.now() < until; attempt++) {
     await new Promise((r) => setTimeout(r, pollDelay(attempt)));
-    result = await api<Outcome>(token!, `/api/clerk/outcome?${query}`);
+    result = await api<ClerkOutcome>(token!, `/api/clerk/outcome?${query}`);
   }
   showOutcome(result, file.name, outcome);
-  const me = await api<Me>(token!, '/api/clerk/me');
+  const me = await api<ClerkOverview>(token!, '/api/clerk/me');
   const keep = outcome;
   render(me);
   document.getElementById('outcome')!.replaceWith(keep);
 }
 
 /** A browser form POST to S3 with progress (XMLHttpRequest: fetch reports no upload progress). */
-function postToS3(grant: Grant, file: File, onProgress: (share: number) => void): Promise<{ eTag?: string; versionId?: string }> {
+function postToS3(grant: ClerkUploadGrant, file: File, onProgress: (share: number) => void): Promise<{ eTag?: string; versionId?: string }> {
   const form = new FormData();
   for (const [k, v] of Object.entries(grant.fields)) form.append(k, v);
   form.append('file', file);
@@ -175,7 +151,7 @@ function postToS3(grant: Grant, file: File, onProgress: (share: number) => void)
   });
 }
 
-function showOutcome(result: Outcome, fileName: string, outcome: HTMLElement): void {
+function showOutcome(result: ClerkOutcome, fileName: string, outcome: HTMLElement): void {
   switch (result.state) {
     case 'pending':
       replace(outcome, notice('info', '文件已收到，检查仍在进行中。请稍后刷新本页查看结果。'));

@@ -85,7 +85,7 @@ export function makeCountySnapshot(dir: string, options: LoadOptions = {}): Coun
   const problems = new ConfigProblems();
   const county = readCountyFolder(dir, options, problems);
   problems.throwIfAny(county?.config.id ?? path.basename(path.resolve(dir)));
-  return snapshotOf(county!, county!.baseTemplate, countySourceHash(dir, nationalSources()));
+  return snapshotOf(county!, countySourceHash(dir, nationalSources()));
 }
 
 /** Every problem in a county folder, errors and warnings, without throwing. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadedCatalogue } from '../catalogue/load';
+import type { LoadedCounty } from './load';
 import type { CrossCheck, IndicatorDef, LedgerDef } from '../catalogue/schema';
 import type { ReportTemplate } from '../template/schema';
 import type { CountyConfig } from './schema';
@@ -51,7 +52,7 @@ export function countySourceHash(dir: string, national: unknown): string {
 }
 
 /** The snapshot of a loaded (and so checked) county. */
-export function snapshotOf(county: { dir: string; config: CountyConfig; catalogue: LoadedCatalogue; overrideYears: readonly number[]; template(year?: number): ReportTemplate }, base: ReportTemplate, sourceHash: string): CountySnapshot {
+export function snapshotOf(county: LoadedCounty & { baseTemplate: ReportTemplate }, sourceHash: string): CountySnapshot {
   const { catalogue } = county;
   const files: Record<string, string> = {};
   for (const item of [...catalogue.indicators, ...catalogue.ledgers, ...catalogue.checks]) files[item.id] ??= inFolder(county.dir, catalogue.fileOf(item.id));
@@ -62,7 +63,7 @@ export function snapshotOf(county: { dir: string; config: CountyConfig; catalogu
     sourceHash,
     config: county.config,
     catalogue: { indicators: catalogue.indicators, ledgers: catalogue.ledgers, checks: catalogue.checks, files },
-    templates: { base, years },
+    templates: { base: county.baseTemplate, years },
   };
 }
 

@@ -1,4 +1,5 @@
 import { chineseDateTime as countyDateTime, deadlineInstant } from '../county/time';
+import type { UnitState } from './views';
 
 /**
  * A unit's state in the portal, as the clerk and the office read it. Pure:
@@ -11,7 +12,7 @@ import { chineseDateTime as countyDateTime, deadlineInstant } from '../county/ti
  *   returned  已退回  the office returned the current submission for correction
  *   locked    已锁定  the year is closed to this unit (no exception)
  */
-export type UnitState = 'missing' | 'accepted' | 'rejected' | 'returned' | 'locked';
+export type { UnitState };
 
 export const UNIT_STATE_LABEL: Record<UnitState, string> = {
   missing: '未报送',

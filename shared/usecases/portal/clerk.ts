@@ -1,7 +1,8 @@
 import { reportYearAt } from '../../core/aggregate-event';
 import type { LoadedCounty } from '../../core/county/load';
 import type { Unit } from '../../core/county/schema';
-import { chineseDateTime, daysLeft, UNIT_STATE_LABEL, type UnitState } from '../../core/portal/status';
+import { chineseDateTime, daysLeft, UNIT_STATE_LABEL } from '../../core/portal/status';
+import type { ClerkOutcome, ClerkOverview } from '../../core/portal/views';
 import { buildTemplateWorkbook } from '../../core/submission/template-workbook';
 import { requestUpload, type UploadDecision } from '../../core/upload-access/request-upload';
 import { requestOutcome } from '../../core/upload-access/request-outcome';
@@ -12,7 +13,7 @@ import { PREFIX } from '../../storage/layout';
 import type { AuditEntry, VersionRecord } from '../ports';
 import { PortalRequestError } from './errors';
 import type { PortalStorage } from './ports';
-import { readProblems, viewSubmission, type ProblemView, type SubmissionView } from './submission-view';
+import { readProblems, viewSubmission } from './submission-view';
 import { clerkState, yearStatus } from './unit-status';
 
 /**
@@ -28,22 +29,6 @@ import { clerkState, yearStatus } from './unit-status';
 export interface ClerkDeps extends PortalStorage {
   county: LoadedCounty;
   now(): Date;
-}
-
-export interface ClerkOverview {
-  county: string;
-  unit: { id: string; name: string };
-  year: number;
-  deadline: string;
-  daysLeft: number;
-  state: UnitState;
-  stateLabel: string;
-  /** Why uploads are refused, when the year is locked for this unit. */
-  lockMessage?: string;
-  current?: { fileName: string; receivedAt: string; rows: number };
-  returnComment?: { comment: string; by: string; at: string };
-  history: { fileName: string; at: string; outcome: string }[];
-  linkValidUntil: string;
 }
 
 const HISTORY_OUTCOMES: Record<string, string> = { accepted: '已接收', rejected: '有错误', superseded: '已被更新的版本替代', locked: '已锁定，未接收', duplicate: '重复上传' };
@@ -121,12 +106,6 @@ export async function clerkUploadGrant(authorization: string | undefined, token:
     },
   );
 }
-
-export type ClerkOutcome =
-  | { state: 'pending' }
-  | ({ state: 'accepted'; rows: number } & SubmissionView)
-  | { state: 'superseded'; reason?: string }
-  | { state: 'rejected'; problems: ProblemView[]; problemCount: number; reason?: string; errorReportKey?: string };
 
 /**
  * How often a long-poll looks for ingest's outcome: one small GetItem, so often enough that a clerk's answer comes

@@ -10,7 +10,8 @@ import type { LockEventKind } from '../../core/lock-history';
 import type { AuditEntry } from '../ports';
 import { PortalRequestError } from './errors';
 import type { PortalStorage } from './ports';
-import { viewSubmission, type SubmissionView } from './submission-view';
+import type { SubmissionView } from '../../core/portal/views';
+import { viewSubmission } from './submission-view';
 import { yearStatus } from './unit-status';
 
 /**

@@ -4,29 +4,15 @@ import type { LoadedCounty } from '../../core/county/load';
 import { describeLocation } from '../../core/submission/error-report';
 import type { NormalizedSubmission } from '../../core/submission/normalized';
 import { SubmissionProblemSchema } from '../../core/submission/problems';
+import type { FigureAsRead, ProblemView, SubmissionView } from '../../core/portal/views';
 import type { ObjectStore } from '../ports';
 
 /**
  * A submission as people read it in the portal: each figure with its
  * indicator's name and the cell it was read from, each ledger with its row
- * count; and a rejected upload's problems with sheet and cell.
+ * count; and a rejected upload's problems with sheet and cell (the shapes are
+ * core/portal/views.ts, which the page shares).
  */
-export interface FigureAsRead {
-  indicatorId: string;
-  name: string;
-  /** As the clerk wrote it (近300, 1000余) or the number. */
-  value: string;
-  unit: string;
-  where: string;
-}
-
-export interface SubmissionView {
-  figures: FigureAsRead[];
-  ledgers: { id: string; name: string; rows: number }[];
-  narratives: number;
-  warnings: string[];
-}
-
 export function viewSubmission(submission: NormalizedSubmission, county: LoadedCounty): SubmissionView {
   const { indicatorById, ledgerById } = county.catalogue;
   const figures = submission.indicators.map((v): FigureAsRead => {
@@ -49,15 +35,6 @@ export function viewSubmission(submission: NormalizedSubmission, county: LoadedC
     narratives: submission.narratives.length,
     warnings: submission.warnings.map((w) => `${describeLocation(w) ? `${describeLocation(w)}：` : ''}${w.message}`),
   };
-}
-
-export interface ProblemView {
-  severity: 'error' | 'warning';
-  sheet?: string;
-  cell?: string;
-  where: string;
-  message: string;
-  value?: string;
 }
 
 const ErrorReportJsonSchema = z.object({ problems: z.array(SubmissionProblemSchema) });

@@ -1,0 +1,70 @@
+/**
+ * What the portal API answers the clerk's page: the server's use cases build
+ * these and the page (portal/src, a browser program with its own tsconfig)
+ * reads them. Types only and no imports, so the page can share them without
+ * taking in any server code.
+ */
+
+/** A unit's state, as the clerk and the office read it (core/portal/status.ts decides it). */
+export type UnitState = 'missing' | 'accepted' | 'rejected' | 'returned' | 'locked';
+
+/** GET /api/clerk/me */
+export interface ClerkOverview {
+  county: string;
+  unit: { id: string; name: string };
+  year: number;
+  deadline: string;
+  daysLeft: number;
+  state: UnitState;
+  stateLabel: string;
+  /** Why uploads are refused, when the year is locked for this unit. */
+  lockMessage?: string;
+  current?: { fileName: string; receivedAt: string; rows: number };
+  returnComment?: { comment: string; by: string; at: string };
+  history: { fileName: string; at: string; outcome: string }[];
+  linkValidUntil: string;
+}
+
+/** POST /api/clerk/uploads: a presigned POST for exactly one file. */
+export interface ClerkUploadGrant {
+  url: string;
+  fields: Record<string, string>;
+  key: string;
+  maxBytes: number;
+  year: number;
+}
+
+/** One figure of a submission, with its indicator's name and the cell it was read from. */
+export interface FigureAsRead {
+  indicatorId: string;
+  name: string;
+  /** As the clerk wrote it (近300, 1000余) or the number. */
+  value: string;
+  unit: string;
+  where: string;
+}
+
+/** A submission as people read it in the portal. */
+export interface SubmissionView {
+  figures: FigureAsRead[];
+  ledgers: { id: string; name: string; rows: number }[];
+  narratives: number;
+  warnings: string[];
+}
+
+/** One problem of a rejected upload, with sheet and cell. */
+export interface ProblemView {
+  severity: 'error' | 'warning';
+  sheet?: string;
+  cell?: string;
+  where: string;
+  message: string;
+  value?: string;
+}
+
+/** GET /api/clerk/outcome */
+export type ClerkOutcome =
+  | { state: 'pending' }
+  | ({ state: 'accepted'; rows: number } & SubmissionView)
+  | { state: 'superseded'; reason?: string }
+  | { state: 'rejected'; problems: ProblemView[]; problemCount: number; reason?: string; errorReportKey?: string };
