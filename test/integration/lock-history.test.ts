@@ -67,9 +67,10 @@ describe('the lock history', () => {
 
     const auditBefore = await pipeline.repo.listAudit(2021);
     const events = await pipeline.repo.listLockEvents(2021);
-    // The emulator lists versions with their stored time, not the test's receipt times: replay reads the same history at those.
-    // So replay here is checked on what it must keep, and on judging by receipt time through the live run above.
-    await replayYear(2021, pipeline.names.submissionsBucket, deps());
+    // The emulator lists versions with the time they were stored (today, in whole seconds), not the receipt times above:
+    // replay takes each version's receipt time back from the audit trail, so it judges every upload as ingest did.
+    const replayed = await replayYear(2021, pipeline.names.submissionsBucket, deps());
+    expect(replayed.outcomes).toEqual({ accepted: 3, rejected: 2, superseded: 0, duplicate: 0, ignored: 0 });
     const auditAfter = await pipeline.repo.listAudit(2021);
     for (const entry of auditBefore) expect(auditAfter).toContainEqual(entry);
     expect(await pipeline.repo.listLockEvents(2021)).toEqual(events);
