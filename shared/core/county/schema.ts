@@ -82,6 +82,38 @@ export const CountyCatalogueSchema = z.lazy(() =>
 );
 export type CountyCatalogue = z.infer<typeof CountyCatalogueSchema>;
 
+/**
+ * How the county office signs in to the portal. Cognito user pools exist only
+ * in AWS's global partition; in the China regions (and wherever a county
+ * already runs its own identity provider) the office signs in through any
+ * OpenID Connect provider: authorization code flow with PKCE, the ID token
+ * verified against the issuer's JWKS. The role comes from one claim (a string
+ * or a list of strings), the person's name from another; the audit keeps the
+ * provider's immutable `sub` beside the name.
+ */
+export const OfficeSignInSchema = z.lazy(() =>
+  z.discriminatedUnion('provider', [
+    z.strictObject({ provider: z.literal('cognito') }),
+    z.strictObject({
+      provider: z.literal('oidc'),
+      /** The issuer exactly as its ID tokens' `iss` says, e.g. https://idp.example.gov.cn/realms/county. */
+      issuer: z.url({ protocol: /^https$/ }),
+      /** The portal's client id at that provider (a public client: no secret, PKCE). */
+      clientId: z.string().check(z.minLength(1)),
+      /** The ID-token claim holding the person's role or roles. */
+      roleClaim: z._default(z.string().check(z.minLength(1)), 'groups'),
+      /** Values of roleClaim that mean the county office role (acts) and the viewer role (reads). */
+      officeRoles: z._default(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), ['office']),
+      viewerRoles: z._default(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), ['viewer']),
+      /** The ID-token claim that names the person (shown in the audit beside `sub`). */
+      nameClaim: z._default(z.string().check(z.minLength(1)), 'name'),
+      /** Scopes asked for; openid is required. */
+      scopes: z._default(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), ['openid', 'profile']),
+    }),
+  ]),
+);
+export type OfficeSignIn = z.infer<typeof OfficeSignInSchema>;
+
 export const CountyConfigSchema = z.lazy(() =>
   z.strictObject({
     /** The folder name under shared/counties/. */
@@ -114,6 +146,8 @@ export const CountyConfigSchema = z.lazy(() =>
     documentFrame: z.optional(DocumentFrameSchema),
     /** E-mail addresses the monitoring topic notifies. */
     alarmEmails: z._default(z.array(z.email()), []),
+    /** The office's sign-in: a Cognito user pool (global partition only) or the county's own OpenID provider. */
+    officeSignIn: z._default(OfficeSignInSchema, { provider: 'cognito' }),
   }),
 );
 export type CountyConfig = z.infer<typeof CountyConfigSchema>;
