@@ -38,7 +38,12 @@ export interface DemoSummary {
   seconds: number;
 }
 
-export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
+/**
+ * `afterwards` runs on the finished demo while its pipeline still runs (`demo --serve` serves the portal over it):
+ * the handlers the demo loaded keep their clients on this pipeline's emulators, so a second pipeline in the same
+ * process would leave ingest and aggregation talking to stopped ones.
+ */
+export async function runDemo(options: DemoOptions, afterwards?: (summary: DemoSummary, pipeline: LocalPipeline) => Promise<void>): Promise<DemoSummary> {
   const started = performance.now();
   const countyDir = options.countyDir ? path.resolve(options.countyDir) : countyDirInRepo(options.countyId);
   if (!existsSync(path.join(countyDir, 'county.json'))) throw new UsageError(`unknown county "${options.countyId}": no ${path.relative(process.cwd(), countyDir)}/county.json`);
@@ -57,7 +62,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     const outDir = path.join(options.outRoot, options.countyId, String(options.year));
     const artifacts = await pipeline.download(response.latestPrefix, outDir);
     const report = loadReportFile(path.join(outDir, 'report.json'));
-    return {
+    const summary: DemoSummary = {
       county: options.countyId,
       countyName: county.config.name,
       timeZone: county.config.timeZone,
@@ -78,6 +83,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       artifacts,
       seconds: (performance.now() - started) / 1000,
     };
+    await afterwards?.(summary, pipeline);
+    return summary;
   } finally {
     await pipeline.stop();
   }

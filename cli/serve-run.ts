@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { LocalPipeline } from '../shared/local/local-pipeline';
 import { reportYearAt } from '../shared/core/aggregate-event';
 import { countyDirInRepo, loadCounty } from '../shared/core/county/load';
 import { dayBeforeDeadline } from './demo-run';
@@ -16,6 +17,8 @@ export interface ServeOptions {
   year?: number;
   port?: number;
   out: NodeJS.WritableStream;
+  /** A pipeline already running in this process (the demo's), served over and left running; a new one by default. */
+  pipeline?: LocalPipeline;
   /** Resolves when the server should stop (Ctrl-C by default). */
   until?: Promise<void>;
 }
@@ -28,9 +31,13 @@ export async function runPortal(options: ServeOptions): Promise<void> {
   const start = options.year !== undefined && options.year !== realYear ? dayBeforeDeadline(options.year, county.config.collection.deadline) : undefined;
   const now = start ? () => new Date(start.getTime() + (Date.now() - startedAt)) : () => new Date();
 
-  const { LocalPipeline } = await import('../shared/local/local-pipeline');
   const { startPortalServer } = await import('../shared/local/portal-server');
-  const pipeline = await LocalPipeline.start({ countyId: options.countyId, countyConfigDir: countyDir, stateDir: options.stateDir, autoDeliver: true, uploadTime: start ? now : undefined });
+  let pipeline = options.pipeline;
+  if (pipeline) pipeline.deliverAutomatically(start ? now : undefined);
+  else {
+    const { LocalPipeline } = await import('../shared/local/local-pipeline');
+    pipeline = await LocalPipeline.start({ countyId: options.countyId, countyConfigDir: countyDir, stateDir: options.stateDir, autoDeliver: true, uploadTime: start ? now : undefined });
+  }
   try {
     const server = await startPortalServer({ pipeline, county, now, port: options.port });
     const unit = county.config.units.find((u) => u.roles.includes('justice_bureau')) ?? county.config.units[0]!;
@@ -49,7 +56,7 @@ export async function runPortal(options: ServeOptions): Promise<void> {
     await (options.until ?? untilInterrupted());
     await server.close();
   } finally {
-    await pipeline.stop();
+    if (!options.pipeline) await pipeline.stop();
   }
 }
 

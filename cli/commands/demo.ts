@@ -26,13 +26,15 @@ export function register(program: Command): void {
       const stateDir = mkdtempSync(path.join(os.tmpdir(), 'yearly-report-demo-'));
       try {
         const countyId = opts.countyDir ? path.basename(path.resolve(opts.countyDir)) : opts.county;
-        const summary = await runDemo({ countyId, year, outRoot: opts.out, stateDir, uploadDate: opts.uploadDate, countyDir: opts.countyDir });
-        printDemoSummary(summary, process.stdout);
-        if (summary.failedDeliveries > 0 || summary.rejected.length > 0) process.exitCode = 1;
-        if (opts.serve) {
-          const { runPortal } = await import('../serve-run');
-          await runPortal({ countyId, countyDir: opts.countyDir, stateDir, year, out: process.stdout });
-        }
+        await runDemo({ countyId, year, outRoot: opts.out, stateDir, uploadDate: opts.uploadDate, countyDir: opts.countyDir }, async (summary, pipeline) => {
+          printDemoSummary(summary, process.stdout);
+          if (summary.failedDeliveries > 0 || summary.rejected.length > 0) process.exitCode = 1;
+          if (opts.serve) {
+            // Over the demo's own pipeline: its handlers stay bound to its emulators for the life of the process.
+            const { runPortal } = await import('../serve-run');
+            await runPortal({ countyId, countyDir: opts.countyDir, stateDir, year, out: process.stdout, pipeline });
+          }
+        });
       } finally {
         rmSync(stateDir, { recursive: true, force: true });
       }

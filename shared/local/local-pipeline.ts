@@ -80,15 +80,16 @@ export class LocalPipeline {
   private constructor(
     readonly aws: LocalAws,
     readonly names: ReturnType<typeof physicalNames>,
-    private readonly options: LocalPipelineOptions,
+    private options: LocalPipelineOptions,
   ) {
     aws.onObjectCreated((record) => {
       const key = record.s3.object.key;
       this.pendingEvents.set(key, [...(this.pendingEvents.get(key) ?? []), record]);
       this.waiters.get(key)?.();
-      if (options.autoDeliver) {
+      const { autoDeliver, uploadTime } = this.options;
+      if (autoDeliver) {
         // The received time is the pipeline's clock, as for put(): a replayed year's portal judges lateness and locks in that year.
-        const received = options.uploadTime ? { ...record, eventTime: options.uploadTime().toISOString() } : record;
+        const received = uploadTime ? { ...record, eventTime: uploadTime().toISOString() } : record;
         this.autoDelivery = this.autoDelivery.then(() => this.deliver([received])).then(() => undefined);
       }
     });
@@ -110,6 +111,16 @@ export class LocalPipeline {
     });
     await ensureCountyResources({ buckets: [names.submissionsBucket, names.reportsBucket], table: names.table });
     return new LocalPipeline(aws, names, options);
+  }
+
+  /**
+   * From now on, delivers every notification to ingest as it arrives (as
+   * `autoDeliver`), received at `uploadTime` (now when unset): `demo --serve`
+   * serves the portal over the demo's own pipeline, since the handlers it
+   * loaded keep their clients on this pipeline's emulators for the process's life.
+   */
+  deliverAutomatically(uploadTime?: () => Date): void {
+    this.options = { ...this.options, autoDeliver: true, uploadTime };
   }
 
   /** Puts each file into the submissions bucket and delivers the notifications to ingest in SQS batches of 10. */

@@ -27,7 +27,7 @@ const NOT_RUN: readonly [RegExp, string][] = [
   [/^npm ci$/, 'the test runs in the tree `npm ci` made (CI runs it first)'],
   [/^npm test$/, 'this test is part of it'],
   [/^npx cdk /, 'deploys to AWS; synth is covered by test/infra'],
-  [/^npm ci && npm start -- --serve$/, 'serves the portal until Ctrl-C; test/e2e/portal-browser.test.ts drives it in Chromium'],
+  [/^npm ci && npm start -- --serve$/, 'serves the portal until Ctrl-C; test/e2e/portal-serve-command.test.ts runs it and drives it in Chromium'],
   [/^npx yearly-report serve /, 'serves the portal until Ctrl-C; test/e2e/portal-browser.test.ts drives it in Chromium'],
 ];
 const RUN = /^(npm start|npx yearly-report )/;
