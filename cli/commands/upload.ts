@@ -5,6 +5,7 @@ import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
 import { loadCountyForCli, parseYearOption, resolveUnitOption } from '../options';
 import { fileNameProblem } from '../../shared/core/file-name';
 import { UsageError } from '../usage-error';
+import { catalogueNames, changeLines, type ChangeNames, SubmissionChangesSchema, type SubmissionChanges } from '../../shared/core/submission/changes';
 
 /**
  * Uploads submission files for a unit and prints what ingest made of each:
@@ -37,6 +38,8 @@ interface Outcome {
   problems?: number;
   errorReport?: string;
   detail?: string;
+  /** An accepted file that replaced the unit's earlier one: what it added, changed and dropped. */
+  changes?: SubmissionChanges;
 }
 
 export function register(program: Command): void {
@@ -99,7 +102,8 @@ export function register(program: Command): void {
       bar?.stop();
     }
 
-    for (const [i, outcome] of outcomes.entries()) process.stdout.write(describe(inputs[i]!, outcome));
+    const names = catalogueNames(county.catalogue);
+    for (const [i, outcome] of outcomes.entries()) process.stdout.write(describe(inputs[i]!, outcome, names));
     if (outcomes.some((o) => o.status === 'rejected' || o.status === 'pending')) process.exitCode = 1;
   });
 }
@@ -114,7 +118,7 @@ async function viaUploadApi(inputs: FileToUpload[], api: string, token: string, 
       const outcome = await waitForOutcome(api, token, { key: grant.key, ...uploaded }, waitMs);
       outcomes.push(
         outcome
-          ? { status: outcome.state, rows: outcome.rowCount, problems: outcome.problemCount, errorReport: outcome.errorReport, detail: outcome.reason }
+          ? { status: outcome.state, rows: outcome.rowCount, problems: outcome.problemCount, errorReport: outcome.errorReport, detail: outcome.reason, changes: changesFrom(outcome.changes) }
           : { status: 'pending', detail: `${waitMs / 1000}秒内还没有检查结果，文件已收到；请稍后用 yearly-report status 查看` },
       );
     } catch (err) {
@@ -141,17 +145,23 @@ async function viaStorage(inputs: FileToUpload[], opts: UploadOptions, waitMs: n
     }
     return results.map(({ record, errorReport, batchItemFailures }): Outcome =>
       record
-        ? { status: record.status, rows: record.rowCount, problems: record.problemCount, errorReport, detail: record.reason }
+        ? { status: record.status, rows: record.rowCount, problems: record.problemCount, errorReport, detail: record.reason, changes: record.changes }
         : { status: 'pending', detail: batchItemFailures ? '处理时出错，系统将自动重试' : '文件已收到，尚未处理完' },
     );
   });
 }
 
-function describe(input: FileToUpload, outcome: Outcome): string {
+/** The API's answer is checked like any input; one it cannot read is left out rather than guessed at. */
+function changesFrom(changes: unknown): SubmissionChanges | undefined {
+  const parsed = SubmissionChangesSchema.safeParse(changes);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function describe(input: FileToUpload, outcome: Outcome, names: ChangeNames): string {
   const who = `${input.fileName} → ${input.unitName}`;
   switch (outcome.status) {
     case 'accepted':
-      return `✓ ${who}: 已接收，${outcome.rows ?? 0} 行\n`;
+      return `✓ ${who}: 已接收，${outcome.rows ?? 0} 行\n${outcome.changes ? describeChanges(outcome.changes, names) : ''}`;
     case 'superseded':
       return `- ${who}: 已有更新的版本，本文件未替换当前报送\n`;
     case 'pending':
@@ -159,6 +169,22 @@ function describe(input: FileToUpload, outcome: Outcome): string {
     case 'rejected':
       return `✗ ${who}: 未通过${outcome.problems !== undefined ? `（${outcome.problems}处错误）` : ''}\n${readable(outcome.errorReport ?? outcome.detail)}\n`;
   }
+}
+
+/**
+ * A later file replaces the unit's whole submission: the clerk is told what it dropped (no longer in the report),
+ * changed and added, by name, against the file it replaced.
+ */
+function describeChanges(changes: SubmissionChanges, names: ChangeNames): string {
+  const lines = changeLines(changes, names);
+  const group = (title: string, items: readonly string[]) => (items.length ? `    ${title}（${items.length}项）：\n${items.map((x) => `      ${x}\n`).join('')}` : '');
+  return (
+    `    本文件替换了此前报送的“${lines.replaced}”：报告只采用本文件的内容。\n` +
+    (lines.dropped.length ? `    ！注意：下列内容本文件没有，已不计入报告；如需保留，请把它们补进本文件后重新上传。\n` : '') +
+    group('不再包含', lines.dropped) +
+    group('改动', lines.changed) +
+    group('新增', lines.added)
+  );
 }
 
 /** The error report file is written for Notepad on Windows (BOM, CRLF); a terminal wants neither. */

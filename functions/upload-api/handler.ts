@@ -89,7 +89,7 @@ async function outcome(event: APIGatewayProxyEventV2): Promise<APIGatewayProxySt
   const errorReport = found.errorReportKey
     ? Buffer.from((await objects.get(env.SUBMISSIONS_BUCKET, `${found.errorReportKey}.txt`, undefined, 1024 * 1024)).bytes).toString('utf8')
     : undefined;
-  return json(200, { state: found.status, reason: found.reason, rowCount: found.rowCount, problemCount: found.problemCount, errorReport });
+  return json(200, { state: found.status, reason: found.reason, rowCount: found.rowCount, problemCount: found.problemCount, errorReport, changes: found.changes });
 }
 
 function authorizationOf(event: APIGatewayProxyEventV2): string | undefined {

@@ -1,7 +1,7 @@
 import { api, ApiError, credentialFromFragment, downloadFile, h, notice, replace, STATE_CLASS, table } from './common';
 import { pollDelay } from './poll';
 // The API's answers, typed once for the server and this page.
-import type { ClerkOutcome, ClerkOverview, ClerkUploadGrant } from '../../shared/core/portal/views';
+import type { ClerkOutcome, ClerkOverview, ClerkUploadGrant, ReplacementView } from '../../shared/core/portal/views';
 
 /**
  * The clerk's page: opened from the unit link (`clerk.html#t=yrt_…`). The
@@ -163,6 +163,7 @@ function showOutcome(result: ClerkOutcome, fileName: string, outcome: HTMLElemen
       replace(
         outcome,
         notice('ok', h('strong', { id: 'accepted' }, `已接收：${fileName}`), `，共 ${result.rows} 行。请核对下面读到的数字。`),
+        result.replacement ? replacementNotice(result.replacement) : null,
         table(['指标', '填报数', '单位', '位置'], result.figures.map((f) => [f.name, f.value, f.unit, f.where]), '读到的指标'),
         result.ledgers.length ? table(['台账', '行数'], result.ledgers.map((l) => [l.name, l.rows]), '读到的台账') : null,
         result.warnings.length ? [h('h3', {}, `提醒（不影响接收，共 ${result.warnings.length} 条）`), h('ul', { class: 'warnings' }, result.warnings.map((w) => h('li', {}, w)))] : null,
@@ -184,6 +185,26 @@ function showOutcome(result: ClerkOutcome, fileName: string, outcome: HTMLElemen
       );
     }
   }
+}
+
+/**
+ * A later file replaces the unit's whole submission: what the new file no longer holds is out of the report, so the
+ * clerk sees it by name (in red when anything was dropped) before reading the figures.
+ */
+function replacementNotice(r: ReplacementView): HTMLElement {
+  const group = (title: string, items: readonly string[]) => (items.length ? [h('h4', {}, `${title}（${items.length}项）`), h('ul', {}, items.map((x) => h('li', {}, x)))] : []);
+  return h(
+    'section',
+    { id: 'replacement', class: r.dropped.length ? 'dropped' : 'changed', 'aria-label': '与此前报送相比' },
+    notice(
+      r.dropped.length ? 'error' : 'info',
+      `本文件替换了此前报送的“${r.replaced}”，报告只采用本文件的内容。`,
+      r.dropped.length ? `下列${r.dropped.length}项本文件没有，已不计入报告；如需保留，请把它们补进本文件后重新上传。` : '',
+    ),
+    ...group('不再包含', r.dropped),
+    ...group('改动', r.changed),
+    ...group('新增', r.added),
+  );
 }
 
 function showError(err: unknown): void {

@@ -32,6 +32,7 @@ interface Detail {
   stateLabel: string;
   exception: boolean;
   current?: { fileName: string; receivedAt: string; rows: number };
+  replacement?: { replaced: string; added: string[]; changed: string[]; dropped: string[] };
   submission?: { figures: { name: string; value: string; unit: string; where: string }[]; ledgers: { name: string; rows: number }[]; narratives: number };
   files: { fileName: string; at: string; outcome: string }[];
   audit: { at: string; action: string; by: string; detail: string }[];
@@ -168,6 +169,9 @@ async function showUnit(unitId: string): Promise<void> {
       target,
       h('h2', {}, `${d.unit.name}：${d.stateLabel}`),
       d.current ? h('p', {}, `当前报送：${d.current.fileName}，${d.current.receivedAt}收到，${d.current.rows} 行`) : h('p', {}, '尚无已接收的报送。'),
+      d.replacement?.dropped.length
+        ? notice('error', h('span', { id: 'replacement-dropped' }, `当前报送替换了此前的“${d.replacement.replaced}”，不再包含${d.replacement.dropped.length}项（已不计入报告）：${d.replacement.dropped.join('、')}`))
+        : null,
       d.review ? h('p', {}, `审核：${d.review.decision === 'pass' ? '通过' : '退回修改'}${d.review.comment ? `（${d.review.comment}）` : ''}，${d.review.by}，${d.review.at}`) : null,
       canAct() && d.current
         ? h(

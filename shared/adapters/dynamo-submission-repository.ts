@@ -131,7 +131,8 @@ export class DynamoSubmissionRepository implements SubmissionRepository {
       // all it holds (META's attributes are the submission's own top-level fields, named by its schema).
       const fields = [...new Set([...ledgerFields.values()].flatMap((f) => [...f]))];
       const attributes = [SK, 'ledgerId', 'value', 'item', ...metaAttributeNames()];
-      const names: Record<string, string> = { '#pk': PK, '#r': 'row', '#fs': 'fields' };
+      // DynamoDB refuses a name no expression uses: '#fs' only when some field is read (an empty selection reads row numbers).
+      const names: Record<string, string> = { '#pk': PK, '#r': 'row', ...(fields.length ? { '#fs': 'fields' } : {}) };
       attributes.forEach((a, i) => (names[`#a${i}`] = a));
       fields.forEach((f, i) => (names[`#f${i}`] = f));
       query.ExpressionAttributeNames = names;

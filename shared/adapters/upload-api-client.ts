@@ -33,6 +33,8 @@ export interface UploadOutcomeResponse {
   rowCount?: number;
   problemCount?: number;
   errorReport?: string;
+  /** Read with SubmissionChangesSchema before use: it comes over the network. */
+  changes?: unknown;
 }
 
 export async function requestUploadGrant(apiUrl: string, token: string, request: UploadRequest): Promise<UploadGrantResponse> {

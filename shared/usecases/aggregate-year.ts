@@ -81,6 +81,7 @@ export async function aggregateYear(year: number, deps: AggregateDeps): Promise<
       versionId: p.versionId ?? p.versionToken,
       receivedAt: p.receivedAt,
       submission: await deps.repo.readSubmission(year, p.unitId, p.versionToken, { ledgerFields }),
+      ...(p.changes ? { changes: p.changes } : {}),
     }));
     return { pointers, submissions };
   });

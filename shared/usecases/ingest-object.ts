@@ -3,6 +3,7 @@ import { LoadedCounty } from '../core/county/load';
 import { FileTooLargeError, NotASubmissionError, PermanentError, StorageRejectedError } from '../core/errors';
 import { parseSubmissionKey, SubmissionKey } from '../core/submission-key';
 import { NormalizedSubmission, ParseOutcome } from '../core/submission/normalized';
+import { compareSubmissions, contentOf, SubmissionChanges } from '../core/submission/changes';
 import { SubmissionProblem } from '../core/submission/problems';
 import { orderKey, versionToken } from '../core/version-order';
 import { deadlineInstant, chineseDateTime } from '../core/county/time';
@@ -31,7 +32,7 @@ import { ObjectStore, ObjectVersionRef, SubmissionRepository, SubmissionRowStrea
  * step is safe to repeat after a crash.
  */
 export type IngestOutcome =
-  | { kind: 'accepted'; unitId: string; year: number; rows: number; warnings: number }
+  | { kind: 'accepted'; unitId: string; year: number; rows: number; warnings: number; changes?: SubmissionChanges }
   | {
       kind: 'rejected';
       unitId: string;
@@ -163,15 +164,15 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     return { kind: 'superseded', unitId, year };
   };
 
-  const accept = async (rows: number, warnings: number, at: string): Promise<IngestOutcome> => {
-    const record: VersionRecord = { ...base, status: 'accepted', processedAt: at, rowCount: rows };
-    await recordOutcome(record, `${rows} rows`, true);
-    return { kind: 'accepted', unitId, year, rows, warnings };
+  const accept = async (rows: number, warnings: number, at: string, changes: SubmissionChanges | undefined): Promise<IngestOutcome> => {
+    const record: VersionRecord = { ...base, status: 'accepted', processedAt: at, rowCount: rows, ...(changes ? { changes } : {}) };
+    await recordOutcome(record, `${rows} rows${changes ? `; dropped ${changes.indicators.dropped.length} indicators, ${changes.ledgers.dropped.length} ledgers` : ''}`, true);
+    return { kind: 'accepted', unitId, year, rows, warnings, ...(changes ? { changes } : {}) };
   };
 
   const current = await deps.repo.getCurrent(year, unitId);
   // This very version is current: an earlier delivery crashed after moving the pointer. Finish its outcome, with the time the pointer recorded.
-  if (current?.versionToken === token) return accept(current.rowCount, current.warningCount ?? 0, current.processedAt ?? processedAt());
+  if (current?.versionToken === token) return accept(current.rowCount, current.warningCount ?? 0, current.processedAt ?? processedAt(), current.changes);
   if (current && current.orderKey >= order) return supersede();
 
   let submission: NormalizedSubmission;
@@ -220,9 +221,28 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     const message = '文件已通过检查，但数据库拒绝保存其中的内容（系统问题，已通知管理员）；请暂勿重复上传，等待管理员处理';
     return reject([{ severity: 'error', code: 'STORAGE_REJECTED', message: `文件内容无法保存：${message}`, path: ref.key }], err.message, err.message);
   }
+  // A later file replaces the whole submission: what it leaves out is no longer reported, so it is recorded by name.
+  let changes: SubmissionChanges | undefined;
+  if (current) {
+    const previous = await deps.repo.readSubmission(year, unitId, current.versionToken, { ledgerFields: new Map() });
+    changes = compareSubmissions(contentOf(previous), contentOf(submission), current.s3Key, current.changes);
+  }
   const acceptedAt = processedAt();
   const warnings = submission.warnings.length;
-  const moved = await deps.repo.moveCurrent({ year, unitId, s3Key: ref.key, versionToken: token, versionId: ref.versionId, orderKey: order, receivedAt: base.receivedAt, rowCount: rows, format: submission.format, processedAt: acceptedAt, warningCount: warnings });
+  const moved = await deps.repo.moveCurrent({
+    year,
+    unitId,
+    s3Key: ref.key,
+    versionToken: token,
+    versionId: ref.versionId,
+    orderKey: order,
+    receivedAt: base.receivedAt,
+    rowCount: rows,
+    format: submission.format,
+    processedAt: acceptedAt,
+    warningCount: warnings,
+    ...(changes ? { changes } : {}),
+  });
   if (!moved) {
     const now = await deps.repo.getCurrent(year, unitId);
     if (now?.versionToken === token) {
@@ -234,5 +254,5 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     await deps.repo.deleteSubmission(year, unitId, token);
     return supersede();
   }
-  return accept(rows, warnings, acceptedAt);
+  return accept(rows, warnings, acceptedAt, changes);
 }

@@ -2,6 +2,7 @@ import type { LockEvent } from '../core/lock-history';
 import { NormalizedSubmission } from '../core/submission/normalized';
 import type { LedgerFieldSelection } from '../core/report/ledger-fields';
 import type { LedgerRowSink } from '../core/submission/row-sink';
+import type { SubmissionChanges } from '../core/submission/changes';
 
 /**
  * What the use cases need from storage, as interfaces: the DynamoDB and S3
@@ -61,6 +62,8 @@ export interface VersionRecord extends UploadIdentity {
   problemCount?: number;
   errorReportKey?: string;
   reason?: string;
+  /** An accepted upload that replaced the unit's earlier submission: what it added, changed and dropped. */
+  changes?: SubmissionChanges;
 }
 
 /** The current submission of a unit for a year: readers follow this pointer. */
@@ -70,6 +73,8 @@ export interface CurrentPointer extends UploadIdentity {
   /** When ingest accepted it and how many warnings it had: a redelivery after a crash finishes the outcome with these. */
   processedAt?: string;
   warningCount?: number;
+  /** What this version added, changed and dropped against the one it replaced (and what earlier versions dropped that it still lacks). */
+  changes?: SubmissionChanges;
 }
 
 /** Office actions taken in the portal (issue 13), audited with the signed-in person. */

@@ -117,7 +117,9 @@ describe('金平县 2025 through the local pipeline (JSON, CSV and .xlsx samples
     const formats = new Set(report.completeness.units.map((u) => path.extname(u.s3Key ?? '')));
     expect([...formats].sort()).toEqual(['.csv', '.json', '.xlsx']);
     expect(report.completeness).toMatchObject({ expected: 16, accepted: 16, missing: 0, late: 0 });
-    expect(report.warnings).toEqual([]);
+    // The one warning: the stored opening has no date line, so the office has not set 成文日期 (printed 【成文日期】).
+    expect(report.warnings.map((w) => w.code)).toEqual(['DATE_NOT_SET']);
+    expect(report.document.find((b) => b.kind === 'date')).toEqual({ kind: 'date', text: '【成文日期】', placeholder: true });
   });
 
   it.each(PUBLISHED_FIGURES)('states %s beside “%s”, computed from %s', (printed, context, indicatorId) => {
@@ -145,7 +147,7 @@ describe('金平县 2025 through the local pipeline (JSON, CSV and .xlsx samples
         const plain = segmentsOf(block).filter((s) => s.figure === undefined).map((s) => s.text);
         return block.kind === 'heading2' ? [block.text, ...plain] : plain;
       }
-      // The date line is the generation date: the published text's date is not part of the stored opening.
+      // The date line is the 【成文日期】 placeholder: the published text's date is not part of the stored opening.
       // The pipeline's own notices (e.g. that 2025 has no template of its own) are not the report's prose.
       return block.kind === 'date' || block.kind === 'imprint' || block.kind === 'notice' ? [] : [block.text];
     });

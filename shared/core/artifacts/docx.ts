@@ -296,7 +296,12 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
       }
       case 'date':
         placeAnnexNotes();
-        mainText.push(paragraph(STYLE.signature, [textRun(block.text)], { indent: { right: dateRightIndent }, ...keep(i) }));
+        mainText.push(
+          paragraph(STYLE.signature, [block.placeholder ? textRun(block.text, { style: STYLE.missingRun, highlight: 'yellow' }) : textRun(block.text)], {
+            indent: { right: dateRightIndent },
+            ...keep(i),
+          }),
+        );
         return;
       case 'note':
         mainText.push(paragraph(STYLE.body, [textRun(block.text)], keep(i)));

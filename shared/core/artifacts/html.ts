@@ -140,7 +140,7 @@ function blockHtml(block: Block, marks: PartialMarks): string {
     case 'signature':
       return `<p class="signature">${e(block.text)}</p>`;
     case 'date':
-      return `<p class="date">${e(block.text)}</p>`;
+      return `<p class="date">${block.placeholder ? `<mark class="missing">${e(block.text)}</mark>` : e(block.text)}</p>`;
     case 'masthead':
       return `<p class="masthead">${e(block.text)}</p>`;
     case 'notice':

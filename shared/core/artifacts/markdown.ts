@@ -81,8 +81,10 @@ function blockToMarkdown(block: Block, noteRef: (id: string) => string): string 
       return `${caption}${tableMarkdown(block.header, block.rows)}`;
     }
     case 'signature':
-    case 'date':
       return `<div align="right">${escapeMarkdown(block.text)}</div>`;
+    case 'date':
+      // An undecided date is marked as a partial figure is, so it cannot pass for a decided one.
+      return `<div align="right">${block.placeholder ? `<mark>${escapeMarkdown(block.text)}</mark>` : escapeMarkdown(block.text)}</div>`;
     case 'notice':
       return `> **${escapeMarkdown(block.text)}**`;
     case 'masthead':

@@ -62,9 +62,20 @@ export interface ProblemView {
   value?: string;
 }
 
+/**
+ * An accepted file that replaced the unit's earlier one (a later file replaces the whole submission): what it
+ * added, changed and dropped, each "指标“…”（3000册）" or "台账“…”（11行）", and the replaced file's name.
+ */
+export interface ReplacementView {
+  replaced: string;
+  added: string[];
+  changed: string[];
+  dropped: string[];
+}
+
 /** GET /api/clerk/outcome */
 export type ClerkOutcome =
   | { state: 'pending' }
-  | ({ state: 'accepted'; rows: number } & SubmissionView)
+  | ({ state: 'accepted'; rows: number; replacement?: ReplacementView } & SubmissionView)
   | { state: 'superseded'; reason?: string }
   | { state: 'rejected'; problems: ProblemView[]; problemCount: number; reason?: string; errorReportKey?: string };

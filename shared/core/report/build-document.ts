@@ -19,11 +19,12 @@ export interface DocumentInput {
   figures: ReadonlyMap<string, Figure>;
   narratives: readonly UnitNarratives[];
   completeness: Completeness;
-  /** "2022年1月14日" when the template fixes no date. */
-  defaultDate: string;
   /** Printed first, highlighted: e.g. no template of the year's own, units still missing after the deadline. */
   notices?: readonly string[];
 }
+
+/** Printed where the template sets no date (成文日期), highlighted in every artifact. */
+export const DATE_PLACEHOLDER = '【成文日期】';
 
 /**
  * The template rendered into document blocks. Figures become their own
@@ -146,8 +147,16 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
   });
   blocks.push({ kind: 'closing', text: flat(template.closing, 'closing') });
   blocks.push({ kind: 'signature', text: config.government });
-  const date = template.date ? flat(template.date, 'date') : input.defaultDate;
-  blocks.push({ kind: 'date', text: date });
+  // Without a date in the template the office has not decided one: a highlighted placeholder and a warning,
+  // never the day the draft happened to be generated.
+  const date = template.date ? flat(template.date, 'date') : DATE_PLACEHOLDER;
+  blocks.push(template.date ? { kind: 'date', text: date } : { kind: 'date', text: date, placeholder: true });
+  if (!template.date) {
+    warnings.push({
+      code: 'DATE_NOT_SET',
+      message: `成文日期尚未确定：报告模板没有写成文日期，草稿中印为“${DATE_PLACEHOLDER}”并以黄色标出；日期确定后写入报告模板即可。`,
+    });
+  }
   if (template.note) blocks.push({ kind: 'note', text: flat(template.note, 'note') });
   if (frame?.copyTo || frame?.printedBy) {
     blocks.push({ kind: 'imprint', ...(frame.copyTo ? { copyTo: frame.copyTo } : {}), ...(frame.printedBy ? { printedBy: frame.printedBy } : {}), printedOn: date });

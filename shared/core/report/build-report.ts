@@ -3,6 +3,7 @@ import type { Aggregation, CrossCheck } from '../catalogue/schema';
 import type { LoadedCounty } from '../county/load';
 import type { Unit } from '../county/schema';
 import type { NormalizedSubmission } from '../submission/normalized';
+import { catalogueNames, changeLines, type SubmissionChanges } from '../submission/changes';
 import { validateTemplate } from '../template/validate';
 import { buildDocument } from './build-document';
 import { aggregateFigures, type UnitContribution } from './build-figures';
@@ -16,6 +17,8 @@ export interface CurrentSubmission {
   versionId: string;
   receivedAt: string /* ISO */;
   submission: NormalizedSubmission;
+  /** What this version changed against the unit's earlier submission (ingest records it on the current pointer). */
+  changes?: SubmissionChanges;
 }
 export interface RejectedUpload {
   unitId: string;
@@ -116,6 +119,22 @@ export function buildReport(input: BuildReportInput): Report {
   }
 
   const completeness = buildCompleteness(input, plan, current, unitById);
+  // A later file replaces the unit's whole submission: what it left out is gone from the report, and the office is told by name.
+  const names = catalogueNames(catalogue);
+  for (const u of completeness.units) {
+    const changes = u.status === 'accepted' ? current.get(u.unitId)?.changes : undefined;
+    if (!changes) continue;
+    const lines = changeLines(changes, names);
+    u.replaced = lines;
+    if (lines.dropped.length) {
+      const file = u.s3Key ? u.s3Key.slice(u.s3Key.lastIndexOf('/') + 1) : '';
+      warnings.push({
+        code: 'SUBMISSION_DROPPED',
+        message: `${u.unitName}最新报送的“${file}”替换了此前的“${lines.replaced}”，不再包含${lines.dropped.length}项：${lines.dropped.join('、')}。这些数字和台账已不计入报告，请与该单位核实是否有意删除`,
+        unitId: u.unitId,
+      });
+    }
+  }
   // A submission the office returned for correction is still counted, but its figures are not yet the unit's word (issue 13).
   for (const r of input.returned ?? []) {
     const u = completeness.units.find((x) => x.unitId === r.unitId && x.status === 'accepted');
@@ -145,7 +164,6 @@ export function buildReport(input: BuildReportInput): Report {
     figures: figureById,
     narratives: contributions.map((c) => ({ unit: c.unit, items: current.get(c.unit.id)!.submission.narratives })),
     completeness,
-    defaultDate: chineseDate(input.generatedAt, config.timeZone),
     notices: [templateNotice(input), lateRunNotice(input, completeness)].filter((n): n is string => n !== undefined),
   });
   warnings.push(...document.warnings);

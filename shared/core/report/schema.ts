@@ -77,6 +77,8 @@ export const UnitStatusSchema = z.object({
   s3Key: z.optional(z.string()),
   versionId: z.optional(z.string()),
   receivedAt: z.optional(z.string()),
+  /** The current file replaced an earlier one of the unit: what it added, changed and dropped, by name (and the replaced file's name). */
+  replaced: z.optional(z.object({ replaced: z.string(), added: z.array(z.string()), changed: z.array(z.string()), dropped: z.array(z.string()) })),
 });
 export type UnitStatus = z.infer<typeof UnitStatusSchema>;
 
@@ -111,7 +113,11 @@ export const BlockSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('table'), caption: z.optional(z.string()), header: z.array(z.string()), rows: z.array(z.array(z.string())) }),
   z.object({ kind: z.literal('closing'), text: z.string() }),
   z.object({ kind: z.literal('signature'), text: z.string() }),
-  z.object({ kind: z.literal('date'), text: z.string() }),
+  /**
+   * 成文日期. `placeholder` when the template sets no date: the text is 【成文日期】, printed highlighted until
+   * the office decides the date (never the day the draft happened to be generated).
+   */
+  z.object({ kind: z.literal('date'), text: z.string(), placeholder: z.optional(z.literal(true)) }),
   z.object({ kind: z.literal('note'), text: z.string() }),
   /** A warning on the draft's first page, e.g. units still missing after the deadline; never part of a published text. */
   z.object({ kind: z.literal('notice'), text: z.string() }),

@@ -62,6 +62,6 @@ export function draftNextYear(template: ReportTemplate, from: number, to: number
     completenessAnnex: template.completenessAnnex,
   };
   if (template.docSequence !== undefined) review.push({ field: 'docSequence', phrase: '', why: `发文序号（${template.docSequence}号）留待办公室编号，草稿中不印发文字号` });
-  if (template.date !== undefined) review.push({ field: 'date', phrase: '', why: `成文日期（${template.date}）留待确定，未定前按生成日期` });
+  if (template.date !== undefined) review.push({ field: 'date', phrase: '', why: `成文日期（${template.date}）留待确定，未定前草稿印【成文日期】` });
   return { template: ReportTemplateSchema.parse(draft), review };
 }

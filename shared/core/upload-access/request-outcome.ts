@@ -1,6 +1,7 @@
 import '../zod-mini-locale';
 import * as z from 'zod/mini';
 import type { CountyConfig } from '../county/schema';
+import type { SubmissionChanges } from '../submission/changes';
 import { NotASubmissionError } from '../errors';
 import { parseSubmissionKey } from '../submission-key';
 import { authenticate, type TokenRejection, type UploadTokenRecord } from './token';
@@ -28,6 +29,8 @@ export interface RecordedOutcome {
   rowCount?: number;
   problemCount?: number;
   errorReportKey?: string;
+  /** An accepted upload that replaced the unit's earlier submission: what it added, changed and dropped. */
+  changes?: SubmissionChanges;
 }
 
 export type OutcomeDecision =

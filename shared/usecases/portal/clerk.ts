@@ -9,6 +9,7 @@ import { requestOutcome } from '../../core/upload-access/request-outcome';
 import type { UploadTokenRecord } from '../../core/upload-access/token';
 import { MAX_SUBMISSION_BYTES } from '../../core/submission/limits';
 import { findUploadOutcome } from '../find-upload-outcome';
+import { catalogueNames, changeLines } from '../../core/submission/changes';
 import { PREFIX } from '../../storage/layout';
 import type { AuditEntry, VersionRecord } from '../ports';
 import { PortalRequestError } from './errors';
@@ -135,7 +136,8 @@ export async function clerkOutcome(authorization: string | undefined, query: unk
   const record = found!;
   if (record.status === 'accepted') {
     const submission = await deps.repo.readSubmission(record.year, record.unitId, record.versionToken);
-    return { state: 'accepted', rows: record.rowCount ?? 0, ...viewSubmission(submission, deps.county) };
+    const replacement = record.changes ? changeLines(record.changes, catalogueNames(deps.county.catalogue)) : undefined;
+    return { state: 'accepted', rows: record.rowCount ?? 0, ...viewSubmission(submission, deps.county), ...(replacement ? { replacement } : {}) };
   }
   if (record.status === 'superseded') return { state: 'superseded', reason: record.reason };
   const problems = record.errorReportKey ? await readProblems(deps.objects, deps.submissionsBucket, record.errorReportKey) : [];

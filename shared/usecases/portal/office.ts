@@ -12,6 +12,7 @@ import { PortalRequestError } from './errors';
 import type { PortalStorage } from './ports';
 import type { SubmissionView } from '../../core/portal/views';
 import { viewSubmission } from './submission-view';
+import { catalogueNames, changeLines } from '../../core/submission/changes';
 import { yearStatus } from './unit-status';
 
 /**
@@ -106,6 +107,8 @@ export async function officeUnitDetail(year: number, unitId: string, deps: Offic
     late: row.late,
     exception: row.exception,
     current: row.current ? { fileName: row.current.s3Key.split('/').pop(), receivedAt: chineseDateTime(row.current.receivedAt, tz), rows: row.current.rowCount } : undefined,
+    // The current file replaced an earlier one: what it dropped is no longer in the report, so the office sees it by name.
+    replacement: row.current?.changes ? changeLines(row.current.changes, catalogueNames(deps.county.catalogue)) : undefined,
     submission,
     files: own.filter((a) => a.upload && a.outcome !== 'duplicate').map((a) => ({ fileName: a.detail, at: a.at, outcome: a.action })),
     audit: own.map(({ at, action, by, detail }) => ({ at, action, by, detail })),

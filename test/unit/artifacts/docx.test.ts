@@ -315,4 +315,14 @@ describe('partial figures in report.docx', () => {
     const [first] = paragraphs(await part(await openDocx(await renderDocx(report)), 'word/document.xml'));
     expect([first!.text, first!.runs[0]!.highlight]).toEqual(['【注意：仍有1个单位未报送。】', 'yellow']);
   });
+
+  it('prints an undecided date as a highlighted 【成文日期】, a decided one plainly', async () => {
+    const undated = sampleReport();
+    undated.document = undated.document.map((b) => (b.kind === 'date' ? { kind: 'date', text: '【成文日期】', placeholder: true } : b));
+    const date = (ps: ReturnType<typeof paragraphs>) => ps.filter((p) => p.style === 'GwSignature').at(-1)!;
+    const open = date(paragraphs(await part(await openDocx(await renderDocx(undated)), 'word/document.xml')));
+    expect(open.runs.filter((r) => r.text).map((r) => [r.text, r.highlight ?? null])).toEqual([['【成文日期】', 'yellow']]);
+    const decided = date(paragraphs(await part(await openDocx(await renderDocx(sampleReport())), 'word/document.xml')));
+    expect(decided.runs.filter((r) => r.text).map((r) => [r.text, r.highlight ?? null])).toEqual([['2022年1月14日', null]]);
+  });
 });

@@ -107,4 +107,11 @@ describe('report.html', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;');
     expect(html).toContain('&quot; onmouseover=&quot;alert(3)');
   });
+
+  it('marks an undecided date (【成文日期】) as it marks a gap', () => {
+    const report = sampleReport();
+    report.document = report.document.map((b) => (b.kind === 'date' ? { kind: 'date', text: '【成文日期】', placeholder: true } : b));
+    expect(renderHtml(report)).toContain('<p class="date"><mark class="missing">【成文日期】</mark></p>');
+    expect(renderHtml(sampleReport())).toContain('<p class="date">2022年1月14日</p>');
+  });
 });

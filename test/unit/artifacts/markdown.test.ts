@@ -55,4 +55,10 @@ describe('report.md', () => {
     expect(md).toContain('截至目前<mark>125个单位均已聘用。</mark>[^p1]其余照常。');
     expect(md).toMatch(/\n\[\^p1\]: 不完整：“[^”]+”未计入灵寿县岔头镇人民政府（未报送或被退回）\n$/);
   });
+
+  it('marks an undecided date (【成文日期】)', () => {
+    const report = sampleReport();
+    report.document = report.document.map((b) => (b.kind === 'date' ? { kind: 'date', text: '【成文日期】', placeholder: true } : b));
+    expect(renderMarkdown(report)).toContain('<div align="right"><mark>【成文日期】</mark></div>');
+  });
 });

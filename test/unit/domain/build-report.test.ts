@@ -125,10 +125,15 @@ describe('buildReport document', () => {
     expect(r.document.map((b) => b.kind)).not.toContain('docNumber');
   });
 
-  it('dates the report in the county time zone when the template gives no date', () => {
+  it('prints a highlighted 【成文日期】 and warns while the template gives no date, never the generation date', () => {
     const { date: _unused, ...undated } = template;
     const r = buildReport(input({ submissions: fullSet(), county: countyOf(smallConfig(), undated), generatedAt: new Date('2022-01-14T17:00:00Z') }));
-    expect(r.document.find((b) => b.kind === 'date')).toEqual({ kind: 'date', text: '2022年1月15日' });
+    expect(r.document.find((b) => b.kind === 'date')).toEqual({ kind: 'date', text: '【成文日期】', placeholder: true });
+    expect(JSON.stringify(r.document)).not.toContain('2022年1月15日');
+    expect(r.warnings.filter((w) => w.code === 'DATE_NOT_SET').map((w) => w.message)).toEqual([expect.stringContaining('成文日期尚未确定')]);
+    const dated = buildReport(input({ submissions: fullSet(), county: countyOf(smallConfig(), template) }));
+    expect(dated.document.find((b) => b.kind === 'date')).toEqual({ kind: 'date', text: '2022年1月14日' });
+    expect(dated.warnings.map((w) => w.code)).not.toContain('DATE_NOT_SET');
   });
 });
 

@@ -30,7 +30,7 @@ describe('draftNextYear', () => {
     ]);
     expect(review.filter((r) => r.field === 'docSequence' || r.field === 'date').map((r) => r.why)).toEqual([
       '发文序号（6号）留待办公室编号，草稿中不印发文字号',
-      '成文日期（2022年1月14日）留待确定，未定前按生成日期',
+      '成文日期（2022年1月14日）留待确定，未定前草稿印【成文日期】',
     ]);
   });
 
