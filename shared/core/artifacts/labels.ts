@@ -27,7 +27,7 @@ export function locationText(location: FigureSource['location']): string {
 
 /** The figure as the report prints it, with its measure word: "1000余名", "100%"; a gap says so. */
 export function figureText(figure: Figure): string {
-  return figure.value === null ? '待补充' : `${figure.display}${figure.unit}`;
+  return figure.value === null ? '待补充' : `${figure.display}${figure.printedUnit ?? figure.unit}`;
 }
 
 /** Expected units that sent nothing for this figure. */

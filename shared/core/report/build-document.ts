@@ -38,7 +38,7 @@ export interface ClaimVerdict {
  * segments so renderers can link them to provenance; a figure without data
  * becomes a visible 【待补充：…】 marker and a warning, never an empty string.
  */
-export function buildDocument(input: DocumentInput): { blocks: Block[]; title: string; warnings: ReportWarning[]; claims: Claim[] } {
+export function buildDocument(input: DocumentInput): { blocks: Block[]; title: string; warnings: ReportWarning[]; claims: Claim[]; printedUnits: ReadonlyMap<string, string> } {
   const { config, template, year } = input;
   const warnings: ReportWarning[] = [];
   const missingWarned = new Set<string>();
@@ -53,10 +53,27 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
   };
 
   const claims: Claim[] = [];
+  /**
+   * The measure word the prose writes after a figure, when the county allows
+   * one other than the indicator's unit (county.json measureWords: 人 → 名):
+   * 报送情况.docx then names the figure as the report does.
+   */
+  const printedUnits = new Map<string, string>();
+  const notePrintedUnits = (ids: readonly string[], following: string) => {
+    for (const id of ids) {
+      const unit = input.figures.get(id)?.unit;
+      if (!unit || following.startsWith(unit)) continue;
+      const synonym = [...(config.measureWords?.[unit] ?? [])].sort((a, b) => b.length - a.length).find((w) => following.startsWith(w));
+      if (synonym) printedUnits.set(id, synonym);
+    }
+  };
   const render = (text: string, field: string): Segment[] => {
     const segments: Segment[] = [];
     let claimStart: { at: number; bindings: string[] } | undefined;
+    let lastFigures: readonly string[] = [];
     for (const token of tokenize(text)) {
+      if (token.kind === 'text') notePrintedUnits(lastFigures, token.text);
+      lastFigures = token.kind === 'fig' ? [token.id] : token.kind === 'shared' ? token.ids : [];
       switch (token.kind) {
         case 'text':
           segments.push({ text: token.text });
@@ -202,7 +219,7 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
   if (frame?.copyTo || frame?.printedBy) {
     blocks.push({ kind: 'imprint', ...(frame.copyTo ? { copyTo: frame.copyTo } : {}), ...(frame.printedBy ? { printedBy: frame.printedBy } : {}), printedOn: date });
   }
-  return { blocks, title, warnings, claims };
+  return { blocks, title, warnings, claims, printedUnits };
 }
 
 /**

@@ -159,6 +159,10 @@ export function buildReport(input: BuildReportInput): Report {
     claimVerdict: (bindings) => claimVerdict(bindings, checkResults, figureById, plan, unitName),
   });
   warnings.push(...document.warnings);
+  for (const figure of aggregated.figures) {
+    const printed = document.printedUnits.get(figure.indicatorId);
+    if (printed) figure.printedUnit = printed;
+  }
 
   return ReportSchema.parse({
     schema: REPORT_SCHEMA_ID,

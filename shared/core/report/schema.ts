@@ -32,6 +32,8 @@ export const FigureSchema = z.object({
   indicatorId: z.string(),
   name: z.string(),
   unit: z.string(),
+  /** The measure word the report writes after it when the county allows another than `unit` (county.json measureWords): 名 for 人. */
+  printedUnit: z.optional(z.string()),
   /** null when no unit reported it: the draft marks it 【待补充：…】. */
   value: z.nullable(z.number()),
   approximate: z.boolean(),
