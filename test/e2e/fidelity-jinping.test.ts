@@ -259,7 +259,8 @@ describe('金平县 2025 with a township and the (optional) procuratorate missin
   it('states only what the submitted townships support, still with a true qualifier', () => {
     const text = report.document.map((b) => normalizePunctuation(blockText(b))).join('\n');
     expect(text).toContain(normalizePunctuation('全县12个乡（镇）公共法律服务工作站、101个村（社区）公共法律服务工作室'));
-    expect(text).toContain('提供法律咨询223余人次');
+    // 223余 as the genre prints an approximate sum: a round number before 余 (issue 21).
+    expect(text).toContain('提供法律咨询220余人次');
   });
 
   it('marks the procuratorate’s figure 待补充 instead of inventing it', () => {

@@ -191,14 +191,42 @@ describe('Lingshou 2021 with only the justice bureau in (issue 12: partial data 
     expect(report.warnings).toContainEqual(expect.objectContaining({ code: 'PARTIAL_FIGURE', indicatorId: 'mediators_total' }));
   });
 
-  it('marks the sentence that says every department 均已 engaged a legal adviser, and warns', async () => {
+  it('marks every bound claim the data do not prove, says why, and warns (issue 21)', async () => {
     const report = await onlyJustice('2022-01-12T01:00:00Z');
-    const claim = segments(report).filter((s) => s.partial === 'departments_with_legal_advisers').map((s) => s.text).join('');
-    expect(normalizePunctuation(claim)).toContain('个行政执法部门均已聘用了法律顾问。');
-    expect(report.warnings).toContainEqual(expect.objectContaining({ code: 'COMPLETENESS_CLAIM_PARTIAL', indicatorId: 'departments_with_legal_advisers' }));
+    const unproven = report.claims!.filter((c) => !c.holds);
+    expect(unproven.map((c) => normalizePunctuation(c.text))).toEqual(
+      [
+        '实现县、乡两级政府及行政执法部门法律顾问全覆盖',
+        '均已聘用了法律顾问',
+        '实现了“一窗申请,立等可取”',
+        '实现了各乡（镇）至少配备2名专职调解员',
+        '均在规定时限内给予了申请人答复',
+      ].map(normalizePunctuation),
+    );
+    // Each is marked in the text as a whole, and its reason names the check or the units.
+    for (const claim of unproven) expect(segments(report).filter((s) => s.claim === claim.id).map((s) => s.text).join('')).toBe(claim.text);
+    const reason = (start: string) => unproven.find((c) => c.text.startsWith(start))!.reason;
+    expect(reason('实现了各乡')).toContain('无法核对“每个乡（镇）应至少配备2名专职人民调解员”');
+    expect(reason('实现了各乡')).toContain('灵寿县灵寿镇人民政府');
+    expect(reason('均已聘用')).toContain('未报送或被退回');
+    expect(reason('均在规定时限')).toContain('无数据');
+    expect(report.warnings.filter((w) => w.code === 'CLAIM_NOT_PROVEN')).toHaveLength(unproven.length);
+    // A check that cannot be evaluated for want of data is a warning too, not silence.
+    expect(report.warnings).toContainEqual(expect.objectContaining({ code: 'CROSS_CHECK_NOT_EVALUATED', message: expect.stringContaining('每个乡（镇）应至少配备2名专职人民调解员') }));
+    // The justice bureau's own yes/no facts prove its claims.
+    expect(report.claims!.filter((c) => c.holds).map((c) => c.bindings)).toEqual([['three_systems_full_coverage'], ['enforcement_certificates_all_issued']]);
     // Every partial figure the text prints is a warning, once.
     const printedPartial = new Set(segments(report).filter((s) => s.figure && s.partial).map((s) => s.figure));
     expect(new Set(report.warnings.filter((w) => w.code === 'PARTIAL_FIGURE').map((w) => w.indicatorId))).toEqual(printedPartial);
+  });
+
+  it('prints every bound claim as written on complete data, with no mark and no warning', async () => {
+    const report = await build();
+    expect(report.claims).toHaveLength(7);
+    expect(report.claims!.every((c) => c.holds)).toBe(true);
+    expect(segments(report).filter((s) => s.claim !== undefined)).toEqual([]);
+    expect(report.warnings.map((w) => w.code)).not.toEqual(expect.arrayContaining(['CLAIM_NOT_PROVEN']));
+    expect(report.warnings.map((w) => w.code)).not.toEqual(expect.arrayContaining(['CROSS_CHECK_NOT_EVALUATED']));
   });
 
   it('says on its first page, after the deadline, that units are missing', async () => {

@@ -1,6 +1,6 @@
 import type { FileChild, ICommentOptions, IParagraphOptions, IRunOptions, Paragraph, ParagraphChild } from 'docx';
 import { Block, Report, Segment } from '../report/schema';
-import { partialNote, unitNames } from './labels';
+import { markNote, segmentMark, unitNames } from './labels';
 import { printableText } from './text';
 
 /**
@@ -150,22 +150,22 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
    * highlighted and carries a Word comment naming the units it lacks: the
    * proofreader sees it in Word and WPS, and it never prints as fact.
    */
-  const figureById = new Map(report.figures.map((f) => [f.indicatorId, f]));
   const names = unitNames(report);
   const comments: ICommentOptions[] = [];
   const bodyRuns = (segments: readonly Segment[]): ParagraphChild[] =>
     segments.flatMap((segment, i): ParagraphChild[] => {
       if (segment.missing) return [textRun(segment.text, { style: STYLE.missingRun, highlight: 'yellow' })];
-      if (segment.partial === undefined) return [textRun(segment.text)];
-      const opens = segments[i - 1]?.partial !== segment.partial;
-      const closes = segments[i + 1]?.partial !== segment.partial;
+      const mark = segmentMark(segment);
+      if (mark === undefined) return [textRun(segment.text)];
+      const opens = segmentMark(segments[i - 1] ?? { text: '' }) !== mark;
+      const closes = segmentMark(segments[i + 1] ?? { text: '' }) !== mark;
       if (opens) {
         comments.push({
           id: comments.length,
           author: '法治政府建设报告系统',
           initials: '系统',
           date: new Date(report.generatedAt),
-          children: [new P({ children: [textRun(partialNote(figureById.get(segment.partial), names))] })],
+          children: [new P({ children: [textRun(markNote(report, mark, names))] })],
         });
       }
       const id = comments.length - 1;

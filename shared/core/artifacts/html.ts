@@ -1,6 +1,6 @@
 import { chineseDateTime, DEFAULT_TIME_ZONE } from '../county/time';
 import { Block, Report, Segment } from '../report/schema';
-import { INTERNAL_FILE_NAME, figureText, imprintLines, locationText, missingUnits, partialNote, unitNames } from './labels';
+import { INTERNAL_FILE_NAME, figureText, imprintLines, locationText, markNote, missingUnits, partialNote, segmentMark, unitNames } from './labels';
 import { printableText } from './text';
 
 /**
@@ -35,7 +35,7 @@ main { max-width: 52rem; margin: 0 auto; padding: 1.5rem; }
 .document table { font-size: 12pt; margin: 1em 0; }
 a.figure { color: inherit; text-decoration: none; border-bottom: 1px dotted #2a62a8; }
 a.figure:hover, a.figure:focus { background: #e3edf9; }
-mark.missing, mark.partial { background: #ffe866; }
+mark.missing, mark.partial, mark.claim { background: #ffe866; }
 .partial-note { font-size: 10pt; color: #8a5a00; }
 .document p.notice { text-indent: 0; margin-bottom: 1em; }
 section { margin-top: 2rem; }
@@ -59,7 +59,7 @@ export function renderHtml(report: Report): string {
   const e = escapeHtml;
   const figureById = new Map(report.figures.map((f) => [f.indicatorId, f]));
   const names = unitNames(report);
-  const marks: PartialMarks = (id) => partialNote(figureById.get(id), names);
+  const marks: PartialMarks = (key) => markNote(report, key, names);
   const html = [
     '<!DOCTYPE html>',
     '<html lang="zh-CN">',
@@ -86,8 +86,8 @@ export function renderHtml(report: Report): string {
   return `${html.join('\n')}\n`;
 }
 
-/** The note a partial mark carries, by indicator id. */
-type PartialMarks = (indicatorId: string) => string;
+/** The note a mark carries, by its key (labels.ts segmentMark). */
+type PartialMarks = (key: string) => string;
 
 /**
  * Figures link to their sources; gaps and partial figures are marked. A
@@ -98,10 +98,11 @@ function segmentsHtml(segments: readonly Segment[], marks: PartialMarks): string
   return segments
     .map((s, i) => {
       const own = escapeHtml(s.text);
-      const text = s.missing ? `<mark class="missing">${own}</mark>` : s.partial ? `<mark class="partial">${own}</mark>` : own;
+      const mark = segmentMark(s);
+      const text = s.missing ? `<mark class="missing">${own}</mark>` : mark ? `<mark class="${s.claim !== undefined ? 'claim' : 'partial'}">${own}</mark>` : own;
       const linked = s.figure === undefined ? text : `<a class="figure" href="#${anchor(s.figure)}">${text}</a>`;
-      const lastOfMark = s.partial !== undefined && segments[i + 1]?.partial !== s.partial;
-      return lastOfMark ? `${linked}<span class="partial-note">〔${escapeHtml(marks(s.partial!))}〕</span>` : linked;
+      const lastOfMark = mark !== undefined && segmentMark(segments[i + 1] ?? { text: '' }) !== mark;
+      return lastOfMark ? `${linked}<span class="partial-note">〔${escapeHtml(marks(mark))}〕</span>` : linked;
     })
     .join('');
 }

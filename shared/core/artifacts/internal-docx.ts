@@ -45,6 +45,12 @@ export async function renderInternalDocx(report: Report): Promise<Uint8Array> {
 
   const c = report.completeness;
   const partial = partialFigures(report);
+  const unproven = (report.claims ?? []).filter((c) => !c.holds);
+  const partialUnits = (f: (typeof partial)[number]) => {
+    const noData = f.partial.noDataUnits ?? [];
+    const absent = f.partial.missingUnits.filter((u) => !noData.includes(u));
+    return [absent.length ? names(absent) : '', noData.length ? `${names(noData)}（填报暂无数据）` : ''].filter(Boolean).join('、');
+  };
   const children: (Paragraph | Table)[] = [
     // Two lines, broken where the words allow: the report's name, then what this is.
     new P({
@@ -66,13 +72,22 @@ export async function renderInternalDocx(report: Report): Promise<Uint8Array> {
     heading('二、数据不完整的指标'),
     ...(partial.length
       ? [
-          para('下列数字在部分应报单位未报送或被退回时算出，草稿中已用黄色标出，补齐材料前不能作为全县数字使用。'),
+          para('下列数字缺少部分应报单位的材料（未报送、被退回或填报暂无数据）时算出，草稿中已用黄色标出，补齐材料前不能作为全县数字使用。'),
           table(
             ['指标', '草稿中的数字', '未计入的单位'],
-            partial.map((f) => [f.name, figureText(f), names(f.partial!.missingUnits)]),
+            partial.map((f) => [f.name, figureText(f), partialUnits(f)]),
           ),
         ]
       : [para('无。草稿中每个数字都包含全部应报单位的材料。')]),
+    ...(unproven.length
+      ? [
+          para(`下列${unproven.length}处表述称全部完成或全覆盖，但数据尚不能证实，草稿中已用黄色标出并加批注；数据证实前请勿照印，或改写。`),
+          table(
+            ['草稿中的表述', '未经证实的原因'],
+            unproven.map((c) => [c.text, c.reason ?? '']),
+          ),
+        ]
+      : []),
     heading(`三、预警（${report.warnings.length}条）`),
     ...(report.warnings.length ? report.warnings.map((w, i) => para(`${i + 1}．${w.message}`)) : [para('无。')]),
     heading('四、数据来源'),

@@ -1,4 +1,4 @@
-import { Block, Figure, FigureSource, Report, UnitStatus } from '../report/schema';
+import { Block, Figure, FigureSource, Report, Segment, UnitStatus } from '../report/schema';
 
 /**
  * The words every artifact uses for provenance and completeness, in one
@@ -27,7 +27,7 @@ export function locationText(location: FigureSource['location']): string {
 
 /** The figure as the report prints it, with its measure word: "1000余名", "100%"; a gap says so. */
 export function figureText(figure: Figure): string {
-  return figure.value === null ? '待补充' : `${figure.display}${figure.unit}`;
+  return figure.value === null ? '待补充' : `${figure.display}${figure.printedUnit ?? figure.unit}`;
 }
 
 /** Expected units that sent nothing for this figure. */
@@ -49,13 +49,33 @@ export function partialFigures(report: Report): (Figure & { partial: NonNullable
 }
 
 /**
- * What a partial mark says, in every artifact: "不完整：未计入灵寿县岔头镇人民政府等3个单位（未报送或被退回）".
+ * What a partial mark says, in every artifact: "不完整：未计入灵寿县岔头镇人民政府等3个单位（未报送或被退回）",
+ * and "…未计入灵寿县青廉乡人民政府（填报暂无数据）" for a unit that wrote 暂无数据.
  * Long lists are cut after five names: the companion 报送情况.docx has them all.
  */
 export function partialNote(figure: Figure | undefined, unitName: ReadonlyMap<string, string>): string {
-  const ids = figure?.partial?.missingUnits ?? [];
-  const names = ids.slice(0, 5).map((id) => unitName.get(id) ?? id).join('、');
-  return `不完整：${figure ? `“${figure.name}”` : ''}未计入${names}${ids.length > 5 ? `等${ids.length}个单位` : ''}（未报送或被退回）`;
+  const noData = figure?.partial?.noDataUnits ?? [];
+  const absent = (figure?.partial?.missingUnits ?? []).filter((id) => !noData.includes(id));
+  const list = (ids: readonly string[]) => `${ids.slice(0, 5).map((id) => unitName.get(id) ?? id).join('、')}${ids.length > 5 ? `等${ids.length}个单位` : ''}`;
+  const parts = [absent.length ? `${list(absent)}（未报送或被退回）` : '', noData.length ? `${list(noData)}（填报暂无数据）` : ''].filter(Boolean);
+  return `不完整：${figure ? `“${figure.name}”` : ''}未计入${parts.join('、') || '（未报送或被退回）'}`;
+}
+
+/**
+ * The text a run is marked with, if any: a bound claim the data do not prove
+ * (its reason), else a partial figure (or a sentence claiming completeness on
+ * one). `key` groups adjacent runs into one mark.
+ */
+export function segmentMark(segment: Segment): string | undefined {
+  return segment.claim !== undefined ? `claim:${segment.claim}` : segment.partial !== undefined ? `partial:${segment.partial}` : undefined;
+}
+
+export function markNote(report: Report, key: string, unitName: ReadonlyMap<string, string>): string {
+  if (key.startsWith('claim:')) {
+    const claim = report.claims?.find((c) => c.id === key.slice('claim:'.length));
+    return `未经数据证实：${claim?.reason ?? ''}`;
+  }
+  return partialNote(report.figures.find((f) => f.indicatorId === key.slice('partial:'.length)), unitName);
 }
 
 /** Unit id → name, from the units the report knows. */

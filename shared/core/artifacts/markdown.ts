@@ -1,5 +1,5 @@
 import { Block, Report, Segment } from '../report/schema';
-import { imprintLines, partialNote, unitNames } from './labels';
+import { imprintLines, markNote, segmentMark, unitNames } from './labels';
 
 /**
  * report.md: the draft as plain Markdown, for preview and diffing between
@@ -9,7 +9,6 @@ import { imprintLines, partialNote, unitNames } from './labels';
  * figures are marked, with footnotes naming the units they lack.
  */
 export function renderMarkdown(report: Report): string {
-  const figureById = new Map(report.figures.map((f) => [f.indicatorId, f]));
   const names = unitNames(report);
   // One footnote per partial figure, however often the text marks it.
   const notes = new Map<string, number>();
@@ -18,7 +17,7 @@ export function renderMarkdown(report: Report): string {
     return `[^p${notes.get(id)}]`;
   };
   const draft = report.document.map((b) => blockToMarkdown(b, noteRef));
-  const footnotes = [...notes].map(([id, n]) => `[^p${n}]: ${escapeMarkdown(partialNote(figureById.get(id), names))}`);
+  const footnotes = [...notes].map(([key, n]) => `[^p${n}]: ${escapeMarkdown(markNote(report, key, names))}`);
   return `${[...draft, ...(footnotes.length ? [footnotes.join('\n')] : [])].join('\n\n')}\n`;
 }
 
@@ -35,16 +34,18 @@ export function escapeMarkdown(text: string): string {
 }
 
 /**
- * A partial figure, or a sentence claiming completeness on one, is marked
+ * A partial figure, a sentence claiming completeness on one, or a bound
+ * claim the data do not prove is marked
  * <mark> (GitHub and most previewers show it) with a footnote naming the units it lacks.
  */
 const segmentsText = (segments: readonly Segment[], noteRef: (id: string) => string) =>
   segments
     .map((s, i) => {
-      if (s.partial === undefined) return escapeMarkdown(s.text);
-      const opens = segments[i - 1]?.partial !== s.partial;
-      const closes = segments[i + 1]?.partial !== s.partial;
-      return `${opens ? '<mark>' : ''}${escapeMarkdown(s.text)}${closes ? `</mark>${noteRef(s.partial)}` : ''}`;
+      const mark = segmentMark(s);
+      if (mark === undefined) return escapeMarkdown(s.text);
+      const opens = segmentMark(segments[i - 1] ?? { text: '' }) !== mark;
+      const closes = segmentMark(segments[i + 1] ?? { text: '' }) !== mark;
+      return `${opens ? '<mark>' : ''}${escapeMarkdown(s.text)}${closes ? `</mark>${noteRef(mark)}` : ''}`;
     })
     .join('');
 

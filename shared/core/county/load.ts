@@ -6,6 +6,7 @@ import { assembleCatalogue, COUNTY_DEFINITION_SCHEMAS, LoadedCatalogue, national
 import type { CrossCheck, IndicatorDef, LedgerDef, Submitter } from '../catalogue/schema';
 import { ReportTemplate, ReportTemplateSchema } from '../template/schema';
 import { validateTemplate } from '../template/validate';
+import { lintTemplateProse } from '../template/lint';
 import { CollectionPlan, collectedIds, isComputedIndicator, makeCollectionPlan, unitMatches } from './plan';
 import { CountyConfig, CountyConfigSchema } from './schema';
 import { catalogueFromSnapshot, CountySnapshot, countySourceHash, readCountySnapshot, snapshotOf } from './snapshot';
@@ -146,6 +147,14 @@ function readCountyFolder(dir: string, options: LoadOptions, problems: ConfigPro
       if (template && [...collectedIds(catalogue, template, config.catalogue.alsoCollect)].sort().join() !== baseCollected) {
         checkPlan(config, catalogue, template, countyFile, `template.${year}.json`, problems, false);
       }
+    }
+  }
+  if (lint && problems.errors.length === 0) {
+    // Each year's prose is linted too, each problem naming the file that holds the field (problems are deduplicated).
+    for (const { year, template } of yearTemplates) {
+      const overrideFile = path.join(dir, `template.${year}.json`);
+      const override = readJsonRaw(overrideFile, new ConfigProblems()) as object | undefined;
+      if (template) lintTemplateProse(template, catalogue, (top) => (override && Object.hasOwn(override, top) ? overrideFile : baseFile), problems, config.measureWords);
     }
   }
   if (problems.errors.length > 0 || !baseTemplate) return undefined;
@@ -306,6 +315,7 @@ function checkPlan(config: CountyConfig, catalogue: LoadedCatalogue, template: R
     }
   });
   if (!lint) return;
+  lintTemplateProse(template, catalogue, path.join(path.dirname(countyFile), templateName), problems, config.measureWords);
   const roles = new Set(config.units.flatMap((u) => u.roles));
   const unmatchedRoles = new Map<string, string[]>();
   for (const item of [...catalogue.indicators, ...catalogue.ledgers]) {

@@ -1,7 +1,7 @@
 import type { LoadedCatalogue } from '../catalogue/load';
 import type { IndicatorDef, LedgerDef, Submitter } from '../catalogue/schema';
 import type { ReportTemplate } from '../template/schema';
-import { templateFigureIds } from '../template/validate';
+import { templateClaimIndicatorIds, templateFigureIds } from '../template/validate';
 import type { CountyConfig, Unit } from './schema';
 
 /**
@@ -75,6 +75,7 @@ export function collectedIds(catalogue: LoadedCatalogue, template: ReportTemplat
     if (ledger) collected.add(ledger);
   };
   templateFigureIds(template).forEach(visit);
+  templateClaimIndicatorIds(template, catalogue).forEach(visit);
   alsoCollect.forEach(visit);
   return collected;
 }

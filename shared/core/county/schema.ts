@@ -140,6 +140,13 @@ export const CountyConfigSchema = z.lazy(() =>
     }),
     units: z.array(UnitSchema).check(z.minLength(1)),
     catalogue: z._default(CountyCatalogueSchema, { exclude: [], assign: {}, alsoCollect: [] }),
+    /**
+     * Measure words the template may write after a figure instead of its
+     * indicator's unit, where usage really varies: { "人": ["名"] } lets
+     * "{{fig:mediators}}名" pass `county check`; the report and 报送情况.docx
+     * then both print 名 for that figure. Nothing is allowed by default.
+     */
+    measureWords: z.optional(z.record(z.string().check(z.minLength(1)), z.array(z.string().check(z.minLength(1))))),
     /** Year-over-year change beyond this factor is a warning. */
     outlierFactor: z._default(z.number().check(z.positive()), 3),
     /** Optional 版头 and 版记 of report.docx; without it the report opens with its title. */

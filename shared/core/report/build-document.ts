@@ -2,8 +2,9 @@ import type { CountyConfig, Unit } from '../county/schema';
 import { ConfigError } from '../errors';
 import type { NarrativeItem } from '../submission/normalized';
 import type { ReportTemplate } from '../template/schema';
-import { PLACEHOLDER, TEMPLATE_VARIABLES, type TemplateVariable } from '../template/validate';
-import type { Block, Completeness, Figure, ReportWarning, Segment } from './schema';
+import { tokenize } from '../template/tokens';
+import { TEMPLATE_VARIABLES, type TemplateVariable } from '../template/validate';
+import type { Block, Claim, Completeness, Figure, ReportWarning, Segment } from './schema';
 
 export interface UnitNarratives {
   unit: Unit;
@@ -21,6 +22,13 @@ export interface DocumentInput {
   completeness: Completeness;
   /** Printed first, highlighted: e.g. no template of the year's own, units still missing after the deadline. */
   notices?: readonly string[];
+  /** Whether a {{claim:…}} bound to these checks or indicators holds on complete data, and why not; without it every claim holds. */
+  claimVerdict?: (bindings: readonly string[]) => ClaimVerdict;
+}
+
+export interface ClaimVerdict {
+  holds: boolean;
+  reason?: string;
 }
 
 /** Printed where the template sets no date (成文日期), highlighted in every artifact. */
@@ -31,7 +39,7 @@ export const DATE_PLACEHOLDER = '【成文日期】';
  * segments so renderers can link them to provenance; a figure without data
  * becomes a visible 【待补充：…】 marker and a warning, never an empty string.
  */
-export function buildDocument(input: DocumentInput): { blocks: Block[]; title: string; warnings: ReportWarning[] } {
+export function buildDocument(input: DocumentInput): { blocks: Block[]; title: string; warnings: ReportWarning[]; claims: Claim[]; printedUnits: ReadonlyMap<string, string> } {
   const { config, template, year } = input;
   const warnings: ReportWarning[] = [];
   const missingWarned = new Set<string>();
@@ -45,31 +53,90 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
     docSequence: template.docSequence === undefined ? undefined : String(template.docSequence),
   };
 
+  const claims: Claim[] = [];
+  /**
+   * The measure word the prose writes after a figure, when the county allows
+   * one other than the indicator's unit (county.json measureWords: 人 → 名):
+   * 报送情况.docx then names the figure as the report does.
+   */
+  const printedUnits = new Map<string, string>();
+  const notePrintedUnits = (ids: readonly string[], following: string) => {
+    for (const id of ids) {
+      const unit = input.figures.get(id)?.unit;
+      if (!unit || following.startsWith(unit)) continue;
+      const synonym = [...(config.measureWords?.[unit] ?? [])].sort((a, b) => b.length - a.length).find((w) => following.startsWith(w));
+      if (synonym) printedUnits.set(id, synonym);
+    }
+  };
   const render = (text: string, field: string): Segment[] => {
     const segments: Segment[] = [];
-    let plain = '';
-    let last = 0;
-    for (const match of text.matchAll(PLACEHOLDER)) {
-      plain += text.slice(last, match.index);
-      last = match.index + match[0].length;
-      const [, head, arg] = match;
-      if (head === 'fig' && arg) {
-        if (plain) segments.push({ text: plain });
-        plain = '';
-        segments.push(figureSegment(arg, field));
-        continue;
+    let claimStart: { at: number; bindings: string[] } | undefined;
+    let lastFigures: readonly string[] = [];
+    for (const token of tokenize(text)) {
+      if (token.kind === 'text') notePrintedUnits(lastFigures, token.text);
+      lastFigures = token.kind === 'fig' ? [token.id] : token.kind === 'shared' ? token.ids : [];
+      switch (token.kind) {
+        case 'text':
+          segments.push({ text: token.text });
+          break;
+        case 'fig':
+          segments.push(figureSegment(token.id, field));
+          break;
+        case 'shared':
+          segments.push(...sharedSegments(token.ids, token.word, token.otherwise, field));
+          break;
+        case 'claimOpen':
+          claimStart = { at: segments.length, bindings: token.bindings };
+          break;
+        case 'claimClose': {
+          if (!claimStart) throw new ConfigError(input.templateFile, field, '{{/claim}} closes no {{claim:…}}');
+          const inside = segments.slice(claimStart.at);
+          const verdict = input.claimVerdict?.(claimStart.bindings) ?? { holds: true };
+          const claim: Claim = { id: `claim${claims.length + 1}`, text: joinText(inside), bindings: claimStart.bindings, holds: verdict.holds, ...(verdict.reason ? { reason: verdict.reason } : {}) };
+          claims.push(claim);
+          if (!verdict.holds) {
+            for (const seg of inside) seg.claim = claim.id;
+            warnings.push({ code: 'CLAIM_NOT_PROVEN', message: `“${claim.text}”未经数据证实（${verdict.reason ?? ''}），报告中已标出`, ...(claimStart.bindings.length === 1 ? { indicatorId: claimStart.bindings[0]! } : {}) });
+          }
+          claimStart = undefined;
+          break;
+        }
+        case 'variable': {
+          const name = token.name;
+          if (!(TEMPLATE_VARIABLES as readonly string[]).includes(name)) {
+            throw new ConfigError(input.templateFile, field, `unknown placeholder {{${name}}}`);
+          }
+          const value = variables[name as TemplateVariable];
+          if (value === undefined) throw new ConfigError(input.templateFile, field, `{{${name}}} has no value for ${year}`);
+          segments.push({ text: value });
+          break;
+        }
       }
-      const name = arg === undefined ? head! : `${head}:${arg}`;
-      if (!(TEMPLATE_VARIABLES as readonly string[]).includes(name)) {
-        throw new ConfigError(input.templateFile, field, `unknown placeholder {{${name}}}`);
-      }
-      const value = variables[name as TemplateVariable];
-      if (value === undefined) throw new ConfigError(input.templateFile, field, `{{${name}}} has no value for ${year}`);
-      plain += value;
     }
-    plain += text.slice(last);
-    if (plain) segments.push({ text: plain });
-    return segments;
+    if (claimStart) throw new ConfigError(input.templateFile, field, '{{claim:…}} is never closed with {{/claim}}');
+    return mergePlain(segments);
+  };
+
+  /**
+   * {{shared:a,b|各}}: "各1" when every part prints the same figure (the
+   * measure word follows in the prose), else "分别为1次、2" so no part is
+   * stated as another's. A part without data or partial is marked as usual.
+   */
+  const sharedSegments = (ids: readonly string[], word: string, otherwise: string, field: string): Segment[] => {
+    const parts = ids.map((id) => figureSegment(id, field));
+    const figures = ids.map((id) => input.figures.get(id)!);
+    const agree = figures.every((f) => f.value !== null && f.display === figures[0]!.display && f.unit === figures[0]!.unit);
+    if (agree) {
+      const partial = parts.find((p) => p.partial !== undefined)?.partial;
+      return [{ text: word }, { ...parts[0]!, ...(partial ? { partial } : {}) }];
+    }
+    const out: Segment[] = [{ text: otherwise }];
+    parts.forEach((seg, i) => {
+      if (i > 0) out.push({ text: `${figures[i - 1]!.unit === '%' || figures[i - 1]!.value === null ? '' : figures[i - 1]!.unit}、` });
+      if (i > 0 && figures[i - 1]!.unit === '%' && figures[i - 1]!.value !== null) out[out.length - 1]!.text = '%、';
+      out.push(seg);
+    });
+    return out;
   };
 
   const figureSegment = (indicatorId: string, field: string): Segment => {
@@ -80,7 +147,7 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
         partialWarned.add(indicatorId);
         warnings.push({
           code: 'PARTIAL_FIGURE',
-          message: `“${figure.name}”（${figure.display}${figure.unit}）在${figure.partial.missingUnits.length}个应报单位未报送或被退回时算出，不是全县数字，报告中已标出`,
+          message: `“${figure.name}”（${figure.display}${figure.unit}）${partialWhy(figure)}，不是全县数字，报告中已标出`,
           indicatorId,
         });
       }
@@ -161,7 +228,7 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
   if (frame?.copyTo || frame?.printedBy) {
     blocks.push({ kind: 'imprint', ...(frame.copyTo ? { copyTo: frame.copyTo } : {}), ...(frame.printedBy ? { printedBy: frame.printedBy } : {}), printedOn: date });
   }
-  return { blocks, title, warnings };
+  return { blocks, title, warnings, claims, printedUnits };
 }
 
 /**
@@ -179,6 +246,13 @@ export function narrativesFor(section: string, narratives: readonly UnitNarrativ
   );
 }
 
+/** "在2个应报单位未报送或被退回时算出", "不含1个填报暂无数据的单位". */
+function partialWhy(figure: Figure): string {
+  const noData = figure.partial?.noDataUnits?.length ?? 0;
+  const absent = (figure.partial?.missingUnits.length ?? 0) - noData;
+  return [absent > 0 ? `在${absent}个应报单位未报送或被退回时算出` : '', noData > 0 ? `不含${noData}个填报暂无数据的单位` : ''].filter(Boolean).join('，');
+}
+
 const withFullStop = (text: string) => (/[。！？；.!?;]$/.test(text) ? text : `${text}。`);
 
 export const joinText = (segments: readonly Segment[]) => segments.map((s) => s.text).join('');
@@ -188,7 +262,7 @@ function mergePlain(segments: Segment[]): Segment[] {
   const out: Segment[] = [];
   for (const seg of segments) {
     const prev = out[out.length - 1];
-    if (prev && prev.figure === undefined && seg.figure === undefined && !prev.missing && !seg.missing) prev.text += seg.text;
+    if (prev && prev.figure === undefined && seg.figure === undefined && !prev.missing && !seg.missing && prev.partial === seg.partial && prev.claim === seg.claim) prev.text += seg.text;
     else out.push({ ...seg });
   }
   return out;
@@ -208,12 +282,12 @@ export function markCompletenessClaims(segments: Segment[], figures: ReadonlyMap
   const out = segments.map((s) => ({ ...s }));
   for (let i = 0; i < out.length; i++) {
     const seg = out[i]!;
-    if (!seg.partial || seg.figure === undefined || seg.missing) continue;
+    if (!seg.partial || seg.figure === undefined || seg.missing || seg.claim !== undefined) continue;
     // The sentence: from the last sentence end before the figure to the first one after it.
     const before = out[i - 1];
     const after = out[i + 1];
-    const beforeCut = before && before.figure === undefined && !before.partial ? lastSentenceStart(before.text) : undefined;
-    const afterCut = after && after.figure === undefined && !after.partial ? firstSentenceEnd(after.text) : undefined;
+    const beforeCut = before && before.figure === undefined && !before.partial && before.claim === undefined ? lastSentenceStart(before.text) : undefined;
+    const afterCut = after && after.figure === undefined && !after.partial && after.claim === undefined ? firstSentenceEnd(after.text) : undefined;
     const head = beforeCut === undefined ? '' : before!.text.slice(beforeCut);
     const tail = afterCut === undefined ? '' : after!.text.slice(0, afterCut);
     if (!COMPLETENESS_CLAIM.test(head + tail)) continue;
@@ -230,11 +304,30 @@ export function markCompletenessClaims(segments: Segment[], figures: ReadonlyMap
     const figure = figures.get(seg.figure)!;
     warnings.push({
       code: 'COMPLETENESS_CLAIM_PARTIAL',
-      message: `“${head}${seg.text}${tail}”称全部完成，但“${figure.name}”未计入${figure.partial?.missingUnits.length ?? 0}个未报送或被退回的单位，报告中已标出`,
+      message: `“${sentenceAround(out, i)}”称全部完成，但“${figure.name}”${partialWhy(figure)}，报告中已标出`,
       indicatorId: seg.figure,
     });
   }
   return out;
+}
+
+/** The whole sentence holding segments[at], across the figures before and after it (a warning quotes it whole). */
+function sentenceAround(segments: readonly Segment[], at: number): string {
+  let head = '';
+  for (let j = at - 1; j >= 0; j--) {
+    const text = segments[j]!.text;
+    const cut = lastSentenceStart(text);
+    head = text.slice(cut) + head;
+    if (cut > 0 || SENTENCE_END.test(text[text.length - 1] ?? '')) break;
+  }
+  let tail = '';
+  for (let j = at + 1; j < segments.length; j++) {
+    const text = segments[j]!.text;
+    const cut = firstSentenceEnd(text);
+    tail += text.slice(0, cut);
+    if (cut < text.length || SENTENCE_END.test(text[cut - 1] ?? '')) break;
+  }
+  return `${head}${segments[at]!.text}${tail}`;
 }
 
 /** Index where the sentence containing the end of `text` starts. */

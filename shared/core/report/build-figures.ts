@@ -2,7 +2,7 @@ import type { LoadedCatalogue } from '../catalogue/load';
 import { valueTypeOf, type IndicatorDef } from '../catalogue/schema';
 import type { CollectionPlan } from '../county/plan';
 import type { Unit } from '../county/schema';
-import { combineQualifiers, withQualifier } from './qualifier';
+import { combineQualifiers, inWan, roundApproximate, withQualifier } from './qualifier';
 import type { Figure, FigureSource, ReportWarning } from './schema';
 import type { UnitIndicatorValue, UnitValues } from './unit-values';
 
@@ -18,12 +18,23 @@ export interface UnitContribution {
 }
 
 /** "1000余", "近60", "517", "66.7", "1.3万", "实现": what the report prints before the measure word. */
-export function displayFigure(def: Pick<IndicatorDef, 'valueType' | 'unit' | 'aggregation' | 'printIn' | 'yesText' | 'noText' | 'decimals'>, value: number | null, qualifier?: string): string {
+export function displayFigure(
+  def: Pick<IndicatorDef, 'valueType' | 'unit' | 'aggregation' | 'printIn' | 'yesText' | 'noText' | 'decimals'>,
+  value: number | null,
+  qualifier?: string,
+  /** The value is a combination of several approximate parts: printed as a round number (qualifier.ts). */
+  combined = false,
+): string {
   if (value === null) return '';
-  if (valueTypeOf(def) === 'yesno') return value >= 1 ? (def.yesText ?? '是') : (def.noText ?? '否');
-  const scaled = def.printIn === '万' ? value / 10_000 : value;
-  const text = Number.isInteger(scaled) ? String(scaled) : String(Number(scaled.toFixed(def.decimals ?? 1)));
-  return withQualifier(def.printIn === '万' ? `${text}万` : text, qualifier);
+  const type = valueTypeOf(def);
+  if (type === 'yesno') return value >= 1 ? (def.yesText ?? '是') : (def.noText ?? '否');
+  const round = combined && qualifier !== undefined && (type === 'count' || type === 'amount') ? roundApproximate(value, qualifier) : value;
+  if (def.printIn === '万') {
+    const wan = inWan(round, def.decimals ?? 1, qualifier);
+    return withQualifier(wan.text, wan.qualifier);
+  }
+  const text = Number.isInteger(round) ? String(round) : String(Number(round.toFixed(def.decimals ?? 1)));
+  return withQualifier(text, qualifier);
 }
 
 /**
@@ -191,7 +202,8 @@ function figure({ def, expectedUnits }: FigureBase, value: number, qualifier: st
     value,
     approximate: qualifier !== undefined,
     ...(qualifier !== undefined ? { qualifier } : {}),
-    display: displayFigure(def, value, qualifier),
+    // A sum of approximate parts prints as a round number; one clerk's own "659余" prints as written.
+    display: displayFigure(def, value, qualifier, SUMMED.has(def.aggregation.kind) && sources.filter((s) => s.approximate).length > 0 && sources.length > 1),
     sources,
     reportingUnits,
   };
@@ -205,4 +217,5 @@ function sourceOf(c: UnitContribution, v: UnitIndicatorValue): FigureSource {
   return { ...sourceBase(c), value: v.value, approximate: v.approximate, ...(v.qualifier ? { qualifier: v.qualifier } : {}), location: v.location };
 }
 
+const SUMMED = new Set(['sum', 'sum_of', 'distinct_count']);
 const round2 = (n: number) => Math.round(n * 100) / 100;

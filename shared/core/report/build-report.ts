@@ -1,5 +1,5 @@
 import { chineseDate, chineseDateTime, deadlineInstant } from '../county/time';
-import type { Aggregation, CrossCheck } from '../catalogue/schema';
+import type { Aggregation } from '../catalogue/schema';
 import type { LoadedCounty } from '../county/load';
 import type { Unit } from '../county/schema';
 import type { NormalizedSubmission } from '../submission/normalized';
@@ -10,6 +10,9 @@ import { aggregateFigures, type UnitContribution } from './build-figures';
 import type { CollectionPlan } from '../county/plan';
 import { REPORT_SCHEMA_ID, ReportSchema, type Completeness, type Figure, type Report, type ReportWarning, type UnitStatus } from './schema';
 import { unitIndicatorValues } from './unit-values';
+import { checkWarnings, claimVerdict, evaluateChecks } from './checks';
+import { inputsOf } from '../county/plan';
+import type { LoadedCatalogue } from '../catalogue/load';
 
 export interface CurrentSubmission {
   unitId: string;
@@ -144,16 +147,22 @@ export function buildReport(input: BuildReportInput): Report {
   }
   // A value computed without some expected units, or with a returned submission, is not the county's figure (issues 12, 13).
   const notIn = new Set(completeness.units.filter((u) => u.status !== 'accepted' || u.returned).map((u) => u.unitId));
+  // 暂无数据 leaves a unit's share out as surely as a missing file does (issue 21): the total is partial, and so is all computed from it.
+  const noDataOf = noDataClosure(aggregated.figures, catalogue);
   for (const figure of aggregated.figures) {
-    const missingUnits = figure.value === null ? [] : figure.expectedUnits.filter((u) => notIn.has(u));
-    if (missingUnits.length) figure.partial = { missingUnits };
+    if (figure.value === null) continue;
+    const noDataUnits = noDataOf(figure.indicatorId);
+    const missingUnits = [...new Set([...figure.expectedUnits.filter((u) => notIn.has(u)), ...noDataUnits])];
+    if (missingUnits.length) figure.partial = { missingUnits, ...(noDataUnits.length ? { noDataUnits } : {}) };
   }
   for (const u of completeness.units) {
     if (u.status === 'missing') warnings.push({ code: 'UNIT_MISSING', message: `${u.unitName}未报送材料`, unitId: u.unitId });
     if (u.status === 'rejected') warnings.push({ code: 'UNIT_REJECTED', message: `${u.unitName}报送的文件未通过校验，需重新报送`, unitId: u.unitId });
     if (u.late) warnings.push({ code: 'UNIT_LATE', message: `${u.unitName}逾期报送（${u.receivedAt ? chineseDateTime(new Date(u.receivedAt), config.timeZone) : ''}）`, unitId: u.unitId });
   }
-  warnings.push(...crossCheckWarnings(catalogue.checks, figureById, contributions, plan));
+  const unitName = (id: string) => unitById.get(id)?.name ?? id;
+  const checkResults = evaluateChecks(catalogue.checks, figureById, contributions, plan);
+  warnings.push(...checkWarnings(checkResults, plan, unitName));
   if (input.previous) warnings.push(...outlierWarnings(aggregated.figures, input.previous, config.outlierFactor));
 
   const document = buildDocument({
@@ -165,8 +174,13 @@ export function buildReport(input: BuildReportInput): Report {
     narratives: contributions.map((c) => ({ unit: c.unit, items: current.get(c.unit.id)!.submission.narratives })),
     completeness,
     notices: [templateNotice(input), lateRunNotice(input, completeness)].filter((n): n is string => n !== undefined),
+    claimVerdict: (bindings) => claimVerdict(bindings, checkResults, figureById, plan, unitName),
   });
   warnings.push(...document.warnings);
+  for (const figure of aggregated.figures) {
+    const printed = document.printedUnits.get(figure.indicatorId);
+    if (printed) figure.printedUnit = printed;
+  }
 
   return ReportSchema.parse({
     schema: REPORT_SCHEMA_ID,
@@ -179,6 +193,7 @@ export function buildReport(input: BuildReportInput): Report {
     figures: aggregated.figures,
     completeness,
     warnings,
+    ...(document.claims.length ? { claims: document.claims } : {}),
     document: document.blocks,
   } satisfies Report);
 }
@@ -254,58 +269,6 @@ function buildCompleteness(
   };
 }
 
-function crossCheckWarnings(
-  checks: readonly CrossCheck[],
-  figures: ReadonlyMap<string, Figure>,
-  contributions: readonly UnitContribution[],
-  plan: CollectionPlan,
-): ReportWarning[] {
-  const warnings: ReportWarning[] = [];
-  const exact = (id: string) => {
-    const f = figures.get(id);
-    // An approximate figure ("1000余") cannot prove or disprove an equation.
-    return f && f.value !== null && !f.approximate ? f.value : null;
-  };
-  const fail = (check: CrossCheck, indicatorId: string, detail: string, unitId?: string) =>
-    warnings.push({ code: 'CROSS_CHECK_FAILED', message: `${check.message}（${detail}）`, indicatorId, ...(unitId ? { unitId } : {}) });
-
-  for (const check of checks) {
-    switch (check.kind) {
-      case 'sum_equals': {
-        const parts = check.parts.map(exact);
-        const total = exact(check.total);
-        if (total === null || parts.some((p) => p === null)) break;
-        const sum = (parts as number[]).reduce((a, b) => a + b, 0);
-        if (Math.abs(sum - total) > 1e-9) fail(check, check.total, `${check.parts.map((p, i) => `${figures.get(p)!.name}${parts[i]}`).join(' + ')} = ${sum}，${figures.get(check.total)!.name}${total}`);
-        break;
-      }
-      case 'lte': {
-        const lesser = exact(check.lesser);
-        const greater = exact(check.greater);
-        if (lesser !== null && greater !== null && lesser > greater) {
-          fail(check, check.lesser, `${figures.get(check.lesser)!.name}${lesser} > ${figures.get(check.greater)!.name}${greater}`);
-        }
-        break;
-      }
-      case 'range': {
-        const value = exact(check.indicator);
-        if (value !== null && (value < check.min || value > check.max)) fail(check, check.indicator, `${figures.get(check.indicator)!.name}为${value}`);
-        break;
-      }
-      case 'unit_min': {
-        const def = plan.catalogue.indicatorById.get(check.indicator)!;
-        for (const unitId of plan.expectedUnitsOf(def)) {
-          const c = contributions.find((x) => x.unit.id === unitId);
-          const v = c?.values.values.get(check.indicator);
-          if (c && v && v.value < check.min) fail(check, check.indicator, `${c.unit.name}为${v.value}`, unitId);
-        }
-        break;
-      }
-    }
-  }
-  return warnings;
-}
-
 function outlierWarnings(figures: readonly Figure[], previous: Report, factor: number): ReportWarning[] {
   const before = new Map(previous.figures.map((f) => [f.indicatorId, f]));
   const warnings: ReportWarning[] = [];
@@ -362,4 +325,24 @@ function templateNotice(input: BuildReportInput): string | undefined {
   if (!county.hasOwnTemplate || county.hasOwnTemplate(year)) return undefined;
   const reused = county.template(year).writtenFor ? `${county.template(year).writtenFor}年度模板` : '通用模板';
   return `【注意：${county.config.name}没有${year}年度自己的报告模板（template.${year}.json），本稿沿用了${reused}的文字，其中的会议届次、文件名称、年份提法可能属于其他年度，发文字号和成文日期也须另行确定，请逐句核对。】`;
+}
+
+/**
+ * Units that declared 暂无数据 for an indicator or for any indicator it is
+ * computed from (a total's parts, a rate's numerator and denominator, the
+ * indicator a coverage figure tests).
+ */
+function noDataClosure(figures: readonly Figure[], catalogue: LoadedCatalogue): (id: string) => string[] {
+  const own = new Map(figures.map((f) => [f.indicatorId, f.noDataUnits ?? []]));
+  const memo = new Map<string, string[]>();
+  const of = (id: string, seen: ReadonlySet<string> = new Set()): string[] => {
+    const cached = memo.get(id);
+    if (cached) return cached;
+    const def = catalogue.indicatorById.get(id);
+    const inputs = def && !seen.has(id) ? inputsOf(def) : [];
+    const result = [...new Set([...(own.get(id) ?? []), ...inputs.flatMap((x) => of(x, new Set([...seen, id])))])];
+    memo.set(id, result);
+    return result;
+  };
+  return (id) => of(id);
 }

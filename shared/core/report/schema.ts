@@ -32,6 +32,8 @@ export const FigureSchema = z.object({
   indicatorId: z.string(),
   name: z.string(),
   unit: z.string(),
+  /** The measure word the report writes after it when the county allows another than `unit` (county.json measureWords): 名 for 人. */
+  printedUnit: z.optional(z.string()),
   /** null when no unit reported it: the draft marks it 【待补充：…】. */
   value: z.nullable(z.number()),
   approximate: z.boolean(),
@@ -55,7 +57,7 @@ export const FigureSchema = z.object({
    * submitted, or were rejected, when it was computed: the value is not the
    * county's, and every artifact marks it.
    */
-  partial: z.optional(z.object({ missingUnits: z.array(z.string()) })),
+  partial: z.optional(z.object({ missingUnits: z.array(z.string()), noDataUnits: z.optional(z.array(z.string())) })),
 });
 export type Figure = z.infer<typeof FigureSchema>;
 
@@ -99,6 +101,8 @@ export const SegmentSchema = z.object({
   missing: z.optional(z.boolean()), // a 【待补充：…】 marker
   /** The indicator whose partial figure this text states, or whose completeness it asserts (均已, 全部): marked in every artifact. */
   partial: z.optional(z.string()),
+  /** The id of a bound claim ({{claim:…}}) this text belongs to that the data do not prove: marked with the claim's reason. */
+  claim: z.optional(z.string()),
 });
 export type Segment = z.infer<typeof SegmentSchema>;
 
@@ -128,6 +132,18 @@ export const BlockSchema = z.discriminatedUnion('kind', [
 ]);
 export type Block = z.infer<typeof BlockSchema>;
 
+/** A clause the template binds to what proves it ({{claim:…}}), and whether the data prove it. */
+export const ClaimSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  /** Check or indicator ids, as the template names them. */
+  bindings: z.array(z.string()),
+  holds: z.boolean(),
+  /** Why it is not proved, as a reader is told: "核对未通过：…", "未计入…（未报送）". */
+  reason: z.optional(z.string()),
+});
+export type Claim = z.infer<typeof ClaimSchema>;
+
 export const ReportSchema = z.object({
   schema: z.literal(REPORT_SCHEMA_ID),
   county: z.string(),
@@ -140,6 +156,8 @@ export const ReportSchema = z.object({
   figures: z.array(FigureSchema),
   completeness: CompletenessSchema,
   warnings: z.array(WarningSchema),
+  /** The template's bound claims; older reports lack them. */
+  claims: z.optional(z.array(ClaimSchema)),
   document: z.array(BlockSchema),
 });
 export type Report = z.infer<typeof ReportSchema>;

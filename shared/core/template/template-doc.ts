@@ -2,7 +2,8 @@ import type { LoadedCatalogue } from '../catalogue/load';
 import { printableText } from '../artifacts/text';
 import { fontTableXml, GONGWEN } from '../artifacts/docx';
 import { ReportTemplate, ReportTemplateSchema, TemplateBlock } from './schema';
-import { PLACEHOLDER, templatePlaceholders, type TemplateVariable } from './validate';
+import { SHARED_OTHERWISE, tokenize } from './tokens';
+import { claimBinding, templatePlaceholders, type TemplateVariable } from './validate';
 
 /**
  * The report template as a Word document the county office edits, and back.
@@ -70,13 +71,41 @@ export class TemplateDocError extends Error {
   }
 }
 
+/** A shared figure, {{shared:a,b|各}}: 【共同数字：甲指标；乙指标｜各】. */
+const SHARED_WORD = '共同数字';
+/** A bound claim, {{claim:x}}…{{/claim}}: 【须有数据证实：核对规则或指标】…【证实到此】. */
+const CLAIM_WORD = '须有数据证实';
+const CLAIM_END_WORD = '证实到此';
+/** Between the names of a shared figure's or a claim's indicators (names may hold 、). */
+const NAME_SEPARATOR = '；';
+
 /** "{{fig:mediators_total}}人" → "【指标：人民调解员总数】人". */
 export function placeholdersToWords(text: string, catalogue: LoadedCatalogue): string {
-  return text.replace(PLACEHOLDER, (_all, head: string, arg: string | undefined) => {
-    if (head === 'fig' && arg) return `【${FIGURE_WORD}：${catalogue.indicatorById.get(arg)?.name ?? arg}】`;
-    const word = VARIABLE_WORDS[head as TemplateVariable];
-    return word ? `【${word}】` : `{{${head}${arg ? `:${arg}` : ''}}}`;
-  });
+  const name = (id: string) => catalogue.indicatorById.get(id)?.name ?? id;
+  const bindingName = (id: string) => {
+    const b = claimBinding(id, catalogue);
+    return b?.kind === 'check' ? b.check.message : name(id);
+  };
+  return tokenize(text)
+    .map((t) => {
+      switch (t.kind) {
+        case 'text':
+          return t.text;
+        case 'fig':
+          return `【${FIGURE_WORD}：${name(t.id)}】`;
+        case 'shared':
+          return `【${SHARED_WORD}：${t.ids.map(name).join(NAME_SEPARATOR)}｜${t.word}${t.otherwise !== SHARED_OTHERWISE ? `｜${t.otherwise}` : ''}】`;
+        case 'claimOpen':
+          return `【${CLAIM_WORD}：${t.bindings.map(bindingName).join(NAME_SEPARATOR)}】`;
+        case 'claimClose':
+          return `【${CLAIM_END_WORD}】`;
+        case 'variable': {
+          const word = VARIABLE_WORDS[t.name as TemplateVariable];
+          return word ? `【${word}】` : `{{${t.name}}}`;
+        }
+      }
+    })
+    .join('');
 }
 
 /** Paragraphs of the exported document: [style key, text with placeholders as words]. */
@@ -99,7 +128,7 @@ function templateParagraphs(template: ReportTemplate, catalogue: LoadedCatalogue
 
 const INSTRUCTIONS = [
   '说明：这是本县报告模板的Word版，改好后用 yearly-report template-doc import 导回。',
-  '黄色【】内是占位符，生成报告时换成数字或名称：【指标：…】是该指标的全县数字（后面的量词照写），【年度】等是报告的年份和名称，【各单位材料：…】处接各单位报送的文字。可以删除或移动占位符，不要改其中的字。',
+  '黄色【】内是占位符，生成报告时换成数字或名称：【指标：…】是该指标的全县数字（后面的量词照写），【年度】等是报告的年份和名称，【各单位材料：…】处接各单位报送的文字；【须有数据证实：…】与【证实到此】之间的话只在数据证实时照印，否则标出；【共同数字：…｜各】在几个数字相同时印“各X”，不同时分别列出。可以删除或移动占位符，不要改其中的字。',
   '每段的样式（模板·一级标题、模板·二级标题、模板·正文等）决定它在报告中的位置；新增段落请套用相应样式。二级标题的楷体部分是标题，其后是正文。本说明三段在导入时忽略。',
 ];
 
@@ -218,7 +247,20 @@ export async function importTemplateDocx(bytes: Uint8Array, base: ReportTemplate
   const toTemplateText = (text: string, where: string): { text: string; narratives?: string } => {
     let narratives: string | undefined;
     const converted = text.replace(BRACKETED, (all, inner: string) => {
-      const [word, arg] = inner.split(/[：:]/).map((s) => s.trim());
+      const colon = inner.search(/[：:]/);
+      const word = (colon < 0 ? inner : inner.slice(0, colon)).trim();
+      const arg = colon < 0 ? undefined : inner.slice(colon + 1).trim();
+      if (word === CLAIM_END_WORD && arg === undefined) return '{{/claim}}';
+      if ((word === SHARED_WORD || word === CLAIM_WORD) && arg) {
+        const [names = '', ...options] = arg.split(/[｜|]/);
+        const ids = names.split(NAME_SEPARATOR).map((n) => n.trim()).filter(Boolean).map((n) => (word === CLAIM_WORD ? (catalogue.checks.find((c) => c.message === n)?.id ?? byName.get(n)) : byName.get(n)) ?? `?${n}`);
+        const unknown = ids.filter((id) => id.startsWith('?'));
+        if (unknown.length) {
+          problems.push(`${where}：占位符${all}中的${unknown.map((u) => `“${u.slice(1)}”`).join('、')}不是指标${word === CLAIM_WORD ? '或核对规则' : ''}的名称（占位符里的字不能改）`);
+          return all;
+        }
+        return word === CLAIM_WORD ? `{{claim:${ids.join(',')}}}` : `{{shared:${ids.join(',')}|${options.join('|')}}}`;
+      }
       if (word === FIGURE_WORD && arg !== undefined) {
         const id = byName.get(arg);
         if (id) return `{{fig:${id}}}`;
@@ -230,7 +272,7 @@ export async function importTemplateDocx(bytes: Uint8Array, base: ReportTemplate
         narratives = arg;
         return '';
       }
-      const variable = arg === undefined ? variableByWord.get(word!) : undefined;
+      const variable = arg === undefined ? variableByWord.get(word) : undefined;
       if (variable) return `{{${variable}}}`;
       problems.push(`${where}：未知的占位符${all}（可用：【${FIGURE_WORD}：指标名称】、${Object.values(VARIABLE_WORDS).map((w) => `【${w}】`).join('、')}、【${NARRATIVES_WORD}：栏目】）`);
       return all;

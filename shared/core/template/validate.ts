@@ -1,6 +1,8 @@
 import type { LoadedCatalogue } from '../catalogue/load';
 import { ConfigProblems, suggest } from '../config/problems';
+import type { CrossCheck } from '../catalogue/schema';
 import type { ReportTemplate } from './schema';
+import { tokenize, tokenProblems } from './tokens';
 
 /** Report variables a template may use besides {{fig:…}}. */
 export const TEMPLATE_VARIABLES = ['year', 'reportYear', 'county', 'government', 'docNumberPrefix', 'docSequence'] as const;
@@ -11,12 +13,13 @@ export const PLACEHOLDER = /\{\{\s*([A-Za-z]+)(?::\s*([A-Za-z0-9_]+))?\s*\}\}/g;
 
 export interface PlaceholderRef {
   field: string;
-  kind: 'fig' | 'variable';
+  /** fig: an indicator printed ({{fig:…}}, or one part of {{shared:…}}); claim: what a {{claim:…}} is bound to. */
+  kind: 'fig' | 'variable' | 'claim';
   name: string;
 }
 
-/** Every placeholder of a template, with the field it sits in (blocks[3].body). */
-export function templatePlaceholders(template: ReportTemplate): PlaceholderRef[] {
+/** The prose fields of a template, with their JSON paths. */
+export function templateTexts(template: ReportTemplate): Array<[string, string]> {
   const texts: Array<[string, string | undefined]> = [
     ['title', template.title],
     ['docNumber', template.docNumber],
@@ -29,16 +32,37 @@ export function templatePlaceholders(template: ReportTemplate): PlaceholderRef[]
     texts.push([`blocks[${i}].text`, block.text]);
     if (block.kind === 'heading2') texts.push([`blocks[${i}].body`, block.body]);
   });
+  return texts.filter((t): t is [string, string] => Boolean(t[1]));
+}
+
+/** Every placeholder of a template, with the field it sits in (blocks[3].body). */
+export function templatePlaceholders(template: ReportTemplate): PlaceholderRef[] {
   const refs: PlaceholderRef[] = [];
-  for (const [field, text] of texts) {
-    if (!text) continue;
-    for (const match of text.matchAll(PLACEHOLDER)) {
-      const [, head, arg] = match;
-      if (head === 'fig') refs.push({ field, kind: 'fig', name: arg ?? '' });
-      else refs.push({ field, kind: 'variable', name: arg === undefined ? head! : `${head}:${arg}` });
+  for (const [field, text] of templateTexts(template)) {
+    for (const token of tokenize(text)) {
+      if (token.kind === 'fig') refs.push({ field, kind: 'fig', name: token.id });
+      else if (token.kind === 'shared') token.ids.forEach((name) => refs.push({ field, kind: 'fig', name }));
+      else if (token.kind === 'claimOpen') token.bindings.forEach((name) => refs.push({ field, kind: 'claim', name }));
+      else if (token.kind === 'variable') refs.push({ field, kind: 'variable', name: token.name });
     }
   }
   return refs;
+}
+
+/**
+ * What a {{claim:<id>}} is bound to: a cross-check of the county's catalogue
+ * (its id), else an indicator (a yes/no fact, a coverage figure, a rate).
+ */
+export type ClaimBinding = { kind: 'check'; check: CrossCheck } | { kind: 'indicator'; indicatorId: string };
+export function claimBinding(id: string, catalogue: Pick<LoadedCatalogue, 'checks' | 'indicatorById'>): ClaimBinding | undefined {
+  const check = catalogue.checks.find((c) => c.id === id);
+  if (check) return { kind: 'check', check };
+  return catalogue.indicatorById.has(id) ? { kind: 'indicator', indicatorId: id } : undefined;
+}
+
+/** The indicators a cross-check reads. */
+export function checkIndicators(check: CrossCheck): string[] {
+  return check.kind === 'sum_equals' ? [...check.parts, check.total] : check.kind === 'lte' ? [check.lesser, check.greater] : [check.indicator];
 }
 
 /**
@@ -56,7 +80,12 @@ export function validateTemplate(
 ): void {
   const sink = problems ?? new ConfigProblems();
   const fileOf = (field: string) => (typeof file === 'string' ? file : file(field.split(/[.[]/)[0]!));
+  for (const [field, text] of templateTexts(template)) for (const problem of tokenProblems(tokenize(text))) sink.error(fileOf(field), field, problem);
   for (const ref of templatePlaceholders(template)) {
+    if (ref.kind === 'claim' && !claimBinding(ref.name, catalogue)) {
+      const hint = suggest(ref.name, [...catalogue.checks.map((c) => c.id), ...catalogue.indicatorById.keys()]);
+      sink.error(fileOf(ref.field), ref.field, `{{claim:${ref.name}}} names no check (checks.json) and no indicator${hint ? `; did you mean ${hint}?` : ''}`);
+    }
     if (ref.kind === 'fig' && !catalogue.indicatorById.has(ref.name)) {
       const hint = suggest(ref.name, catalogue.indicatorById.keys());
       sink.error(fileOf(ref.field), ref.field, `placeholder {{fig:${ref.name}}} names no indicator in the catalogue${hint ? `; did you mean {{fig:${hint}}}?` : ''}`);
@@ -71,4 +100,17 @@ export function validateTemplate(
 /** Indicator ids the template prints, in order of first appearance. */
 export function templateFigureIds(template: ReportTemplate): string[] {
   return [...new Set(templatePlaceholders(template).flatMap((r) => (r.kind === 'fig' ? [r.name] : [])))];
+}
+
+/** Indicators the template's claims are bound to (directly, or read by a bound check): collected so the claim can be proved. */
+export function templateClaimIndicatorIds(template: ReportTemplate, catalogue: Pick<LoadedCatalogue, 'checks' | 'indicatorById'>): string[] {
+  return [
+    ...new Set(
+      templatePlaceholders(template).flatMap((r) => {
+        if (r.kind !== 'claim') return [];
+        const b = claimBinding(r.name, catalogue);
+        return !b ? [] : b.kind === 'check' ? checkIndicators(b.check) : [b.indicatorId];
+      }),
+    ),
+  ];
 }

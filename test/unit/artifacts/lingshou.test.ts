@@ -137,11 +137,16 @@ describe('artifacts for the Lingshou 2021 sample', () => {
           expect(rows.length).toBe(numerator.sources.length + denominator.sources.length);
           break;
         }
+        case 'all':
+          // A yes/no fact every expected unit must answer 是: one row per unit, 1 for 是.
+          expect(values.every((v) => v === 0 || v === 1)).toBe(true);
+          expect([f.indicatorId, values.every((v) => v === 1) && rows.length === f.expectedUnits.length ? 1 : 0]).toEqual([f.indicatorId, f.value]);
+          break;
         default:
           throw new Error(`no per-unit check for ${kind}`);
       }
     }
-    expect([...checked].sort()).toEqual(['coverage_count', 'coverage_share', 'max', 'ratio', 'sum']);
+    expect([...checked].sort()).toEqual(['all', 'coverage_count', 'coverage_share', 'max', 'ratio', 'sum']);
     // The mediator example of issue 12: 灵寿镇 is one covered township, not its 3 mediators.
     expect(unitRowsOf.get('townships_with_full_time_mediators')!.find((r) => r[0] === '灵寿县灵寿镇人民政府')!.slice(1, 2)).toEqual([1]);
   });

@@ -57,8 +57,9 @@ describe('buildReport figures', () => {
   const report = buildReport(input({ submissions: fullSet() }));
 
   it('sums units and carries the approximate marker', () => {
-    expect(fig(report, 'staff_trained')).toMatchObject({ value: 1020, approximate: true, display: '1020余' });
-    expect(docText(report)).toContain('培训1020余名行政执法人员');
+    // The value stays exact; the text prints it as a round number before 余 (issue 21).
+    expect(fig(report, 'staff_trained')).toMatchObject({ value: 1020, approximate: true, display: '1000余' });
+    expect(docText(report)).toContain('培训1000余名行政执法人员');
   });
 
   it('derives ledger counts and records the ledger in provenance', () => {

@@ -105,7 +105,7 @@ describe('a corrupted county folder', () => {
       c.catalogue.assign = { mediators_totl: [{ kind: 'unit', unit: 'justice_bureau' }] };
     });
     const errors = errorsOf();
-    expect(errors).toContainEqual({ file: 'indicators.json', path: '[3].id', message: expect.stringContaining('"services_fully_online" is a national indicator; give yours another id, or list "services_fully_online" in county.json catalogue.exclude') });
+    expect(errors).toContainEqual({ file: 'indicators.json', path: `[${read('indicators.json').length - 1}].id`, message: expect.stringContaining('"services_fully_online" is a national indicator; give yours another id, or list "services_fully_online" in county.json catalogue.exclude') });
     expect(errors).toContainEqual({ file: 'county.json', path: 'catalogue.assign.mediators_totl', message: expect.stringContaining('did you mean "mediators_total"?') });
   });
 
@@ -141,6 +141,36 @@ describe('yearly-report county check', () => {
     const { code, stdout } = await runCli(['county', 'check', dir]);
     expect(code).toBe(1);
     expect(stdout).toContain('collection.lockAtDeadLine: unknown key "lockAtDeadLine"; did you mean "lockAtDeadline"?');
+  });
+
+  // Issue 21: prose that asserts completeness with nothing to prove it, and a measure word that is not the indicator's unit.
+  it('reminds of an unbound completeness claim and a measure-word mismatch, with file, block and the words', async () => {
+    edit('template.json', (t) => {
+      t.blocks[2].body = t.blocks[2].body.replace('{{claim:legal_adviser_coverage}}实现县、乡两级政府及行政执法部门法律顾问全覆盖{{/claim}}', '实现县、乡两级政府及行政执法部门法律顾问全覆盖');
+      t.blocks[6].body = t.blocks[6].body.replace('{{fig:mediators_total}}人', '{{fig:mediators_total}}名');
+    });
+    const warnings = checkCountyFolder(dir).problems.list.filter((p) => p.severity === 'warning' && p.file.endsWith('template.json'));
+    expect(warnings.map((p) => ({ file: path.relative(dir, p.file), path: p.path, message: p.message }))).toEqual([
+      {
+        file: 'template.json',
+        path: 'blocks[2].body',
+        message: '“三是实现县、乡两级政府及行政执法部门法律顾问全覆盖。” asserts completeness (“全覆盖”) that no data prove: bind it with {{claim:<check or indicator>}}…{{/claim}} (shared/counties/README.md, "Claims"), or reword it',
+      },
+      {
+        file: 'template.json',
+        path: 'blocks[6].body',
+        message: '{{fig:mediators_total}} is followed by “名” but “人民调解员总数” is counted in “人”: write 人, or, where usage really varies, allow it in county.json "measureWords": { "人": ["名"] }',
+      },
+    ]);
+    const { code, stdout } = await runCli(['county', 'check', dir]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('提醒1. ');
+    expect(stdout).toContain('template.json blocks[2].body: “三是实现县、乡两级政府及行政执法部门法律顾问全覆盖。” asserts completeness (“全覆盖”)');
+    // Where the county says usage varies, the synonym passes.
+    edit('county.json', (c) => {
+      c.measureWords = { 人: ['名'] };
+    });
+    expect(checkCountyFolder(dir).problems.list.filter((p) => p.message.includes('is followed by'))).toEqual([]);
   });
 
   it('exits 2 when there is no such county', async () => {

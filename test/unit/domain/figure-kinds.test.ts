@@ -1,5 +1,6 @@
 import { buildReport, type BuildReportInput } from '../../../shared/core/report/build-report';
 import { combineQualifiers, withQualifier } from '../../../shared/core/report/qualifier';
+import { displayFigure } from '../../../shared/core/report/build-figures';
 import { parseSubmissionFile } from '../../../shared/core/submission/parse';
 import { countyOf, smallCatalogue, smallConfig, submission } from './helpers';
 
@@ -55,9 +56,49 @@ describe('figure kinds', () => {
     const near = report([submission('town_a', { indicators: { lectures: value(60, '近') } })]);
     expect(figure(near, 'lectures').display).toBe('近60');
     const mixed = report([submission('town_a', { indicators: { lectures: value(20, '余') } }), submission('town_b', { indicators: { lectures: 15 } })]);
-    expect(figure(mixed, 'lectures')).toMatchObject({ value: 35, display: '35余', qualifier: '余' });
+    expect(figure(mixed, 'lectures')).toMatchObject({ value: 35, display: '30余', qualifier: '余' });
     const opposite = report([submission('town_a', { indicators: { lectures: value(20, '余') } }), submission('town_b', { indicators: { lectures: value(15, '近') } })]);
     expect(figure(opposite, 'lectures').display).toBe('约35');
+  });
+
+  // Issue 21: an approximate sum reads as this genre writes one (余 after a round number), and a 万 figure never overstates.
+  it.each([
+    // [parts as the clerks wrote them, printed]
+    [[value(200, '余'), value(459)], '650余'],
+    [[value(20, '余'), value(3)], '20余'],
+    [[value(60, '余'), value(5)], '60余'],
+    [[value(1000, '余'), value(20)], '1000余'],
+    [[value(1200, '余'), value(34)], '1200余'],
+    [[value(3, '余'), value(4)], '7余'],
+    [[value(240, '余'), value(0)], '240余'],
+    [[value(58, '近'), value(3)], '近70'],
+    [[value(640, '近'), value(11)], '近660'],
+    [[value(20, '余'), value(15, '近')], '约35'],
+  ] as const)('prints the approximate sum of %j as %s', (parts, printed) => {
+    const r = report(parts.map((v, i) => submission(i === 0 ? 'town_a' : 'town_b', { indicators: { lectures: v } })));
+    expect(figure(r, 'lectures').display).toBe(printed);
+    expect(figure(r, 'lectures').value).toBe(parts.reduce((t, p) => t + p.value, 0));
+  });
+
+  it('keeps one clerk’s own approximate figure as written: only a sum is rounded', () => {
+    const r = report([submission('town_a', { indicators: { lectures: value(659, '余') } })]);
+    expect(figure(r, 'lectures').display).toBe('659余');
+  });
+
+  it.each([
+    // [exact value, qualifier, printed]: rounding down needs no word (as the published reports print it), rounding up does
+    [13046, undefined, '1.3万'],
+    [50386, undefined, '5万'],
+    [90412, undefined, '9万'],
+    [89600, undefined, '近9万'],
+    [12960, undefined, '近1.3万'],
+    [130000, undefined, '13万'],
+    [89600, '余', '约9万'],
+    [90412, '余', '9万余'],
+    [89600, '近', '近9万'],
+    [90412, '近', '约9万'],
+  ] as const)('prints %d%s in 万 as %s', (exact, qualifier, printed) => {
+    expect(displayFigure({ unit: '件', printIn: '万', aggregation: { kind: 'sum' } }, exact, qualifier)).toBe(printed);
   });
 
   it('states a yes/no fact as yes only when every expected unit says yes', () => {
