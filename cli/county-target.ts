@@ -46,7 +46,7 @@ export function addTargetOptions(command: Command, { county = true }: { county?:
 
 export async function openTarget(options: TargetOptions): Promise<CountyTarget> {
   // Loaded here, not at the top: every command file imports this one, and `--help` must not load the AWS SDK.
-  const [{ createDocumentClient, createS3Client }, { DynamoSubmissionRepository }, { S3ObjectStore }, { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile }, { physicalNames }, { loadCountyForCli }] =
+  const [{ createDocumentClient, createS3Client }, { DynamoSubmissionRepository }, { S3ObjectStore }, { formatErrorReport, MAX_SUBMISSION_BYTES, parseSubmissionFile }, { physicalNames }, { loadCountyForCli }, { DynamoUploadTokenStore }] =
     await Promise.all([
       import('../shared/adapters/aws-clients'),
       import('../shared/adapters/dynamo-submission-repository'),
@@ -54,6 +54,7 @@ export async function openTarget(options: TargetOptions): Promise<CountyTarget> 
       import('../shared/core/submission/parse'),
       import('../shared/storage/layout'),
       import('./options'),
+      import('../shared/adapters/dynamo-upload-token-store'),
     ]);
   const county = loadCountyForCli(options.county);
   const catalogue = county.catalogue;
@@ -87,6 +88,8 @@ export async function openTarget(options: TargetOptions): Promise<CountyTarget> 
       formatErrorReport,
       maxBytes: MAX_SUBMISSION_BYTES,
       now: () => new Date(),
+      // Replay judges each version's upload grant as ingest did (core/upload-access/grant.ts).
+      uploadGrants: new DynamoUploadTokenStore(createDocumentClient(), names.table),
     }),
     caller: async () => {
       const { awsCaller, localCaller } = await import('../shared/adapters/operator-identity');

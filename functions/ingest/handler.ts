@@ -10,6 +10,7 @@ import { S3NotificationSchema } from '../../shared/core/s3-notification';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createDocumentClient, createDynamoClient, createS3Client } from '../../shared/adapters/aws-clients';
 import { DynamoSubmissionRepository } from '../../shared/adapters/dynamo-submission-repository';
+import { DynamoUploadTokenStore } from '../../shared/adapters/dynamo-upload-token-store';
 import { INGEST_ENV, readEnvironment } from '../../shared/adapters/environment';
 import { TABLE_DESIGN } from '../../shared/storage/layout';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
@@ -37,11 +38,14 @@ const county = loadCounty(env.COUNTY_CONFIG_DIR, { expectedId: env.COUNTY_ID });
 const catalogue = county.catalogue;
 // One DynamoDB client for the repository and Powertools' idempotency store: each client costs the cold start.
 const dynamo = createDynamoClient();
+const documentClient = createDocumentClient(dynamo);
 const deps = {
   county,
   catalogue,
   objects: new S3ObjectStore(createS3Client()),
-  repo: new DynamoSubmissionRepository(createDocumentClient(dynamo), env.TABLE_NAME),
+  repo: new DynamoSubmissionRepository(documentClient, env.TABLE_NAME),
+  // An object that came with an upload grant is checked against it and its unit link (core/upload-access/grant.ts).
+  uploadGrants: new DynamoUploadTokenStore(documentClient, env.TABLE_NAME),
   // The parsers load on the first upload, not in the cold start of a batch that may hold none.
   parse: async (input: Parameters<typeof parseSubmissionFile>[0]) => (await import('../../shared/core/submission/parse')).parseSubmissionFile(input),
   formatErrorReport,

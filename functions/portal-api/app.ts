@@ -4,7 +4,7 @@ import type { PresignedPost } from '@aws-sdk/s3-presigned-post';
 import { authenticate, type UploadTokenRecord } from '../../shared/core/upload-access/token';
 import type { ClerkUploadGrant } from '../../shared/core/portal/views';
 import type { UploadGrant } from '../../shared/core/upload-access/request-upload';
-import { clerkErrorReport, clerkOutcome, clerkOverview, clerkTemplate, clerkUploadGrant, openYear } from '../../shared/usecases/portal/clerk';
+import { CLERK_CREDENTIALS, clerkErrorReport, clerkOutcome, clerkOverview, clerkTemplate, clerkUploadGrant, openYear, startClerkSession } from '../../shared/usecases/portal/clerk';
 import { PortalRequestError } from '../../shared/usecases/portal/errors';
 import {
   createUnitLink,
@@ -48,6 +48,7 @@ const TOKEN_MESSAGES: Record<string, string> = {
   token_missing: '缺少报送链接凭证，请使用县司法局发给本单位的链接打开',
   token_revoked: '该报送链接已被撤销，请联系县司法局重新获取',
   token_expired: '该报送链接已过期，请联系县司法局重新获取',
+  token_used: '该报送链接已经打开过一次，不能再次使用。请回到第一次打开它的窗口继续，或联系县司法局重新发送链接。',
 };
 
 export function createPortalApi(deps: PortalApiDeps): Hono<Env> {
@@ -67,9 +68,12 @@ export function createPortalApi(deps: PortalApiDeps): Hono<Env> {
   });
   app.notFound((c) => c.json({ error: 'not_found', message: '没有这个地址' }, 404));
 
-  // ---- clerk: a unit link's token -------------------------------------------------------------
+  // ---- clerk: a unit link, spent once on a browser session ------------------------------------
+  app.post('/api/clerk/session', async (c) => c.json(await startClerkSession(c.req.header('authorization'), deps)));
+
   app.use('/api/clerk/*', async (c, next) => {
-    const auth = await authenticate(c.req.header('authorization'), (id) => deps.links.get(id), deps.county.config.id, deps.now());
+    if (c.req.path === '/api/clerk/session') return next();
+    const auth = await authenticate(c.req.header('authorization'), (id) => deps.links.get(id), deps.county.config.id, deps.now(), CLERK_CREDENTIALS);
     if (!auth.ok) return c.json({ error: auth.reason, message: TOKEN_MESSAGES[auth.reason] ?? '报送链接无效' }, 401);
     c.set('token', auth.record);
     await next();

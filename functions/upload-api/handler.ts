@@ -13,6 +13,7 @@ import { findUploadOutcome } from '../../shared/usecases/find-upload-outcome';
 import { S3ObjectStore } from '../../shared/adapters/s3-object-store';
 import { MAX_SUBMISSION_BYTES } from '../../shared/core/submission/limits';
 import { presignUpload } from './presign';
+import { grantRecord } from '../../shared/core/upload-access/grant';
 
 /**
  * The upload API, both routes authenticated by `Authorization: Bearer yrt_…`
@@ -66,6 +67,8 @@ export const handler = middy(async (event: APIGatewayProxyEventV2, _context: Con
     return json(decision.status, { error: decision.error, message: decision.message });
   }
   const { grant } = decision;
+  // Recorded before the presigned POST exists: ingest checks the grant's link and single use (grant.ts).
+  await tokens.putGrant(grantRecord(grant, decision.token, new Date()));
   const post = await presignUpload(s3, env.SUBMISSIONS_BUCKET, grant);
   logger.info('upload granted', { ...who, year: grant.year, objectKey: grant.key });
   return json(200, {

@@ -1,27 +1,43 @@
-import { api, ApiError, credentialFromFragment, downloadFile, h, notice, replace, STATE_CLASS, table } from './common';
+import { api, ApiError, downloadFile, h, notice, replace, STATE_CLASS, table } from './common';
 import { pollDelay } from './poll';
 // The API's answers, typed once for the server and this page.
-import type { ClerkOutcome, ClerkOverview, ClerkUploadGrant, ReplacementView } from '../../shared/core/portal/views';
+import type { ClerkOutcome, ClerkOverview, ClerkSession, ClerkUploadGrant, ReplacementView } from '../../shared/core/portal/views';
 
 /**
  * The clerk's page: opened from the unit link (`clerk.html#t=yrt_…`). The
- * token leaves the address bar at once and lives in sessionStorage; every
- * call sends it as a Bearer header. The file goes straight to S3 with the
- * presigned POST; the page then polls for ingest's outcome.
+ * link leaves the address bar at once and is spent on a session of a few
+ * hours (POST /api/clerk/session): the browser's History keeps the address
+ * it was opened with, and on a shared county PC that copy must open nothing.
+ * The session lives in sessionStorage; every call sends it as a Bearer
+ * header. The file goes straight to S3 with the presigned POST; the page then
+ * polls for ingest's outcome.
  */
-const token = credentialFromFragment('t', 'yearly-report.unit-token');
+const SESSION_KEY = 'yearly-report.unit-token';
+let token: string | null = null;
 const main = document.getElementById('main')!;
 const OUTCOME_WAIT_MS = 90_000;
 
+/** The session: a link in the fragment is spent on a new one; else the tab's own from before a reload. */
+async function openSession(): Promise<string | null> {
+  const link = new URLSearchParams(location.hash.slice(1)).get('t');
+  if (!link) return sessionStorage.getItem(SESSION_KEY);
+  history.replaceState(null, '', location.pathname + location.search);
+  sessionStorage.removeItem(SESSION_KEY);
+  const { session } = await api<ClerkSession>(link, '/api/clerk/session', { method: 'POST' });
+  sessionStorage.setItem(SESSION_KEY, session);
+  return session;
+}
+
 async function start(): Promise<void> {
-  if (!token) {
-    replace(main, notice('error', '请使用县司法局发给本单位的报送链接打开本页。'));
-    return;
-  }
   try {
+    token = await openSession();
+    if (!token) {
+      replace(main, notice('error', '请使用县司法局发给本单位的报送链接打开本页。'));
+      return;
+    }
     render(await api<ClerkOverview>(token, '/api/clerk/me'));
   } catch (err) {
-    replace(main, notice('error', (err as Error).message));
+    replace(main, notice('error', h('span', { id: 'session-refused' }, (err as Error).message)));
   }
 }
 
@@ -40,9 +56,10 @@ function render(me: ClerkOverview): void {
       h('dt', {}, '当前状态'),
       h('dd', {}, h('span', { class: `badge ${STATE_CLASS[me.state] ?? ''}`, id: 'state' }, me.stateLabel)),
       me.current ? [h('dt', {}, '当前报送'), h('dd', {}, `${me.current.fileName}，${me.current.receivedAt}收到，${me.current.rows} 行`)] : null,
-      h('dt', {}, '链接有效期至'),
-      h('dd', {}, me.linkValidUntil),
+      h('dt', {}, me.opened ? '本次打开有效至' : '链接有效期至'),
+      h('dd', { id: 'valid-until' }, me.linkValidUntil),
     ),
+    me.opened ? h('p', { class: 'hint', id: 'once-hint' }, '为安全起见，报送链接只能打开一次。请在本页完成上传；关闭本页后如需再次上传，请联系县司法局重新发送链接。') : null,
     me.returnComment
       ? notice('error', h('strong', {}, '县司法局退回修改意见：'), h('span', { id: 'return-comment' }, me.returnComment.comment), h('br'), h('small', {}, `${me.returnComment.by}，${me.returnComment.at}`))
       : null,

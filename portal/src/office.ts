@@ -258,7 +258,7 @@ function linksSection(): HTMLElement {
           `${l.createdAt}，${l.createdBy}`,
           l.validUntil,
           l.state,
-          canAct() && l.state === '有效'
+          canAct() && (l.state === '有效' || l.state.startsWith('已打开'))
             ? h('button', { type: 'button', class: 'danger', 'data-token': l.tokenId, onclick: () => void act('撤销链接', () => api(idToken!, `/api/office/links/${l.tokenId}`, { method: 'DELETE' })) }, `撤销${l.unitName}的链接`)
             : '',
         ]),

@@ -25,7 +25,7 @@ export class S3ObjectStore implements ObjectStore {
     }
     const bytes = await out.Body!.transformToByteArray();
     if (bytes.byteLength > maxBytes) throw new FileTooLargeError(key, bytes.byteLength, maxBytes);
-    return { bytes, versionId: out.VersionId, lastModified: out.LastModified };
+    return { bytes, versionId: out.VersionId, lastModified: out.LastModified, metadata: out.Metadata };
   }
 
   async put(bucket: string, key: string, body: string | Uint8Array, contentType: string): Promise<void> {

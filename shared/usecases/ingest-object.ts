@@ -10,6 +10,8 @@ import { deadlineInstant, chineseDateTime } from '../core/county/time';
 import { lockStateAt } from '../core/lock-history';
 import { PREFIX } from '../storage/layout';
 import type { LedgerRowSink } from '../core/submission/row-sink';
+import { GRANT_METADATA, grantRefusal, type UploadGrantRecord } from '../core/upload-access/grant';
+import type { UploadTokenRecord } from '../core/upload-access/token';
 import { ObjectStore, ObjectVersionRef, SubmissionRepository, SubmissionRowStream, VersionRecord } from './ports';
 
 /**
@@ -19,7 +21,11 @@ import { ObjectStore, ObjectVersionRef, SubmissionRepository, SubmissionRowStrea
  *  3. reject when the year was locked (or its deadline passed, where the county
  *     locks then) before the upload, and the unit has no exception;
  *  4. skip a version older than the unit's current one (late or out-of-order delivery);
- *  5. read and parse the file, its ledger rows (xlsx, csv) streaming into the
+ *  5. read the file; one that came with an upload grant (a presigned POST of
+ *     the portal or the upload API) is refused when its unit link was revoked
+ *     before S3 received it, or when the grant already brought another
+ *     version (core/upload-access/grant.ts); else the grant is marked used;
+ *     parse the file, its ledger rows (xlsx, csv) streaming into the
  *     version's own partition as they are accepted, through a bounded queue
  *     (the parser waits for the writers); on problems delete the rows written,
  *     write an error report next to the file and reject;
@@ -74,6 +80,18 @@ export interface IngestDeps {
   ) => ErrorReport;
   maxBytes: number;
   now: () => Date;
+  /**
+   * Upload grants and unit links (shared/adapters/dynamo-upload-token-store.ts).
+   * Every deployed and local pipeline passes them; without them an object's
+   * grant is not checked (tests of parsing alone).
+   */
+  uploadGrants?: UploadGrantLedger;
+}
+
+export interface UploadGrantLedger {
+  getGrant(grantId: string): Promise<UploadGrantRecord | undefined>;
+  claimGrant(grantId: string, versionToken: string): Promise<boolean>;
+  get(tokenId: string): Promise<UploadTokenRecord | undefined>;
 }
 
 /**
@@ -185,6 +203,11 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
   };
   try {
     const object = await deps.objects.get(ref.bucket, ref.key, ref.versionId, deps.maxBytes);
+    const grantId = object.metadata?.[GRANT_METADATA];
+    if (grantId !== undefined && deps.uploadGrants) {
+      const refusal = await checkGrant(grantId, deps.uploadGrants);
+      if (refusal) return reject([{ severity: 'error', code: 'UPLOAD_GRANT_REFUSED', message: refusal, path: ref.key }], refusal);
+    }
     rowStream = deps.repo.openRowStream(year, unitId, token);
     let outcome: ParseOutcome;
     try {
@@ -255,4 +278,15 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     return supersede();
   }
   return accept(rows, warnings, acceptedAt, changes);
+
+  /** Step 5's grant check; a version that passes has claimed its grant (conditional write: one version per grant). */
+  async function checkGrant(id: string, ledger: UploadGrantLedger): Promise<string | undefined> {
+    const grant = await ledger.getGrant(id);
+    const link = grant ? await ledger.get(grant.linkTokenId) : undefined;
+    const input = { key: ref.key, receivedAt: base.receivedAt, versionToken: token, grant, link };
+    const refusal = grantRefusal(input, deps.county.config.timeZone);
+    if (refusal || (await ledger.claimGrant(id, token))) return refusal;
+    // Another version claimed it between the read and the write.
+    return grantRefusal({ ...input, grant: await ledger.getGrant(id) }, deps.county.config.timeZone);
+  }
 }

@@ -27,6 +27,8 @@ export interface ObjectVersionRef {
 
 export interface StoredObject {
   bytes: Uint8Array;
+  /** S3 user metadata (x-amz-meta-*), names in lower case. */
+  metadata?: Record<string, string>;
   versionId?: string;
   lastModified?: Date;
 }

@@ -19,16 +19,15 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 let portal: PortalHarness;
 let browser: Browser;
-let justiceLink: string;
-let educationLink: string;
+// A unit link opens once (it is spent on a browser session), so each page opening gets a fresh one, as the office re-sends it.
+const justiceLink = () => portal.server.unitLink('justice_bureau');
+const educationLink = () => portal.server.unitLink('education_bureau');
 let officeUrl: string;
 
 jest.setTimeout(120_000);
 
 beforeAll(async () => {
   portal = await startPortal();
-  justiceLink = await portal.server.unitLink('justice_bureau');
-  educationLink = await portal.server.unitLink('education_bureau');
   officeUrl = portal.server.officeUrl({ name: '王芳', role: 'office' });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 });
@@ -86,7 +85,7 @@ function screenshot(page: Page, name: string): Promise<Buffer> {
 }
 
 test('a clerk downloads the template, fills it, uploads it and sees the accepted figures', async () => {
-  const page = await openPage(justiceLink);
+  const page = await openPage(await justiceLink());
   await page.waitForSelector('h1');
   expect(await page.textContent('h1')).toBe('灵寿县司法局');
   // The token left the address bar (and so the history) as soon as the page read it.
@@ -116,7 +115,7 @@ test('a clerk downloads the template, fills it, uploads it and sees the accepted
 });
 
 test('a clerk uploads a bad file and sees the cell, and can download the error report', async () => {
-  const page = await openPage(educationLink);
+  const page = await openPage(await educationLink());
   await page.waitForSelector('#template');
   const bytes = await filledTemplate(page, (wb) => {
     wb.getWorksheet('指标')!.getCell('C2').value = '很多'; // the first indicator's value cell
@@ -153,7 +152,7 @@ test('the office returns a submission with a comment, and the clerk sees it', as
   await screenshot(office, 'office.png');
   await office.context().close();
 
-  const clerk = await openPage(justiceLink);
+  const clerk = await openPage(await justiceLink());
   await clerk.waitForSelector('#return-comment');
   expect(await clerk.textContent('#return-comment')).toBe('请核对合法性审查件数');
   expect(await clerk.textContent('#state')).toBe('已退回');
@@ -167,7 +166,7 @@ test("the office locks the year and the clerk's upload is refused with the lock 
   expect(await office.textContent('#lock-state')).toContain('已锁定');
   await office.context().close();
 
-  const clerk = await openPage(justiceLink);
+  const clerk = await openPage(await justiceLink());
   await clerk.waitForSelector('#lock-message');
   expect(await clerk.textContent('#state')).toBe('已锁定');
   await uploadFile(clerk, '补报.xlsx', Buffer.from('PK'));
@@ -187,7 +186,8 @@ test('the office runs aggregation and downloads report.docx', async () => {
 });
 
 test("a unit link cannot read another unit's data, and a revoked link gets 401", async () => {
-  const clerk = await openPage(educationLink);
+  const link = await educationLink();
+  const clerk = await openPage(link);
   await clerk.waitForSelector('#state');
   // From the education bureau's page, ask for the justice bureau's outcome and error report.
   // (Page scripts are strings: the test's tsconfig has no DOM types.)
@@ -203,8 +203,8 @@ test("a unit link cannot read another unit's data, and a revoked link gets 401",
   expect(statuses).toEqual([403, 403, 401]);
 
   const office = await openPage(officeUrl);
-  await office.waitForSelector(`#links button[data-token="${tokenOf(educationLink).slice(4, 20)}"]`);
-  await office.click(`#links button[data-token="${tokenOf(educationLink).slice(4, 20)}"]`);
+  await office.waitForSelector(`#links button[data-token="${tokenOf(link).slice(4, 20)}"]`);
+  await office.click(`#links button[data-token="${tokenOf(link).slice(4, 20)}"]`);
   await office.waitForSelector('.notice.ok');
   await screenshot(office, 'office-links.png');
   await office.context().close();
@@ -218,7 +218,7 @@ test("a unit link cannot read another unit's data, and a revoked link gets 401",
 });
 
 test('the pages stay within the weight budget the browser actually loads', async () => {
-  const page = await openPage(justiceLink);
+  const page = await openPage(await justiceLink());
   await page.waitForSelector('h1');
   const bytes = (await page.evaluate(`performance.getEntriesByType('resource').filter((e) => /\\.(js|css)$/.test(e.name)).reduce((n, e) => n + e.decodedBodySize, 0)`)) as number;
   expect(bytes).toBeGreaterThan(0);

@@ -273,3 +273,99 @@ describe('office', () => {
     expect(after.body.error).toBe('token_revoked');
   });
 });
+
+describe('a unit link is spent on a browser session (issue 22 items 4 and 7)', () => {
+  const openLink = (link: string) => call('/api/clerk/session', link, { method: 'POST' });
+
+  test('once: the second opening is refused, the session works, the office sees the link opened', async () => {
+    const made = await call('/api/office/links', office, { method: 'POST', body: { unitId: 'finance_bureau', days: 30 } });
+    const first = await openLink(made.body.token);
+    expect(first.status).toBe(200);
+    expect(first.body.session).toMatch(/^yrs_/);
+    const second = await openLink(made.body.token);
+    expect(second.status).toBe(401);
+    expect(second.body.error).toBe('token_used');
+    expect(second.body.message).toContain('只能打开一次');
+    // The spent link itself no longer reaches anything; the session does.
+    expect((await call('/api/clerk/me', made.body.token)).body.error).toBe('token_used');
+    const me = await call('/api/clerk/me', first.body.session);
+    expect(me.body).toMatchObject({ unit: { id: 'finance_bureau' }, opened: true, linkValidUntil: first.body.validUntil });
+    // A session cannot be spent on another session.
+    expect((await openLink(first.body.session)).body.error).toBe('token_wrong_kind');
+    const listed = (await call('/api/office/links', viewer)).body.links.find((l: { tokenId: string }) => l.tokenId === made.body.tokenId);
+    expect(listed.state).toMatch(/^已打开（/);
+    // Revoking the link ends its session.
+    expect((await call(`/api/office/links/${made.body.tokenId}`, office, { method: 'DELETE' })).status).toBe(200);
+    const after = await call('/api/clerk/me', first.body.session);
+    expect(after.status).toBe(401);
+    expect(after.body.error).toBe('token_revoked');
+  });
+
+  test('two tabs opening the same link at once: exactly one gets a session', async () => {
+    const link = tokenOf(await portal.server.unitLink('transport_bureau'));
+    const answers = await Promise.all([openLink(link), openLink(link), openLink(link)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 401, 401]);
+  });
+
+  test("a link reaches only the year being collected: another year's outcome is refused", async () => {
+    const session = (await openLink(tokenOf(await portal.server.unitLink('justice_bureau')))).body.session as string;
+    const other = await call(`/api/clerk/outcome?key=${encodeURIComponent(`submissions/${YEAR - 1}/justice_bureau/司法局.json`)}&eTag=0123`, session);
+    expect(other.status).toBe(403);
+    expect(other.body.error).toBe('year_not_open');
+    const own = await call(`/api/clerk/outcome?key=${encodeURIComponent(`submissions/${YEAR}/justice_bureau/司法局.json`)}&eTag=0123`, session);
+    expect(own.status).toBe(200);
+  });
+});
+
+describe('an upload grant (issue 22 item 6)', () => {
+  const grantFor = async (credential: string, fileName: string) => (await call('/api/clerk/uploads', credential, { method: 'POST', body: { fileName } })).body as { url: string; fields: Record<string, string>; key: string };
+  const post = async (grant: { url: string; fields: Record<string, string> }, fileName: string, bytes: Buffer) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(grant.fields)) form.append(k, v);
+    form.append('file', new Blob([new Uint8Array(bytes)]), fileName);
+    const posted = await fetch(grant.url, { method: 'POST', body: form });
+    expect(posted.ok).toBe(true);
+    return posted.headers.get('etag')!.replaceAll('"', '');
+  };
+  const outcomeOf = async (credential: string, key: string, eTag: string) => {
+    for (;;) {
+      const { body } = await call(`/api/clerk/outcome?${new URLSearchParams({ key, eTag })}`, credential);
+      if (body.state !== 'pending') return body;
+    }
+  };
+
+  test('is refused by ingest when the office revoked the link before the file arrived', async () => {
+    const made = await call('/api/office/links', office, { method: 'POST', body: { unitId: 'petition_bureau', days: 30 } });
+    const session = (await call('/api/clerk/session', made.body.token, { method: 'POST' })).body.session as string;
+    const grant = await grantFor(session, '信访局.json');
+    expect(grant.fields['x-amz-meta-upload-grant']).toMatch(/^[0-9a-f]{16}$/);
+    expect((await call(`/api/office/links/${made.body.tokenId}`, office, { method: 'DELETE' })).status).toBe(200);
+    const eTag = await post(grant, '信访局.json', Buffer.from(submissionFile('县信访局', { legality_review_meeting_items: 3 })));
+    // The session died with its link, so the clerk cannot ask; the office sees what ingest decided.
+    expect((await call(`/api/clerk/outcome?${new URLSearchParams({ key: grant.key, eTag })}`, session)).status).toBe(401);
+    let detail: any; // any: the office's unit detail, read for its audit only
+    for (let i = 0; i < 200; i++) {
+      detail = (await call(`/api/office/units/petition_bureau?year=${YEAR}`, viewer)).body;
+      if (detail.files.length > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(detail.files).toEqual([expect.objectContaining({ fileName: '信访局.json', outcome: '上传有错误' })]);
+    expect(detail.current ?? null).toBeNull();
+    // Ingest's own record says why, in the clerk's words (the error report carries the same message).
+    const recorded = (await portal.pipeline.repo.listAudit(YEAR)).find((a) => a.s3Key === grant.key && a.outcome === 'rejected');
+    expect(recorded?.detail).toMatch(/^本次上传所用的报送链接已于2022年1月9日 \d\d:\d\d被县司法局撤销/);
+  });
+
+  test('brings one file: the same presigned POST used again is refused', async () => {
+    const session = (await call('/api/clerk/session', tokenOf(await portal.server.unitLink('justice_bureau')), { method: 'POST' })).body.session as string;
+    const grant = await grantFor(session, '一次授权.json');
+    const first = await post(grant, '一次授权.json', Buffer.from(submissionFile('县司法局', { legality_review_meeting_items: 128 })));
+    expect((await outcomeOf(session, grant.key, first)).state).toBe('accepted');
+    const second = await post(grant, '一次授权.json', Buffer.from(submissionFile('县司法局', { legality_review_meeting_items: 129 })));
+    const refused = await outcomeOf(session, grant.key, second);
+    expect(refused.state).toBe('rejected');
+    expect(JSON.stringify(refused.problems)).toContain('每次授权只能上传一个文件');
+    // The file the grant brought first stays current.
+    expect((await call('/api/clerk/me', session)).body.current.fileName).toBe('一次授权.json');
+  });
+});

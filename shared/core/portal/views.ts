@@ -22,7 +22,16 @@ export interface ClerkOverview {
   current?: { fileName: string; receivedAt: string; rows: number };
   returnComment?: { comment: string; by: string; at: string };
   history: { fileName: string; at: string; outcome: string }[];
+  /** When this credential stops working: the browser session's end once the link was opened, else the link's expiry. */
   linkValidUntil: string;
+  /** True when the page works from a session a unit link was exchanged for (the link itself is spent). */
+  opened: boolean;
+}
+
+/** POST /api/clerk/session: the unit link spent on a browser session. */
+export interface ClerkSession {
+  session: string;
+  validUntil: string;
 }
 
 /** POST /api/clerk/uploads: a presigned POST for exactly one file. */

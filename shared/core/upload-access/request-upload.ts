@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import '../zod-mini-locale';
 import * as z from 'zod/mini';
 import { fileNameProblem } from '../file-name';
@@ -6,7 +7,7 @@ import { ID } from '../catalogue/schema';
 import type { CountyConfig } from '../county/schema';
 import { submissionKey } from '../submission-key';
 import { contentTypeFor, SUBMISSION_CONTENT_TYPES } from './content-types';
-import { authenticate, type TokenRejection, type UploadTokenRecord } from './token';
+import { authenticate, type TokenKind, type TokenRejection, type UploadTokenRecord } from './token';
 
 /**
  * Decides whether a unit may upload a file now, and exactly what it may
@@ -35,6 +36,8 @@ export const UploadRequestSchema = z.object({
 export type UploadRequest = z.infer<typeof UploadRequestSchema>;
 
 export interface UploadGrant {
+  /** Recorded when issued and pinned into the object's metadata (grant.ts): ingest checks the grant's link and single use. */
+  grantId: string;
   unitId: string;
   year: number;
   key: string;
@@ -60,6 +63,8 @@ export interface UploadAccessDeps {
   now(): Date;
   /** How long the presigned POST stays valid. */
   grantSeconds?: number;
+  /** The token kinds taken: the upload API a link, the portal a link not yet opened or a browser session. */
+  accept?: readonly TokenKind[];
 }
 
 const MESSAGES: Record<UploadErrorCode, string> = {
@@ -70,6 +75,8 @@ const MESSAGES: Record<UploadErrorCode, string> = {
   token_other_county: '上传凭证不属于本县',
   token_revoked: '上传凭证已被撤销，请联系县司法局重新获取',
   token_expired: '上传凭证已过期，请联系县司法局重新获取',
+  token_used: '该报送链接已在浏览器中打开过，不能再次使用，请联系县司法局重新发送',
+  token_wrong_kind: '上传凭证类型不正确',
   bad_request: '请求内容不正确',
   unsafe_file_name: '文件名不符合要求',
   wrong_unit: '该凭证只能上传本单位的材料',
@@ -88,7 +95,7 @@ const refuse = (status: 400 | 401 | 403, error: UploadErrorCode, detail?: string
 
 export async function requestUpload(input: { authorization: string | undefined; body: unknown }, deps: UploadAccessDeps): Promise<UploadDecision> {
   const now = deps.now();
-  const auth = await authenticate(input.authorization, deps.findToken, deps.county.id, now);
+  const auth = await authenticate(input.authorization, deps.findToken, deps.county.id, now, deps.accept);
   if (!auth.ok) return refuse(401, auth.reason);
   const token = auth.record;
 
@@ -117,6 +124,7 @@ export async function requestUpload(input: { authorization: string | undefined; 
     status: 200,
     token,
     grant: {
+      grantId: randomBytes(8).toString('hex'),
       unitId: request.unit,
       year: request.year,
       key,

@@ -6,7 +6,8 @@ import type { ClerkOutcome, ClerkOverview } from '../../core/portal/views';
 import { buildTemplateWorkbook } from '../../core/submission/template-workbook';
 import { requestUpload, type UploadDecision } from '../../core/upload-access/request-upload';
 import { requestOutcome } from '../../core/upload-access/request-outcome';
-import type { UploadTokenRecord } from '../../core/upload-access/token';
+import { grantRecord } from '../../core/upload-access/grant';
+import { authenticate, issueClerkSession, type TokenKind, type UploadTokenRecord } from '../../core/upload-access/token';
 import { MAX_SUBMISSION_BYTES } from '../../core/submission/limits';
 import { findUploadOutcome } from '../find-upload-outcome';
 import { catalogueNames, changeLines } from '../../core/submission/changes';
@@ -33,6 +34,39 @@ export interface ClerkDeps extends PortalStorage {
 }
 
 const HISTORY_OUTCOMES: Record<string, string> = { accepted: '已接收', rejected: '有错误', superseded: '已被更新的版本替代', locked: '已锁定，未接收', duplicate: '重复上传' };
+
+/**
+ * What the clerk API takes: a browser session, or a link never opened in a
+ * browser (the upload API's credential, for scripts). A link that was opened
+ * is spent, so the copy in a shared PC's History authenticates nothing.
+ */
+export const CLERK_CREDENTIALS: readonly TokenKind[] = ['session', 'link'];
+
+const SESSION_REFUSALS: Record<string, string> = {
+  token_used: '该报送链接已经打开过一次，为防止他人从浏览器历史记录中再次打开，每个链接只能打开一次。请回到第一次打开它的窗口继续；如已关闭，请联系县司法局重新发送链接。',
+  token_revoked: '该报送链接已被撤销，请联系县司法局重新获取',
+  token_expired: '该报送链接已过期，请联系县司法局重新获取',
+};
+
+/**
+ * The clerk page's first call: spends the unit link (`yrt_…`, from the URL
+ * fragment) on a session of CLERK_SESSION_HOURS (`yrs_…`):
+ *   1. authenticate the link (a link only: a session cannot renew itself);
+ *   2. issue the session, bounded by the link's own expiry;
+ *   3. spend the link with a conditional write (one winner);
+ *   4. store the session.
+ * A crash between 3 and 4 leaves a spent link and no session: the office
+ * re-sends a link, and nothing is usable that should not be.
+ */
+export async function startClerkSession(authorization: string | undefined, deps: ClerkDeps): Promise<{ session: string; validUntil: string }> {
+  const now = deps.now();
+  const auth = await authenticate(authorization, (id) => deps.links.get(id), deps.county.config.id, now, ['link']);
+  if (!auth.ok) throw new PortalRequestError(401, auth.reason, SESSION_REFUSALS[auth.reason] ?? '报送链接无效，请使用县司法局发给本单位的链接打开');
+  const { token, record } = issueClerkSession(auth.record, now);
+  if (!(await deps.links.exchange(auth.record.tokenId, record.tokenId, now))) throw new PortalRequestError(401, 'token_used', SESSION_REFUSALS.token_used!);
+  await deps.links.put(record);
+  return { session: token, validUntil: chineseDateTime(record.validUntil, deps.county.config.timeZone) };
+}
 
 export function openYear(deps: Pick<ClerkDeps, 'county' | 'now'>): number {
   return reportYearAt(deps.now(), deps.county.config.timeZone);
@@ -67,6 +101,7 @@ export async function clerkOverview(token: UploadTokenRecord, deps: ClerkDeps): 
       review?.decision === 'return' && row.state === 'returned' ? { comment: review.comment ?? '', by: review.by, at: chineseDateTime(review.at, tz) } : undefined,
     history: await uploadHistory(audit, unit.id, deps),
     linkValidUntil: chineseDateTime(token.validUntil, tz),
+    opened: token.kind === 'session',
   };
 }
 
@@ -96,7 +131,7 @@ export async function clerkTemplate(token: UploadTokenRecord, deps: ClerkDeps): 
 /** The upload API's decision for a file of the link's own unit in the year being collected. */
 export async function clerkUploadGrant(authorization: string | undefined, token: UploadTokenRecord, fileName: unknown, deps: ClerkDeps): Promise<UploadDecision> {
   // The page never names a unit: the link's own unit is the only one it may upload for.
-  return requestUpload(
+  const decision = await requestUpload(
     { authorization, body: { year: openYear(deps), unit: token.unitId, fileName } },
     {
       county: deps.county.config,
@@ -104,8 +139,12 @@ export async function clerkUploadGrant(authorization: string | undefined, token:
       yearLock: async (year) => ({ locked: (await deps.repo.getLock(year)) !== undefined, exceptions: await deps.repo.listLockExceptions(year) }),
       maxBytes: MAX_SUBMISSION_BYTES,
       now: deps.now,
+      accept: CLERK_CREDENTIALS,
     },
   );
+  // Recorded before the presigned POST exists, so no object can arrive with a grant ingest does not know.
+  if (decision.status === 200) await deps.links.putGrant(grantRecord(decision.grant, decision.token, deps.now()));
+  return decision;
 }
 
 /**
@@ -129,6 +168,7 @@ export async function clerkOutcome(authorization: string | undefined, query: unk
         return found;
       },
       now: deps.now,
+      accept: CLERK_CREDENTIALS,
     },
   );
   if (decision.status === 202) return { state: 'pending' };

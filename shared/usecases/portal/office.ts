@@ -245,7 +245,8 @@ export async function listUnitLinks(deps: OfficeDeps) {
       createdAt: chineseDateTime(r.createdAt, tz),
       createdBy: r.createdBy,
       validUntil: chineseDateTime(r.validUntil, tz),
-      state: r.revokedAt ? '已撤销' : Date.parse(r.validUntil) <= now ? '已过期' : '有效',
+      // An opened link is spent (its session lasts hours); revoking it still ends that session.
+      state: r.revokedAt ? '已撤销' : Date.parse(r.validUntil) <= now ? '已过期' : r.exchangedAt ? `已打开（${chineseDateTime(r.exchangedAt, tz)}）` : '有效',
     })),
   );
 }

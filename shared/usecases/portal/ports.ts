@@ -1,3 +1,4 @@
+import type { UploadGrantRecord } from '../../core/upload-access/grant';
 import type { UploadTokenRecord } from '../../core/upload-access/token';
 import type { ObjectStore, SubmissionRepository } from '../ports';
 
@@ -38,6 +39,10 @@ export interface UnitLinkStore {
   get(tokenId: string): Promise<UploadTokenRecord | undefined>;
   listByUnit(unitId: string): Promise<UploadTokenRecord[]>;
   revoke(tokenId: string, by: string, at: Date): Promise<boolean>;
+  /** Spends a link on a session; false if it was already spent or revoked. */
+  exchange(tokenId: string, sessionTokenId: string, at: Date): Promise<boolean>;
+  /** Records an upload grant before its presigned POST is handed out (ingest checks it). */
+  putGrant(record: UploadGrantRecord): Promise<void>;
 }
 
 export interface PortalStorage {
