@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CountyDraft } from '../../shared/core/county/draft/build';
+import { readReportSource } from '../../cli/draft-source';
+import { draftCounty, type CountyDraft } from '../../shared/core/county/draft/build';
 import { loadCounty } from '../../shared/core/county/load';
 import { buildReport, type CurrentSubmission } from '../../shared/core/report/build-report';
 import type { Block, Report } from '../../shared/core/report/schema';
@@ -31,6 +32,10 @@ export const FIXTURES: readonly Fixture[] = [
   { file: 'yunnan-lanping.txt', province: '云南' },
   { file: 'sichuan-minshan.html', province: '四川' },
   { file: 'zhejiang-qiantang.docx.txt', province: '浙江', asDocx: true },
+  // Written after the drafting rules were, and measured once before any rule changed (see the fixtures' README).
+  { file: 'guangxi-liuxi.txt', province: '广西' },
+  { file: 'chongqing-chengxi.txt', province: '重庆' },
+  { file: 'shandong-yishui.txt', province: '山东' },
   { file: 'hebei-lingshou-seed.txt', province: '河北（灵寿县，项目的种子报告）', chrome: [/^您当前位置/, /^发布时间/, /^【字体/] },
 ];
 
@@ -130,4 +135,72 @@ export function scoreFigures(draft: CountyDraft, truth: readonly TruthFigure[], 
   const falsePositives = draft.figures.filter((f) => !truthAt.has(key(f.line, f.start))).map((f) => `${f.line.slice(f.start, f.end)} in …${f.line.slice(Math.max(0, f.start - 10), f.end + 4)}…`);
   const digitRuns = published.reduce((n, line) => n + [...line.matchAll(/[0-9０-９]+(?:[.．][0-9０-９]+)?/g)].length, 0);
   return { figures: truth.length, found, nonFigures: digitRuns - truth.length, wronglyFigures: falsePositives.length, misses, falsePositives };
+}
+
+/** The fixture as the file the command is given: the text without marks, or a Word file of its lines. */
+export async function sourceFile(fixture: Fixture, dir: string): Promise<string> {
+  const { text } = readFixture(fixture);
+  if (!fixture.asDocx) {
+    const file = path.join(dir, fixture.file);
+    writeFileSync(file, text);
+    return file;
+  }
+  const { Document, HeadingLevel, Packer, Paragraph, AlignmentType } = await import('docx');
+  const lines = text.split(/\r?\n/).filter((l) => l.trim());
+  const doc = new Document({
+    sections: [
+      {
+        children: lines.map((line, i) =>
+          i === 0
+            ? new Paragraph({ text: line, heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER })
+            : /^[一二三四五六七八九十]、/.test(line)
+              ? new Paragraph({ text: line, heading: HeadingLevel.HEADING_1 })
+              : new Paragraph({ text: line }),
+        ),
+      },
+    ],
+  });
+  const file = path.join(dir, fixture.file.replace(/\.docx\.txt$/, '.docx'));
+  writeFileSync(file, await Packer.toBuffer(doc));
+  return file;
+}
+
+export function writeFolder(draft: CountyDraft, root: string): string {
+  const dir = path.join(root, draft.countyId);
+  for (const [rel, content] of Object.entries(draft.files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+
+export const figureSegments = (report: Report) =>
+  report.document.flatMap((b) => (b.kind === 'paragraph' ? b.segments : b.kind === 'heading2' ? b.body : [])).filter((s) => s.figure);
+
+/** Drafts a fixture as the command does (read the file, draft, write the folder), timed, and builds the report from the drafted samples. */
+export async function draftFixture(fixture: Fixture, root: string): Promise<{ draft: CountyDraft; dir: string; seconds: number; report: Report }> {
+  const file = await sourceFile(fixture, root);
+  const started = performance.now();
+  const draft = draftCounty(await readReportSource(file), { sourceName: path.basename(file) });
+  const dir = writeFolder(draft, path.join(root, 'out'));
+  const seconds = (performance.now() - started) / 1000;
+  return { draft, dir, seconds, report: await reportOfFolder(dir, draft.year) };
+}
+
+/** The set's figures as a table, and the two shares the issue bounds. */
+export function summary(results: readonly Measured[]): { text: string; found: number; wrongly: number } {
+  const sum = (k: 'figures' | 'found' | 'nonFigures' | 'wronglyFigures') => results.reduce((n, r) => n + r[k], 0);
+  const rows = results.map(
+    (r) =>
+      `${r.province.padEnd(6, '　')} ${r.file.padEnd(28)} figures ${r.found}/${r.figures}  wrongly ${r.wronglyFigures}/${r.nonFigures}  ${r.reproduced ? 'reproduced' : 'NOT reproduced'}  ${r.seconds.toFixed(2)} s` +
+      `${r.misses.length ? `\n    missed: ${r.misses.join('; ')}` : ''}${r.falsePositives.length ? `\n    wrongly: ${r.falsePositives.join('; ')}` : ''}`,
+  );
+  const found = sum('found') / sum('figures');
+  const wrongly = sum('wronglyFigures') / sum('nonFigures');
+  const text =
+    `county draft over ${results.length} texts (${new Set(results.map((r) => r.province.slice(0, 2))).size} provinces):\n${rows.join('\n')}\n` +
+    `figures found ${(found * 100).toFixed(1)}% (${sum('found')}/${sum('figures')}), non-figures made figures ${(wrongly * 100).toFixed(1)}% (${sum('wronglyFigures')}/${sum('nonFigures')}), ` +
+    `reproduced ${results.filter((r) => r.reproduced).length}/${results.length}, ${(results.reduce((n, r) => n + r.seconds, 0) / results.length).toFixed(2)} s per report (max ${Math.max(...results.map((r) => r.seconds)).toFixed(2)} s)\n`;
+  return { text, found, wrongly };
 }

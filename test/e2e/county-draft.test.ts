@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readReportSource } from '../../cli/draft-source';
-import { draftCounty, type CountyDraft } from '../../shared/core/county/draft/build';
+import type { CountyDraft } from '../../shared/core/county/draft/build';
 import { checkCountyFolder } from '../../shared/core/county/load';
 import type { Report } from '../../shared/core/report/schema';
 import { runCli } from '../cli-runner';
-import { comparable, FIXTURES, readFixture, reportLines, reportOfFolder, scoreFigures, type Fixture, type Measured } from './county-draft-measure';
+import { comparable, draftFixture, figureSegments, FIXTURES, readFixture, reportLines, scoreFigures, sourceFile, summary, type Measured } from './county-draft-measure';
 
 /**
  * Issue 23: `county draft` on published reports of six provinces (fixtures in
@@ -22,46 +21,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The fixture as the file the command is given: the text without marks, or a Word file of its lines. */
-export async function sourceFile(fixture: Fixture, dir: string): Promise<string> {
-  const { text } = readFixture(fixture);
-  if (!fixture.asDocx) {
-    const file = path.join(dir, fixture.file);
-    writeFileSync(file, text);
-    return file;
-  }
-  const { Document, HeadingLevel, Packer, Paragraph, AlignmentType } = await import('docx');
-  const lines = text.split(/\r?\n/).filter((l) => l.trim());
-  const doc = new Document({
-    sections: [
-      {
-        children: lines.map((line, i) =>
-          i === 0
-            ? new Paragraph({ text: line, heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER })
-            : /^[一二三四五六七八九十]、/.test(line)
-              ? new Paragraph({ text: line, heading: HeadingLevel.HEADING_1 })
-              : new Paragraph({ text: line }),
-        ),
-      },
-    ],
-  });
-  const file = path.join(dir, fixture.file.replace(/\.docx\.txt$/, '.docx'));
-  writeFileSync(file, await Packer.toBuffer(doc));
-  return file;
-}
-
-function writeFolder(draft: CountyDraft, root: string): string {
-  const dir = path.join(root, draft.countyId);
-  for (const [rel, content] of Object.entries(draft.files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
-}
-
-const figureSegments = (report: Report) =>
-  report.document.flatMap((b) => (b.kind === 'paragraph' ? b.segments : b.kind === 'heading2' ? b.body : [])).filter((s) => s.figure);
-
 const results: Measured[] = [];
 
 describe.each(FIXTURES.map((f) => [f.file, f] as const))('county draft %s', (_name, fixture) => {
@@ -72,13 +31,7 @@ describe.each(FIXTURES.map((f) => [f.file, f] as const))('county draft %s', (_na
   const { published, truth } = readFixture(fixture);
 
   beforeAll(async () => {
-    const root = mkdtempSync(path.join(work, 'f-'));
-    const file = await sourceFile(fixture, root);
-    const started = performance.now();
-    draft = draftCounty(await readReportSource(file), { sourceName: path.basename(file) });
-    dir = writeFolder(draft, path.join(root, 'out'));
-    seconds = (performance.now() - started) / 1000;
-    report = await reportOfFolder(dir, draft.year);
+    ({ draft, dir, seconds, report } = await draftFixture(fixture, mkdtempSync(path.join(work, 'f-'))));
   });
 
   it('drafts a folder that county check passes', () => {
@@ -107,18 +60,8 @@ describe.each(FIXTURES.map((f) => [f.file, f] as const))('county draft %s', (_na
 describe('county draft over the whole set', () => {
   it('finds ≥ 95% of the figures with their measure word and qualifier, and makes ≤ 2% of the other digit strings figures', () => {
     expect(results).toHaveLength(FIXTURES.length);
-    const sum = (k: 'figures' | 'found' | 'nonFigures' | 'wronglyFigures') => results.reduce((n, r) => n + r[k], 0);
-    const rows = results.map(
-      (r) => `${r.province.padEnd(6, '　')} ${r.file.padEnd(28)} figures ${r.found}/${r.figures}  wrongly ${r.wronglyFigures}/${r.nonFigures}  ${r.seconds.toFixed(2)} s` +
-        `${r.misses.length ? `\n    missed: ${r.misses.join('; ')}` : ''}${r.falsePositives.length ? `\n    wrongly: ${r.falsePositives.join('; ')}` : ''}`,
-    );
-    const found = sum('found') / sum('figures');
-    const wrongly = sum('wronglyFigures') / sum('nonFigures');
-    process.stdout.write(
-      `county draft over ${results.length} texts (${new Set(results.map((r) => r.province.slice(0, 2))).size} provinces):\n${rows.join('\n')}\n` +
-        `figures found ${(found * 100).toFixed(1)}% (${sum('found')}/${sum('figures')}), non-figures made figures ${(wrongly * 100).toFixed(1)}% (${sum('wronglyFigures')}/${sum('nonFigures')}), ` +
-        `reproduced ${results.filter((r) => r.reproduced).length}/${results.length}, ${(results.reduce((n, r) => n + r.seconds, 0) / results.length).toFixed(2)} s per report\n`,
-    );
+    const { text, found, wrongly } = summary(results);
+    process.stdout.write(text);
     expect(found).toBeGreaterThanOrEqual(0.95);
     expect(wrongly).toBeLessThanOrEqual(0.02);
   });

@@ -315,6 +315,7 @@ const REASON_ZH: Record<string, string> = {
   'part of a code or name (5G, 3A)': '代号或名称（5G、3A）',
   'a hotline number': '热线号码',
   'a range': '数字范围',
+  "a document's outline (5方面10项)": '文件的结构（5方面10项）',
   'the name of a policy (对标……23条措施)': '政策文件的名称（对标……23条措施）',
   'a standard, threshold or target (至少2名, 力争…)': '标准、门槛或目标（至少2名、力争……）',
   'a phone or code number': '电话或编码',

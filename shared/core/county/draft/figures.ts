@@ -108,7 +108,11 @@ function proseReason(text: string, start: number, end: number, spans: Array<[num
   // The clause before the number, without quoted names (“最多跑一次” is a name, not a bound).
   const clause = (text.slice(0, start).split(/[，。；,;！？]/).at(-1) ?? '').replace(/“[^”]*”|《[^》]*》|"[^"]*"/g, '');
   if (/^条(?:措施|举措|硬措施|意见|规定|要求|禁令|规范|政策)/.test(after) && /对标|落实|贯彻|按照|根据|依据|执行|对照|围绕|出台的|印发的/.test(clause)) return 'the name of a policy (对标……23条措施)';
-  if (/(?:每|满)$/.test(before) || /至少|不少于|不低于|不超过|最多|力争|争取|目标|预计|计划到|提高到|提升到/.test(clause)) return 'a standard, threshold or target (至少2名, 力争…)';
+  if (/(?:每|满)$/.test(before) || /至少|不少于|不低于|不超过|最多|力争|争取|确保|目标|预计|计划到|提高到|提升到/.test(clause)) return 'a standard, threshold or target (至少2名, 力争…)';
+  // "压缩至0.5个工作日以内": a time limit, not a count.
+  if (/^[^\d，。；,;]{0,5}?(?:以内|以下)/.test(after)) return 'a standard, threshold or target (至少2名, 力争…)';
+  // "涵盖……5方面10项内容": the outline of a document.
+  if (/[0-9０-９]方面$/.test(before) || /^方面[0-9０-９]/.test(after)) return "a document's outline (5方面10项)";
   if (/^\d{4}$/.test(number) && Number(number) >= 1949 && Number(number) <= 2100) {
     if (/^(?:年|〕|\]|[-—–~－至―]|\)|）|、\d|\s*[-—–]|届)/.test(after) || /[-—–~－至―]$/.test(before)) return 'a year';
   }

@@ -159,7 +159,8 @@ function findLastIndex<T>(items: readonly T[], test: (item: T) => boolean, from:
 export function readTitle(title: string): { issuer?: string; county?: string; year?: number } {
   const compact = title.replace(/\s+/g, '');
   const year = compact.match(/(20\d\d)年/)?.[1];
-  const issuer = compact.match(/^(.+?(?:人民政府|政府))(?:关于)?/)?.[1];
+  // The issuer opens the title: "××县人民政府关于…", never "××县2022年度法治政府建设…".
+  const issuer = compact.match(/^([^\d（(关]+?人民政府)/)?.[1] ?? compact.match(/^([^\d（(关]+?政府)关于/)?.[1];
   const county = (issuer ?? compact).match(/^(.+?(?:自治县|自治旗|县|区|旗|市))/)?.[1];
   return { ...(issuer ? { issuer } : {}), ...(county ? { county } : {}), ...(year ? { year: Number(year) } : {}) };
 }
