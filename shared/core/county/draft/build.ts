@@ -144,7 +144,7 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
     });
     if (submitterBy !== 'sentence') review.submitter(`${line.slice(at, at + f.end - f.start)}（${indicatorName}）`, unit, submitterBy, sentence);
     if (f.unprintable) review.doubt(`“${line.slice(at, at + f.end - f.start)}”${f.unprintable === 'printed with a trailing zero, which the report drops' ? '末位的0在报告中不会印出（报告印作去掉末位0的数）：请改原文或接受此差异' : '开头的0在报告中不会印出'}`);
-    if (f.qualifierAfterMeasure) review.kind(`“${line.slice(at, at + f.end - f.start)}”的“${f.qualifier}”写在量词之后，草稿把它留在正文中，样例填的是确数${f.number}：如每年都是约数，请改写为“${f.number}${f.qualifier}${f.measure}”并在样例中填“${f.number}${f.qualifier}”`);
+    if (f.qualifierAfterMeasure) review.kind(`“${line.slice(at, at + f.end - f.start)}”的“${f.qualifier}”印在量词之后，报告只能把约数的限定词印在数字旁，所以草稿把“${f.qualifier}”留在正文中，样例填确数${f.number}（指标允许约数）：请确认这句话每年都成立`);
     if (f.kind === 'count_in_wan') review.kind(`“${line.slice(at, at + f.end - f.start)}”按“以万为单位印出的大数”处理（printIn 万）：样例填确数${Math.round(f.value * 10000)}，报告印到万位后一位小数`);
     if (f.kind === 'amount' && f.measure.startsWith('万') && f.measure !== '万元') review.kind(`“${line.slice(at, at + f.end - f.start)}”有两位以上小数，按以“${f.measure}”为单位的数处理（printIn 万 只印一位小数）`);
     return def;
