@@ -74,4 +74,62 @@ export function register(program: Command): void {
       }
       if (errors.length > 0) process.exitCode = 1;
     });
+
+  county
+    .command('draft')
+    .description("draft a county folder from the county's last published report (.docx, .txt/.md, .html): county.json, template.json, indicators.json, samples, DRAFT-REVIEW.md")
+    .argument('<file>', 'the published report: the office\'s .docx, the website text (.txt/.md, one paragraph a line) or the saved page (.html)')
+    .requiredOption('--out <dir>', 'where the folder goes: <dir> itself when its name is the county id, else <dir>/<id>/')
+    .option('--id <id>', 'the county id (default: the pinyin of its name)')
+    .option('--name <name>', 'the county name, e.g. 灵寿县 (default: from the title)')
+    .option('--year <year>', 'the report year (default: from the title)')
+    .option('--units <file>', 'more units, one name a line (units the text never names)')
+    .option('--force', 'overwrite a folder that already has a county.json')
+    .addHelpText('after', '\nExample:\n  npx yearly-report county draft 灵寿县2021年度法治政府建设情况报告.docx --out drafts\n  npm start -- --county-dir drafts/lingshou --year 2021\n')
+    .action(async (file: string, opts: { out: string; id?: string; name?: string; year?: string; units?: string; force?: boolean }) => {
+      const { existsSync, mkdirSync, readFileSync, writeFileSync } = await import('node:fs');
+      const path = await import('node:path');
+      const { readReportSource } = await import('../draft-source');
+      const { draftCounty, DraftError } = await import('../../shared/core/county/draft/build');
+      const { ReportStructureError } = await import('../../shared/core/county/draft/structure');
+      const { checkCountyFolder } = await import('../../shared/core/county/load');
+      const { parseYearOption } = await import('../options');
+      if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+      if (opts.id !== undefined && !/^[a-z][a-z0-9_]*$/.test(opts.id)) throw new UsageError(`--id must be snake_case ascii, got "${opts.id}"`);
+      const units = opts.units ? readFileSync(opts.units, 'utf8').split(/\r?\n/) : undefined;
+      const started = Date.now();
+      let draft;
+      try {
+        draft = draftCounty(await readReportSource(file), {
+          ...(opts.id ? { id: opts.id } : {}),
+          ...(opts.name ? { name: opts.name } : {}),
+          ...(opts.year !== undefined ? { year: parseYearOption(opts.year) } : {}),
+          ...(units ? { units } : {}),
+          sourceName: path.basename(file),
+        });
+      } catch (err) {
+        if (err instanceof DraftError || err instanceof ReportStructureError) throw new UsageError(`${file}: ${err.message}`);
+        throw err;
+      }
+      const out = path.resolve(opts.out);
+      const dir = path.basename(out) === draft.countyId ? out : path.join(out, draft.countyId);
+      if (existsSync(path.join(dir, 'county.json')) && !opts.force) throw new UsageError(`${dir} already has a county.json; choose another --out or add --force to overwrite it`);
+      for (const [rel, content] of Object.entries(draft.files)) {
+        const target = path.join(dir, rel);
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, content);
+      }
+      const { problems } = checkCountyFolder(dir);
+      const rel = path.relative(process.cwd(), dir) || '.';
+      const lines = [
+        `${draft.countyId}: drafted ${rel}/ from ${path.basename(file)} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        ...draft.inferred.map((s) => `  ${s}`),
+        `  ${draft.figures.length} figures → indicators.json, ${Object.keys(draft.files).filter((f) => f.startsWith('samples/')).length} sample submissions (samples/${draft.year}/)`,
+        `  county check: ${problems.errors.length === 0 ? 'passes' : `${problems.errors.length} errors`}`,
+        ...problems.errors.map((p) => `    ${p.path}: ${p.message}`),
+        `Review ${rel}/DRAFT-REVIEW.md, then: npm start -- --county-dir ${rel} --year ${draft.year}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+      if (problems.errors.length > 0) process.exitCode = 1;
+    });
 }

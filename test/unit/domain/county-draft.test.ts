@@ -1,0 +1,140 @@
+import { draftCounty, DraftError } from '../../../shared/core/county/draft/build';
+import { chineseNumeralFigures, findFigures } from '../../../shared/core/county/draft/figures';
+import { ReportStructureError, readTitle, splitReport } from '../../../shared/core/county/draft/structure';
+import { pinyinId } from '../../../shared/core/county/draft/units';
+
+/** The figures of a sentence as printed (qualifier, number, measure word) with what the placeholder replaces. */
+const figures = (text: string) => findFigures(text).figures.map((f) => `${text.slice(f.start, f.end)}=${text.slice(f.valueStart, f.valueEnd)}|${f.measure}|${f.kind}${f.qualifier ? `|${f.qualifier}` : ''}`);
+const prose = (text: string) => findFigures(text).prose.map((p) => `${p.text}:${p.reason}`);
+
+describe('findFigures: statistics', () => {
+  it.each([
+    ['共收行政复议案件11件,已结案9件', ['11件=11|件|count', '9件=9|件|count']],
+    ['对全县1000余名行政执法人员', ['1000余名=1000余|名|count|余']],
+    ['挽回经济损失近900万元', ['近900万元=近900|万元|count|近']],
+    ['兑现惠企资金1.35亿元', ['1.35亿元=1.35|亿元|amount']],
+    ['满意率100%，好评率99.96%', ['100%=100|%|percent', '99.96%=99.96|%|percent']],
+    ['全年办件2.8万件，受众1.2万人次', ['2.8万件=2.8万|件|count_in_wan', '1.2万人次=1.2万|人次|count_in_wan']],
+    ['累计办件12.75万件', ['12.75万件=12.75|万件|amount']],
+    ['解答法律咨询3万余人次', ['3万余人次=3万余|人次|count_in_wan|余']],
+    ['压缩60%以上，培育60个左右', ['60%以上=60|%|percent|以上', '60个左右=60|个|count|左右']],
+    ['较上年提高3.2个百分点', ['3.2个百分点=3.2|个百分点|amount']],
+    ['受理案件１２５件', ['１２５件=１２５|件|count']],
+    ['败诉0件', ['0件=0|件|count']],
+  ])('%s', (text, expected) => {
+    expect(figures(text)).toEqual(expected);
+  });
+});
+
+describe('findFigures: prose that is never a figure', () => {
+  it.each([
+    ['2021年以来，召开会议', '2021:a year'],
+    ['于2023年1月10日前报送', '1:a date, time or number (…月/日/号)'],
+    ['印发《法治灵寿建设规划(2021-2025年)》', '2021:a document or book title'],
+    ['灵政函〔2022〕6号', '2022:a document number'],
+    ['召开第5次会议', '5:an ordinal (第…)'],
+    ['依托“12345”政务服务便民热线', '12345:a quoted name or slogan'],
+    ['开通12348热线', '12348:a hotline number'],
+    ['1.坚持领导带头学法', '1:a list marker'],
+    ['（2）加强执法', '2:a list marker'],
+    ['实现各乡(镇)至少配备2名专职调解员', '2:a standard, threshold or target (至少2名, 力争…)'],
+    ['力争办结率达到95%以上', '95:a standard, threshold or target (至少2名, 力争…)'],
+    ['“企业开办”时间压缩至0.5个工作日以内', '0.5:a standard, threshold or target (至少2名, 力争…)'],
+    ['涵盖优化政府职能等5方面10项内容', "10:a document's outline (5方面10项)"],
+    ['对标全省法治化营商环境全面提质23条措施', '23:the name of a policy (对标……23条措施)'],
+    ['推广5G应用', '5:part of a code or name (5G, 3A)'],
+    ['实行“7×24小时”服务', '7:a quoted name or slogan'],
+    ['45岁以上人员占比较高', '45:an anniversary, age or level'],
+    ['审理期限3-5个工作日', '3:a range'],
+  ])('%s', (text, expected) => {
+    expect(prose(text)).toContain(expected);
+    expect(findFigures(text).figures.map((f) => text.slice(f.start, f.end))).not.toContain(expected.split(':')[0]);
+  });
+
+  it('lists figures printed in Chinese numerals for review, not the names and ordinals that use them', () => {
+    expect(chineseNumeralFigures('召开专题会议三次，办理案件十余件')).toEqual(['三次', '十余件']);
+    expect(chineseNumeralFigures('第五次会议，党的十九大，一是加强领导，一次办')).toEqual([]);
+  });
+});
+
+describe('splitReport', () => {
+  const lines = (text: string) => text.split('\n').map((t) => ({ text: t }));
+
+  it('takes the title over two lines, drops the page chrome and reads the salutation, headings and tail', () => {
+    const s = splitReport(
+      lines(
+        '您当前位置:政务公开 >> 文章阅读\n灵寿县人民政府\n关于2021年度法治政府建设情况的报告\n发布时间:2022-01-20 来源:灵寿信息公开\n【字体: 】 打印\n灵政函〔2022〕6号\n中共灵寿县委、县人大常委会:\n2021年以来，……现将主要工作情况报告如下:\n一、工作开展情况\n（一）加强领导。召开会议3次。\n（二）推进执法\n开展检查8次。\n特此报告。\n灵寿县人民政府\n 2022年1月14日\n(此件公开发布)',
+      ),
+    );
+    expect(s).toMatchObject({
+      title: '灵寿县人民政府关于2021年度法治政府建设情况的报告',
+      docNumber: '灵政函〔2022〕6号',
+      addressees: ['中共灵寿县委', '县人大常委会'],
+      preamble: '2021年以来，……现将主要工作情况报告如下:',
+      closing: '特此报告。',
+      signature: '灵寿县人民政府',
+      date: '2022年1月14日',
+      note: '(此件公开发布)',
+    });
+    expect(s.blocks).toEqual([
+      { kind: 'heading1', text: '一、工作开展情况' },
+      { kind: 'heading2', text: '（一）加强领导。', body: '召开会议3次。' },
+      { kind: 'heading2', text: '（二）推进执法', body: '' },
+      { kind: 'paragraph', text: '开展检查8次。' },
+    ]);
+    expect(s.dropped).toEqual(['您当前位置:政务公开 >> 文章阅读', '发布时间:2022-01-20 来源:灵寿信息公开', '【字体: 】 打印']);
+  });
+
+  it('refuses a text that is not such a report', () => {
+    expect(() => splitReport(lines('关于召开运动会的通知\n各单位：\n定于4月召开。'))).toThrow(ReportStructureError);
+  });
+
+  it('reads issuer, county and year from the title', () => {
+    expect(readTitle('金平苗族瑶族傣族自治县人民政府关于2025年法治政府建设情况的报告')).toEqual({ issuer: '金平苗族瑶族傣族自治县人民政府', county: '金平苗族瑶族傣族自治县', year: 2025 });
+    expect(readTitle('滹阳县2022年度法治政府建设情况报告')).toEqual({ county: '滹阳县', year: 2022 });
+  });
+});
+
+describe('draftCounty', () => {
+  const report = [
+    '北洼县人民政府关于2022年度法治政府建设情况的报告',
+    '中共北洼县委：',
+    '2022年，我县扎实推进法治政府建设。现将有关情况报告如下：',
+    '一、主要成效',
+    '（一）依法行政。县市场监管局开展双随机抽查12次。受理行政复议案件30件，办结28件。公开政府信息400条。',
+    '（二）基层治理。南营乡建成调解室5个。',
+    '特此报告。',
+    '北洼县人民政府',
+    '2023年1月20日',
+  ].map((text) => ({ text }));
+
+  it('gives each figure to the unit its sentence names, else by the keyword table, else to the issuer’s office', () => {
+    const draft = draftCounty(report, { units: ['县档案馆'] });
+    expect(draft.countyId).toBe('beiwa');
+    expect(draft.figures.map((f) => `${f.line.slice(f.start, f.end)}→${f.unitId}(${f.submitterBy})`)).toEqual([
+      '12次→market_regulation(sentence)',
+      '30件→justice_bureau(keyword)',
+      '28件→justice_bureau(keyword)',
+      '400条→government_office(issuer)',
+      '5个→nanying_township(sentence)',
+    ]);
+    const county = JSON.parse(draft.files['county.json']!);
+    expect(county.units.find((u: { id: string }) => u.id === 'dang_an_guan')).toMatchObject({ name: '北洼县档案馆', narrativeOnly: true });
+    expect(county.units.find((u: { id: string }) => u.id === 'nanying_township')).toMatchObject({ name: '北洼县南营乡人民政府', aliases: ['南营乡人民政府', '南营乡', '南营乡政府'], groups: ['townships', 'all'] });
+    const template = JSON.parse(draft.files['template.json']!);
+    expect(template.title).toBe('{{government}}关于{{year}}年度法治政府建设情况的报告');
+    expect(template.blocks[1].body).toMatch(/开展双随机抽查\{\{fig:[a-z_0-9]+\}\}次。受理行政复议案件\{\{fig:[a-z_0-9]+\}\}件/);
+    expect(draft.files['samples/2022/justice_bureau.json']).toContain('"year": 2022');
+    expect(draft.files['DRAFT-REVIEW.md']).toContain('400条');
+  });
+
+  it('asks for the year when the title has none', () => {
+    const noYear = [{ text: '北洼县人民政府关于法治政府建设情况的报告' }, ...report.slice(1)];
+    expect(() => draftCounty(noYear)).toThrow(DraftError);
+    expect(draftCounty(noYear, { year: 2022 }).year).toBe(2022);
+  });
+
+  it('makes ids of names', () => {
+    expect(pinyinId('灵寿')).toBe('ling_shou');
+  });
+});
