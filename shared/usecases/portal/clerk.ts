@@ -62,8 +62,11 @@ export async function clerkOverview(token: UploadTokenRecord, deps: ClerkDeps): 
     stateLabel: UNIT_STATE_LABEL[state],
     lockMessage: state === 'locked' && status.lock ? `${year}年度报送已于${chineseDateTime(status.lock.at, tz)}锁定${status.lock.reason ? `（${status.lock.reason}）` : ''}，不再接收上传。如需补报，请联系县司法局。` : undefined,
     current: row.current ? { fileName: fileNameOf(row.current.s3Key), receivedAt: chineseDateTime(row.current.receivedAt, tz), rows: row.current.rowCount } : undefined,
+    // Shown while the returned submission is still current: a fix that is itself rejected leaves the office's request open.
     returnComment:
-      review?.decision === 'return' && row.state === 'returned' ? { comment: review.comment ?? '', by: review.by, at: chineseDateTime(review.at, tz) } : undefined,
+      review?.decision === 'return' && row.current && review.versionToken === row.current.versionToken
+        ? { comment: review.comment ?? '', by: review.by, at: chineseDateTime(review.at, tz) }
+        : undefined,
     history: await uploadHistory(audit, unit.id, deps),
     linkValidUntil: chineseDateTime(token.validUntil, tz),
   };
