@@ -71,5 +71,5 @@ it.each([
   expect(answer).toEqual({ state: 'pending' });
   expect(sent.length).toBeGreaterThan(0);
   expect(sent.length).toBeLessThanOrEqual(OUTCOME_CHECK_DELAYS_MS.length + 1);
-  expect(OUTCOME_CHECK_DELAYS_MS.length + 1).toBeLessThanOrEqual(12);
+  expect(OUTCOME_CHECK_DELAYS_MS.length + 1).toBeLessThanOrEqual(16);
 });

@@ -112,12 +112,12 @@ export async function clerkUploadGrant(authorization: string | undefined, token:
 
 /**
  * When a long-poll looks again for ingest's outcome (ms after each look): soon at first, as a small file is
- * often ingested within a fraction of a second, then less often. One pending request so makes at most
- * OUTCOME_CHECK_DELAYS_MS.length + 1 looks (each one GetItem, or one Query on an unversioned bucket), however
- * long it waits: a look every 20 ms made about 120 reads in a 3 s long-poll. The delays add up to the
- * API's 3 s long-poll (OUTCOME_LONG_POLL_MS).
+ * often ingested within a fraction of a second, at most 250 ms apart in the first 1.5 s (where ingest
+ * usually finishes), then less often. One pending request so makes at most 16 looks (each one GetItem, or
+ * one Query on an unversioned bucket), however long it waits: a look every 20 ms made about 120 reads in
+ * a 3 s long-poll. The delays add up to the API's 3 s long-poll (OUTCOME_LONG_POLL_MS).
  */
-export const OUTCOME_CHECK_DELAYS_MS = [20, 30, 50, 100, 150, 200, 300, 400, 500, 500, 750] as const;
+export const OUTCOME_CHECK_DELAYS_MS = [20, 30, 50, 100, 150, 150, 200, 200, 200, 200, 250, 250, 300, 400, 500] as const;
 
 /** `waitMs`: how long to keep looking while ingest has not recorded the outcome yet (a long-poll), at OUTCOME_CHECK_DELAYS_MS. */
 export async function clerkOutcome(authorization: string | undefined, query: unknown, deps: ClerkDeps, waitMs = 0, token?: UploadTokenRecord): Promise<ClerkOutcome> {
