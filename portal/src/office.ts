@@ -172,16 +172,16 @@ function render(message?: HTMLElement): void {
       ),
       // Scrolls sideways on a phone rather than wrapping a unit's name one character a line.
       h('div', { class: 'scroll' }, table(
-        ['单位', '状态', '最后上传', '行数', '逾期', '审核', '例外', ''],
+        ['单位（点击查看详情）', '状态', '最后上传', '行数', '逾期', '审核', '例外'],
         shown.map((u) => [
-          u.unitName,
+          // The name opens the detail: on a phone the first column is in view, a last one only after scrolling sideways.
+          h('button', { type: 'button', class: 'link', 'data-unit': u.unitId, 'aria-label': `查看${u.unitName}`, onclick: () => void showUnit(u.unitId) }, u.unitName),
           h('span', { class: `badge ${STATE_CLASS[u.state] ?? ''}` }, u.stateLabel, u.problems ? `（${u.problems}处）` : ''),
           u.lastUpload ?? '—',
           u.rows ?? '—',
           u.late ? '逾期' : '',
           u.review ? (u.review.decision === 'pass' ? '通过' : '退回修改') : '',
           u.exception ? '已开通' : '',
-          h('button', { type: 'button', class: 'link', 'data-unit': u.unitId, 'aria-label': `查看${u.unitName}`, onclick: () => void showUnit(u.unitId) }, '查看'),
         ]),
       )),
     ),

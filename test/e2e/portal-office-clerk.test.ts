@@ -222,12 +222,20 @@ test("the office's dashboard: detail where it looks, Chinese downloads with æŠ¥é
   // The lines the name's text takes (the test's tsconfig has no DOM types, hence the shape spelt out).
   type Doc = { createRange(): { selectNodeContents(node: unknown): void; getClientRects(): ArrayLike<{ top: number }> } };
   const lines = await nameCell.evaluate((cell) => {
-    const range = (cell as unknown as { ownerDocument: Doc }).ownerDocument.createRange();
-    range.selectNodeContents(cell);
+    const td = cell as unknown as { ownerDocument: Doc; querySelector(selector: string): unknown };
+    const range = td.ownerDocument.createRange();
+    // The name's own text (inside the button that opens the detail, if the name is one).
+    range.selectNodeContents(td.querySelector('button') ?? td);
     return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
   });
   expect(lines).toBe(1);
   await screenshot(phone, 'office-phone.png');
+  await phone.click('button[data-unit="justice_bureau"]');
+  await phone.waitForSelector('#detail[open] h2');
+  const dialog = (await phone.locator('#detail').boundingBox())!;
+  expect(dialog.x).toBeGreaterThanOrEqual(0);
+  expect(dialog.x + dialog.width).toBeLessThanOrEqual(PHONE.width);
+  await phone.screenshot({ path: path.join(SHOTS, 'office-unit-phone.png') });
   await phone.context().close();
 
   // Revoking a link asks first; answering no keeps it.
