@@ -67,7 +67,7 @@ function render(me: ClerkOverview): void {
       'section',
       { 'aria-labelledby': 'history' },
       h('h2', { id: 'history' }, '上传记录'),
-      me.history.length ? table(['文件', '时间', '结果'], me.history.map((r) => [r.fileName, r.at, r.outcome])) : h('p', {}, '尚无上传记录。'),
+      me.history.length ? table(['文件', '时间', '结果'], me.history.map((r) => [r.fileName, r.at, h('span', { class: 'nowrap' }, r.outcome)])) : h('p', {}, '尚无上传记录。'),
     ),
   );
 }
