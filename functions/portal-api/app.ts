@@ -96,7 +96,7 @@ export function createPortalApi(deps: PortalApiDeps): Hono<Env> {
     return c.json(grant);
   });
 
-  // A short long-poll: the answer comes within ~20 ms of ingest recording it, not a polling interval later.
+  // A short long-poll: the answer comes soon after ingest records it (looks 20 ms apart at first, then further), in at most 16 reads.
   app.get('/api/clerk/outcome', async (c) => c.json(await clerkOutcome(c.req.header('authorization'), c.req.query(), deps, OUTCOME_LONG_POLL_MS, c.get('token'))));
 
   app.get('/api/clerk/error-report', async (c) => {

@@ -15,7 +15,15 @@ import type { ClerkOutcome, ClerkOverview, ClerkSession, ClerkUploadGrant, Repla
 const SESSION_KEY = 'yearly-report.unit-token';
 let token: string | null = null;
 const main = document.getElementById('main')!;
+// The page itself says it is loading: the HTML holds only the <noscript> message, for a browser with scripts off.
+replace(main, h('p', {}, '正在加载 …'));
 const OUTCOME_WAIT_MS = 90_000;
+/**
+ * Where the progress and result of an upload show: one element for the page's
+ * life, which every redraw puts back in place, so a later upload's messages
+ * (and refusals) land where the clerk is looking, not in a detached copy.
+ */
+const outcome = h('section', { id: 'outcome', 'aria-live': 'polite', 'aria-label': '上传结果' });
 
 /** The session: a link in the fragment is spent on a new one; else the tab's own from before a reload. */
 async function openSession(): Promise<string | null> {
@@ -44,7 +52,6 @@ async function start(): Promise<void> {
 function render(me: ClerkOverview): void {
   document.title = `${me.unit.name} · ${me.year}年度报送`;
   const days = me.daysLeft > 0 ? `还有 ${me.daysLeft} 天` : me.daysLeft === 0 ? '今天截止' : `已逾期 ${-me.daysLeft} 天`;
-  const outcome = h('section', { id: 'outcome', 'aria-live': 'polite', 'aria-label': '上传结果' });
   replace(
     main,
     h('header', { class: 'unit' }, h('h1', {}, me.unit.name), h('p', {}, `${me.county} · ${me.year}年度法治政府建设情况报送`)),
@@ -71,20 +78,24 @@ function render(me: ClerkOverview): void {
       h('p', {}, '模板只包含本单位需要填报的指标和台账。请在黄色单元格中填写。'),
       h('button', { type: 'button', id: 'template', onclick: () => void downloadFile(token!, '/api/clerk/template').catch(showError) }, '下载模板'),
     ),
-    h('section', { 'aria-labelledby': 'step2' }, h('h2', { id: 'step2' }, '第二步：上传填好的文件'), uploader(outcome)),
+    h('section', { 'aria-labelledby': 'step2' }, h('h2', { id: 'step2' }, '第二步：上传填好的文件'), uploader(outcome, me.lockMessage !== undefined)),
     outcome,
     h(
       'section',
       { 'aria-labelledby': 'history' },
       h('h2', { id: 'history' }, '上传记录'),
-      me.history.length ? table(['文件', '时间', '结果'], me.history.map((r) => [r.fileName, r.at, r.outcome])) : h('p', {}, '尚无上传记录。'),
+      me.history.length ? table(['文件', '时间', '结果'], me.history.map((r) => [r.fileName, r.at, h('span', { class: 'nowrap' }, r.outcome)])) : h('p', {}, '尚无上传记录。'),
     ),
   );
 }
 
-function uploader(outcome: HTMLElement): HTMLElement {
-  const input = h('input', { type: 'file', id: 'file', accept: '.xlsx,.csv,.json' });
+function uploader(outcome: HTMLElement, locked: boolean): HTMLElement {
+  const input = h('input', { type: 'file', id: 'file', accept: '.xlsx,.csv,.json', disabled: locked });
   const progress = h('progress', { id: 'progress', max: '100', value: '0', 'aria-label': '上传进度', hidden: true });
+  if (locked) {
+    // The lock and whom to ask are said once, above; here only that nothing can be chosen.
+    return h('div', { class: 'dropzone disabled', id: 'dropzone', 'aria-disabled': 'true' }, h('p', {}, '本年度已锁定，暂停上传。'), input);
+  }
   const zone = h(
     'div',
     { class: 'dropzone', id: 'dropzone' },
@@ -96,6 +107,8 @@ function uploader(outcome: HTMLElement): HTMLElement {
   );
   const pick = (file: File | undefined) => {
     if (file) void upload(file, progress, outcome);
+    // Choosing the same file again (after fixing it) must fire `change` again.
+    input.value = '';
   };
   input.addEventListener('change', () => pick(input.files?.[0]));
   zone.addEventListener('dragover', (e) => {
@@ -111,17 +124,19 @@ function uploader(outcome: HTMLElement): HTMLElement {
   return zone;
 }
 
+const refused = (message: string) => notice('error', h('span', { id: 'upload-refused' }, message));
+
 async function upload(file: File, progress: HTMLProgressElement, outcome: HTMLElement): Promise<void> {
-  replace(outcome, notice('info', `正在上传 ${file.name} …`));
+  replace(outcome, notice('info', h('span', { id: 'upload-progress' }, `正在上传 ${file.name} …`)));
   let grant: ClerkUploadGrant;
   try {
     grant = await api<ClerkUploadGrant>(token!, '/api/clerk/uploads', { method: 'POST', body: { fileName: file.name } });
   } catch (err) {
-    replace(outcome, notice('error', h('span', { id: 'upload-refused' }, (err as Error).message)));
+    replace(outcome, refused((err as Error).message));
     return;
   }
   if (file.size > grant.maxBytes) {
-    replace(outcome, notice('error', `文件过大（${Math.ceil(file.size / 1024)} KB），上限为 ${Math.floor(grant.maxBytes / 1024 / 1024)} MB`));
+    replace(outcome, refused(`文件过大（${Math.ceil(file.size / 1024)} KB），上限为 ${Math.floor(grant.maxBytes / 1024 / 1024)} MB`));
     return;
   }
   progress.hidden = false;
@@ -130,23 +145,29 @@ async function upload(file: File, progress: HTMLProgressElement, outcome: HTMLEl
   try {
     stored = await postToS3(grant, file, (share) => (progress.value = Math.round(share * 100)));
   } catch (err) {
-    replace(outcome, notice('error', `上传失败：${(err as Error).message}，请重试`));
+    progress.hidden = true;
+    replace(outcome, refused(`上传失败：${(err as Error).message}，请重试`));
     return;
   }
   progress.value = 100;
-  replace(outcome, notice('info', '已上传，正在检查文件 …'));
+  replace(outcome, notice('info', h('span', { id: 'upload-progress' }, `已上传 ${file.name}，正在检查文件 …`)));
   const query = new URLSearchParams({ key: grant.key, ...(stored.versionId ? { versionId: stored.versionId } : {}), ...(stored.eTag ? { eTag: stored.eTag } : {}) });
   const until = Date.now() + OUTCOME_WAIT_MS;
   let result: ClerkOutcome = { state: 'pending' };
-  for (let attempt = 0; result.state === 'pending' && Date.now() < until; attempt++) {
-    await new Promise((r) => setTimeout(r, pollDelay(attempt)));
-    result = await api<ClerkOutcome>(token!, `/api/clerk/outcome?${query}`);
+  try {
+    for (let attempt = 0; result.state === 'pending' && Date.now() < until; attempt++) {
+      await new Promise((r) => setTimeout(r, pollDelay(attempt)));
+      result = await api<ClerkOutcome>(token!, `/api/clerk/outcome?${query}`);
+    }
+  } catch (err) {
+    replace(outcome, refused(`文件已上传，但暂时查不到检查结果（${(err as Error).message}）。请稍后刷新本页查看。`));
+    return;
+  } finally {
+    progress.hidden = true;
   }
   showOutcome(result, file.name, outcome);
-  const me = await api<ClerkOverview>(token!, '/api/clerk/me');
-  const keep = outcome;
-  render(me);
-  document.getElementById('outcome')!.replaceWith(keep);
+  // Redraw status and history; render() puts this same outcome element back in place.
+  render(await api<ClerkOverview>(token!, '/api/clerk/me'));
 }
 
 /** A browser form POST to S3 with progress (XMLHttpRequest: fetch reports no upload progress). */

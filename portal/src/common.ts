@@ -30,6 +30,9 @@ export async function api<T>(credential: string, path: string, init: { method?: 
     headers: { authorization: `Bearer ${credential}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
     credentials: 'omit',
+  }).catch(() => {
+    // The browser's own words ("Failed to fetch") tell a clerk nothing.
+    throw new ApiError(0, 'network', '网络连接失败，请检查网络后重试');
   });
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string };

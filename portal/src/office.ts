@@ -11,6 +11,8 @@ interface UnitRow {
   optional: boolean;
   state: string;
   stateLabel: string;
+  /** An accepted submission is current (and feeds the report). */
+  submitted: boolean;
   late: boolean;
   exception: boolean;
   lastUpload?: string;
@@ -49,6 +51,8 @@ interface Link {
 
 const idToken = credentialFromFragment('id_token', 'yearly-report.office-token');
 const main = document.getElementById('main')!;
+// The page itself says it is loading: the HTML holds only the <noscript> message, for a browser with scripts off.
+replace(main, h('p', {}, '正在加载 …'));
 let year: number | undefined;
 let filter = '';
 let status: Status;
@@ -74,8 +78,9 @@ async function refresh(message?: HTMLElement): Promise<void> {
 
 const canAct = () => status.me.role === 'office';
 
-/** Runs an office action, then redraws with its result (or its refusal) on top. */
-async function act(label: string, work: () => Promise<unknown>): Promise<void> {
+/** Runs an office action, then redraws with its result (or its refusal) on top; `ask` first asks the office to confirm. */
+async function act(label: string, work: () => Promise<unknown>, ask?: string): Promise<void> {
+  if (ask && !window.confirm(ask)) return;
   try {
     await work();
     await refresh(notice('ok', `${label}：已完成`));
@@ -84,11 +89,39 @@ async function act(label: string, work: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** The lock with the reason the units will read in their refusal, asked to confirm. */
+function lockControls(year: number): HTMLElement[] {
+  const reason = h('input', { id: 'lock-reason', type: 'text', maxlength: '200', placeholder: '例如：已开始起草年度报告' });
+  const body = () => ({ year, ...(reason.value.trim() ? { reason: reason.value.trim() } : {}) });
+  return [
+    h('label', { for: 'lock-reason' }, '锁定原因（可不填，各单位上传时会看到）'),
+    reason,
+    h('button', { type: 'button', id: 'lock', onclick: () => void act('锁定年度', () => api(idToken!, '/api/office/lock', { method: 'POST', body: body() }), `确定锁定${year}年度吗？锁定后各单位不能再上传，除非为某个单位开通例外。`) }, `锁定${year}年度`),
+  ];
+}
+
+/**
+ * A unit's detail opens over the table, where the office clicked, not below
+ * dozens of rows; Esc or 关闭 returns to the table. Redraws after an action
+ * rebuild it closed, and the action reopens it.
+ */
+function detailDialog(): HTMLDialogElement {
+  return h('dialog', { id: 'detail', 'aria-labelledby': 'detail-h' });
+}
+
+/** Reopens a unit's detail after an action, with the action's result on top of it. */
+async function actOnUnit(unitId: string, label: string, work: () => Promise<unknown>, ask?: string): Promise<void> {
+  if (ask && !window.confirm(ask)) return;
+  await act(label, work);
+  const result = main.querySelector(':scope > .notice');
+  await showUnit(unitId, result ? (result.cloneNode(true) as HTMLElement) : undefined);
+}
+
 function render(message?: HTMLElement): void {
   const s = status;
   document.title = `${s.county} ${s.year}年度报送情况`;
   const shown = s.units.filter((u) => !filter || (filter === 'late' ? u.late : u.state === filter));
-  const submitted = s.units.filter((u) => !u.optional && (u.state === 'accepted' || u.state === 'returned')).length;
+  const submitted = s.units.filter((u) => !u.optional && u.submitted).length;
   const expected = s.units.filter((u) => !u.optional).length;
   replace(
     main,
@@ -108,9 +141,7 @@ function render(message?: HTMLElement): void {
       ? h(
           'div',
           { class: 'actions' },
-          s.lock
-            ? h('button', { type: 'button', id: 'unlock', onclick: () => void act('解除锁定', () => api(idToken!, '/api/office/unlock', { method: 'POST', body: { year: s.year } })) }, '解除锁定')
-            : h('button', { type: 'button', id: 'lock', onclick: () => void act('锁定年度', () => api(idToken!, '/api/office/lock', { method: 'POST', body: { year: s.year } })) }, `锁定${s.year}年度`),
+          s.lock ? h('button', { type: 'button', id: 'unlock', onclick: () => void act('解除锁定', () => api(idToken!, '/api/office/unlock', { method: 'POST', body: { year: s.year } }), `确定解除${s.year}年度的锁定吗？解除后各单位可以重新上传。`) }, '解除锁定') : lockControls(s.year),
         )
       : null,
     h(
@@ -140,34 +171,38 @@ function render(message?: HTMLElement): void {
           ].map(([value, text]) => h('option', { value: value!, selected: value === filter }, text!)),
         ),
       ),
-      table(
-        ['单位', '状态', '最后上传', '行数', '逾期', '审核', '例外', ''],
+      // Scrolls sideways on a phone rather than wrapping a unit's name one character a line.
+      h('div', { class: 'scroll' }, table(
+        ['单位（点击查看详情）', '状态', '最后上传', '行数', '逾期', '审核', '例外'],
         shown.map((u) => [
-          u.unitName,
+          // The name opens the detail: on a phone the first column is in view, a last one only after scrolling sideways.
+          h('button', { type: 'button', class: 'link', 'data-unit': u.unitId, 'aria-label': `查看${u.unitName}`, onclick: () => void showUnit(u.unitId) }, u.unitName),
           h('span', { class: `badge ${STATE_CLASS[u.state] ?? ''}` }, u.stateLabel, u.problems ? `（${u.problems}处）` : ''),
           u.lastUpload ?? '—',
           u.rows ?? '—',
           u.late ? '逾期' : '',
           u.review ? (u.review.decision === 'pass' ? '通过' : '退回修改') : '',
           u.exception ? '已开通' : '',
-          h('button', { type: 'button', class: 'link', 'data-unit': u.unitId, 'aria-label': `查看${u.unitName}`, onclick: () => void showUnit(u.unitId) }, '查看'),
         ]),
-      ),
+      )),
     ),
-    h('section', { id: 'detail', 'aria-live': 'polite', 'aria-label': '单位详情' }),
+    detailDialog(),
     reportSection(),
     linksSection(),
   );
 }
 
-async function showUnit(unitId: string): Promise<void> {
-  const target = document.getElementById('detail')!;
+async function showUnit(unitId: string, message?: HTMLElement): Promise<void> {
+  const target = document.getElementById('detail') as HTMLDialogElement;
+  const close = h('button', { type: 'button', id: 'detail-close', class: 'close', onclick: () => target.close() }, '关闭');
   try {
     const d = await api<Detail>(idToken!, `/api/office/units/${encodeURIComponent(unitId)}?year=${year}`);
     const comment = h('textarea', { id: 'review-comment', rows: '3' });
     replace(
       target,
-      h('h2', {}, `${d.unit.name}：${d.stateLabel}`),
+      close,
+      h('h2', { id: 'detail-h' }, `${d.unit.name}：${d.stateLabel}`),
+      message ?? null,
       d.current ? h('p', {}, `当前报送：${d.current.fileName}，${d.current.receivedAt}收到，${d.current.rows} 行`) : h('p', {}, '尚无已接收的报送。'),
       d.replacement?.dropped.length
         ? notice('error', h('span', { id: 'replacement-dropped' }, `当前报送替换了此前的“${d.replacement.replaced}”，不再包含${d.replacement.dropped.length}项（已不计入报告）：${d.replacement.dropped.join('、')}`))
@@ -180,35 +215,42 @@ async function showUnit(unitId: string): Promise<void> {
             h('label', { for: 'review-comment' }, '审核意见（退回修改时必填）'),
             comment,
             h('button', { type: 'button', id: 'review-pass', onclick: () => void review(d.unit.id, 'pass', comment.value) }, '通过'),
-            h('button', { type: 'button', id: 'review-return', class: 'danger', onclick: () => void review(d.unit.id, 'return', comment.value) }, '退回修改'),
+            h('button', { type: 'button', id: 'review-return', class: 'danger', onclick: () => void review(d.unit.id, 'return', comment.value, `确定把${d.unit.name}的报送退回修改吗？该单位会看到您的审核意见，需要重新上传。`) }, '退回修改'),
           )
         : null,
       canAct() && status.lock
         ? d.exception
-          ? h('button', { type: 'button', id: 'exception-revoke', onclick: () => void act('撤销例外', () => api(idToken!, `/api/office/units/${d.unit.id}/exception?year=${year}`, { method: 'DELETE' })) }, '撤销例外')
-          : h('button', { type: 'button', id: 'exception-grant', onclick: () => void act('开通例外', () => api(idToken!, `/api/office/units/${d.unit.id}/exception`, { method: 'POST', body: { year } })) }, '允许该单位锁定后补报')
+          ? h('button', { type: 'button', id: 'exception-revoke', onclick: () => void actOnUnit(d.unit.id, '撤销例外', () => api(idToken!, `/api/office/units/${d.unit.id}/exception?year=${year}`, { method: 'DELETE' })) }, '撤销例外')
+          : h('button', { type: 'button', id: 'exception-grant', onclick: () => void actOnUnit(d.unit.id, '开通例外', () => api(idToken!, `/api/office/units/${d.unit.id}/exception`, { method: 'POST', body: { year } })) }, '允许该单位锁定后补报')
         : null,
       d.submission ? table(['指标', '填报数', '单位', '位置'], d.submission.figures.map((f) => [f.name, f.value, f.unit, f.where]), '指标') : null,
       d.submission?.ledgers.length ? table(['台账', '行数'], d.submission.ledgers.map((l) => [l.name, l.rows]), '台账') : null,
       table(['文件', '时间', '结果'], d.files.map((f) => [f.fileName, f.at, f.outcome]), '上传文件'),
       table(['时间', '操作', '操作人', '说明'], d.audit.map((a) => [a.at, a.action, a.by, a.detail]), '操作记录'),
     );
-    target.scrollIntoView();
   } catch (err) {
-    replace(target, notice('error', (err as Error).message));
+    replace(target, close, notice('error', (err as Error).message));
   }
+  if (!target.open) target.showModal();
 }
 
-async function review(unitId: string, decision: 'pass' | 'return', comment: string): Promise<void> {
-  await act(decision === 'pass' ? '审核通过' : '退回修改', () =>
-    api(idToken!, `/api/office/units/${unitId}/review`, { method: 'POST', body: { year, decision, ...(comment.trim() ? { comment: comment.trim() } : {}) } }),
+async function review(unitId: string, decision: 'pass' | 'return', comment: string, ask?: string): Promise<void> {
+  await actOnUnit(
+    unitId,
+    decision === 'pass' ? '审核通过' : '退回修改',
+    () => api(idToken!, `/api/office/units/${unitId}/review`, { method: 'POST', body: { year, decision, ...(comment.trim() ? { comment: comment.trim() } : {}) } }),
+    ask,
   );
-  await showUnit(unitId);
 }
 
 function reportSection(): HTMLElement {
   const result = h('div', { id: 'report-result', 'aria-live': 'polite' });
-  const files = ['report.docx', 'report.html', 'data.xlsx'];
+  const files: [file: string, label: string][] = [
+    ['report.docx', '下载报告（Word）'],
+    ['report.html', '下载报告（网页）'],
+    ['data.xlsx', '下载数据表（Excel）'],
+    ['报送情况.docx', '下载报送情况（Word）'],
+  ];
   return h(
     'section',
     { 'aria-labelledby': 'report-h' },
@@ -236,7 +278,7 @@ function reportSection(): HTMLElement {
     h(
       'div',
       { class: 'actions' },
-      files.map((f) => h('button', { type: 'button', 'data-file': f, onclick: () => void downloadFile(idToken!, `/api/office/reports/${year}/${f}`).catch((e: Error) => replace(result, notice('error', e.message))) }, `下载 ${f}`)),
+      files.map(([f, label]) => h('button', { type: 'button', 'data-file': f, onclick: () => void downloadFile(idToken!, `/api/office/reports/${year}/${encodeURIComponent(f)}`).catch((e: Error) => replace(result, notice('error', e.message))) }, label)),
     ),
     result,
   );
@@ -251,7 +293,7 @@ function linksSection(): HTMLElement {
     const { links } = await api<{ links: Link[] }>(idToken!, '/api/office/links');
     replace(
       list,
-      table(
+      h('div', { class: 'scroll' }, table(
         ['单位', '创建', '有效期至', '状态', ''],
         links.map((l) => [
           l.unitName,
@@ -259,11 +301,20 @@ function linksSection(): HTMLElement {
           l.validUntil,
           l.state,
           canAct() && (l.state === '有效' || l.state.startsWith('已打开'))
-            ? h('button', { type: 'button', class: 'danger', 'data-token': l.tokenId, onclick: () => void act('撤销链接', () => api(idToken!, `/api/office/links/${l.tokenId}`, { method: 'DELETE' })) }, `撤销${l.unitName}的链接`)
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'danger',
+                  'data-token': l.tokenId,
+                  onclick: () => void act('撤销链接', () => api(idToken!, `/api/office/links/${l.tokenId}`, { method: 'DELETE' }), `确定撤销${l.unitName}的报送链接吗？撤销后该链接立即失效，需要重新创建链接发给该单位。`),
+                },
+                `撤销${l.unitName}的链接`,
+              )
             : '',
         ]),
         '已发放的链接',
-      ),
+      )),
     );
   };
   void load().catch((err: Error) => replace(list, notice('error', err.message)));

@@ -63,6 +63,8 @@ export async function officeStatus(year: number, deps: OfficeDeps) {
       optional: u.optional,
       state: u.state,
       stateLabel: u.stateLabel,
+      /** An accepted submission is current and feeds the report, whatever happened since (a rejected fix, a return). */
+      submitted: u.current !== undefined,
       late: u.late,
       exception: u.exception,
       lastUpload: u.lastUpload ? chineseDateTime(u.lastUpload, tz) : undefined,
@@ -205,6 +207,7 @@ export const DOWNLOADABLE = {
   'report.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   'report.html': 'text/html; charset=utf-8',
   'data.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '报送情况.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
 } as const;
 
 /** The newest run's artifact; 404 until a report has been generated. */
