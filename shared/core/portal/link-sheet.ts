@@ -50,12 +50,14 @@ export function linkSheetHtml(sheet: LinkSheet): string {
   header { margin-bottom: 4mm; }
   h1 { font-size: 15pt; margin: 0 0 2mm; }
   header p { margin: 1mm 0; }
-  .card { display: flex; gap: 4mm; align-items: center; border: 1px dashed #666; padding: 3mm; margin-bottom: 3mm; break-inside: avoid; page-break-inside: avoid; }
-  .qr svg { width: 32mm; height: 32mm; display: block; }
+  .cards { display: grid; grid-template-columns: 1fr 1fr; gap: 0; }
+  .card { display: flex; gap: 3mm; align-items: center; border: 1px dashed #666; margin: -0.5px; padding: 3mm; break-inside: avoid; page-break-inside: avoid; }
+  .qr { flex: none; }
+  .qr svg { width: 30mm; height: 30mm; display: block; flex: none; }
   .text { min-width: 0; }
   h2 { font-size: 13pt; margin: 0 0 1.5mm; }
   .card p { margin: 1mm 0; }
-  .link { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 8.5pt; word-break: break-all; }
+  .link { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 7.5pt; word-break: break-all; }
 </style>
 </head>
 <body>
@@ -64,7 +66,9 @@ export function linkSheetHtml(sheet: LinkSheet): string {
   <p>${escape(sheet.issuedAt)}生成，共 ${sheet.cards.length} 个单位。请沿虚线剪开，把每个单位的链接单独交给该单位的填报人员，不要张贴或群发。</p>
   <p>每个链接只能打开一次：用电脑浏览器输入链接或用手机扫描二维码打开后，${sheet.sessionHours} 小时内在打开的页面中下载模板、上传文件。之后如需再次上传，请向县司法局重新获取链接。</p>
 </header>
+<div class="cards">
 ${cards}
+</div>
 </body>
 </html>
 `;
