@@ -95,6 +95,8 @@ export const GOALS: Record<string, { text: string; met: (row: BenchRow) => boole
   // Issue 13: the browser portal.
   'portal-weight': { text: 'value ≤ 100 KB gz', met: (r) => (r.value === null ? null : r.value <= 100) },
   'portal-upload-outcome': { text: 'ratio ≤ 1.3', met: (r) => (r.ratio === null ? null : r.ratio <= 1.3) },
+  // Issue 20: what a county costs at rest (no goal: the figure is for the README and a province's budget).
+  'cost-at-rest': { text: '(USD/month; usage in note)', met: () => null },
 };
 
 const ALL_IDS = Object.keys(GOALS);
@@ -161,6 +163,7 @@ async function main(): Promise<void> {
   };
 
   // No emulators yet: these run in fresh child processes or on files alone.
+  await step(['cost-at-rest'], 'USD/mo', async () => [(await import('./cases/cost')).benchCost()]);
   await step(['cold-start-ingest', 'cold-start-aggregate', 'cold-start-upload-api', 'bundle-ingest', 'bundle-aggregate', 'bundle-upload-api'], 'ms', async () => (await import('./cases/cold-start')).benchColdStart(plan.coldRounds, quick));
   await step(['cli-start'], 'ms', async () => [await (await import('./cases/cli-start')).benchCliStart(plan.cliRounds)]);
   for (const kind of ['xlsx', 'csv'] as const) {

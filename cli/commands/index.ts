@@ -2,9 +2,12 @@ import type { Command } from 'commander';
 import * as aggregate from './aggregate';
 import * as county from './county';
 import * as demo from './demo';
+import * as links from './links';
 import * as lock from './lock';
+import * as officeUser from './office-user';
 import * as replay from './replay';
 import * as serve from './serve';
+import * as smoke from './smoke';
 import * as status from './status';
 import * as template from './template';
 import * as templateDoc from './template-doc';
@@ -17,4 +20,4 @@ import * as validate from './validate';
  * a folder scan, so the CLI bundles into one file (npm run build) and a
  * command cannot be dropped by a packaging step.
  */
-export const COMMANDS: readonly { register(program: Command): void }[] = [aggregate, county, demo, lock, replay, serve, status, template, templateDoc, token, upload, validate];
+export const COMMANDS: readonly { register(program: Command): void }[] = [aggregate, county, demo, links, lock, officeUser, replay, serve, smoke, status, template, templateDoc, token, upload, validate];

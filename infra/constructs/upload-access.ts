@@ -16,6 +16,8 @@ import type { SubmissionTable } from './submission-table';
 
 /** Partition keys the upload API may read (dynamodb:LeadingKeys). */
 export const UPLOAD_API_LEADING_KEYS = ['UPLOADTOKEN#*', 'YEAR#*', `OBJ#${PREFIX.submissions}*`] as const;
+/** The only partitions the upload API writes: upload grants. */
+export const UPLOAD_API_GRANT_KEYS = 'UPLOADGRANT#*';
 
 export interface UploadAccessProps {
   countyId: string;
@@ -94,6 +96,11 @@ export class UploadAccess extends Construct {
     // object version. Never DATA# partitions, where ledgers hold people's names.
     // (Key formats: dynamo-upload-token-store.ts and dynamo-submission-repository.ts.)
     this.handler.useTable(props.table, 'read', UPLOAD_API_LEADING_KEYS);
+    // Its one write: the record of each upload grant it signs, which ingest checks (core/upload-access/grant.ts;
+    // key format in dynamo-upload-token-store.ts). PutItem only, and only on grant items.
+    const [grantItems, tableKey] = props.table.accessStatements('readWrite', [UPLOAD_API_GRANT_KEYS]);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [props.table.table.tableArn], conditions: grantItems!.conditions }));
+    role.addToPrincipalPolicy(tableKey!);
     acknowledgePrefixGrant(role, storage.submissionsBucket, PREFIX.submissions, 'The upload API signs uploads for keys under submissions/ only; each signed policy narrows it to one key in one unit folder.');
     acknowledgePrefixGrant(role, storage.submissionsBucket, PREFIX.errorReports, "The upload API reads error reports (under error-reports/) to show a unit why its file was rejected, after checking the key is in the unit's folder.");
 

@@ -30,10 +30,16 @@ async function openSession(): Promise<string | null> {
   const link = new URLSearchParams(location.hash.slice(1)).get('t');
   if (!link) return sessionStorage.getItem(SESSION_KEY);
   history.replaceState(null, '', location.pathname + location.search);
-  sessionStorage.removeItem(SESSION_KEY);
-  const { session } = await api<ClerkSession>(link, '/api/clerk/session', { method: 'POST' });
-  sessionStorage.setItem(SESSION_KEY, session);
-  return session;
+  const previous = sessionStorage.getItem(SESSION_KEY);
+  try {
+    const { session } = await api<ClerkSession>(link, '/api/clerk/session', { method: 'POST' });
+    sessionStorage.setItem(SESSION_KEY, session);
+    return session;
+  } catch (err) {
+    // The same link opened again in the tab that spent it (clicked twice in a chat): the tab's session goes on.
+    if (previous && err instanceof ApiError && err.code === 'token_used') return previous;
+    throw err;
+  }
 }
 
 async function start(): Promise<void> {

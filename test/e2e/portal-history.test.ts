@@ -57,6 +57,11 @@ test("a unit link found in a shared PC's Chromium History opens nothing and uplo
   await page.waitForSelector('#valid-until');
   const session = (await page.evaluate("sessionStorage.getItem('yearly-report.unit-token')")) as string;
   expect(session).toMatch(/^yrs_/);
+  // The clerk opens the same link again in that tab (clicked twice in a chat): the tab's session goes on.
+  await page.goto('about:blank');
+  await page.goto(link);
+  await page.waitForSelector('#valid-until');
+  expect(await page.evaluate("sessionStorage.getItem('yearly-report.unit-token')")).toBe(session);
   await clerkBrowser.close();
 
   const { bytes, urls } = await historyUrls(profile);

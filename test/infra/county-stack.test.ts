@@ -454,7 +454,7 @@ describe('upload access', () => {
     });
   });
 
-  test('the upload API may sign uploads under submissions/, read error reports, tokens, locks and outcomes, nothing more', () => {
+  test('the upload API may sign uploads under submissions/, read error reports, tokens, locks and outcomes, record its grants, nothing more', () => {
     const submissions = logicalIdAt(dev.stack, dev.template, 'AWS::S3::Bucket', 'Storage/Submissions');
     const statements = statementsOfRole(dev, 'UploadAccess/Handler/Role');
     const s3Statements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
@@ -462,7 +462,8 @@ describe('upload access', () => {
       expect.objectContaining({ Action: 's3:PutObject', Resource: objectArn(submissions, PREFIX.submissions) }),
       expect.objectContaining({ Action: 's3:GetObject', Resource: objectArn(submissions, PREFIX.errorReports) }),
     ]);
-    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+    // PutItem only for the record of each grant it signs (the LeadingKeys test below).
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
   });
 });
 
@@ -488,11 +489,14 @@ describe('issue 14: narrower permissions', () => {
     }
   });
 
-  test("the upload function reads only token, lock/latest and outcome partitions (dynamodb:LeadingKeys), never a submission's rows", () => {
+  test("the upload function reads only token, lock/latest and outcome partitions (dynamodb:LeadingKeys), never a submission's rows, and writes only upload grants", () => {
     const dynamo = statementsOfRole(dev, 'UploadAccess', 'Handler').filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')));
-    expect(dynamo).toHaveLength(1);
-    expect(actionsOf(dynamo[0]!).every((a) => ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'].includes(a))).toBe(true);
-    expect(dynamo[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['UPLOADTOKEN#*', 'YEAR#*', 'OBJ#submissions/*'] } });
+    expect(dynamo).toHaveLength(2);
+    const [reads, writes] = [dynamo.find((st) => !actionsOf(st).includes('dynamodb:PutItem'))!, dynamo.find((st) => actionsOf(st).includes('dynamodb:PutItem'))!];
+    expect(actionsOf(reads).every((a) => ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'].includes(a))).toBe(true);
+    expect(reads.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['UPLOADTOKEN#*', 'YEAR#*', 'OBJ#submissions/*'] } });
+    expect(actionsOf(writes)).toEqual(['dynamodb:PutItem']);
+    expect(writes.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['UPLOADGRANT#*'] } });
     // Ingest (which writes rows) keeps the whole table.
     expect(statementsOfRole(dev, 'Ingest', 'Handler').find((st) => actionsOf(st).includes('dynamodb:PutItem'))!.Condition).toBeUndefined();
   });

@@ -68,6 +68,18 @@ export function grantRefusal(
   if (link?.revokedAt && Date.parse(link.revokedAt) <= Date.parse(input.receivedAt)) {
     return `本次上传所用的报送链接已于${chineseDateTime(new Date(link.revokedAt), timeZone)}被县司法局撤销，文件在撤销之后送达，未被接收。如需报送，请联系县司法局重新发送链接`;
   }
-  if (grant.usedBy && grant.usedBy !== input.versionToken) return '这次上传授权已经用于上传另一个文件（每次授权只能上传一个文件），本文件未被接收。请在报送页面重新上传';
+  if (grant.usedBy && !sameUpload(grant.usedBy, input.versionToken)) return '这次上传授权已经用于上传另一个文件（每次授权只能上传一个文件），本文件未被接收。请在报送页面重新上传';
   return undefined;
+}
+
+/**
+ * Whether two version tokens name the same upload. A versioned bucket (every
+ * deployed stack) gives each version its id. An unversioned one (the local
+ * emulator) gives `unversioned-<eTag>-<sequencer>`, and a replay's listing has
+ * no sequencer, so there the content (the eTag) decides.
+ */
+function sameUpload(a: string, b: string): boolean {
+  if (a === b) return true;
+  const eTagOf = (token: string) => /^unversioned-(.+)-[^-]+$/.exec(token)?.[1];
+  return eTagOf(a) !== undefined && eTagOf(a) === eTagOf(b);
 }

@@ -32,6 +32,9 @@ describe('an upload grant, judged at the moment S3 received the object', () => {
   test('brings one version: another version is refused, the same one again is not a second use', () => {
     expect(judge({ grant: { ...grant, usedBy: 'v1' } })).toBeUndefined();
     expect(judge({ grant: { ...grant, usedBy: 'v0' } })).toMatch(/每次授权只能上传一个文件/);
+    // Unversioned (the local emulator): a replay's token differs in its sequencer only; another content is another upload.
+    expect(judge({ versionToken: 'unversioned-abc123-0', grant: { ...grant, usedBy: 'unversioned-abc123-0184A2' } })).toBeUndefined();
+    expect(judge({ versionToken: 'unversioned-def456-0', grant: { ...grant, usedBy: 'unversioned-abc123-0184A2' } })).toMatch(/每次授权只能上传一个文件/);
   });
 
   test('an unknown grant, or one for another key, is refused', () => {
