@@ -193,7 +193,7 @@ describe('yearly-report county catalogue (issue 21: nobody greps JSON)', () => {
     const { code, stdout } = await runCli(['county', 'catalogue', '--county', 'lingshou', '--json']);
     expect(code).toBe(0);
     const rows = JSON.parse(stdout) as Array<{ id: string; unit: string; kind: string; valueType: string; submittedBy: string[]; units: string[] }>;
-    expect(rows.find((r) => r.id === 'three_systems_full_coverage')).toMatchObject({ unit: '项', kind: 'all', valueType: 'yesno', submittedBy: ['role:justice_bureau'], units: ['justice_bureau'] });
+    expect(rows.find((r) => r.id === 'three_systems_full_coverage')).toMatchObject({ unit: '项', kind: 'all', valueType: 'yesno', submittedBy: ['unit:government_office'], units: ['government_office'] });
     expect(rows.find((r) => r.id === 'townships_with_legal_advisers')).toMatchObject({ kind: 'coverage_count of legal_advisers_engaged' });
   });
 });
