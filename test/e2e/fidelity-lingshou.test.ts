@@ -230,6 +230,8 @@ describe('Lingshou 2021 with only the justice bureau in (issue 12: partial data 
     expect(segments(report).filter((s) => s.claim !== undefined)).toEqual([]);
     expect(report.warnings.map((w) => w.code)).not.toEqual(expect.arrayContaining(['CLAIM_NOT_PROVEN']));
     expect(report.warnings.map((w) => w.code)).not.toEqual(expect.arrayContaining(['CROSS_CHECK_NOT_EVALUATED']));
+    // Every figure is followed by its own unit: 报送情况.docx and the report name it alike.
+    expect(report.figures.filter((f) => f.printedUnit !== undefined)).toEqual([]);
   });
 
   it('says on its first page, after the deadline, that units are missing', async () => {

@@ -177,8 +177,11 @@ describe('shared figures: {{shared:a,b|各}} (issue 21, item 4)', () => {
 });
 
 describe('measure words (issue 21, item 5)', () => {
-  it('报送情况.docx names a figure with the measure word the report prints, where the county allows a synonym', async () => {
-    const report = build(complete(), smallConfig({ measureWords: { 人: ['名'] } }));
+  it.each([
+    ['where the county allows a synonym', { measureWords: { 人: ['名'] } }],
+    ['and where it does not (county check reminds of it)', {}],
+  ])('报送情况.docx names a figure with the measure word the report prints, %s', async (_name, overrides) => {
+    const report = build(complete(), smallConfig(overrides));
     expect(text(report)).toContain('全县人民调解员22名');
     expect(report.figures.find((f) => f.indicatorId === 'mediators_total')!.printedUnit).toBe('名');
     const internal = await internalText(report);
