@@ -133,9 +133,9 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
       return [{ text: word }, { ...parts[0]!, ...(partial ? { partial } : {}) }];
     }
     const out: Segment[] = [{ text: otherwise }];
+    // Each figure but the last carries its own measure word; the prose writes the last one's.
     parts.forEach((seg, i) => {
-      if (i > 0) out.push({ text: `${figures[i - 1]!.unit === '%' || figures[i - 1]!.value === null ? '' : figures[i - 1]!.unit}、` });
-      if (i > 0 && figures[i - 1]!.unit === '%' && figures[i - 1]!.value !== null) out[out.length - 1]!.text = '%、';
+      if (i > 0) out.push({ text: `${figures[i - 1]!.unit}、` });
       out.push(seg);
     });
     return out;
