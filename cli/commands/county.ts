@@ -132,4 +132,39 @@ export function register(program: Command): void {
       process.stdout.write(`${lines.join('\n')}\n`);
       if (problems.errors.length > 0) process.exitCode = 1;
     });
+
+  county
+    .command('catalogue')
+    .description('list the indicators a report may state: id, name, measure word, kind and who submits each (national, or as a county uses them)')
+    .option('--county <county>', "the county's catalogue instead of the national one: less catalogue.exclude, plus its own, with catalogue.assign, and the units each reaches")
+    .option('--json', 'print the list as JSON')
+    .action(async (opts: { county?: string; json?: boolean }) => {
+      const { loadCatalogue } = await import('../../shared/core/catalogue/load');
+      const { valueTypeOf } = await import('../../shared/core/catalogue/schema');
+      const { loadCounty, countyDirInRepo } = await import('../../shared/core/county/load');
+      const { unitMatches } = await import('../../shared/core/county/plan');
+      const county = opts.county ? loadCounty(countyDirInRepo(opts.county)) : undefined;
+      const catalogue = county?.catalogue ?? loadCatalogue();
+      const rows = catalogue.indicators.map((def) => {
+        const agg = def.aggregation;
+        const reads = agg.kind === 'ratio' ? ` ${agg.numerator}/${agg.denominator}` : agg.kind === 'sum_of' ? ` ${agg.parts.join('+')}` : 'of' in agg && agg.of ? ` of ${agg.of}` : '';
+        return {
+          id: def.id,
+          name: def.name,
+          unit: def.unit,
+          kind: `${agg.kind}${reads}`,
+          valueType: valueTypeOf(def),
+          submittedBy: def.submittedBy.map((s) => (s.kind === 'role' ? `role:${s.role}` : s.kind === 'group' ? `group:${s.group}` : `unit:${s.unit}`)),
+          file: catalogue.fileOf(def.id),
+          ...(county ? { units: county.config.units.filter((u) => unitMatches(u, def.submittedBy)).map((u) => u.id) } : {}),
+        };
+      });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      const out = [`${county ? `${county.config.name}（${county.config.id}）` : '全国'}指标目录：${rows.length}项（id | 名称 | 量词 | 汇总方式 | 值类型 | 报送者${county ? ' | 本县报送单位数' : ''}）`];
+      for (const r of rows) out.push(`  ${r.id} | ${r.name} | ${r.unit} | ${r.kind} | ${r.valueType} | ${r.submittedBy.join(', ')}${r.units ? ` | ${r.units.length}` : ''}`);
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
 }

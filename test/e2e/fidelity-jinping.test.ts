@@ -43,7 +43,7 @@ const PUBLISHED_FIGURES: ReadonlyArray<[string, string, string]> = [
   ['3票', '基本满意', 'npc_review_votes_basically_satisfied'],
   ['119件', '县人大代表建议', 'deputy_suggestions'],
   ['105件', '县政协委员提案', 'cppcc_proposals'],
-  ['100%', '办复率均为', 'suggestions_proposals_reply_rate'],
+  ['100%', '办复率均为', 'deputy_suggestions_reply_rate'],
   ['99%', '满意率', 'suggestions_proposals_satisfaction_rate'],
   ['11件', '行政检察建议', 'admin_procuratorial_suggestions'],
 ];
@@ -200,21 +200,27 @@ describe('金平县 2025 through the local pipeline (JSON, CSV and .xlsx samples
     expect(report.figures.find((f) => f.indicatorId === 'economic_losses_recovered')).toMatchObject({ value: 27.4, unit: '万元' });
   });
 
-  it('computes 办复率 from the replied and received counts, both in the provenance', () => {
-    const rate = report.figures.find((f) => f.indicatorId === 'suggestions_proposals_reply_rate')!;
-    expect(rate.value).toBe(100);
-    expect(rate.sources.map((s) => [s.part, s.partIndicatorId, s.value])).toEqual([
-      ['numerator', 'suggestions_proposals_replied', 224],
-      ['denominator', 'suggestions_proposals_total', 119],
-      ['denominator', 'suggestions_proposals_total', 105],
+  it('computes each 办复率 from its replied and received counts, and says 均为 only because both are 100% (issue 21)', () => {
+    const rate = (id: string) => report.figures.find((f) => f.indicatorId === id)!;
+    expect(rate('deputy_suggestions_reply_rate').value).toBe(100);
+    expect(rate('cppcc_proposals_reply_rate').value).toBe(100);
+    expect(rate('deputy_suggestions_reply_rate').sources.map((s) => [s.part, s.partIndicatorId, s.value])).toEqual([
+      ['numerator', 'deputy_suggestions_replied', 119],
+      ['denominator', 'deputy_suggestions', 119],
     ]);
-    // The base, 224, is computed from the 119 suggestions and the 105 proposals the sentence names: nobody types it again.
-    const total = report.figures.find((f) => f.indicatorId === 'suggestions_proposals_total')!;
-    expect(total).toMatchObject({ value: 224, display: '224' });
-    expect(total.sources.map((s) => [s.partIndicatorId, s.unitId, s.value])).toEqual([
-      ['deputy_suggestions', 'government_office', 119],
-      ['cppcc_proposals', 'government_office', 105],
+    expect(rate('cppcc_proposals_reply_rate').sources.map((s) => [s.part, s.partIndicatorId, s.value])).toEqual([
+      ['numerator', 'cppcc_proposals_replied', 105],
+      ['denominator', 'cppcc_proposals', 105],
     ]);
+  });
+
+  it('states both rates when they differ instead of one rate over both kinds', async () => {
+    const samples = await samplesWithout([]);
+    const office = samples.find((s) => s.unitId === 'government_office')!;
+    const replied = office.submission.indicators.map((i) => (i.indicatorId === 'cppcc_proposals_replied' ? { ...i, value: 103 } : i));
+    const changed = buildReport({ county: loadCounty(countyDirInRepo('jinping')), year: YEAR, submissions: samples.map((s) => (s === office ? { ...s, submission: { ...s.submission, indicators: replied } } : s)), rejected: [], generatedAt: new Date('2026-01-16T01:00:00Z') });
+    const text = changed.document.map((b) => normalizePunctuation(blockText(b))).join('\n');
+    expect(text).toContain(normalizePunctuation('县政协委员提案105件，办复率分别为100%、98.1%，代表委员满意率99%'));
   });
 
   it('takes the procuratorate’s figure from its CSV', () => {

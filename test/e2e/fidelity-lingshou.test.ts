@@ -199,6 +199,8 @@ describe('Lingshou 2021 with only the justice bureau in (issue 12: partial data 
         '实现县、乡两级政府及行政执法部门法律顾问全覆盖',
         '均已聘用了法律顾问',
         '实现了“一窗申请,立等可取”',
+        '实现县乡“三项制度”全覆盖',
+        '今年已全部完成执法证件发放工作',
         '实现了各乡（镇）至少配备2名专职调解员',
         '均在规定时限内给予了申请人答复',
       ].map(normalizePunctuation),
@@ -213,8 +215,9 @@ describe('Lingshou 2021 with only the justice bureau in (issue 12: partial data 
     expect(report.warnings.filter((w) => w.code === 'CLAIM_NOT_PROVEN')).toHaveLength(unproven.length);
     // A check that cannot be evaluated for want of data is a warning too, not silence.
     expect(report.warnings).toContainEqual(expect.objectContaining({ code: 'CROSS_CHECK_NOT_EVALUATED', message: expect.stringContaining('每个乡（镇）应至少配备2名专职人民调解员') }));
-    // The justice bureau's own yes/no facts prove its claims.
-    expect(report.claims!.filter((c) => c.holds).map((c) => c.bindings)).toEqual([['three_systems_full_coverage'], ['enforcement_certificates_all_issued']]);
+    // The county office's yes/no facts, not yet sent, prove nothing either.
+    expect(reason('实现县乡')).toBe('“县乡两级行政执法“三项制度”全覆盖”无数据');
+    expect(report.claims!.filter((c) => c.holds)).toEqual([]);
     // Every partial figure the text prints is a warning, once.
     const printedPartial = new Set(segments(report).filter((s) => s.figure && s.partial).map((s) => s.figure));
     expect(new Set(report.warnings.filter((w) => w.code === 'PARTIAL_FIGURE').map((w) => w.indicatorId))).toEqual(printedPartial);
@@ -227,6 +230,8 @@ describe('Lingshou 2021 with only the justice bureau in (issue 12: partial data 
     expect(segments(report).filter((s) => s.claim !== undefined)).toEqual([]);
     expect(report.warnings.map((w) => w.code)).not.toEqual(expect.arrayContaining(['CLAIM_NOT_PROVEN']));
     expect(report.warnings.map((w) => w.code)).not.toEqual(expect.arrayContaining(['CROSS_CHECK_NOT_EVALUATED']));
+    // Every figure is followed by its own unit: 报送情况.docx and the report name it alike.
+    expect(report.figures.filter((f) => f.printedUnit !== undefined)).toEqual([]);
   });
 
   it('says on its first page, after the deadline, that units are missing', async () => {

@@ -2,6 +2,7 @@ import type { CountyConfig, Unit } from '../county/schema';
 import { ConfigError } from '../errors';
 import type { NarrativeItem } from '../submission/normalized';
 import type { ReportTemplate } from '../template/schema';
+import { leadingMeasureWord } from '../template/lint';
 import { tokenize } from '../template/tokens';
 import { TEMPLATE_VARIABLES, type TemplateVariable } from '../template/validate';
 import type { Block, Claim, Completeness, Figure, ReportWarning, Segment } from './schema';
@@ -55,17 +56,19 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
 
   const claims: Claim[] = [];
   /**
-   * The measure word the prose writes after a figure, when the county allows
-   * one other than the indicator's unit (county.json measureWords: 人 → 名):
-   * 报送情况.docx then names the figure as the report does.
+   * The measure word the prose writes after a figure when it is not the
+   * indicator's unit (an allowed synonym, county.json measureWords, or a
+   * mismatch `county check` reminds of): 报送情况.docx then names the figure
+   * as the report does, never "6项" for the report's "6件".
    */
   const printedUnits = new Map<string, string>();
+  const knownUnits = [...new Set([...input.figures.values()].map((f) => f.unit))];
   const notePrintedUnits = (ids: readonly string[], following: string) => {
     for (const id of ids) {
       const unit = input.figures.get(id)?.unit;
       if (!unit || following.startsWith(unit)) continue;
-      const synonym = [...(config.measureWords?.[unit] ?? [])].sort((a, b) => b.length - a.length).find((w) => following.startsWith(w));
-      if (synonym) printedUnits.set(id, synonym);
+      const written = leadingMeasureWord(following, [...knownUnits, ...(config.measureWords?.[unit] ?? [])]);
+      if (written) printedUnits.set(id, written);
     }
   };
   const render = (text: string, field: string): Segment[] => {
@@ -131,9 +134,9 @@ export function buildDocument(input: DocumentInput): { blocks: Block[]; title: s
       return [{ text: word }, { ...parts[0]!, ...(partial ? { partial } : {}) }];
     }
     const out: Segment[] = [{ text: otherwise }];
+    // Each figure but the last carries its own measure word; the prose writes the last one's.
     parts.forEach((seg, i) => {
-      if (i > 0) out.push({ text: `${figures[i - 1]!.unit === '%' || figures[i - 1]!.value === null ? '' : figures[i - 1]!.unit}、` });
-      if (i > 0 && figures[i - 1]!.unit === '%' && figures[i - 1]!.value !== null) out[out.length - 1]!.text = '%、';
+      if (i > 0) out.push({ text: `${figures[i - 1]!.unit}、` });
       out.push(seg);
     });
     return out;

@@ -32,7 +32,7 @@ export const FigureSchema = z.object({
   indicatorId: z.string(),
   name: z.string(),
   unit: z.string(),
-  /** The measure word the report writes after it when the county allows another than `unit` (county.json measureWords): 名 for 人. */
+  /** The measure word the report writes after it when that is not `unit` (名 for 人, allowed by county.json measureWords or reminded of by `county check`). */
   printedUnit: z.optional(z.string()),
   /** null when no unit reported it: the draft marks it 【待补充：…】. */
   value: z.nullable(z.number()),

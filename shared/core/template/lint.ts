@@ -19,7 +19,12 @@ import { templateTexts } from './validate';
 export const COMPLETENESS_WORDS = /全覆盖|均已|均在|全部|所有|每个|实现了|100%/g;
 
 /** Measure words a report writes after a number: a different one after a figure is a mismatch. */
-const MEASURE_WORDS = ['人次', '课时', '万元', '元', '件', '项', '人', '名', '次', '个', '场', '册', '份', '期', '家', '所', '户', '条', '部', '批', '篇', '起', '宗', '支', '座', '处', '台', '天', '小时', '%', '万人次', '户次', '场次', '票', '间'];
+export const MEASURE_WORDS: readonly string[] = ['人次', '课时', '万元', '元', '件', '项', '人', '名', '次', '个', '场', '册', '份', '期', '家', '所', '户', '条', '部', '批', '篇', '起', '宗', '支', '座', '处', '台', '天', '小时', '%', '万人次', '户次', '场次', '票', '间'];
+
+/** The measure word `text` opens with, among the known ones and `extra` (longest first), if any: "名专职调解员" → 名. */
+export function leadingMeasureWord(text: string, extra: readonly string[] = []): string | undefined {
+  return [...new Set([...MEASURE_WORDS, ...extra])].sort((a, b) => b.length - a.length).find((w) => text.startsWith(w));
+}
 
 /** Text fields a claim lint reads: the body prose (title, date and note state no facts of the year). */
 const PROSE_FIELD = /^(preamble|blocks\[\d+\]\.(text|body))$/;
@@ -31,7 +36,7 @@ export function lintTemplateProse(
   problems: ConfigProblems,
   measureWords: Readonly<Record<string, readonly string[]>> = {},
 ): void {
-  const measures = [...new Set([...MEASURE_WORDS, ...catalogue.indicators.map((d) => d.unit)])].sort((a, b) => b.length - a.length);
+  const units = catalogue.indicators.map((d) => d.unit);
   const fileOf = (field: string) => (typeof file === 'string' ? file : file(field.split(/[.[]/)[0]!));
   for (const [field, text] of templateTexts(template)) {
     const tokens = tokenize(text);
@@ -53,7 +58,7 @@ export function lintTemplateProse(
         if (!def || valueTypeOf(def) === 'yesno') continue;
         const allowed = [def.unit, ...(measureWords[def.unit] ?? [])];
         if (allowed.some((w) => next.text.startsWith(w))) continue;
-        const written = measures.find((w) => next.text.startsWith(w));
+        const written = leadingMeasureWord(next.text, units);
         if (!written) continue;
         problems.warning(
           fileOf(field),

@@ -6,8 +6,10 @@ import * as z from 'zod/mini';
  * placeholder bound to an indicator. Per county (shared/counties/<id>/template.json),
  * overridable per year (template.<year>.json replaces the fields it names).
  *
- * Placeholders inside text:
+ * Placeholders inside text (template/tokens.ts reads them all):
  *   {{fig:<indicator id>}}   the county figure as printed ("1000余"); the template writes the measure word after it
+ *   {{shared:<a>,<b>|各}}    one figure for parts that agree ("各1"), each figure otherwise ("分别为1次、2")
+ *   {{claim:<check or indicator>}}…{{/claim}}   a clause printed as written only when what proves it holds
  *   {{year}} {{reportYear}} {{county}} {{government}} {{docNumberPrefix}}   report variables
  * A block's `narratives` names a section key: units' own narrative items for that
  * section are appended to the block in a stable order (unit order in the config, then item order).

@@ -119,6 +119,16 @@ describe('bound claims', () => {
   });
 });
 
+describe('an unbound sentence claiming completeness on a partial figure', () => {
+  it('is marked, and its warning quotes the whole sentence, not the fragment after the previous figure', () => {
+    const template = { ...TEMPLATE, blocks: [{ kind: 'paragraph', text: '截至目前{{fig:towns_with_advisers}}个乡镇、{{fig:fulltime_mediators}}名专职调解员均已到位。' }] };
+    const report = buildReport({ county: countyOf(smallConfig(), template, { catalogue }), year: 2021, submissions: complete().slice(0, 3), rejected: [], generatedAt: new Date('2022-01-09T01:00:00Z') });
+    expect(report.warnings.filter((w) => w.code === 'COMPLETENESS_CLAIM_PARTIAL').map((w) => w.message)).toEqual([
+      '“截至目前1个乡镇、2名专职调解员均已到位。”称全部完成，但“专职调解员数”在1个应报单位未报送或被退回时算出，报告中已标出',
+    ]);
+  });
+});
+
 describe('暂无数据 (issue 21, item 2)', () => {
   const report = build([...complete().slice(0, 3), withNoData(complete()[3]!, 'mediators_total')]);
   const mediators = report.figures.find((f) => f.indicatorId === 'mediators_total')!;
@@ -167,8 +177,11 @@ describe('shared figures: {{shared:a,b|各}} (issue 21, item 4)', () => {
 });
 
 describe('measure words (issue 21, item 5)', () => {
-  it('报送情况.docx names a figure with the measure word the report prints, where the county allows a synonym', async () => {
-    const report = build(complete(), smallConfig({ measureWords: { 人: ['名'] } }));
+  it.each([
+    ['where the county allows a synonym', { measureWords: { 人: ['名'] } }],
+    ['and where it does not (county check reminds of it)', {}],
+  ])('报送情况.docx names a figure with the measure word the report prints, %s', async (_name, overrides) => {
+    const report = build(complete(), smallConfig(overrides));
     expect(text(report)).toContain('全县人民调解员22名');
     expect(report.figures.find((f) => f.indicatorId === 'mediators_total')!.printedUnit).toBe('名');
     const internal = await internalText(report);

@@ -180,6 +180,24 @@ describe('yearly-report county check', () => {
   });
 });
 
+describe('yearly-report county catalogue (issue 21: nobody greps JSON)', () => {
+  it('lists the national indicators with measure word, kind and submitting roles', async () => {
+    const { code, stdout } = await runCli(['county', 'catalogue']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^全国指标目录：\d+项/);
+    expect(stdout).toContain('  mediators_total | 人民调解员总数 | 人 | sum | count | group:townships, role:mediation_office');
+    expect(stdout).not.toContain('three_systems_full_coverage');
+  });
+
+  it("lists a county's own catalogue, with how many of its units each indicator reaches", async () => {
+    const { code, stdout } = await runCli(['county', 'catalogue', '--county', 'lingshou', '--json']);
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as Array<{ id: string; unit: string; kind: string; valueType: string; submittedBy: string[]; units: string[] }>;
+    expect(rows.find((r) => r.id === 'three_systems_full_coverage')).toMatchObject({ unit: '项', kind: 'all', valueType: 'yesno', submittedBy: ['unit:government_office'], units: ['government_office'] });
+    expect(rows.find((r) => r.id === 'townships_with_legal_advisers')).toMatchObject({ kind: 'coverage_count of legal_advisers_engaged' });
+  });
+});
+
 describe('two counties', () => {
   it('may define an indicator with the same id without clashing', () => {
     const makeCounty = (id: string, name: string, unit: string) => {

@@ -52,6 +52,9 @@ describe('template-doc import names every problem', () => {
     const xml = await (await JSZip.loadAsync(bytes)).file('word/document.xml')!.async('string');
     expect(xml).toContain('【指标：人民调解员总数】');
     expect(xml).toContain('【年度】');
+    // A bound claim reads as the rule or figure that must prove it (issue 21).
+    expect(xml).toContain('【须有数据证实：每个乡（镇）应至少配备2名专职人民调解员】');
+    expect(xml).toContain('【证实到此】');
     expect(xml).not.toContain('{{');
     expect(xml).toMatch(/<w:rStyle w:val="TplPlaceholder"\/><w:highlight w:val="yellow"\/>[\s\S]*?【指标：/);
   });
