@@ -101,19 +101,19 @@ describe('draftCounty', () => {
     '中共北洼县委：',
     '2022年，我县扎实推进法治政府建设。现将有关情况报告如下：',
     '一、主要成效',
-    '（一）依法行政。县市场监管局开展双随机抽查12次。受理行政复议案件30件，办结28件。公开政府信息400条。',
+    '（一）依法行政。县市场监管局开展食品安全检查12次。受理行政复议案件30件，办结28件。公开政府信息400条。',
     '（二）基层治理。南营乡建成调解室5个。',
     '特此报告。',
     '北洼县人民政府',
     '2023年1月20日',
   ].map((text) => ({ text }));
 
-  it('gives each figure to the unit its sentence names, else by the keyword table, else to the issuer’s office', () => {
+  it('gives each figure to the unit its sentence names, else by the keyword table, else to the issuer’s office; a national indicator that clearly fits to the unit with its role', () => {
     const draft = draftCounty(report, { units: ['县档案馆'] });
     expect(draft.countyId).toBe('beiwa');
     expect(draft.figures.map((f) => `${f.line.slice(f.start, f.end)}→${f.unitId}(${f.submitterBy})`)).toEqual([
       '12次→market_regulation(sentence)',
-      '30件→justice_bureau(keyword)',
+      '30件→justice_bureau(national)',
       '28件→justice_bureau(keyword)',
       '400条→government_office(issuer)',
       '5个→nanying_township(sentence)',
@@ -123,7 +123,8 @@ describe('draftCounty', () => {
     expect(county.units.find((u: { id: string }) => u.id === 'nanying_township')).toMatchObject({ name: '北洼县南营乡人民政府', aliases: ['南营乡人民政府', '南营乡', '南营乡政府'], groups: ['townships', 'all'] });
     const template = JSON.parse(draft.files['template.json']!);
     expect(template.title).toBe('{{government}}关于{{year}}年度法治政府建设情况的报告');
-    expect(template.blocks[1].body).toMatch(/开展双随机抽查\{\{fig:[a-z_0-9]+\}\}次。受理行政复议案件\{\{fig:[a-z_0-9]+\}\}件/);
+    expect(template.blocks[1].body).toMatch(/开展食品安全检查\{\{fig:[a-z_0-9]+\}\}次。受理行政复议案件\{\{fig:reconsideration_received\}\}件/);
+    expect(JSON.parse(draft.files['indicators.json']!).map((d: { id: string }) => d.id)).not.toContain('reconsideration_received');
     expect(draft.files['samples/2022/justice_bureau.json']).toContain('"year": 2022');
     expect(draft.files['DRAFT-REVIEW.md']).toContain('400条');
   });

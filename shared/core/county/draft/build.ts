@@ -1,3 +1,4 @@
+import { loadCatalogue } from '../../catalogue/load';
 import type { IndicatorDef } from '../../catalogue/schema';
 import { chineseNumeralFigures, findFigures, type FoundFigure, type ProseNumber } from './figures';
 import { readTitle, splitReport, type DraftBlock, type SourceParagraph } from './structure';
@@ -30,7 +31,7 @@ export interface DraftedFigure {
   qualifier?: string;
   unitId: string;
   /** How the submitter was chosen. */
-  submitterBy: 'sentence' | 'keyword' | 'issuer';
+  submitterBy: 'sentence' | 'keyword' | 'issuer' | 'national';
 }
 
 export interface CountyDraft {
@@ -86,6 +87,9 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
   const review = new ReviewNotes();
   const usedIds = new Set<string>();
   const usedNames = new Set<string>();
+  // National ids are never the county's own (a county redefines one only after excluding it).
+  for (const def of loadCatalogue().indicators) usedIds.add(def.id);
+  const nationalUsed: string[] = [];
 
   /** One line of prose with its figures replaced by placeholders; `offset` is where `text` starts in `line`. */
   const templateText = (text: string, line: string, offset: number): string => {
@@ -125,10 +129,26 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
         submitterBy = 'issuer';
       }
     }
-    const indicatorName = uniqueName(nameOf(context, f), usedNames);
-    const id = uniqueId(idOf(context, f), usedIds);
-    const def = indicatorDef(id, indicatorName, f, unit.id, sentence);
-    indicators.push(def);
+    // A national indicator that clearly fits, when exactly one unit holds the role that submits it nationally.
+    const national = nationalFit(context, f, usedIds);
+    const holders = national ? [...finder.units.values()].filter((u) => u.roles.includes(national.role)) : [];
+    let def: IndicatorDef;
+    let id: string;
+    let indicatorName: string;
+    if (national && holders.length === 1) {
+      unit = holders[0]!;
+      submitterBy = 'national';
+      def = national.def;
+      id = def.id;
+      indicatorName = def.name;
+      usedIds.add(`national:${id}`);
+      nationalUsed.push(`${line.slice(at, at + f.end - f.start)} → ${def.name}（${def.id}，${unit.name}报送）`);
+    } else {
+      indicatorName = uniqueName(nameOf(context, f), usedNames);
+      id = uniqueId(idOf(context, f), usedIds);
+      def = indicatorDef(id, indicatorName, f, unit.id, sentence);
+      indicators.push(def);
+    }
     const values = samples.get(unit.id) ?? {};
     values[id] = sampleValue(f);
     samples.set(unit.id, values);
@@ -142,7 +162,7 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
       unitId: unit.id,
       submitterBy,
     });
-    if (submitterBy !== 'sentence') review.submitter(`${line.slice(at, at + f.end - f.start)}（${indicatorName}）`, unit, submitterBy, sentence);
+    if (submitterBy === 'keyword' || submitterBy === 'issuer') review.submitter(`${line.slice(at, at + f.end - f.start)}（${indicatorName}）`, unit, submitterBy, sentence);
     if (f.unprintable) review.doubt(`“${line.slice(at, at + f.end - f.start)}”${f.unprintable === 'printed with a trailing zero, which the report drops' ? '末位的0在报告中不会印出（报告印作去掉末位0的数）：请改原文或接受此差异' : '开头的0在报告中不会印出'}`);
     if (f.qualifierAfterMeasure) review.kind(`“${line.slice(at, at + f.end - f.start)}”的“${f.qualifier}”印在量词之后，报告只能把约数的限定词印在数字旁，所以草稿把“${f.qualifier}”留在正文中，样例填确数${f.number}（指标允许约数）：请确认这句话每年都成立`);
     if (f.kind === 'count_in_wan') review.kind(`“${line.slice(at, at + f.end - f.start)}”按“以万为单位印出的大数”处理（printIn 万）：样例填确数${Math.round(f.value * 10000)}，报告印到万位后一位小数`);
@@ -250,6 +270,10 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
   md.push('## 3. 猜测的报送单位', '');
   md.push('句中写明单位的数字由该单位报送；其余按关键词表（复议、调解、普法等归司法局，政务服务、一网通办等归行政审批或政务服务部门……，见 shared/core/county/draft/units.ts）或由县政府办公室报送。请核对：', '');
   md.push(...(review.submitters.length ? review.submitters.map((d) => `- ${d}`) : ['无（每个数字所在的句子都写明了单位）。']), '');
+  if (nationalUsed.length) {
+    md.push('国家指标（shared/core/catalogue/indicators.json）明显适用的数字，由在全国目录中报送它的角色所在单位报送：', '');
+    md.push(...nationalUsed.map((d) => `- ${d}`), '');
+  }
   md.push('## 4. 猜测的数字种类', '');
   md.push(
     '- 带“余、近、约、多、左右、以上”等的数字按约数处理（approximateAllowed），样例照原样填写。',
@@ -369,6 +393,41 @@ function contextOf(line: string, at: number, f: FoundFigure, text: string): stri
   context = context.replace(/[0-9０-９.%％]+/g, '').replace(/\s+/g, '').replace(/\(/g, '（').replace(/\)/g, '）');
   if (context.length > 20) context = context.slice(-20);
   return context || '数字';
+}
+
+/**
+ * National indicators a figure clearly is, by the words right before it and its measure word. Only those one
+ * role submits (not a group's sum or a computed rate), each used once.
+ */
+const NATIONAL_FITS: ReadonlyArray<{ words: RegExp; measure: string; id: string }> = [
+  { words: /会前合法性审查$/, measure: '件', id: 'legality_review_meeting_items' },
+  { words: /重大行政决策(?:事项)?$/, measure: '项', id: 'major_administrative_decisions' },
+  { words: /全流程网办(?:政务服务)?事项$|^事项实现全流程网办$/, measure: '项', id: 'services_fully_online' },
+  { words: /受理办结即办事项$/, measure: '件', id: 'instant_cases_handled' },
+  { words: /双随机抽查$|“双随机、一公开”抽查$/, measure: '次', id: 'random_inspections' },
+  { words: /抽查市场主体$/, measure: '户', id: 'market_entities_inspected' },
+  { words: /列入经营异常名录$/, measure: '户', id: 'market_entities_listed_abnormal' },
+  { words: /(?:收|新收|受理)行政复议案件$/, measure: '件', id: 'reconsideration_received' },
+  { words: /^(?:新收|受理)?行政诉讼案件$/, measure: '件', id: 'lawsuits_received' },
+  { words: /(?:承办|办理)(?:县)?人大代表建议$/, measure: '件', id: 'deputy_suggestions' },
+  { words: /^(?:县)?政协(?:委员)?提案$/, measure: '件', id: 'cppcc_proposals' },
+  { words: /人大代表建议和政协提案$/, measure: '件', id: 'suggestions_and_proposals' },
+  { words: /公开政府文件$/, measure: '件', id: 'gov_documents_disclosed' },
+  { words: /主动公开政府信息$/, measure: '条', id: 'disclosure_proactive_items' },
+  { words: /受理依申请公开(?:事项)?$/, measure: '项', id: 'disclosure_requests' },
+  { words: /网上执法巡查$/, measure: '次', id: 'online_enforcement_patrols' },
+  { words: /现场执法监督检查$/, measure: '次', id: 'onsite_enforcement_inspections' },
+  { words: /集中案卷评查$/, measure: '次', id: 'case_file_reviews' },
+];
+
+function nationalFit(context: string, f: FoundFigure, used: ReadonlySet<string>): { def: IndicatorDef; role: string } | undefined {
+  if (f.kind !== 'count' || f.qualifier) return undefined;
+  const fit = NATIONAL_FITS.find((n) => n.measure === f.measure && n.words.test(context.replace(/^\d{4}年/, '')));
+  if (!fit || used.has(`national:${fit.id}`)) return undefined;
+  const def = loadCatalogue().indicatorById.get(fit.id);
+  const submitter = def?.submittedBy.length === 1 ? def.submittedBy[0] : undefined;
+  if (!def || submitter?.kind !== 'role' || def.unit !== f.measure) return undefined;
+  return { def, role: submitter.role };
 }
 
 function nameOf(context: string, f: FoundFigure): string {
