@@ -375,23 +375,29 @@ function templateBlock(block: DraftBlock, templateText: (text: string, line: str
   }
 }
 
-const FILLER_START = /^(?:其中|此外|另外|同时|全年|全县|年内|目前|截至目前|截至年底|截至\d+月底|共计|总计|累计|合计|先后|依法|组织|共|已|均|分别|全部|并|还|再|又|我县|本县|县|对|向|为|在|有)+/;
+const FILLER_START = /^(?:其中|此外|另外|同时|全年|全县|年内|目前|截至目前|截至年底|截至\d+月底|共计|总计|累计|合计|先后|依法|组织|共|已|均|分别|全部|并|还|再|又|我县|本县|县(?![直级域乡])|对|向|为|在|有)+/;
 const FILLER_END = /(?:共计|总计|累计|合计|分别|达到|达|共|为|计|约|近|超过|逾|不足|不到|将近|接近|大约|了|至|到|有|各|均|已|的)+$/;
 
-/** The words naming a figure: the clause before it, else the words after its measure word. */
+/** The words naming a figure: the clause before it, else (when that names something else) what it counts, after its measure word. */
 function contextOf(line: string, at: number, f: FoundFigure, text: string): string {
   void text;
   const before = line.slice(0, at);
-  const clauseStart = lastIndexOf(before, /[，。；：、,;:！？]/, before.length) + 1;
-  let context = before.slice(clauseStart).replace(FILLER_START, '').replace(FILLER_END, '');
+  const clause = before.slice(lastIndexOf(before, /[，。；：、,;:！？]/, before.length) + 1);
+  // "18个乡镇和32个县直部门": the words before the second figure belong to the first.
+  const sinceFigure = clause.slice(clause.search(/[0-9０-９][^0-9０-９]*$/) + 1);
+  const enumerating = /[0-9０-９]/.test(clause) && /(?:和|及|与|、)$/.test(sinceFigure);
+  // "412个人民调解委员会共调解矛盾纠纷2867件": after an earlier figure, the words from its measure word on.
+  const own = /[0-9０-９]/.test(clause) ? sinceFigure.replace(/^(?:[.．][0-9０-９]+)?(?:万|余|多)?(?:人次|个|名|件|项|次|场|人|户|家|条|份|所|处|起|支)/, '') : clause;
+  let context = enumerating ? '' : own.replace(FILLER_START, '').replace(FILLER_END, '');
+  let after = false;
   if (context.replace(/[^\u4e00-\u9fa5]/g, '').length < 2) {
-    const afterStart = at + (f.end - f.start);
-    const rest = line.slice(afterStart);
-    const stop = rest.search(/[，。；：、,;:！？]/);
+    const rest = line.slice(at + (f.end - f.start));
+    const stop = rest.search(/[，。；：、,;:！？0-9０-９]|和|及|与|共|均|全部|都|已|开展|参加|实现/);
     context = (stop < 0 ? rest : rest.slice(0, stop)).replace(FILLER_START, '');
+    after = true;
   }
   context = context.replace(/[0-9０-９.%％]+/g, '').replace(/\s+/g, '').replace(/\(/g, '（').replace(/\)/g, '）');
-  if (context.length > 20) context = context.slice(-20);
+  if (context.length > 20) context = after ? context.slice(0, 20) : context.slice(-20);
   return context || '数字';
 }
 
@@ -430,9 +436,18 @@ function nationalFit(context: string, f: FoundFigure, used: ReadonlySet<string>)
   return { def, role: submitter.role };
 }
 
+/** What a count of each measure word is called: 会前学法 + 次 → 会前学法次数. */
+const COUNT_NOUN: Readonly<Record<string, string>> = {
+  次: '次数', 件: '件数', 项: '项数', 个: '个数', 人: '人数', 名: '人数', 户: '户数', 家: '家数', 场: '场次', 人次: '人次',
+  条: '条数', 份: '份数', 期: '期数', 轮: '轮数', 卷: '卷数', 起: '起数', 支: '支数', 所: '所数', 处: '处数', 篇: '篇数',
+  部: '部数', 台: '台数', 批: '批数', 场次: '场次', 件次: '件次', 户次: '户次', 批次: '批次',
+};
+
 function nameOf(context: string, f: FoundFigure): string {
-  if (f.measure === '%' && /率$/.test(context)) return context;
-  return `${context}（${f.kind === 'count_in_wan' ? f.measure : f.measure}）`;
+  if (f.measure === '%') return /率$/.test(context) ? context : `${context}（%）`;
+  const noun = f.kind === 'amount' || f.measure.startsWith('万') || f.measure.endsWith('元') ? undefined : COUNT_NOUN[f.measure];
+  if (noun && !context.endsWith(noun)) return `${context}${noun}`;
+  return `${context}（${f.measure}）`;
 }
 
 function idOf(context: string, f: FoundFigure): string {
