@@ -1,6 +1,6 @@
 import { loadCatalogue } from '../../catalogue/load';
 import type { IndicatorDef } from '../../catalogue/schema';
-import { chineseNumeralFigures, findFigures, type FoundFigure, type ProseNumber } from './figures';
+import { chineseNumeralMatches, findFigures, type FoundFigure, type ProseNumber } from './figures';
 import { readTitle, splitReport, type DraftBlock, type SourceParagraph } from './structure';
 import { OUTSIDE_GOVERNMENT, pinyinId, SUBMITTER_KEYWORDS, UnitFinder, type DraftUnit } from './units';
 
@@ -95,7 +95,7 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
   const templateText = (text: string, line: string, offset: number): string => {
     const { figures: found, prose: kept } = findFigures(text);
     for (const p of kept) prose.push({ ...p, start: p.start + offset, end: p.end + offset, line });
-    for (const c of chineseNumeralFigures(text)) chinese.push({ text: c, line });
+    for (const c of chineseNumeralMatches(text)) chinese.push({ text: c.text, line: text.slice(Math.max(0, c.at - 12), c.at + c.text.length + 8) });
     let out = '';
     let last = 0;
     const named = finder.find(line);
@@ -263,7 +263,7 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
   for (const d of doubtful) md.push(`- ${d}`);
   if (chinese.length) {
     md.push('', '用汉字写的数字（报告只能印阿拉伯数字，所以草稿把它们留在正文中；如果是统计数字，请改写原文为阿拉伯数字后重新起草）：', '');
-    for (const c of chinese) md.push(`- ${c.text}（${c.line.slice(0, 30)}…）`);
+    for (const c of chinese) md.push(`- ${c.text}（…${c.line}…）`);
   }
   md.push('', '## 2. 不能按原样印出的数字', '');
   md.push(...(review.doubts.length ? review.doubts.map((d) => `- ${d}`) : ['无。']), '');
