@@ -85,6 +85,14 @@ describe('splitReport', () => {
     expect(s.dropped).toEqual(['您当前位置:政务公开 >> 文章阅读', '发布时间:2022-01-20 来源:灵寿信息公开', '【字体: 】 打印']);
   });
 
+  it('reads an office file’s 版头 and 版记 into the document frame, not the note', () => {
+    const s = splitReport(
+      lines('灵寿县人民政府文件\n灵政函〔2022〕6号\n灵寿县人民政府\n关于2021年度法治政府建设情况的报告\n中共灵寿县委：\n2021年，……报告如下：\n一、工作开展情况\n开展检查8次。\n特此报告。\n灵寿县人民政府\n2022年1月14日\n（此件公开发布）\n抄送：县纪委监委，市司法局。\n灵寿县人民政府办公室 2022年1月14日印发'),
+    );
+    expect(s).toMatchObject({ docNumber: '灵政函〔2022〕6号', note: '（此件公开发布）', frame: { masthead: '灵寿县人民政府文件', copyTo: ['县纪委监委', '市司法局'], printedBy: '灵寿县人民政府办公室' } });
+    expect(s.title).toBe('灵寿县人民政府关于2021年度法治政府建设情况的报告');
+  });
+
   it('refuses a text that is not such a report', () => {
     expect(() => splitReport(lines('关于召开运动会的通知\n各单位：\n定于4月召开。'))).toThrow(ReportStructureError);
   });

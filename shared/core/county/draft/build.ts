@@ -217,6 +217,7 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
         { expression: 'cron(0 9 16 1 ? *)', description: '截止次日9:00出正式草稿' },
       ],
     },
+    ...(structure.frame ? { documentFrame: structure.frame } : {}),
     units: units.map((u) => {
       const asked = samples.has(u.id);
       return {
@@ -304,6 +305,7 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
     structure.docNumber ? `- 文号取自原文：${structure.docNumber}` : `- 原文没有文号：docNumberPrefix 暂写“${docNumberPrefix}”（模板不印文号）`,
     structure.signature ? `- 落款：${structure.signature}` : `- 原文没有落款：报告会印发文机关“${government}”`,
     structure.date ? `- 成文日期：${structure.date}` : '- 原文没有成文日期：报告印生成日期',
+    ...(structure.frame ? [`- 版头、版记（county.json 的 documentFrame）：${[structure.frame.masthead, structure.frame.copyTo && `抄送${structure.frame.copyTo.join('、')}`, structure.frame.printedBy && `${structure.frame.printedBy}印发`].filter(Boolean).join('；')}`] : []),
     `- 征集截止日期暂定为次年1月15日，汇总时间见 county.json 的 collection，请按本县安排修改`,
   );
   if (structure.dropped.length) {
