@@ -54,7 +54,8 @@ async function readDocx(bytes: Buffer): Promise<SourceParagraph[]> {
   const documentXml = await zip.file('word/document.xml')?.async('string');
   if (!documentXml) throw new UsageError('Word 文件中没有正文（word/document.xml）');
   const stylesXml = await zip.file('word/styles.xml')?.async('string');
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: true, trimValues: false });
+  // Text stays text: "1.50" and "0873" must not become numbers.
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: true, trimValues: false, parseTagValue: false, parseAttributeValue: false, processEntities: false });
   const styleNames = new Map<string, string>();
   if (stylesXml) {
     for (const match of stylesXml.matchAll(/<w:style\b[^>]*w:styleId="([^"]+)"[^>]*>[\s\S]*?<w:name w:val="([^"]+)"/g)) styleNames.set(match[1]!, match[2]!);

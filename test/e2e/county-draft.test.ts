@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CountyDraft } from '../../shared/core/county/draft/build';
@@ -83,6 +83,27 @@ describe('the county draft command', () => {
     const again = await runCli(['county', 'draft', file, '--out', out]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already has a county.json');
+  });
+
+  it('reads a Word file’s text exactly: numbers stay as printed, markup characters and tabs survive', async () => {
+    const { Document, Packer, Paragraph, TextRun, Tab } = await import('docx');
+    const { readReportSource } = await import('../../cli/draft-source');
+    const file = path.join(mkdtempSync(path.join(work, 'docx-')), 'r.docx');
+    const doc = new Document({ sections: [{ children: [new Paragraph({ children: [new TextRun('经费3.50万元，电话0873'), new TextRun(' & <a> “R&D”'), new TextRun({ children: [new Tab(), '末尾'] })] })] }] });
+    writeFileSync(file, await Packer.toBuffer(doc));
+    expect((await readReportSource(file)).map((p) => p.text)).toEqual(['经费3.50万元，电话0873 & <a> “R&D” 末尾']);
+  });
+
+  it('reads a page saved in GB18030 (older sites) as it reads UTF-8', async () => {
+    const iconv = await import('iconv-lite');
+    const { readReportSource } = await import('../../cli/draft-source');
+    const root = mkdtempSync(path.join(work, 'gb-'));
+    const utf8 = await sourceFile(FIXTURES.find((f) => f.file.endsWith('.html'))!, root);
+    const gb = path.join(root, 'page-gb18030.html');
+    writeFileSync(gb, iconv.encode(readFileSync(utf8, 'utf8'), 'gb18030'));
+    const paragraphs = await readReportSource(gb);
+    expect(paragraphs).toEqual(await readReportSource(utf8));
+    expect(paragraphs.map((p) => p.text)).toContain('阿坝州委、州人民政府：');
   });
 
   it('refuses a file that is not a rule-of-law report, naming what it looked for', async () => {
