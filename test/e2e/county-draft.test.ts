@@ -94,6 +94,28 @@ describe('the county draft command', () => {
     expect((await readReportSource(file)).map((p) => p.text)).toEqual(['经费3.50万元，电话0873 & <a> “R&D” 末尾']);
   });
 
+  it('reads a table-layout page: the cell holding the text, its <br> lines, the title from its own cell, no menu or footer', async () => {
+    const { readReportSource } = await import('../../cli/draft-source');
+    const file = path.join(mkdtempSync(path.join(work, 'td-')), 'page.html');
+    writeFileSync(
+      file,
+      '<html><head><title>站点</title></head><body><table><tr><td class="nav"><a href="/">首页</a> | <a>政务公开</a></td></tr>' +
+        '<tr><td>您现在的位置：首页 &gt; 政府信息公开</td></tr><tr><td class="bt">青川县人民政府关于2020年度法治政府建设情况的报告</td></tr>' +
+        '<tr><td>发布日期：2021-02-03 点击数：1024</td></tr><tr><td id="content">广元市人民政府：<br>2020年，青川县坚持依法行政。现将有关情况报告如下：<br>一、主要成效<br>' +
+        '（一）依法决策。县政府常务会议会前学法12次。<br>特此报告。<br>青川县人民政府<br>2021年1月28日</td></tr><tr><td class="foot">版权所有 青川县人民政府</td></tr></table></body></html>',
+    );
+    expect((await readReportSource(file)).map((p) => p.text)).toEqual([
+      '青川县人民政府关于2020年度法治政府建设情况的报告',
+      '广元市人民政府：',
+      '2020年，青川县坚持依法行政。现将有关情况报告如下：',
+      '一、主要成效',
+      '（一）依法决策。县政府常务会议会前学法12次。',
+      '特此报告。',
+      '青川县人民政府',
+      '2021年1月28日',
+    ]);
+  });
+
   it('reads a page saved in GB18030 (older sites) as it reads UTF-8', async () => {
     const iconv = await import('iconv-lite');
     const { readReportSource } = await import('../../cli/draft-source');
