@@ -54,7 +54,8 @@ async function readDocx(bytes: Buffer): Promise<SourceParagraph[]> {
   const documentXml = await zip.file('word/document.xml')?.async('string');
   if (!documentXml) throw new UsageError('Word 文件中没有正文（word/document.xml）');
   const stylesXml = await zip.file('word/styles.xml')?.async('string');
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: true, trimValues: false });
+  // Text stays text: "1.50" and "0873" must not become numbers.
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', preserveOrder: true, trimValues: false, parseTagValue: false, parseAttributeValue: false, processEntities: false });
   const styleNames = new Map<string, string>();
   if (stylesXml) {
     for (const match of stylesXml.matchAll(/<w:style\b[^>]*w:styleId="([^"]+)"[^>]*>[\s\S]*?<w:name w:val="([^"]+)"/g)) styleNames.set(match[1]!, match[2]!);
@@ -99,47 +100,60 @@ const decodeEntities = (text: string) =>
   );
 
 /**
- * The article of a saved page: the element holding the most text in <p> and
- * line elements (government sites put the body in a div of their own CMS's
- * class); scripts, styles, navigation, headers and footers are dropped. Each
- * block element is a paragraph.
+ * The article of a saved page: the element with the most paragraph text of its
+ * own (its <p> children, or its text and <br>-separated lines, as table-layout
+ * sites print it); the site's head, scripts, navigation, headers and footers
+ * are dropped. The page's title heading is taken when the article lacks it.
+ * Each block element, and each <br>-separated line, is a paragraph.
  */
 function readHtml(html: string): SourceParagraph[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when drafting from a page
   const { parse, NodeType } = require('node-html-parser') as typeof import('node-html-parser');
   type Element = import('node-html-parser').HTMLElement;
   const root = parse(html, { blockTextElements: { script: false, style: false, noscript: false, pre: true } });
-  for (const el of root.querySelectorAll('nav, header, footer, script, style, noscript, iframe, form, select, button')) el.remove();
-  const paragraphTextLength = (el: Element) => el.querySelectorAll('p').reduce((n, p) => n + p.text.trim().length, 0) || el.text.trim().length / 4;
-  // The article: the deepest element holding nearly all the paragraph text of the page.
-  const all = [root, ...root.querySelectorAll('div, article, section, td, main')];
-  const scored = all.map((el) => ({ el, score: paragraphTextLength(el), size: el.querySelectorAll('*').length }));
-  const max = Math.max(...scored.map((s) => s.score));
-  const article = scored.filter((s) => s.score >= max * 0.9).sort((a, b) => a.size - b.size)[0]!.el;
+  for (const el of root.querySelectorAll('head, title, nav, header, footer, script, style, noscript, iframe, form, select, button')) el.remove();
+  const isElement = (node: import('node-html-parser').Node): node is Element => node.nodeType === NodeType.ELEMENT_NODE;
+  const INLINE = /^(span|font|strong|b|em|i|u|br|sup|sub|big|small)$/i;
+  /** Text the element holds itself: text nodes, inline children (not links: menus are links), <p> children. */
+  const ownText = (el: Element) =>
+    el.childNodes.reduce((n, c) => {
+      if (c.nodeType === NodeType.TEXT_NODE) return n + c.text.trim().length;
+      if (isElement(c) && (INLINE.test(c.tagName) || /^p$/i.test(c.tagName))) return n + c.text.trim().length;
+      return n;
+    }, 0);
+  const containers = root.querySelectorAll('div, article, section, td, main, body');
+  const article = containers.reduce<Element>((best, el) => (ownText(el) > ownText(best) ? el : best), containers[0] ?? root);
   const paragraphs: SourceParagraph[] = [];
-  // The page's own title heading, when it sits outside the article element.
-  const heading = root.querySelector('h1') ?? root.querySelector('.title, .article-title, #title, h2');
-  if (heading && !article.querySelectorAll('*').includes(heading) && heading !== article) paragraphs.push({ text: heading.text.replace(/\s+/g, ' ').trim() });
-  const BLOCK = /^(p|div|h[1-6]|li|section|article|table|tr|td|ul|ol|blockquote|center)$/i;
+  const BLOCK = /^(p|div|h[1-6]|li|section|article|table|tbody|thead|tr|td|th|ul|ol|blockquote|center|main|body)$/i;
   const emit = (el: Element) => {
-    const hasBlockChild = el.childNodes.some((c) => c.nodeType === NodeType.ELEMENT_NODE && BLOCK.test((c as Element).tagName ?? ''));
-    if (!hasBlockChild) {
-      for (const line of el.innerHTML.split(/<br\s*\/?>/i)) paragraphs.push({ text: parse(line).text.replace(/\s+/g, ' ').trim() });
-      return;
-    }
     let inline = '';
+    const flush = () => {
+      if (inline.trim()) paragraphs.push({ text: inline.replace(/\s+/g, ' ').trim() });
+      inline = '';
+    };
     for (const child of el.childNodes) {
-      if (child.nodeType === NodeType.ELEMENT_NODE && BLOCK.test((child as Element).tagName ?? '')) {
-        if (inline.trim()) paragraphs.push({ text: inline.replace(/\s+/g, ' ').trim() });
-        inline = '';
-        emit(child as Element);
-      } else if (child.nodeType === NodeType.ELEMENT_NODE && /^br$/i.test((child as Element).tagName)) {
-        paragraphs.push({ text: inline.replace(/\s+/g, ' ').trim() });
-        inline = '';
+      if (isElement(child) && BLOCK.test(child.tagName)) {
+        flush();
+        emit(child);
+      } else if (isElement(child) && /^br$/i.test(child.tagName)) flush();
+      else if (isElement(child) && child.querySelector('br, p, div')) {
+        flush();
+        emit(child);
       } else inline += child.text;
     }
-    if (inline.trim()) paragraphs.push({ text: inline.replace(/\s+/g, ' ').trim() });
+    flush();
   };
   emit(article);
+  // The page's title heading, when it sits outside the article: the shortest element elsewhere naming the report.
+  const TITLE = /法治政府建设.*报告|关于.*法治.*报告/;
+  const isTitle = (text: string) => text.length <= 80 && !/[。；]/.test(text) && TITLE.test(text);
+  if (!paragraphs.some((p) => isTitle(p.text))) {
+    const inArticle = new Set(article.querySelectorAll('*'));
+    const titles = root
+      .querySelectorAll('h1, h2, h3, td, div, p, span')
+      .filter((el) => !inArticle.has(el) && el !== article && isTitle(el.text.trim()))
+      .sort((x, y) => x.text.trim().length - y.text.trim().length);
+    if (titles[0]) paragraphs.unshift({ text: titles[0].text.replace(/\s+/g, ' ').trim() });
+  }
   return paragraphs;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CountyDraft } from '../../shared/core/county/draft/build';
@@ -83,6 +83,49 @@ describe('the county draft command', () => {
     const again = await runCli(['county', 'draft', file, '--out', out]);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('already has a county.json');
+  });
+
+  it('reads a Word file’s text exactly: numbers stay as printed, markup characters and tabs survive', async () => {
+    const { Document, Packer, Paragraph, TextRun, Tab } = await import('docx');
+    const { readReportSource } = await import('../../cli/draft-source');
+    const file = path.join(mkdtempSync(path.join(work, 'docx-')), 'r.docx');
+    const doc = new Document({ sections: [{ children: [new Paragraph({ children: [new TextRun('经费3.50万元，电话0873'), new TextRun(' & <a> “R&D”'), new TextRun({ children: [new Tab(), '末尾'] })] })] }] });
+    writeFileSync(file, await Packer.toBuffer(doc));
+    expect((await readReportSource(file)).map((p) => p.text)).toEqual(['经费3.50万元，电话0873 & <a> “R&D” 末尾']);
+  });
+
+  it('reads a table-layout page: the cell holding the text, its <br> lines, the title from its own cell, no menu or footer', async () => {
+    const { readReportSource } = await import('../../cli/draft-source');
+    const file = path.join(mkdtempSync(path.join(work, 'td-')), 'page.html');
+    writeFileSync(
+      file,
+      '<html><head><title>站点</title></head><body><table><tr><td class="nav"><a href="/">首页</a> | <a>政务公开</a></td></tr>' +
+        '<tr><td>您现在的位置：首页 &gt; 政府信息公开</td></tr><tr><td class="bt">青川县人民政府关于2020年度法治政府建设情况的报告</td></tr>' +
+        '<tr><td>发布日期：2021-02-03 点击数：1024</td></tr><tr><td id="content">广元市人民政府：<br>2020年，青川县坚持依法行政。现将有关情况报告如下：<br>一、主要成效<br>' +
+        '（一）依法决策。县政府常务会议会前学法12次。<br>特此报告。<br>青川县人民政府<br>2021年1月28日</td></tr><tr><td class="foot">版权所有 青川县人民政府</td></tr></table></body></html>',
+    );
+    expect((await readReportSource(file)).map((p) => p.text)).toEqual([
+      '青川县人民政府关于2020年度法治政府建设情况的报告',
+      '广元市人民政府：',
+      '2020年，青川县坚持依法行政。现将有关情况报告如下：',
+      '一、主要成效',
+      '（一）依法决策。县政府常务会议会前学法12次。',
+      '特此报告。',
+      '青川县人民政府',
+      '2021年1月28日',
+    ]);
+  });
+
+  it('reads a page saved in GB18030 (older sites) as it reads UTF-8', async () => {
+    const iconv = await import('iconv-lite');
+    const { readReportSource } = await import('../../cli/draft-source');
+    const root = mkdtempSync(path.join(work, 'gb-'));
+    const utf8 = await sourceFile(FIXTURES.find((f) => f.file.endsWith('.html'))!, root);
+    const gb = path.join(root, 'page-gb18030.html');
+    writeFileSync(gb, iconv.encode(readFileSync(utf8, 'utf8'), 'gb18030'));
+    const paragraphs = await readReportSource(gb);
+    expect(paragraphs).toEqual(await readReportSource(utf8));
+    expect(paragraphs.map((p) => p.text)).toContain('阿坝州委、州人民政府：');
   });
 
   it('refuses a file that is not a rule-of-law report, naming what it looked for', async () => {

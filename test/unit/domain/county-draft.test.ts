@@ -85,6 +85,14 @@ describe('splitReport', () => {
     expect(s.dropped).toEqual(['您当前位置:政务公开 >> 文章阅读', '发布时间:2022-01-20 来源:灵寿信息公开', '【字体: 】 打印']);
   });
 
+  it('reads an office file’s 版头 and 版记 into the document frame, not the note', () => {
+    const s = splitReport(
+      lines('灵寿县人民政府文件\n灵政函〔2022〕6号\n灵寿县人民政府\n关于2021年度法治政府建设情况的报告\n中共灵寿县委：\n2021年，……报告如下：\n一、工作开展情况\n开展检查8次。\n特此报告。\n灵寿县人民政府\n2022年1月14日\n（此件公开发布）\n抄送：县纪委监委，市司法局。\n灵寿县人民政府办公室 2022年1月14日印发'),
+    );
+    expect(s).toMatchObject({ docNumber: '灵政函〔2022〕6号', note: '（此件公开发布）', frame: { masthead: '灵寿县人民政府文件', copyTo: ['县纪委监委', '市司法局'], printedBy: '灵寿县人民政府办公室' } });
+    expect(s.title).toBe('灵寿县人民政府关于2021年度法治政府建设情况的报告');
+  });
+
   it('refuses a text that is not such a report', () => {
     expect(() => splitReport(lines('关于召开运动会的通知\n各单位：\n定于4月召开。'))).toThrow(ReportStructureError);
   });
@@ -101,19 +109,19 @@ describe('draftCounty', () => {
     '中共北洼县委：',
     '2022年，我县扎实推进法治政府建设。现将有关情况报告如下：',
     '一、主要成效',
-    '（一）依法行政。县市场监管局开展双随机抽查12次。受理行政复议案件30件，办结28件。公开政府信息400条。',
+    '（一）依法行政。县市场监管局开展食品安全检查12次。受理行政复议案件30件，办结28件。公开政府信息400条。',
     '（二）基层治理。南营乡建成调解室5个。',
     '特此报告。',
     '北洼县人民政府',
     '2023年1月20日',
   ].map((text) => ({ text }));
 
-  it('gives each figure to the unit its sentence names, else by the keyword table, else to the issuer’s office', () => {
+  it('gives each figure to the unit its sentence names, else by the keyword table, else to the issuer’s office; a national indicator that clearly fits to the unit with its role', () => {
     const draft = draftCounty(report, { units: ['县档案馆'] });
     expect(draft.countyId).toBe('beiwa');
     expect(draft.figures.map((f) => `${f.line.slice(f.start, f.end)}→${f.unitId}(${f.submitterBy})`)).toEqual([
       '12次→market_regulation(sentence)',
-      '30件→justice_bureau(keyword)',
+      '30件→justice_bureau(national)',
       '28件→justice_bureau(keyword)',
       '400条→government_office(issuer)',
       '5个→nanying_township(sentence)',
@@ -123,7 +131,8 @@ describe('draftCounty', () => {
     expect(county.units.find((u: { id: string }) => u.id === 'nanying_township')).toMatchObject({ name: '北洼县南营乡人民政府', aliases: ['南营乡人民政府', '南营乡', '南营乡政府'], groups: ['townships', 'all'] });
     const template = JSON.parse(draft.files['template.json']!);
     expect(template.title).toBe('{{government}}关于{{year}}年度法治政府建设情况的报告');
-    expect(template.blocks[1].body).toMatch(/开展双随机抽查\{\{fig:[a-z_0-9]+\}\}次。受理行政复议案件\{\{fig:[a-z_0-9]+\}\}件/);
+    expect(template.blocks[1].body).toMatch(/开展食品安全检查\{\{fig:[a-z_0-9]+\}\}次。受理行政复议案件\{\{fig:reconsideration_received\}\}件/);
+    expect(JSON.parse(draft.files['indicators.json']!).map((d: { id: string }) => d.id)).not.toContain('reconsideration_received');
     expect(draft.files['samples/2022/justice_bureau.json']).toContain('"year": 2022');
     expect(draft.files['DRAFT-REVIEW.md']).toContain('400条');
   });

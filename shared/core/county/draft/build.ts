@@ -1,5 +1,6 @@
+import { loadCatalogue } from '../../catalogue/load';
 import type { IndicatorDef } from '../../catalogue/schema';
-import { chineseNumeralFigures, findFigures, type FoundFigure, type ProseNumber } from './figures';
+import { chineseNumeralMatches, findFigures, type FoundFigure, type ProseNumber } from './figures';
 import { readTitle, splitReport, type DraftBlock, type SourceParagraph } from './structure';
 import { OUTSIDE_GOVERNMENT, pinyinId, SUBMITTER_KEYWORDS, UnitFinder, type DraftUnit } from './units';
 
@@ -30,7 +31,7 @@ export interface DraftedFigure {
   qualifier?: string;
   unitId: string;
   /** How the submitter was chosen. */
-  submitterBy: 'sentence' | 'keyword' | 'issuer';
+  submitterBy: 'sentence' | 'keyword' | 'issuer' | 'national';
 }
 
 export interface CountyDraft {
@@ -86,12 +87,15 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
   const review = new ReviewNotes();
   const usedIds = new Set<string>();
   const usedNames = new Set<string>();
+  // National ids are never the county's own (a county redefines one only after excluding it).
+  for (const def of loadCatalogue().indicators) usedIds.add(def.id);
+  const nationalUsed: string[] = [];
 
   /** One line of prose with its figures replaced by placeholders; `offset` is where `text` starts in `line`. */
   const templateText = (text: string, line: string, offset: number): string => {
     const { figures: found, prose: kept } = findFigures(text);
     for (const p of kept) prose.push({ ...p, start: p.start + offset, end: p.end + offset, line });
-    for (const c of chineseNumeralFigures(text)) chinese.push({ text: c, line });
+    for (const c of chineseNumeralMatches(text)) chinese.push({ text: c.text, line: text.slice(Math.max(0, c.at - 12), c.at + c.text.length + 8) });
     let out = '';
     let last = 0;
     const named = finder.find(line);
@@ -125,10 +129,26 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
         submitterBy = 'issuer';
       }
     }
-    const indicatorName = uniqueName(nameOf(context, f), usedNames);
-    const id = uniqueId(idOf(context, f), usedIds);
-    const def = indicatorDef(id, indicatorName, f, unit.id, sentence);
-    indicators.push(def);
+    // A national indicator that clearly fits, when exactly one unit holds the role that submits it nationally.
+    const national = nationalFit(context, f, usedIds);
+    const holders = national ? [...finder.units.values()].filter((u) => u.roles.includes(national.role)) : [];
+    let def: IndicatorDef;
+    let id: string;
+    let indicatorName: string;
+    if (national && holders.length === 1) {
+      unit = holders[0]!;
+      submitterBy = 'national';
+      def = national.def;
+      id = def.id;
+      indicatorName = def.name;
+      usedIds.add(`national:${id}`);
+      nationalUsed.push(`${line.slice(at, at + f.end - f.start)} → ${def.name}（${def.id}，${unit.name}报送）`);
+    } else {
+      indicatorName = uniqueName(nameOf(context, f), usedNames);
+      id = uniqueId(idOf(context, f), usedIds);
+      def = indicatorDef(id, indicatorName, f, unit.id, sentence);
+      indicators.push(def);
+    }
     const values = samples.get(unit.id) ?? {};
     values[id] = sampleValue(f);
     samples.set(unit.id, values);
@@ -142,7 +162,7 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
       unitId: unit.id,
       submitterBy,
     });
-    if (submitterBy !== 'sentence') review.submitter(`${line.slice(at, at + f.end - f.start)}（${indicatorName}）`, unit, submitterBy, sentence);
+    if (submitterBy === 'keyword' || submitterBy === 'issuer') review.submitter(`${line.slice(at, at + f.end - f.start)}（${indicatorName}）`, unit, submitterBy, sentence);
     if (f.unprintable) review.doubt(`“${line.slice(at, at + f.end - f.start)}”${f.unprintable === 'printed with a trailing zero, which the report drops' ? '末位的0在报告中不会印出（报告印作去掉末位0的数）：请改原文或接受此差异' : '开头的0在报告中不会印出'}`);
     if (f.qualifierAfterMeasure) review.kind(`“${line.slice(at, at + f.end - f.start)}”的“${f.qualifier}”印在量词之后，报告只能把约数的限定词印在数字旁，所以草稿把“${f.qualifier}”留在正文中，样例填确数${f.number}（指标允许约数）：请确认这句话每年都成立`);
     if (f.kind === 'count_in_wan') review.kind(`“${line.slice(at, at + f.end - f.start)}”按“以万为单位印出的大数”处理（printIn 万）：样例填确数${Math.round(f.value * 10000)}，报告印到万位后一位小数`);
@@ -197,6 +217,7 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
         { expression: 'cron(0 9 16 1 ? *)', description: '截止次日9:00出正式草稿' },
       ],
     },
+    ...(structure.frame ? { documentFrame: structure.frame } : {}),
     units: units.map((u) => {
       const asked = samples.has(u.id);
       return {
@@ -243,13 +264,17 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
   for (const d of doubtful) md.push(`- ${d}`);
   if (chinese.length) {
     md.push('', '用汉字写的数字（报告只能印阿拉伯数字，所以草稿把它们留在正文中；如果是统计数字，请改写原文为阿拉伯数字后重新起草）：', '');
-    for (const c of chinese) md.push(`- ${c.text}（${c.line.slice(0, 30)}…）`);
+    for (const c of chinese) md.push(`- ${c.text}（…${c.line}…）`);
   }
   md.push('', '## 2. 不能按原样印出的数字', '');
   md.push(...(review.doubts.length ? review.doubts.map((d) => `- ${d}`) : ['无。']), '');
   md.push('## 3. 猜测的报送单位', '');
   md.push('句中写明单位的数字由该单位报送；其余按关键词表（复议、调解、普法等归司法局，政务服务、一网通办等归行政审批或政务服务部门……，见 shared/core/county/draft/units.ts）或由县政府办公室报送。请核对：', '');
   md.push(...(review.submitters.length ? review.submitters.map((d) => `- ${d}`) : ['无（每个数字所在的句子都写明了单位）。']), '');
+  if (nationalUsed.length) {
+    md.push('国家指标（shared/core/catalogue/indicators.json）明显适用的数字，由在全国目录中报送它的角色所在单位报送：', '');
+    md.push(...nationalUsed.map((d) => `- ${d}`), '');
+  }
   md.push('## 4. 猜测的数字种类', '');
   md.push(
     '- 带“余、近、约、多、左右、以上”等的数字按约数处理（approximateAllowed），样例照原样填写。',
@@ -280,6 +305,7 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
     structure.docNumber ? `- 文号取自原文：${structure.docNumber}` : `- 原文没有文号：docNumberPrefix 暂写“${docNumberPrefix}”（模板不印文号）`,
     structure.signature ? `- 落款：${structure.signature}` : `- 原文没有落款：报告会印发文机关“${government}”`,
     structure.date ? `- 成文日期：${structure.date}` : '- 原文没有成文日期：报告印生成日期',
+    ...(structure.frame ? [`- 版头、版记（county.json 的 documentFrame）：${[structure.frame.masthead, structure.frame.copyTo && `抄送${structure.frame.copyTo.join('、')}`, structure.frame.printedBy && `${structure.frame.printedBy}印发`].filter(Boolean).join('；')}`] : []),
     `- 征集截止日期暂定为次年1月15日，汇总时间见 county.json 的 collection，请按本县安排修改`,
   );
   if (structure.dropped.length) {
@@ -351,29 +377,79 @@ function templateBlock(block: DraftBlock, templateText: (text: string, line: str
   }
 }
 
-const FILLER_START = /^(?:其中|此外|另外|同时|全年|全县|年内|目前|截至目前|截至年底|截至\d+月底|共计|总计|累计|合计|先后|依法|组织|共|已|均|分别|全部|并|还|再|又|我县|本县|县|对|向|为|在|有)+/;
+const FILLER_START = /^(?:其中|此外|另外|同时|全年|全县|年内|目前|截至目前|截至年底|截至\d+月底|共计|总计|累计|合计|先后|依法|组织|共|已|均|分别|全部|并|还|再|又|我县|本县|县(?![直级域乡])|对|向|为|在|有)+/;
 const FILLER_END = /(?:共计|总计|累计|合计|分别|达到|达|共|为|计|约|近|超过|逾|不足|不到|将近|接近|大约|了|至|到|有|各|均|已|的)+$/;
 
-/** The words naming a figure: the clause before it, else the words after its measure word. */
+/** The words naming a figure: the clause before it, else (when that names something else) what it counts, after its measure word. */
 function contextOf(line: string, at: number, f: FoundFigure, text: string): string {
   void text;
   const before = line.slice(0, at);
-  const clauseStart = lastIndexOf(before, /[，。；：、,;:！？]/, before.length) + 1;
-  let context = before.slice(clauseStart).replace(FILLER_START, '').replace(FILLER_END, '');
+  const clause = before.slice(lastIndexOf(before, /[，。；：、,;:！？]/, before.length) + 1);
+  // "18个乡镇和32个县直部门": the words before the second figure belong to the first.
+  const sinceFigure = clause.slice(clause.search(/[0-9０-９][^0-9０-９]*$/) + 1);
+  const enumerating = /[0-9０-９]/.test(clause) && /(?:和|及|与|、)$/.test(sinceFigure);
+  // "412个人民调解委员会共调解矛盾纠纷2867件": after an earlier figure, the words from its measure word on.
+  const own = /[0-9０-９]/.test(clause) ? sinceFigure.replace(/^(?:[.．][0-9０-９]+)?(?:万|余|多)?(?:人次|个|名|件|项|次|场|人|户|家|条|份|所|处|起|支)/, '') : clause;
+  let context = enumerating ? '' : own.replace(FILLER_START, '').replace(FILLER_END, '');
+  let after = false;
   if (context.replace(/[^\u4e00-\u9fa5]/g, '').length < 2) {
-    const afterStart = at + (f.end - f.start);
-    const rest = line.slice(afterStart);
-    const stop = rest.search(/[，。；：、,;:！？]/);
+    const rest = line.slice(at + (f.end - f.start));
+    const stop = rest.search(/[，。；：、,;:！？0-9０-９]|和|及|与|共|均|全部|都|已|开展|参加|实现/);
     context = (stop < 0 ? rest : rest.slice(0, stop)).replace(FILLER_START, '');
+    after = true;
   }
   context = context.replace(/[0-9０-９.%％]+/g, '').replace(/\s+/g, '').replace(/\(/g, '（').replace(/\)/g, '）');
-  if (context.length > 20) context = context.slice(-20);
+  if (context.length > 20) context = after ? context.slice(0, 20) : context.slice(-20);
   return context || '数字';
 }
 
+/**
+ * National indicators a figure clearly is, by the words right before it and its measure word. Only those one
+ * role submits (not a group's sum or a computed rate), each used once.
+ */
+const NATIONAL_FITS: ReadonlyArray<{ words: RegExp; measure: string; id: string }> = [
+  { words: /会前合法性审查$/, measure: '件', id: 'legality_review_meeting_items' },
+  { words: /重大行政决策(?:事项)?$/, measure: '项', id: 'major_administrative_decisions' },
+  { words: /全流程网办(?:政务服务)?事项$|^事项实现全流程网办$/, measure: '项', id: 'services_fully_online' },
+  { words: /受理办结即办事项$/, measure: '件', id: 'instant_cases_handled' },
+  { words: /双随机抽查$|“双随机、一公开”抽查$/, measure: '次', id: 'random_inspections' },
+  { words: /抽查市场主体$/, measure: '户', id: 'market_entities_inspected' },
+  { words: /列入经营异常名录$/, measure: '户', id: 'market_entities_listed_abnormal' },
+  { words: /(?:收|新收|受理)行政复议案件$/, measure: '件', id: 'reconsideration_received' },
+  { words: /^(?:新收|受理)?行政诉讼案件$/, measure: '件', id: 'lawsuits_received' },
+  { words: /(?:承办|办理)(?:县)?人大代表建议$/, measure: '件', id: 'deputy_suggestions' },
+  { words: /^(?:县)?政协(?:委员)?提案$/, measure: '件', id: 'cppcc_proposals' },
+  { words: /人大代表建议和政协提案$/, measure: '件', id: 'suggestions_and_proposals' },
+  { words: /公开政府文件$/, measure: '件', id: 'gov_documents_disclosed' },
+  { words: /主动公开政府信息$/, measure: '条', id: 'disclosure_proactive_items' },
+  { words: /受理依申请公开(?:事项)?$/, measure: '项', id: 'disclosure_requests' },
+  { words: /网上执法巡查$/, measure: '次', id: 'online_enforcement_patrols' },
+  { words: /现场执法监督检查$/, measure: '次', id: 'onsite_enforcement_inspections' },
+  { words: /集中案卷评查$/, measure: '次', id: 'case_file_reviews' },
+];
+
+function nationalFit(context: string, f: FoundFigure, used: ReadonlySet<string>): { def: IndicatorDef; role: string } | undefined {
+  if (f.kind !== 'count' || f.qualifier) return undefined;
+  const fit = NATIONAL_FITS.find((n) => n.measure === f.measure && n.words.test(context.replace(/^\d{4}年/, '')));
+  if (!fit || used.has(`national:${fit.id}`)) return undefined;
+  const def = loadCatalogue().indicatorById.get(fit.id);
+  const submitter = def?.submittedBy.length === 1 ? def.submittedBy[0] : undefined;
+  if (!def || submitter?.kind !== 'role' || def.unit !== f.measure) return undefined;
+  return { def, role: submitter.role };
+}
+
+/** What a count of each measure word is called: 会前学法 + 次 → 会前学法次数. */
+const COUNT_NOUN: Readonly<Record<string, string>> = {
+  次: '次数', 件: '件数', 项: '项数', 个: '个数', 人: '人数', 名: '人数', 户: '户数', 家: '家数', 场: '场次', 人次: '人次',
+  条: '条数', 份: '份数', 期: '期数', 轮: '轮数', 卷: '卷数', 起: '起数', 支: '支数', 所: '所数', 处: '处数', 篇: '篇数',
+  部: '部数', 台: '台数', 批: '批数', 场次: '场次', 件次: '件次', 户次: '户次', 批次: '批次',
+};
+
 function nameOf(context: string, f: FoundFigure): string {
-  if (f.measure === '%' && /率$/.test(context)) return context;
-  return `${context}（${f.kind === 'count_in_wan' ? f.measure : f.measure}）`;
+  if (f.measure === '%') return /率$/.test(context) ? context : `${context}（%）`;
+  const noun = f.kind === 'amount' || f.measure.startsWith('万') || f.measure.endsWith('元') ? undefined : COUNT_NOUN[f.measure];
+  if (noun && !context.endsWith(noun)) return `${context}${noun}`;
+  return `${context}（${f.measure}）`;
 }
 
 function idOf(context: string, f: FoundFigure): string {

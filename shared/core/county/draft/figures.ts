@@ -253,13 +253,18 @@ export function findFigures(text: string): { figures: FoundFigure[]; prose: Pros
 
 /** Figures printed in Chinese numerals (三次, 十余件, 近千人): listed for review, never bound. */
 export function chineseNumeralFigures(text: string): string[] {
-  const found: string[] = [];
+  return chineseNumeralMatches(text).map((m) => m.text);
+}
+
+/** The same, with where each is in the text. */
+export function chineseNumeralMatches(text: string): Array<{ text: string; at: number }> {
+  const found: Array<{ text: string; at: number }> = [];
   const pattern = /(?<![第一二三四五六七八九十百千两])(?:近|约|逾)?[一二三四五六七八九十两百千]{1,4}(?:余|多)?(?:件|次|场|人次|名|项|家|户|期|批)(?![会届中全])/g;
   for (const match of text.matchAll(pattern)) {
     const before = text.slice(Math.max(0, match.index - 1), match.index);
     if (/[“《]/.test(before)) continue;
     if (/^[一两]/.test(match[0]) && match[0].length <= 2) continue; // 一次, 一件: an article, not a count
-    found.push(match[0]);
+    found.push({ text: match[0], at: match.index });
   }
   return found;
 }

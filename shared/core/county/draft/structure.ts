@@ -27,6 +27,8 @@ export interface ReportStructure {
   signature?: string;
   date?: string;
   note?: string;
+  /** 版头 and 版记 of an office's Word file (GB/T 9704): the red issuer mark, 抄送 and 印发. */
+  frame?: { masthead?: string; copyTo?: string[]; printedBy?: string };
   /** Lines dropped as the website's or the file's chrome, for review. */
   dropped: string[];
 }
@@ -82,8 +84,10 @@ export function splitReport(paragraphs: readonly SourceParagraph[]): ReportStruc
   // A web page often repeats the title over the article.
   while (lines[from] && lines[from]!.replace(/\s+/g, '') === title.replace(/\s+/g, '')) dropped.push(lines[from++]!);
   let docNumber: string | undefined;
+  const frame: NonNullable<ReportStructure['frame']> = {};
   for (const line of head) {
     if (!docNumber && DOC_NUMBER.test(line)) docNumber = line;
+    else if (!frame.masthead && /^[\u4e00-\u9fa5]{2,20}文件$/.test(line.replace(/\s+/g, ''))) frame.masthead = line.replace(/\s+/g, '');
     else dropped.push(line);
   }
   if (!docNumber && lines[from] && DOC_NUMBER.test(lines[from]!)) docNumber = lines[from++]!;
@@ -100,9 +104,16 @@ export function splitReport(paragraphs: readonly SourceParagraph[]): ReportStruc
   let signature: string | undefined;
   let closing: string | undefined;
   const dateAt = findLastIndex(lines, (l) => DATE.test(l.replace(/\s+/g, '')), from);
-  if (dateAt >= 0 && lines.length - dateAt <= 4) {
+  if (dateAt >= 0 && lines.length - dateAt <= 5) {
     date = lines[dateAt]!;
-    const after = lines.slice(dateAt + 1);
+    const after: string[] = [];
+    for (const line of lines.slice(dateAt + 1)) {
+      const copy = line.match(/^抄送[:：](.+?)[。.]?$/);
+      const printed = line.replace(/\s+/g, ' ').match(/^(.+?)\s*(\d{4}年\d{1,2}月\d{1,2}日)\s*印发$/);
+      if (copy) frame.copyTo = copy[1]!.split(/[，、,]/).map((s) => s.trim()).filter(Boolean);
+      else if (printed) frame.printedBy = printed[1]!.trim();
+      else after.push(line);
+    }
     if (after.length) note = after.join('');
     to = dateAt;
     if (to - 1 > from && SIGNATURE.test(lines[to - 1]!) && lines[to - 1]!.length <= 30) signature = lines[--to]!;
@@ -129,6 +140,7 @@ export function splitReport(paragraphs: readonly SourceParagraph[]): ReportStruc
     ...(signature ? { signature } : {}),
     ...(date ? { date } : {}),
     ...(note ? { note } : {}),
+    ...(Object.keys(frame).length ? { frame } : {}),
     dropped,
   };
 }

@@ -126,7 +126,7 @@ export class UnitFinder {
         from = at + name.length;
         if (taken.slice(at, at + name.length).some(Boolean)) continue;
         for (let i = at; i < at + name.length; i++) taken[i] = true;
-        named.push({ unit: this.department(dept), at, length: name.length });
+        named.push({ unit: this.department(dept, 'text', name), at, length: name.length });
       }
     }
     for (const match of text.matchAll(/[镇乡](?![村镇长级域区政里街干府党])/g)) {
@@ -150,7 +150,7 @@ export class UnitFinder {
   listed(line: string): DraftUnit {
     const name = line.trim().replace(new RegExp(`^${escapeRegExp(this.countyName)}`), '').replace(/^县/, '');
     const dept = DEPARTMENT_NAMES.find((d) => d.name === name)?.dept;
-    if (dept) return { ...this.department(dept) };
+    if (dept) return this.department(dept, 'list', name);
     if (/[镇乡]$/.test(name) && name.length <= 6) return this.township(name, 'list');
     const id = pinyinId(name);
     const existing = this.units.get(id);
@@ -177,10 +177,13 @@ export class UnitFinder {
     return this.department(dept, 'keyword');
   }
 
-  private department(dept: KnownDepartment, origin: DraftUnit['origin'] = 'text'): DraftUnit {
+  /** A known department, named as the text first prints it (林业和草原局 rather than the list's first form). */
+  private department(dept: KnownDepartment, origin: DraftUnit['origin'] = 'text', printed?: string): DraftUnit {
     const existing = this.units.get(dept.id);
     if (existing) return existing;
-    const [official, ...short] = dept.names;
+    // The printed name when it is a full one (not a short form like 林草局), else the list's first.
+    const official = printed && printed.length >= dept.names[0]!.length ? printed : dept.names[0]!;
+    const short = dept.names.filter((n) => n !== official);
     const unit: DraftUnit = {
       id: dept.id,
       name: `${this.countyName}${official}`,
