@@ -15,21 +15,36 @@ export interface PrintedPdf {
   /** pdftotext's text of each page, in order. */
   pages: string[];
   pageCount: number;
+  /** The first page is wider than high (pdfinfo's page size). */
+  landscape?: boolean;
 }
 
 export function printDocx(bytes: Uint8Array): PrintedPdf {
-  if (!office || !popplerInstalled) throw new Error('LibreOffice (soffice) and poppler-utils (pdftotext, pdfinfo) are needed: apt-get install -y libreoffice-writer-nogui fonts-noto-cjk poppler-utils');
-  const dir = mkdtempSync(join(tmpdir(), 'print-docx-'));
+  return printOfficeFile(bytes, 'docx');
+}
+
+/** A workbook printed as LibreOffice Calc prints it (its page setup: orientation, fit to width, header and footer). */
+export function printXlsx(bytes: Uint8Array): PrintedPdf {
+  return printOfficeFile(bytes, 'xlsx');
+}
+
+/** Whether LibreOffice can open workbooks here (Calc: libreoffice-calc-nogui; .ci/run installs it). */
+export const calcInstalled = spawnSync('sh', ['-c', 'ls /usr/lib/libreoffice/program/libsclo.so']).status === 0;
+
+function printOfficeFile(bytes: Uint8Array, ext: 'docx' | 'xlsx'): PrintedPdf {
+  if (!office || !popplerInstalled) throw new Error('LibreOffice (soffice) and poppler-utils (pdftotext, pdfinfo) are needed: apt-get install -y libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils');
+  const dir = mkdtempSync(join(tmpdir(), `print-${ext}-`));
   try {
-    writeFileSync(join(dir, 'doc.docx'), bytes);
+    writeFileSync(join(dir, `doc.${ext}`), bytes);
     // A private profile: a user's running LibreOffice would otherwise swallow the conversion.
-    execFileSync(office, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'doc.docx')], { stdio: 'pipe', timeout: 120_000 });
+    execFileSync(office, [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, `doc.${ext}`)], { stdio: 'pipe', timeout: 120_000 });
     const info = execFileSync('pdfinfo', [join(dir, 'doc.pdf')], { encoding: 'utf8' });
     const pageCount = Number(/^Pages:\s+(\d+)/m.exec(info)![1]);
+    const size = /^Page size:\s+([\d.]+) x ([\d.]+)/m.exec(info);
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'doc.pdf'), '-'], { encoding: 'utf8' });
     // pdftotext ends every page with a form feed.
     const pages = text.split('\f').slice(0, pageCount);
-    return { pages, pageCount };
+    return { pages, pageCount, ...(size ? { landscape: Number(size[1]) > Number(size[2]) } : {}) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,7 +8,9 @@ import { countyDirInRepo, loadCounty, type LoadedCounty } from '../../shared/cor
 import { buildReport } from '../../shared/core/report/build-report';
 import type { Report } from '../../shared/core/report/schema';
 import { loadSamples } from './fidelity-helpers';
-import { docxTexts, office, PAGE_NUMBER, popplerInstalled, printDocx, withoutWhitespace, type PrintedPdf } from './libreoffice';
+import { calcInstalled, docxTexts, office, PAGE_NUMBER, popplerInstalled, printDocx, printXlsx, withoutWhitespace, type PrintedPdf } from './libreoffice';
+import { renderXlsx } from '../../shared/core/artifacts/xlsx';
+import { figureText, partialNote, sourceFileName, sourcePlace, sourceValueText, unitNames } from '../../shared/core/artifacts/labels';
 
 /**
  * report.docx read as the county office reads it: laid out by LibreOffice,
@@ -126,6 +128,57 @@ if (canPrint || inCi) {
       expect(cells.map(withoutWhitespace).filter((c) => c && !text.includes(c))).toEqual([]);
     });
 
+    it.each([
+      ['the whole county', []],
+      ['a draft with one unit of 39', 'all but justice_bureau'],
+    ] as const)('prints 报送情况.docx of %s so the office can check it: numbered pages, sources named as found, no id, nothing split', async (_, skipping) => {
+      const all = readdirSync(join(countyDirInRepo('lingshou'), 'samples', '2021')).map((f) => f.replace(/\.json$/, ''));
+      const report = await countyReport(undefined, skipping === 'all but justice_bureau' ? all.filter((u) => u !== 'justice_bureau') : []);
+      const printed = printDocx(await renderInternalDocx(report));
+      // "第 n 页 共 N 页" at the foot of every page.
+      expect(printed.pages.map((p) => /第\s*(\d+)\s*页\s*共\s*(\d+)\s*页/.exec(p)?.slice(1, 3).join('/'))).toEqual(printed.pages.map((_, i) => `${i + 1}/${printed.pageCount}`));
+      const pages = printed.pages.map((p) => p.replace(/第\s*\d+\s*页\s*共\s*\d+\s*页/, ''));
+      const text = pages.map(withoutWhitespace).join('');
+      // Every unit's value, its unit, file and place, and every county value, printed whole on one line: a
+      // number split across lines, or a name wrapped in a narrow column, would come back in pieces.
+      const lines = new Set(pages.flatMap((p) => p.split('\n')).map(withoutWhitespace));
+      const onOneLine = (cell: string) => [...lines].some((line) => line.includes(withoutWhitespace(cell)));
+      const sourceCells = report.figures.flatMap((f) => [figureText(f), ...f.sources.flatMap((s) => [s.unitName, sourceValueText(s), sourceFileName(s), sourcePlace(s, s.partName ?? f.name)])]);
+      expect([...new Set(sourceCells)].filter((c) => c && !onOneLine(c))).toEqual([]);
+      // No internal id where a person reads: file names are the units' own (the demo's samples are named by id).
+      const files = [...new Set(report.figures.flatMap((f) => f.sources.map(sourceFileName)))];
+      const withoutFiles = files.reduce((t, f) => t.split(withoutWhitespace(f)).join(''), text);
+      expect(withoutFiles).not.toMatch(/indicators\.|台账[a-z]|[a-z]+_[a-z_]+/);
+      // The partial table lists only what the draft prints.
+      const printedIds = new Set(report.document.flatMap((b) => (b.kind === 'paragraph' ? b.segments : b.kind === 'heading2' ? b.body : [])).flatMap((seg) => (seg.figure ? [seg.figure] : [])));
+      for (const f of report.figures.filter((x) => x.partial && !printedIds.has(x.indicatorId))) {
+        expect(text).toContain(withoutWhitespace(`${f.name}`));
+        expect(text).not.toContain(withoutWhitespace(`${f.name}${f.display}${f.unit}${unitNames(report).get(f.partial!.missingUnits[0]!)}`));
+      }
+    });
+
+    it('prints data.xlsx\u2019s 来源 sheet readably: landscape, numbered pages, every source on its row, partial figures noted', async () => {
+      // Calc prints workbooks; CI installs it (.ci/run) and fails without it, like LibreOffice itself.
+      expect({ calc: calcInstalled }).toEqual({ calc: true });
+      const all = readdirSync(join(countyDirInRepo('lingshou'), 'samples', '2021')).map((f) => f.replace(/\.json$/, ''));
+      const report = await countyReport(undefined, all.filter((u) => u !== 'justice_bureau'));
+      const printed = printXlsx(await renderXlsx(report));
+      expect(printed.landscape).toBe(true);
+      const sourcePages = printed.pages.filter((p) => p.includes('数据来源'));
+      expect(sourcePages.length).toBeGreaterThan(0);
+      for (const page of printed.pages) expect(page).toMatch(/第\s*\d+\s*页，共\s*\d+\s*页/);
+      const text = sourcePages.map(withoutWhitespace).join('');
+      // Every source is printed: each unit's file as many times as it gives a figure, and every unit named whole.
+      const count = (needle: string) => text.split(withoutWhitespace(needle)).length - 1;
+      const perFile = new Map<string, number>();
+      for (const s of report.figures.flatMap((f) => f.sources)) perFile.set(sourceFileName(s), (perFile.get(sourceFileName(s)) ?? 0) + 1);
+      expect(Object.fromEntries([...perFile.keys()].map((file) => [file, count(file)]))).toEqual(Object.fromEntries(perFile));
+      for (const s of report.figures.flatMap((f) => f.sources)) expect(text).toContain(withoutWhitespace(s.unitName));
+      for (const f of report.figures.filter((x) => x.partial)) expect(text).toContain(withoutWhitespace(partialNote(f, unitNames(report))));
+      // No id, key or version printed: those columns are hidden.
+      expect(text).not.toMatch(/submissions\/|indicators\.|台账[a-z]/);
+    });
+
     it('prints the 版头 and 版记 a county configures, every character of them', async () => {
       const report = await countyReport((county) => ({
         ...county,
@@ -144,7 +197,7 @@ if (canPrint || inCi) {
   });
 } else {
   describe('report.docx printed by LibreOffice', () => {
-    it('is NOT checked on this machine: soffice or pdftotext is missing (apt-get install -y libreoffice-writer-nogui fonts-noto-cjk poppler-utils; CI installs them and fails without them)', () => {
+    it('is NOT checked on this machine: soffice or pdftotext is missing (apt-get install -y libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk poppler-utils; CI installs them and fails without them)', () => {
       expect(canPrint).toBe(false);
     });
   });

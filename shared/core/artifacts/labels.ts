@@ -20,9 +20,48 @@ export function locationText(location: FigureSource['location']): string {
   if (location.sheet !== undefined) parts.push(`工作表“${location.sheet}”`);
   if (location.cell !== undefined) parts.push(location.cell);
   if (location.row !== undefined) parts.push(`第${location.row}行`);
-  if (location.path !== undefined) parts.push(location.path);
-  if (location.ledger !== undefined) parts.push(`台账 ${location.ledger}${location.rows !== undefined ? `，${location.rows}行` : ''}`);
+  if (location.path !== undefined) parts.push(location.indicatorName ? `指标“${location.indicatorName}”` : location.path);
+  if (location.ledger !== undefined) parts.push(`台账“${location.ledgerName ?? location.ledger}”${location.rows !== undefined ? `，${location.rows}行` : ''}`);
   return parts.join(' ');
+}
+
+/** The file's own name, as the unit uploaded it. */
+export const sourceFileName = (source: Pick<FigureSource, 's3Key'>): string => source.s3Key.slice(source.s3Key.lastIndexOf('/') + 1);
+
+/**
+ * Where a person finds a source value in the unit's file, by what the file shows: a workbook's sheet and cell
+ * ("工作表“指标” D5") or a ledger's sheet and rows ("工作表“法律顾问名册”，2行"), a CSV's block and line
+ * ("“【指标】”部分 第6行"), a JSON file's indicator or ledger by name. Never an id.
+ */
+export function sourcePlace(source: Pick<FigureSource, 's3Key' | 'location'>, figureName?: string): string {
+  const l = source.location;
+  const kind = /\.(xlsx|csv|json)$/i.exec(source.s3Key)?.[1]?.toLowerCase();
+  const block = (name: string) => (kind === 'csv' ? `“【${name}】”部分` : kind === 'json' ? `“${name}”` : `工作表“${name}”`);
+  const parts: string[] = [];
+  if (l.ledger !== undefined) {
+    const name = l.ledgerName ?? '台账';
+    parts.push(`${kind === 'json' ? `台账“${name}”` : block(name)}${l.rows !== undefined ? `，${l.rows}${kind === 'json' ? '条' : '行'}` : ''}`);
+    return parts.join('');
+  }
+  if (l.sheet !== undefined) parts.push(block(l.sheet));
+  if (l.cell !== undefined) parts.push(l.cell);
+  else if (l.row !== undefined) parts.push(`第${l.row}行`);
+  // A JSON file holds the figure under its indicator: "本指标" when that is the figure in the row, else its name.
+  if (l.path !== undefined && l.indicatorName) parts.push(l.indicatorName === figureName ? '本指标' : `指标“${l.indicatorName}”`);
+  return parts.join(' ');
+}
+
+/** A unit's value as it wrote it: "1000余", "近300", "约12" for an approximate one without its word. */
+export function sourceValueText(source: Pick<FigureSource, 'value' | 'approximate' | 'qualifier'>): string {
+  const q = source.qualifier ?? (source.approximate ? '约' : undefined);
+  if (!q) return String(source.value);
+  return /^(近|约|不足)$/.test(q) ? `${q}${source.value}` : `${source.value}${q}`;
+}
+
+/** A ratio's part, a sum's part: "分子（办结件数）", "（行政复议收案数）"; nothing for a figure's own values. */
+export function sourcePart(source: Pick<FigureSource, 'part' | 'partName'>): string {
+  const label = source.part === 'numerator' ? '分子' : source.part === 'denominator' ? '分母' : '';
+  return source.partName ? `${label}（${source.partName}）` : label;
 }
 
 /** The figure as the report prints it, with its measure word: "1000余名", "100%"; a gap says so. */

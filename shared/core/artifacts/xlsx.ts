@@ -1,7 +1,8 @@
 import type { Cell, Row, Workbook, Worksheet } from 'exceljs';
 import { Figure, Report } from '../report/schema';
 import { chineseDateTime, DEFAULT_TIME_ZONE } from '../county/time';
-import { locationText, missingUnits, statusLabel } from './labels';
+import { textWidthInChars } from './docx';
+import { figureText, missingUnits, partialNote, sourceFileName, sourcePlace, sourceValueText, statusLabel, unitNames as unitNameMap } from './labels';
 
 /**
  * data.xlsx, the data appendix: the county figures with each unit's
@@ -183,6 +184,25 @@ export function unitRows(figure: Figure, figureById: ReadonlyMap<string, Figure>
 
 const yesNo = (flag: boolean) => (flag ? '是' : '否');
 
+/**
+ * Lines the first `columns` cells of a row wrap to: a column's width counts characters of the default font, and a
+ * Chinese character is about two of them.
+ */
+function linesNeeded(row: Row, sheet: Worksheet, columns: number): number {
+  let lines = 1;
+  for (let c = 1; c <= columns; c++) {
+    const text = row.getCell(c).text ?? '';
+    const room = Math.max(1, (sheet.getColumn(c).width ?? 10) - 1);
+    lines = Math.max(lines, Math.ceil((2 * textWidthInChars(text)) / room));
+  }
+  return lines;
+}
+
+/** A partial figure is yellow, as report.docx highlights it: the first `columns` cells of its row. */
+function markPartial(row: Row, columns: number): void {
+  for (let c = 1; c <= columns; c++) row.getCell(c).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFF00' } };
+}
+
 export async function renderXlsx(report: Report): Promise<Uint8Array> {
   const { default: ExcelJS } = await import('exceljs');
   const workbook: Workbook = new ExcelJS.Workbook();
@@ -208,9 +228,16 @@ export async function renderXlsx(report: Report): Promise<Uint8Array> {
       const missing = missingUnits(f);
       const gap = f.value === null ? (section.printed ? '待补充' : '无数据') : '';
       const note = [gap, missing.length ? `未报：${unitNames(missing)}` : ''].filter(Boolean).join('；');
-      addRow(sheet, [f.name, f.indicatorId, COUNTY_TOTAL, f.value, f.unit, yesNo(f.approximate), note]).font = { bold: true };
+      const totalRow = addRow(sheet, [f.name, f.indicatorId, COUNTY_TOTAL, f.value, f.unit, yesNo(f.approximate), f.partial ? partialNote(f, unitName) : note]);
+      totalRow.font = { bold: true };
       const where = section.printed ? section.heading : '（正文未引用）';
-      addRow(summary, [f.name, f.indicatorId, f.value, f.unit, yesNo(f.approximate), gap || f.display, where, unitNames(missing)]);
+      const summaryRow = addRow(summary, [f.name, f.indicatorId, f.value, f.unit, yesNo(f.approximate), gap || f.display, where, unitNames(missing)]);
+      // Marked as report.docx marks it: yellow, with the note its Word comment carries.
+      if (f.partial) {
+        markPartial(totalRow, 7);
+        markPartial(summaryRow, 8);
+        summaryRow.getCell(3).note = partialNote(f, unitName);
+      }
     }
   }
 
@@ -231,17 +258,31 @@ export async function renderXlsx(report: Report): Promise<Uint8Array> {
     addRow(warnings, [w.code, w.message, w.indicatorId, w.indicatorId && figureName.get(w.indicatorId), w.unitId, w.unitId && unitName.get(w.unitId)]);
   }
 
+  /**
+   * 来源 prints as the office checks it, on A4 landscape pages: the figure, the county value, the unit, its value,
+   * the file as uploaded and where in it. Ids, object keys and versions stay in hidden columns for engineers.
+   * A partial figure's rows are yellow with the note report.docx comments with.
+   */
   const provenance = workbook.addWorksheet(SHEETS.provenance);
-  addTable(
-    provenance,
-    ['指标编号', '指标', '单位编号', '填报单位', '数值', '约数', '文件', '版本', '位置', '工作表', '单元格', '行', '路径', '台账', '台账行数'],
-    [30, 36, 20, 30, 10, 6, 60, 36, 36, 16, 8, 6, 20, 24, 8],
-    `${report.title}：数据来源`,
-  );
+  const provenanceHeader = ['指标', '全县数', '填报单位', '填报数', '文件', '位置', '说明', '指标编号', '单位编号', '对象键', '版本', '路径'];
+  // The seven printed columns fit an A4 landscape page at about full size (a character of 11 pt is one unit).
+  addTable(provenance, provenanceHeader, [24, 10, 22, 9, 24, 24, 34, 30, 20, 60, 36, 24], `${report.title}：数据来源`);
+  provenanceHeader.slice(7).forEach((_, i) => (provenance.getColumn(8 + i).hidden = true));
+  provenance.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: 7 } };
+  const names = unitNameMap(report);
   for (const f of report.figures) {
+    const note = f.partial ? partialNote(f, names) : '';
     for (const s of f.sources) {
-      const l = s.location;
-      addRow(provenance, [f.indicatorId, f.name, s.unitId, s.unitName, s.value, yesNo(s.approximate), s.s3Key, s.versionId, locationText(l), l.sheet, l.cell, l.row, l.path, l.ledger, l.rows]);
+      const part = s.part === 'numerator' ? '分子 ' : s.part === 'denominator' ? '分母 ' : '';
+      const value = `${part}${sourceValueText(s)}`;
+      const row = addRow(provenance, [f.name, figureText(f), s.unitName, value, sourceFileName(s), sourcePlace(s, s.partName ?? f.name), note || undefined, f.indicatorId, s.unitId, s.s3Key, s.versionId, s.location.path]);
+      // Long names and notes wrap in their cell rather than being cut at the page. Spreadsheet programs keep a
+      // row's stored height when they open a file, so the height is set for the lines the longest cell needs.
+      for (let c = 1; c <= 7; c++) row.getCell(c).alignment = { vertical: 'top', wrapText: true };
+      // A hidden cell that wraps is laid out a letter a line at zero width, and LibreOffice writes those letters into the PDF's text.
+      for (let c = 8; c <= provenanceHeader.length; c++) row.getCell(c).alignment = { vertical: 'top', wrapText: false };
+      row.height = 15 * linesNeeded(row, provenance, 7);
+      if (f.partial) markPartial(row, 7);
     }
   }
 

@@ -113,6 +113,7 @@ export function buildReport(input: BuildReportInput): Report {
   const aggregated = aggregateFigures(plan, contributions);
   for (const figure of aggregated.figures) figure.aggregation = aggregationOf(catalogue.indicatorById.get(figure.indicatorId)!.aggregation);
   warnings.push(...aggregated.warnings);
+  nameSources(aggregated.figures, catalogue);
   const figureById = new Map(aggregated.figures.map((f) => [f.indicatorId, f]));
   // Template placeholders must resolve even for indicators this county expects from nobody.
   for (const def of catalogue.indicators) {
@@ -196,6 +197,28 @@ export function buildReport(input: BuildReportInput): Report {
     ...(document.claims.length ? { claims: document.claims } : {}),
     document: document.blocks,
   } satisfies Report);
+}
+
+/**
+ * Sources named as the unit's file names them, so the office can find each value without reading ids: the
+ * ledger's name (its sheet in a workbook), the indicator a JSON path holds, the indicator a part of a ratio or a
+ * sum stands for.
+ */
+function nameSources(figures: readonly Figure[], catalogue: Pick<LoadedCounty['catalogue'], 'indicatorById' | 'ledgerById'>): void {
+  for (const figure of figures) {
+    for (const source of figure.sources) {
+      const l = source.location;
+      if (l.ledger !== undefined) {
+        const name = catalogue.ledgerById.get(l.ledger)?.name;
+        if (name) l.ledgerName = name;
+      }
+      const pathId = l.path === undefined ? undefined : /^indicators\.([^.[\]]+)/.exec(l.path)?.[1];
+      const pathName = pathId === undefined ? undefined : catalogue.indicatorById.get(pathId)?.name;
+      if (pathName) l.indicatorName = pathName;
+      const partName = source.partIndicatorId === undefined ? undefined : catalogue.indicatorById.get(source.partIndicatorId)?.name;
+      if (partName) source.partName = partName;
+    }
+  }
 }
 
 function latestPerUnit(

@@ -21,10 +21,20 @@ export const FigureSourceSchema = z.object({
   /** For a computed rate: which part of it this source feeds; for a rate or a county-level sum: that part's indicator. */
   part: z.optional(z.enum(['numerator', 'denominator'])),
   partIndicatorId: z.optional(z.string()),
+  /** That part's indicator as people name it: the companion labels the source with it, never with the id. */
+  partName: z.optional(z.string()),
   s3Key: z.string(),
   versionId: z.string(),
-  /** Where in the file: indicator cell, or the ledger the value was derived from. */
-  location: z.extend(SourceLocationSchema, { ledger: z.optional(z.string()), rows: z.optional(z.int()) }),
+  /**
+   * Where in the file: indicator cell, or the ledger the value was derived from. `ledgerName` and
+   * `indicatorName` (the indicator a JSON path names) say it as the unit's file does, for people.
+   */
+  location: z.extend(SourceLocationSchema, {
+    ledger: z.optional(z.string()),
+    rows: z.optional(z.int()),
+    ledgerName: z.optional(z.string()),
+    indicatorName: z.optional(z.string()),
+  }),
 });
 export type FigureSource = z.infer<typeof FigureSourceSchema>;
 

@@ -25,6 +25,11 @@ export interface NextYearDraft {
 const TITLE = /《[^《》]*》/g;
 const SESSION = /(?:党的)?[一二三四五六七八九十]+届[一二三四五六七八九十]+中全会|[一二三四五六七八九十]+中全会|党的[一二三四五六七八九十]+大|[一二三四五六七八九十]+届(?:人大|政协)?[一二三四五六七八九十]+次会议|第[一二三四五六七八九十]+次会议/g;
 const FOUR_DIGIT_YEAR = /(?<!\d)(?:19|20)\d{2}(?!\d)/g;
+/**
+ * Words true of one year only: relative years (今年, 去年), a month's end or a cut-off date (8月底, 截至9月底),
+ * what was new or done that year (新修订的, 新出台的, 已全部完成). Next year they may be false.
+ */
+const YEAR_BOUND = /今年|去年|明年|前年|上一?年度?|本年度?|年初|年底|年末|截至(?:\{\{year\}\}年)?[一二三四五六七八九十\d]{1,2}月(?:\d{1,2}日|底|末)?|截至目前|[一二三四五六七八九十\d]{1,2}月(?:底|末|初|中旬|上旬|下旬|份)|新修订的?|新修改的?|新出台的?|新颁布的?|新制定的?|新成立的?|已全部完成|全部完成/g;
 
 export function draftNextYear(template: ReportTemplate, from: number, to: number): NextYearDraft {
   const review: ReviewItem[] = [];
@@ -45,6 +50,9 @@ export function draftNextYear(template: ReportTemplate, from: number, to: number
       out += replaced + (titles[i] ?? '');
     });
     for (const m of out.matchAll(SESSION)) review.push({ field, phrase: m[0], why: '会议届次：新的一年应学习贯彻的会议可能不同，请核对' });
+    for (const m of out.replace(TITLE, (t) => '　'.repeat(t.length)).matchAll(YEAR_BOUND)) {
+      review.push({ field, phrase: m[0], why: '与当年相连的说法（相对年份、月底、截至日期、新修订、已完成）：新的一年是否仍然成立，请核对' });
+    }
     return out;
   };
 

@@ -28,6 +28,7 @@ const STYLES = {
   paragraph: 'TplParagraph',
   closing: 'TplClosing',
   date: 'TplDate',
+  signature: 'TplSignature',
   note: 'TplNote',
   placeholder: 'TplPlaceholder',
   review: 'TplReview',
@@ -44,6 +45,7 @@ const STYLE_NAMES: Record<keyof typeof STYLES, string> = {
   paragraph: '模板·正文',
   closing: '模板·结束语',
   date: '模板·成文日期',
+  signature: '模板·署名（导入时忽略）',
   note: '模板·附注',
   placeholder: '模板·占位符',
   review: '模板·待核对',
@@ -60,6 +62,9 @@ export const VARIABLE_WORDS: Record<TemplateVariable, string> = {
 };
 const FIGURE_WORD = '指标';
 const NARRATIVES_WORD = '各单位材料';
+
+/** The date line of a template that sets none (the draft prints the same placeholder). */
+const UNSET_DATE = '【成文日期】';
 
 /** 【…】 as the document shows a placeholder. */
 const BRACKETED = /【([^【】]*)】/g;
@@ -121,7 +126,10 @@ function templateParagraphs(template: ReportTemplate, catalogue: LoadedCatalogue
     else out.push({ style: 'paragraph', text: words(block.text) + narratives(block.narratives) });
   }
   out.push({ style: 'closing', text: words(template.closing) });
-  if (template.date !== undefined) out.push({ style: 'date', text: words(template.date) });
+  // The document ends as the report does: the issuer (from the county's config, so import skips it) and the date,
+  // 【成文日期】 while the office has not set one.
+  out.push({ style: 'signature', text: `【${VARIABLE_WORDS.government}】` });
+  out.push({ style: 'date', text: template.date !== undefined ? words(template.date) : UNSET_DATE });
   if (template.note !== undefined) out.push({ style: 'note', text: words(template.note) });
   return out;
 }
@@ -187,7 +195,8 @@ export async function exportTemplateDocx(template: ReportTemplate, catalogue: Lo
         style('heading2', GONGWEN.fonts.body, GONGWEN.size.body, { ...body, outlineLevel: 1 }),
         style('paragraph', GONGWEN.fonts.body, GONGWEN.size.body, body),
         style('closing', GONGWEN.fonts.body, GONGWEN.size.body, body),
-        style('date', GONGWEN.fonts.body, GONGWEN.size.body, { alignment: AlignmentType.RIGHT }),
+        style('signature', GONGWEN.fonts.body, GONGWEN.size.body, { alignment: AlignmentType.RIGHT, spacing: { before: GONGWEN.line }, indent: { right: GONGWEN.char * 4 } }),
+        style('date', GONGWEN.fonts.body, GONGWEN.size.body, { alignment: AlignmentType.RIGHT, indent: { right: GONGWEN.char * 4 } }),
         style('note', GONGWEN.fonts.body, GONGWEN.size.body, body),
       ],
       characterStyles: [
@@ -287,7 +296,9 @@ export async function importTemplateDocx(bytes: Uint8Array, base: ReportTemplate
     const where = `第${i + 1}段${quote(p.text)}`;
     if (p.text.trim() === '') return;
     const key = p.style ? styleKey.get(p.style) : undefined;
-    if (key === 'instructions') return;
+    if (key === 'instructions' || key === 'signature') return;
+    // The date left open: the template sets none.
+    if (key === 'date' && p.text.trim() === UNSET_DATE) return;
     if (!key || key === 'heading2Run' || key === 'placeholder' || key === 'review') {
       problems.push(`${where}：样式不是模板样式，无法判断它在报告中的位置；请套用“模板·一级标题”“模板·二级标题”“模板·正文”等样式之一`);
       return;

@@ -62,7 +62,8 @@ describe('report.html', () => {
       expect(row).toContain(`版本 ${s.versionId}`);
     }
     expect(row).toContain('工作表“指标” C9 第9行');
-    expect(html).toContain('台账 reconsideration_cases，11行');
+    expect(html).toContain('台账“行政复议案件台账”，11行');
+    expect(html).not.toContain('台账 reconsideration_cases');
   });
 
   it('keeps completeness and warnings out of the page and links the internal companion instead', () => {

@@ -91,12 +91,47 @@ describe('data.xlsx', () => {
     expect(counts).toEqual({ 应报单位数: 6, 已报单位数: 5, 采用单位数: 5, 逾期单位数: 1, 未报单位数: 1 });
   });
 
+  it('prints the sources sheet with seven readable columns, the ids and keys kept in hidden ones', () => {
+    const sheet = workbook.getWorksheet(SHEETS.provenance)!;
+    const [header] = rows(sheet);
+    const visible = header!.filter((_, i) => !sheet.getColumn(i + 1).hidden);
+    expect(visible).toEqual(['指标', '全县数', '填报单位', '填报数', '文件', '位置', '说明']);
+    expect(sheet.pageSetup).toMatchObject({ orientation: 'landscape', fitToWidth: 1, fitToHeight: 0 });
+    const place = rows(sheet).slice(1).map((r) => r[header!.indexOf('位置')]);
+    expect(place).toContain('工作表“行政复议案件台账”，11行');
+    expect(place.join('\n')).not.toMatch(/reconsideration_cases|indicators\./);
+  });
+
+  it('marks a partial figure as report.docx does: yellow, with the note its comment carries', async () => {
+    const partial = sampleReport();
+    const figure = partial.figures.find((f) => f.indicatorId === 'services_fully_online')!;
+    figure.partial = { missingUnits: ['chatou_town'] };
+    const book = await readBack(await renderXlsx(partial));
+    const yellow = (cell: ExcelJS.Cell) => (cell.fill as ExcelJS.FillPattern | undefined)?.fgColor?.argb === 'FFFFFF00';
+    const note = `不完整：“${figure.name}”未计入灵寿县岔头镇人民政府（未报送或被退回）`;
+    const provenance = book.getWorksheet(SHEETS.provenance)!;
+    provenance.eachRow((row, n) => {
+      if (n === 1) return;
+      const isPartial = row.getCell(1).value === figure.name;
+      expect([row.getCell(1).value, yellow(row.getCell(4)), row.getCell(7).value ?? null]).toEqual([row.getCell(1).value, isPartial, isPartial ? note : null]);
+    });
+    const summary = book.getWorksheet(SHEETS.summary)!;
+    summary.eachRow((row, n) => {
+      if (n === 1) return;
+      const isPartial = row.getCell(1).value === figure.name;
+      expect([row.getCell(1).value, yellow(row.getCell(3))]).toEqual([row.getCell(1).value, isPartial]);
+      if (isPartial) expect(row.getCell(3).note).toBe(note);
+    });
+  });
+
   it('traces every source to its file, version and place', () => {
     const [header, ...body] = rows(workbook.getWorksheet(SHEETS.provenance)!);
     expect(body).toHaveLength(report.figures.reduce((n, f) => n + f.sources.length, 0));
     const col = (name: string) => header!.indexOf(name);
     const row = body.find((r) => r[col('指标编号')] === 'services_fully_online')!;
-    expect(row[col('文件')]).toBe('submissions/2021/approval_bureau/审批局.json');
+    // Printed: the file as the unit named it and the place by what the file shows; the object key stays for engineers.
+    expect(row[col('文件')]).toBe('审批局.json');
+    expect(row[col('对象键')]).toBe('submissions/2021/approval_bureau/审批局.json');
     expect(row[col('版本')]).toBe(report.figures[1]!.sources[0]!.versionId);
     expect(row[col('路径')]).toBe('$.indicators[0]');
   });
@@ -108,7 +143,7 @@ describe('data.xlsx', () => {
     for (const sheet of [warnings, provenance]) {
       sheet.eachRow((row) => row.eachCell((cell) => void (typeof cell.value === 'string' && /^[=+\-@]/.test(cell.value) && cells.push(cell))));
     }
-    expect(cells.map((c) => c.value).sort()).toEqual(['+86 311 8234567', '=SUM(A1)', '@指标']);
+    expect(cells.map((c) => c.value).sort()).toEqual(['+86 311 8234567', '=SUM(A1)']);
     for (const cell of cells) {
       expect(cell.type).toBe(ExcelJS.ValueType.String);
       expect(cell.formula).toBeUndefined();

@@ -65,9 +65,10 @@ describe('buildReport figures', () => {
   it('derives ledger counts and records the ledger in provenance', () => {
     expect([fig(report, 'cases_received').value, fig(report, 'cases_closed').value, fig(report, 'cases_pending').value]).toEqual([3, 2, 1]);
     expect(fig(report, 'cases_received').sources).toEqual([
-      { unitId: 'office', unitName: '测试县司法局', value: 3, approximate: false, s3Key: 'submissions/2021/office/data.json', versionId: 'v-office', location: { ledger: 'cases', rows: 3 } },
+      { unitId: 'office', unitName: '测试县司法局', value: 3, approximate: false, s3Key: 'submissions/2021/office/data.json', versionId: 'v-office', location: { ledger: 'cases', rows: 3, ledgerName: '案件台账' } },
     ]);
-    expect(fig(report, 'reviews').sources[0]!.location).toEqual({ path: 'indicators.reviews' });
+    // The JSON path, and the indicator it names as people read it.
+    expect(fig(report, 'reviews').sources[0]!.location).toEqual({ path: 'indicators.reviews', indicatorName: '合法性审查件数' });
   });
 
   it('computes a ratio of two sums', () => {

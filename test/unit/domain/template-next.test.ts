@@ -39,6 +39,27 @@ describe('draftNextYear', () => {
     expect(phrases).toEqual(expect.arrayContaining(['《2021年灵寿县法治政府建设工作要点》', '六中全会']));
   });
 
+  it('flags the words true of one year only: 今年已全部完成, 在去年, 8月底, 截至9月底, 新修订的', () => {
+    const review = draftNextYear(county.template(2021), 2021, 2022).review;
+    const phrases = review.map((r) => r.phrase);
+    expect(phrases).toEqual(expect.arrayContaining(['今年', '已全部完成', '去年', '8月底', '截至9月底', '新修订的']));
+    expect(review.find((r) => r.phrase === '截至9月底')!.why).toMatch(/新的一年是否仍然成立/);
+  });
+
+  it('ends the Word version as the report ends: the issuer and the date, 【成文日期】 while it is open', async () => {
+    const paragraphsOf = async (bytes: Uint8Array) => {
+      const xml = await (await (await import('jszip')).default.loadAsync(bytes)).file('word/document.xml')!.async('string');
+      return [...xml.matchAll(/<w:p\b[^>]*>([\s\S]*?)<\/w:p>/g)].map((m) => [...m[1]!.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((t) => t[1]).join('')).filter(Boolean);
+    };
+    const draft = draftNextYear(county.template(2021), 2021, 2022);
+    // Then the 附注 (此件公开发布), as in the report.
+    expect((await paragraphsOf(await exportTemplateDocx(draft.template, catalogue))).slice(-4)).toEqual(['特此报告。', '【发文机关】', '【成文日期】', '（此件公开发布）']);
+    const dated = (await paragraphsOf(await exportTemplateDocx(county.template(2021), catalogue))).slice(-4);
+    expect(dated).toEqual(['特此报告。', '【发文机关】', '2022年1月14日', '（此件公开发布）']);
+    // The issuer comes from the county's config and an open date stays open: importing changes neither.
+    expect(await importTemplateDocx(await exportTemplateDocx(draft.template, catalogue), draft.template, catalogue)).toEqual(draft.template);
+  });
+
   it('exports with the phrases to review highlighted, and the highlighted document imports back to the same draft', async () => {
     const draft = draftNextYear(county.template(2021), 2021, 2022);
     const bytes = await exportTemplateDocx(draft.template, catalogue, draft.review.map((r) => r.phrase));
