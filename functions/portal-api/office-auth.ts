@@ -1,4 +1,5 @@
 import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
+import { FetchError, JwksValidationError } from 'aws-jwt-verify/error';
 import { SimpleJwksCache, type Jwks } from 'aws-jwt-verify/jwk';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import type { JwtHeader, JwtPayload } from 'aws-jwt-verify/jwt-model';
@@ -111,7 +112,9 @@ export function createOfficeAuth(config: OfficeAuthConfig): OfficeAuth {
     discovery ??= (async () => {
       const url = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
       if (!url.startsWith('https://') && !(config.allowLoopbackHttp && isLoopback(url))) throw new SignInUnavailableError(`issuer must be https: ${issuer}`);
-      const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      const response = await fetch(url, { signal: AbortSignal.timeout(5000) }).catch((err: Error) => {
+        throw new SignInUnavailableError(`${url}: ${err.message}`);
+      });
       if (!response.ok) throw new SignInUnavailableError(`${url}: ${response.status}`);
       const parsed = DiscoverySchema.safeParse(await response.json());
       if (!parsed.success) throw new SignInUnavailableError(`${url}: ${parsed.error.message}`);
@@ -169,6 +172,8 @@ export function createOfficeAuth(config: OfficeAuthConfig): OfficeAuth {
       payload = await (await verifier())(match[1]!);
     } catch (err) {
       if (err instanceof SignInUnavailableError) throw err;
+      // The provider's keys could not be fetched: not the person's fault, and signing in again would not help.
+      if (err instanceof FetchError || err instanceof JwksValidationError) throw new SignInUnavailableError(`JWKS: ${(err as Error).message}`);
       // Expired, forged, another issuer's or another app's token, an access token: all the same to the caller.
       return { rejected: '登录已失效，请重新登录' };
     }
@@ -196,6 +201,8 @@ export function createOfficeAuth(config: OfficeAuthConfig): OfficeAuth {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
         body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: config.clientId, code_verifier: codeVerifier }).toString(),
         signal: AbortSignal.timeout(10_000),
+      }).catch((err: Error) => {
+        throw new SignInUnavailableError(`${token_endpoint}: ${err.message}`);
       });
       const tokens = TokenResponseSchema.safeParse(await response.json().catch(() => ({})));
       // An expired or reused code, a wrong verifier: the provider refused; the page offers to sign in again.

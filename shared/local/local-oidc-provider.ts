@@ -59,7 +59,7 @@ export interface LocalOidcOptions {
 
 export async function startLocalOidcProvider(options: LocalOidcOptions): Promise<LocalOidcProvider> {
   // oidc-provider is ESM-only; Node 20.19+ and esbuild load it from CommonJS. Loaded here, not at the top, so nothing else pays for it.
-  const { default: Provider } = (await import('oidc-provider')) as typeof import('oidc-provider');
+  const { default: Provider } = await import('oidc-provider');
   const accounts = options.accounts ?? DEFAULT_LOCAL_ACCOUNTS;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = randomBytes(8).toString('hex');
@@ -83,37 +83,37 @@ export async function startLocalOidcProvider(options: LocalOidcOptions): Promise
         post_logout_redirect_uris: [options.redirectUri],
       },
     ],
-    jwks: { keys: [privateJwk as never] }, // node's JWK export is the JSON the provider wants, typed loosely
+    jwks: { keys: [privateJwk] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     claims: { openid: ['sub'], profile: ['name', 'groups'] },
     // The portal reads name and groups from the ID token itself, as from most county providers.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
     ttl: {
-      IdToken: (ctx: { oidc?: { entities?: { Account?: { accountId: string } } } }) =>
-        accounts.find((a) => a.login === ctx.oidc?.entities?.Account?.accountId)?.idTokenSeconds ?? options.idTokenSeconds ?? 8 * 3600, AccessToken: 600, AuthorizationCode: 60, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
+      IdToken: (ctx) =>
+        accounts.find((a) => a.login === ctx.oidc.entities.Account?.accountId)?.idTokenSeconds ?? options.idTokenSeconds ?? 8 * 3600, AccessToken: 600, AuthorizationCode: 60, Interaction: 600, Session: 8 * 3600, Grant: 8 * 3600 },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: async (ctx: { body: string }, form: string) => {
+        logoutSource: async (ctx, form) => {
           ctx.body = page('退出登录', `${form}<p>确定退出本地登录吗？</p><button autofocus type="submit" form="op.logoutForm" name="logout" value="yes">退出登录</button>`);
         },
-        postLogoutSuccessSource: async (ctx: { body: string }) => {
+        postLogoutSuccessSource: async (ctx) => {
           ctx.body = page('已退出登录', '<p>已退出登录。</p>');
         },
       },
     },
-    findAccount: async (_ctx: unknown, id: string) => {
+    findAccount: async (_ctx, id) => {
       const account = accounts.find((a) => a.login === id);
       return account ? { accountId: id, claims: async () => ({ sub: id, name: account.name, groups: account.groups }) } : undefined;
     },
-    renderError: async (ctx: { type: string; body: string }, out: { error: string; error_description?: string }) => {
+    renderError: async (ctx, out) => {
       ctx.type = 'html';
       ctx.body = page('登录出错', `<p>登录出错：${escape(out.error_description ?? out.error)}</p><p>请回到报告汇总页面重新登录。</p>`);
     },
-  } as never); // the provider's Configuration type is wider than what is set here; each value above is its documented shape
+  });
   const callback = provider.callback();
 
   async function interaction(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {

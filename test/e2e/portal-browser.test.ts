@@ -232,6 +232,8 @@ test("a unit link cannot read another unit's data, and a revoked link gets 401",
 describe('office sign-in', () => {
   test('authorization code with PKCE at the OpenID provider: no token in any address, and the session is this tab only', async () => {
     const page = await openPage(officeUrl, null);
+    const visited: string[] = [];
+    page.on('framenavigated', (frame) => frame === page.mainFrame() && visited.push(frame.url()));
     expect(await page.textContent('main')).toContain('请先登录');
     const authorize = page.waitForRequest((r) => r.url().startsWith(`${portal.server.provider.issuer}/auth`));
     const exchanged = page.waitForRequest((r) => r.url().endsWith('/api/sign-in/token'));
@@ -245,10 +247,13 @@ describe('office sign-in', () => {
     });
     expect(query.get('code_challenge')).toMatch(/^[\w-]{43}$/);
     expect(JSON.parse((await exchanged).postData()!)).toEqual({ code: expect.any(String), codeVerifier: expect.stringMatching(/^[\w-]{43}$/), redirectUri: officeUrl, nonce: expect.any(String) });
-    // The code left the address bar, and no address the tab visited carries a token.
+    // The one-time code left the address bar, and no address the tab visited (what History records) carries a token.
     expect(page.url()).toBe(officeUrl);
     expect(await page.textContent('.who')).toMatch(/已登录：王芳（账号[0-9A-F]{6}，可操作）/);
-    expect(await page.evaluate('history.length')).toBeLessThan(6);
+    expect(visited.some((u) => u.startsWith(`${officeUrl}?code=`))).toBe(true);
+    const idToken = (await page.evaluate("sessionStorage.getItem('yearly-report.office-token')")) as string;
+    expect(idToken.split('.')).toHaveLength(3);
+    for (const u of visited) expect(u).not.toMatch(/id_token|access_token|eyJ/);
     const other = await page.context().newPage();
     await other.goto(officeUrl);
     await other.waitForSelector('#sign-in'); // sessionStorage: another tab is not signed in

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import type { Jwks } from 'aws-jwt-verify/jwk';
-import { cognitoIssuer, createOfficeAuth } from '../../../functions/portal-api/office-auth';
+import { cognitoIssuer, createOfficeAuth, SignInUnavailableError } from '../../../functions/portal-api/office-auth';
 
 /**
  * The Cognito side of office sign-in, where the partition has user pools:
@@ -38,4 +38,10 @@ test('refused: an access token, another client, expired, no group', async () => 
 test('an OpenID provider must be https unless it is the loopback test provider', async () => {
   const plain = createOfficeAuth({ provider: 'oidc', issuer: 'http://idp.example.gov.cn', clientId: 'c', roleClaim: 'groups', officeRoles: ['office'], viewerRoles: ['viewer'], nameClaim: 'name', scopes: ['openid'] });
   await expect(plain.settings()).rejects.toThrow('issuer must be https');
+});
+
+test('a provider that cannot be reached is "sign-in unavailable" (503), not the person signed out', async () => {
+  const unreachable = createOfficeAuth({ provider: 'oidc', issuer: 'http://127.0.0.1:9', clientId: 'c', roleClaim: 'groups', officeRoles: ['office'], viewerRoles: ['viewer'], nameClaim: 'name', scopes: ['openid'], allowLoopbackHttp: true });
+  await expect(unreachable.settings()).rejects.toBeInstanceOf(SignInUnavailableError);
+  await expect(unreachable.verify(cognitoToken())).rejects.toBeInstanceOf(SignInUnavailableError);
 });
