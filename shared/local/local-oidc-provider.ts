@@ -133,9 +133,9 @@ export async function startLocalOidcProvider(options: LocalOidcOptions): Promise
         await provider.interactionFinished(req, res, { login: { accountId: account.login } }, { mergeWithLastSubmission: false });
         return;
       }
-      return loginPage(res, uid, '账号或密码不正确。');
+      return loginPage(res, uid, accounts, '账号或密码不正确。');
     }
-    return loginPage(res, uid);
+    return loginPage(res, uid, accounts);
   }
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -175,7 +175,10 @@ export async function startLocalOidcProvider(options: LocalOidcOptions): Promise
   };
 }
 
-function loginPage(res: ServerResponse, uid: string, error?: string): void {
+function loginPage(res: ServerResponse, uid: string, accounts: LocalAccount[], error?: string): void {
+  // A local demo provider: its accounts are no secret, and the person trying the portal needs them here.
+  const roles = (a: LocalAccount) => (a.groups.includes('office') ? '可操作' : a.groups.includes('viewer') ? '只读' : '无权限');
+  const list = accounts.map((a) => `<li>账号 <code>${escape(a.login)}</code>，密码 <code>${escape(a.password)}</code>（${escape(a.name)}，${roles(a)}）</li>`).join('');
   res.writeHead(error ? 401 : 200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   res.end(
     page(
@@ -186,7 +189,7 @@ function loginPage(res: ServerResponse, uid: string, error?: string): void {
 <label>密码 <input name="password" type="password" required></label>
 <button type="submit">登录</button>
 </form>
-<p class="hint">本地演示账号见 yearly-report serve 启动时打印的说明。</p>`,
+<p class="hint">本地演示账号：</p><ul class="hint">${list}</ul>`,
     ),
   );
 }
