@@ -46,8 +46,9 @@ export async function runPortal(options: ServeOptions): Promise<void> {
       [
         '',
         `${county.config.name} portal on ${server.url} (${reportYearAt(now(), county.config.timeZone)}年度${start ? `, clock set to ${now().toISOString()}` : ''}); Ctrl-C stops it.`,
-        `  office (signed in as 本地管理员, role office):`,
-        `    ${server.officeUrl()}`,
+        `  office dashboard (sign in at the local OpenID provider's page):`,
+        `    ${server.officeUrl}`,
+        ...server.provider.accounts.map((a) => `    账号 ${a.login}  密码 ${a.password}  (${a.name}, role ${a.groups.join(', ') || 'none'})`),
         `  unit link for ${unit.name} (more on the office page, 单位报送链接):`,
         `    ${link}`,
         '',

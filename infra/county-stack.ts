@@ -60,7 +60,7 @@ export class CountyStack extends Stack {
     this.ingest = new Ingest(this, 'Ingest', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table });
     this.aggregation = new Aggregation(this, 'Aggregation', { county, names, settings, key, storage: this.storage, table: this.table });
     this.uploadAccess = new UploadAccess(this, 'UploadAccess', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table });
-    this.portal = new Portal(this, 'Portal', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table, aggregate: this.aggregation.handler.function });
+    this.portal = new Portal(this, 'Portal', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table, aggregate: this.aggregation.handler.function, officeSignIn: county.officeSignIn });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       names,
       key,

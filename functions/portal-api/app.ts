@@ -7,6 +7,7 @@ import type { UploadGrant } from '../../shared/core/upload-access/request-upload
 import { CLERK_CREDENTIALS, clerkErrorReport, clerkOutcome, clerkOverview, clerkTemplate, clerkUploadGrant, openYear, startClerkSession } from '../../shared/usecases/portal/clerk';
 import { PortalRequestError } from '../../shared/usecases/portal/errors';
 import {
+  accountMark,
   createUnitLink,
   downloadArtifact,
   grantException,
@@ -22,7 +23,7 @@ import {
   type OfficeDeps,
   type OfficeIdentity,
 } from '../../shared/usecases/portal/office';
-import type { OfficeVerifier } from './office-auth';
+import { SignInUnavailableError, type OfficeAuth } from './office-auth';
 
 /**
  * The portal's JSON API: one Hono router, served by the Lambda adapter
@@ -30,12 +31,15 @@ import type { OfficeVerifier } from './office-auth';
  * Two credentials, both `Authorization: Bearer …`, nothing else:
  *   /api/clerk/*   a unit link's token (yrt_…): only that unit, only the year being collected;
  *   /api/office/*  a signed-in office person's ID token; role viewer reads, role office acts.
+ * /api/sign-in/* takes none: it tells the page where to sign in and exchanges
+ * the provider's code (with its PKCE verifier) for the ID token.
  * No cookies are read or set, so a cross-site request cannot carry a
  * credential (no CSRF); no CORS headers are sent, so only the portal's own
  * origin can read a response (README, "Portal security").
  */
 export interface PortalApiDeps extends OfficeDeps {
-  verifyOffice: OfficeVerifier;
+  /** The office's sign-in: settings for the page, the code exchange, the ID token check (office-auth.ts). */
+  officeAuth: OfficeAuth;
   presign(grant: UploadGrant): Promise<PresignedPost>;
 }
 
@@ -63,6 +67,10 @@ export function createPortalApi(deps: PortalApiDeps): Hono<Env> {
 
   app.onError((err, c) => {
     if (err instanceof PortalRequestError) return c.json({ error: err.code, message: err.message }, err.status);
+    if (err instanceof SignInUnavailableError) {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'office sign-in provider unreachable or misconfigured', path: c.req.path, error: err.message }));
+      return c.json({ error: 'sign_in_unavailable', message: '暂时无法连接登录服务，请稍后再试；如持续出现，请联系管理员' }, 503);
+    }
     console.error(JSON.stringify({ level: 'ERROR', message: 'portal request failed', path: c.req.path, error: (err as Error).message }));
     return c.json({ error: 'internal', message: '服务器出错，请稍后再试' }, 500);
   });
@@ -104,9 +112,17 @@ export function createPortalApi(deps: PortalApiDeps): Hono<Env> {
     return download(c, fileName, 'text/plain; charset=utf-8', text);
   });
 
+  // ---- sign-in: no credential yet ---------------------------------------------------------------
+  app.get('/api/sign-in/settings', async (c) => c.json(await deps.officeAuth.settings()));
+  app.post('/api/sign-in/token', async (c) => {
+    const result = await deps.officeAuth.exchange(await jsonBody(c));
+    if ('rejected' in result) return c.json({ error: 'sign_in_failed', message: result.rejected }, 401);
+    return c.json(result);
+  });
+
   // ---- office: a signed-in person's ID token ---------------------------------------------------
   app.use('/api/office/*', async (c, next) => {
-    const who = await deps.verifyOffice(c.req.header('authorization'));
+    const who = await deps.officeAuth.verify(c.req.header('authorization'));
     if ('rejected' in who) return c.json({ error: 'unauthorized', message: who.rejected }, 401);
     if (c.req.method !== 'GET' && who.role !== 'office') return c.json({ error: 'forbidden', message: '查看账号只能查看，不能操作' }, 403);
     c.set('who', who);
@@ -121,7 +137,7 @@ export function createPortalApi(deps: PortalApiDeps): Hono<Env> {
     return year;
   };
 
-  app.get('/api/office/status', async (c) => c.json({ ...(await officeStatus(yearOf(c), deps)), me: { name: c.get('who').name, role: c.get('who').role }, openYear: openYear(deps) }));
+  app.get('/api/office/status', async (c) => c.json({ ...(await officeStatus(yearOf(c), deps)), me: { name: c.get('who').name, role: c.get('who').role, account: accountMark(c.get('who').issuer, c.get('who').subject) }, openYear: openYear(deps) }));
   app.get('/api/office/units/:unitId', async (c) => c.json(await officeUnitDetail(yearOf(c), c.req.param('unitId'), deps)));
   app.post('/api/office/units/:unitId/review', async (c) => {
     const body = await jsonBody(c);

@@ -2,10 +2,11 @@ import { handle } from 'hono/aws-lambda';
 import '../../shared/core/zod-mini-locale';
 import * as z from 'zod/mini';
 import { COMMON_ENV, readEnvironment } from '../../shared/adapters/environment';
+import { EnvironmentError } from '../../shared/core/errors';
 import { loadCounty } from '../../shared/core/county/load';
 import { invokeAggregate } from './invoke-aggregate';
 import { createPortalApi } from './app';
-import { createOfficeVerifier } from './office-auth';
+import { createOfficeAuth, type OfficeAuthConfig } from './office-auth';
 import { portalStorage } from './storage';
 
 /** The portal API in Lambda, behind API Gateway and the county's CloudFront distribution. */
@@ -14,11 +15,18 @@ const env = readEnvironment({
   ...COMMON_ENV,
   SUBMISSIONS_BUCKET: nonEmpty,
   REPORTS_BUCKET: nonEmpty,
-  USER_POOL_ID: nonEmpty,
-  USER_POOL_CLIENT_ID: nonEmpty,
+  // Where the county signs in with Cognito (county.json officeSignIn.provider "cognito"): the pool, its app client, its hosted domain.
+  USER_POOL_ID: z.optional(nonEmpty),
+  USER_POOL_CLIENT_ID: z.optional(nonEmpty),
+  USER_POOL_DOMAIN_URL: z.optional(z.url({ protocol: /^https$/ })),
   AGGREGATE_FUNCTION_NAME: nonEmpty,
 });
 const county = loadCounty(env.COUNTY_CONFIG_DIR, { expectedId: env.COUNTY_ID });
+const signIn = county.config.officeSignIn;
+const officeAuth: OfficeAuthConfig =
+  signIn.provider === 'oidc'
+    ? signIn // the county's own provider: everything is in county.json
+    : { provider: 'cognito', userPoolId: required('USER_POOL_ID', env.USER_POOL_ID), clientId: required('USER_POOL_CLIENT_ID', env.USER_POOL_CLIENT_ID), domainUrl: required('USER_POOL_DOMAIN_URL', env.USER_POOL_DOMAIN_URL) };
 const { storage, presign } = portalStorage({ table: env.TABLE_NAME, submissionsBucket: env.SUBMISSIONS_BUCKET, reportsBucket: env.REPORTS_BUCKET });
 
 export const handler = handle(
@@ -27,10 +35,15 @@ export const handler = handle(
     county,
     now: () => new Date(),
     presign,
-    verifyOffice: createOfficeVerifier({ userPoolId: env.USER_POOL_ID, clientId: env.USER_POOL_CLIENT_ID }),
+    officeAuth: createOfficeAuth(officeAuth),
     runAggregation: async (year, requestedBy) => {
       const out = await invokeAggregate(env.AGGREGATE_FUNCTION_NAME, { trigger: 'manual', county: env.COUNTY_ID, year, requestedBy });
       return { artifacts: out.artifacts };
     },
   }),
 );
+
+function required(name: string, value: string | undefined): string {
+  if (!value) throw new EnvironmentError(`environment variable ${name} missing: the county signs in with Cognito (county.json officeSignIn)`);
+  return value;
+}

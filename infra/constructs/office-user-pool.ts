@@ -12,9 +12,13 @@ export interface OfficeUserPoolProps {
 /**
  * The county office's named accounts: a Cognito user pool with two groups,
  * office (acts: review, lock, links, aggregation) and viewer (reads). No
- * self sign-up: an administrator creates each account. The portal signs in
- * through the hosted page and receives an ID token, which the portal API
- * verifies with aws-jwt-verify (functions/portal-api/office-auth.ts).
+ * self sign-up: an administrator creates each account. The office page signs
+ * in through the hosted page with the authorization code flow and PKCE (a
+ * public client: no secret, no implicit grant); the portal API exchanges the
+ * code and verifies the ID token with aws-jwt-verify
+ * (functions/portal-api/office-auth.ts). Only the China regions lack user
+ * pools; there the county names its own OpenID provider (county.json
+ * officeSignIn) and this construct is not created.
  */
 export class OfficeUserPool extends Construct {
   readonly userPool: cognito.UserPool;
@@ -32,6 +36,19 @@ export class OfficeUserPool extends Construct {
       mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { sms: false, otp: true },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // What the office's staff receive, in Chinese: the invitation with the temporary password, and the verification code.
+      userInvitation: {
+        emailSubject: '报告汇总系统账号已开通',
+        emailBody:
+          '您好：<br>县司法局已为您开通报告汇总系统（法治政府建设年度报告）账号。<br>用户名：{username}<br>临时密码：{####}<br>请在3天内登录，按提示设置新密码并绑定身份验证器（动态验证码）。如非本人申请，请忽略本邮件。',
+        smsMessage: '报告汇总系统账号已开通。用户名：{username}，临时密码：{####}，请在3天内登录并修改密码。',
+      },
+      userVerification: {
+        emailSubject: '报告汇总系统验证码',
+        emailBody: '您的验证码是 {####}，请在页面中输入以完成验证。如非本人操作，请忽略本邮件。',
+        emailStyle: cognito.VerificationEmailStyle.CODE,
+        smsMessage: '报告汇总系统验证码：{####}',
+      },
       featurePlan: cognito.FeaturePlan.ESSENTIALS,
       deletionProtection: props.removalPolicy === 'retain',
       removalPolicy: props.removalPolicy,
@@ -56,8 +73,15 @@ export class OfficeUserPool extends Construct {
       userPoolClientName: `${props.names.prefix}-portal`,
       generateSecret: false,
       authFlows: { userSrp: true },
-      // The hosted page returns the ID token in the URL fragment, which the page moves to sessionStorage.
-      oAuth: { flows: { implicitCodeGrant: true }, scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE], callbackUrls: [props.callbackUrl] },
+      // Code flow only: the hosted page returns a one-time code (the page holds the PKCE verifier), never a token in an address.
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: [props.callbackUrl],
+        logoutUrls: [props.callbackUrl],
+      },
+      // The audit shows the name the administrator gave: a person may not rename themselves (nor change the e-mail that recovers the account).
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ locale: true }),
       idTokenValidity: Duration.hours(8),
       accessTokenValidity: Duration.hours(8),
       preventUserExistenceErrors: true,
@@ -66,8 +90,8 @@ export class OfficeUserPool extends Construct {
     this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.names.prefix } });
   }
 
-  /** The hosted sign-in page, returning to the office page with the ID token in the fragment. */
-  signInUrl(callbackUrl: string): string {
-    return this.domain.signInUrl(this.client, { redirectUri: callbackUrl, signInPath: '/oauth2/authorize' }).replace('response_type=code', 'response_type=token');
+  /** The hosted sign-in domain (https://<prefix>.auth.<region>.amazoncognito.com): its /oauth2/authorize, /oauth2/token and /logout. */
+  get domainUrl(): string {
+    return this.domain.baseUrl();
   }
 }

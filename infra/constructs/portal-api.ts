@@ -26,7 +26,7 @@ export interface PortalApiProps {
 }
 
 /** The portal's JSON API: the portal-api function (one Hono router) behind an HTTP API, reached through CloudFront at /api/*. */
-export const PORTAL_API_ROUTES = ['/api/clerk/{proxy+}', '/api/office/{proxy+}'] as const;
+export const PORTAL_API_ROUTES = ['/api/clerk/{proxy+}', '/api/office/{proxy+}', '/api/sign-in/{proxy+}'] as const;
 
 export class PortalApi extends Construct {
   readonly handler: CountyFunction;
@@ -39,7 +39,7 @@ export class PortalApi extends Construct {
     const region = Stack.of(this).region;
     this.handler = new CountyFunction(this, 'Handler', {
       handlerFolder: 'portal-api',
-      description: 'Portal API: the clerk page (unit link token) and the office dashboard (Cognito ID token)',
+      description: 'Portal API: the clerk page (unit link token) and the office dashboard (OpenID Connect ID token)',
       countyId: props.countyId,
       names,
       settings,
@@ -77,16 +77,21 @@ export class PortalApi extends Construct {
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
-            "The function authenticates every request itself before doing anything (401 otherwise): /api/clerk/* with the unit link's bearer token checked against its salted hash, /api/office/* with a Cognito ID token verified by aws-jwt-verify (issuer, audience, signature, expiry, group). One route prefix takes two credential kinds, which an HTTP API authorizer cannot express.",
+            "The function authenticates every request itself before doing anything (401 otherwise): /api/clerk/* with the unit link's bearer token checked against its salted hash, /api/office/* with an ID token (Cognito or the county's OpenID provider) verified by aws-jwt-verify (issuer, audience, signature, expiry, role). /api/sign-in/* is the step before a credential exists: it returns the provider's public sign-in settings and exchanges a one-time code with its PKCE verifier. The routes take different credential kinds, which one HTTP API authorizer cannot express.",
         });
       }
     }
   }
 
-  /** The office's sign-in: the user pool and app client whose ID tokens the function accepts. */
-  useUserPool(userPoolId: string, clientId: string): void {
+  /**
+   * Where the office signs in with Cognito: the user pool, the app client whose
+   * ID tokens the function accepts, and the hosted domain it exchanges codes at.
+   * (With the county's own OpenID provider the function reads county.json's officeSignIn.)
+   */
+  useUserPool(userPoolId: string, clientId: string, domainUrl: string): void {
     this.handler.setEnvironment('USER_POOL_ID', userPoolId);
     this.handler.setEnvironment('USER_POOL_CLIENT_ID', clientId);
+    this.handler.setEnvironment('USER_POOL_DOMAIN_URL', domainUrl);
   }
 
   /** The API's host name, for CloudFront's origin. */

@@ -1,9 +1,11 @@
-import { api, credentialFromFragment, downloadFile, h, notice, replace, STATE_CLASS, table } from './common';
+import { api, ApiError, downloadFile, h, notice, replace, STATE_CLASS, table } from './common';
+import { beginSignIn, currentSignIn, forgetSession, signOut } from './sign-in';
 
 /**
- * The county office's dashboard. Sign-in returns to `office.html#id_token=…`
- * (Cognito's hosted sign-in; under --local the stand-in issuer's link); the
- * token leaves the address bar at once and lives in sessionStorage.
+ * The county office's dashboard. Sign-in is the authorization code flow with
+ * PKCE at the county's provider (sign-in.ts); the ID token lives in
+ * sessionStorage. When the session runs out, every action shows one Chinese
+ * message with a button to sign in again.
  */
 interface UnitRow {
   unitId: string;
@@ -27,7 +29,7 @@ interface Status {
   deadline: string;
   lock?: { at: string; by: string; reason?: string };
   units: UnitRow[];
-  me: { name: string; role: 'office' | 'viewer' };
+  me: { name: string; role: 'office' | 'viewer'; account: string };
 }
 interface Detail {
   unit: { id: string; name: string };
@@ -49,29 +51,68 @@ interface Link {
   state: string;
 }
 
-const idToken = credentialFromFragment('id_token', 'yearly-report.office-token');
 const main = document.getElementById('main')!;
 // The page itself says it is loading: the HTML holds only the <noscript> message, for a browser with scripts off.
 replace(main, h('p', {}, '正在加载 …'));
+let idToken: string | null = null;
 let year: number | undefined;
 let filter = '';
 let status: Status;
 
-async function start(): Promise<void> {
-  if (!idToken) {
-    const config = (await (await fetch('portal-config.json')).json().catch(() => ({}))) as { signInUrl?: string };
-    replace(main, h('h1', {}, '报告汇总'), notice('info', '请先登录。'), config.signInUrl ? h('a', { class: 'button', href: config.signInUrl }, '登录') : null);
-    return;
+/** The sign-in page of this dashboard: a message and one button that starts the provider's sign-in. */
+function signInView(kind: 'info' | 'error', message: string, button = '登录'): void {
+  const go = h('button', { type: 'button', id: 'sign-in', onclick: () => void beginSignIn().catch((err: Error) => replace(main, h('h1', {}, '报告汇总'), notice('error', err.message))) }, button);
+  replace(main, h('h1', {}, '报告汇总'), notice(kind, message), h('div', { class: 'actions' }, go));
+  go.focus();
+}
+
+/** Thrown after the expired-session view is shown, so callers stop without drawing over it. */
+class SessionExpired extends Error {}
+
+function sessionExpired(): never {
+  forgetSession();
+  idToken = null;
+  signInView('error', '登录已过期（为安全起见，登录一段时间后需要重新登录）。请重新登录后继续，未保存的输入需要重新填写。', '重新登录');
+  throw new SessionExpired('登录已过期');
+}
+
+/** The office API with this session's token; a 401 means the session is over. */
+async function call<T>(path: string, init?: { method?: string; body?: unknown }): Promise<T> {
+  if (!idToken) sessionExpired();
+  try {
+    return await api<T>(idToken, path, init);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) sessionExpired();
+    throw err;
   }
+}
+
+async function download(path: string): Promise<void> {
+  if (!idToken) sessionExpired();
+  try {
+    await downloadFile(idToken, path);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) sessionExpired();
+    throw err;
+  }
+}
+
+async function start(): Promise<void> {
+  const state = await currentSignIn();
+  if ('failed' in state) return signInView('error', state.failed, '重新登录');
+  if ('signedOut' in state) return signInView('info', '已退出登录。', '重新登录');
+  if ('none' in state) return signInView('info', '请先登录。');
+  idToken = state.token;
   await refresh();
 }
 
 async function refresh(message?: HTMLElement): Promise<void> {
   try {
-    status = await api<Status>(idToken!, `/api/office/status${year ? `?year=${year}` : ''}`);
+    status = await call<Status>(`/api/office/status${year ? `?year=${year}` : ''}`);
     year = status.year;
     render(message);
   } catch (err) {
+    if (err instanceof SessionExpired) return;
     replace(main, notice('error', (err as Error).message));
   }
 }
@@ -85,6 +126,7 @@ async function act(label: string, work: () => Promise<unknown>, ask?: string): P
     await work();
     await refresh(notice('ok', `${label}：已完成`));
   } catch (err) {
+    if (err instanceof SessionExpired) return;
     await refresh(notice('error', `${label}：${(err as Error).message}`));
   }
 }
@@ -96,7 +138,7 @@ function lockControls(year: number): HTMLElement[] {
   return [
     h('label', { for: 'lock-reason' }, '锁定原因（可不填，各单位上传时会看到）'),
     reason,
-    h('button', { type: 'button', id: 'lock', onclick: () => void act('锁定年度', () => api(idToken!, '/api/office/lock', { method: 'POST', body: body() }), `确定锁定${year}年度吗？锁定后各单位不能再上传，除非为某个单位开通例外。`) }, `锁定${year}年度`),
+    h('button', { type: 'button', id: 'lock', onclick: () => void act('锁定年度', () => call('/api/office/lock', { method: 'POST', body: body() }), `确定锁定${year}年度吗？锁定后各单位不能再上传，除非为某个单位开通例外。`) }, `锁定${year}年度`),
   ];
 }
 
@@ -125,7 +167,13 @@ function render(message?: HTMLElement): void {
   const expected = s.units.filter((u) => !u.optional).length;
   replace(
     main,
-    h('header', { class: 'office' }, h('h1', {}, `${s.county} ${s.year}年度报送情况`), h('p', { class: 'who' }, `已登录：${s.me.name}（${s.me.role === 'office' ? '可操作' : '只读'}）`)),
+    h('header', { class: 'office' }, h('h1', {}, `${s.county} ${s.year}年度报送情况`), h(
+        'p',
+        { class: 'who' },
+        `已登录：${s.me.name}（账号${s.me.account}，${s.me.role === 'office' ? '可操作' : '只读'}）`,
+        ' ',
+        h('button', { type: 'button', id: 'sign-out', class: 'link', onclick: () => void signOut(idToken) }, '退出登录'),
+      )),
     message ?? null,
     h(
       'dl',
@@ -141,7 +189,7 @@ function render(message?: HTMLElement): void {
       ? h(
           'div',
           { class: 'actions' },
-          s.lock ? h('button', { type: 'button', id: 'unlock', onclick: () => void act('解除锁定', () => api(idToken!, '/api/office/unlock', { method: 'POST', body: { year: s.year } }), `确定解除${s.year}年度的锁定吗？解除后各单位可以重新上传。`) }, '解除锁定') : lockControls(s.year),
+          s.lock ? h('button', { type: 'button', id: 'unlock', onclick: () => void act('解除锁定', () => call('/api/office/unlock', { method: 'POST', body: { year: s.year } }), `确定解除${s.year}年度的锁定吗？解除后各单位可以重新上传。`) }, '解除锁定') : lockControls(s.year),
         )
       : null,
     h(
@@ -196,7 +244,7 @@ async function showUnit(unitId: string, message?: HTMLElement): Promise<void> {
   const target = document.getElementById('detail') as HTMLDialogElement;
   const close = h('button', { type: 'button', id: 'detail-close', class: 'close', onclick: () => target.close() }, '关闭');
   try {
-    const d = await api<Detail>(idToken!, `/api/office/units/${encodeURIComponent(unitId)}?year=${year}`);
+    const d = await call<Detail>(`/api/office/units/${encodeURIComponent(unitId)}?year=${year}`);
     const comment = h('textarea', { id: 'review-comment', rows: '3' });
     replace(
       target,
@@ -220,8 +268,8 @@ async function showUnit(unitId: string, message?: HTMLElement): Promise<void> {
         : null,
       canAct() && status.lock
         ? d.exception
-          ? h('button', { type: 'button', id: 'exception-revoke', onclick: () => void actOnUnit(d.unit.id, '撤销例外', () => api(idToken!, `/api/office/units/${d.unit.id}/exception?year=${year}`, { method: 'DELETE' })) }, '撤销例外')
-          : h('button', { type: 'button', id: 'exception-grant', onclick: () => void actOnUnit(d.unit.id, '开通例外', () => api(idToken!, `/api/office/units/${d.unit.id}/exception`, { method: 'POST', body: { year } })) }, '允许该单位锁定后补报')
+          ? h('button', { type: 'button', id: 'exception-revoke', onclick: () => void actOnUnit(d.unit.id, '撤销例外', () => call(`/api/office/units/${d.unit.id}/exception?year=${year}`, { method: 'DELETE' })) }, '撤销例外')
+          : h('button', { type: 'button', id: 'exception-grant', onclick: () => void actOnUnit(d.unit.id, '开通例外', () => call(`/api/office/units/${d.unit.id}/exception`, { method: 'POST', body: { year } })) }, '允许该单位锁定后补报')
         : null,
       d.submission ? table(['指标', '填报数', '单位', '位置'], d.submission.figures.map((f) => [f.name, f.value, f.unit, f.where]), '指标') : null,
       d.submission?.ledgers.length ? table(['台账', '行数'], d.submission.ledgers.map((l) => [l.name, l.rows]), '台账') : null,
@@ -238,7 +286,7 @@ async function review(unitId: string, decision: 'pass' | 'return', comment: stri
   await actOnUnit(
     unitId,
     decision === 'pass' ? '审核通过' : '退回修改',
-    () => api(idToken!, `/api/office/units/${unitId}/review`, { method: 'POST', body: { year, decision, ...(comment.trim() ? { comment: comment.trim() } : {}) } }),
+    () => call(`/api/office/units/${unitId}/review`, { method: 'POST', body: { year, decision, ...(comment.trim() ? { comment: comment.trim() } : {}) } }),
     ask,
   );
 }
@@ -264,9 +312,10 @@ function reportSection(): HTMLElement {
             onclick: async () => {
               replace(result, notice('info', '正在生成报告 …'));
               try {
-                await api(idToken!, '/api/office/aggregate', { method: 'POST', body: { year } });
+                await call('/api/office/aggregate', { method: 'POST', body: { year } });
                 replace(result, notice('ok', '报告已生成，可以下载。'));
               } catch (err) {
+                if (err instanceof SessionExpired) return;
                 replace(result, notice('error', (err as Error).message));
               }
             },
@@ -278,7 +327,7 @@ function reportSection(): HTMLElement {
     h(
       'div',
       { class: 'actions' },
-      files.map(([f, label]) => h('button', { type: 'button', 'data-file': f, onclick: () => void downloadFile(idToken!, `/api/office/reports/${year}/${encodeURIComponent(f)}`).catch((e: Error) => replace(result, notice('error', e.message))) }, label)),
+      files.map(([f, label]) => h('button', { type: 'button', 'data-file': f, onclick: () => void download(`/api/office/reports/${year}/${encodeURIComponent(f)}`).catch((e: Error) => replace(result, notice('error', e.message))) }, label)),
     ),
     result,
   );
@@ -290,7 +339,7 @@ function linksSection(): HTMLElement {
   const unit = h('select', { id: 'link-unit' }, status.units.map((u) => h('option', { value: u.unitId }, u.unitName)));
   const days = h('input', { id: 'link-days', type: 'number', min: '1', max: '400', value: '120' });
   const load = async () => {
-    const { links } = await api<{ links: Link[] }>(idToken!, '/api/office/links');
+    const { links } = await call<{ links: Link[] }>('/api/office/links');
     replace(
       list,
       h('div', { class: 'scroll' }, table(
@@ -307,7 +356,7 @@ function linksSection(): HTMLElement {
                   type: 'button',
                   class: 'danger',
                   'data-token': l.tokenId,
-                  onclick: () => void act('撤销链接', () => api(idToken!, `/api/office/links/${l.tokenId}`, { method: 'DELETE' }), `确定撤销${l.unitName}的报送链接吗？撤销后该链接立即失效，需要重新创建链接发给该单位。`),
+                  onclick: () => void act('撤销链接', () => call(`/api/office/links/${l.tokenId}`, { method: 'DELETE' }), `确定撤销${l.unitName}的报送链接吗？撤销后该链接立即失效，需要重新创建链接发给该单位。`),
                 },
                 `撤销${l.unitName}的链接`,
               )
@@ -317,7 +366,7 @@ function linksSection(): HTMLElement {
       )),
     );
   };
-  void load().catch((err: Error) => replace(list, notice('error', err.message)));
+  void load().catch((err: Error) => err instanceof SessionExpired || replace(list, notice('error', err.message)));
   return h(
     'section',
     { 'aria-labelledby': 'links-h' },
@@ -337,11 +386,12 @@ function linksSection(): HTMLElement {
               id: 'link-create',
               onclick: async () => {
                 try {
-                  const made = await api<{ token: string; unitName: string; validUntil: string }>(idToken!, '/api/office/links', { method: 'POST', body: { unitId: unit.value, days: Number(days.value) } });
+                  const made = await call<{ token: string; unitName: string; validUntil: string }>('/api/office/links', { method: 'POST', body: { unitId: unit.value, days: Number(days.value) } });
                   const url = `${location.origin}${location.pathname.replace(/[^/]*$/, '')}clerk.html#t=${made.token}`;
                   replace(shown, notice('ok', `${made.unitName}的报送链接（有效期至${made.validUntil}，只显示这一次，请复制后发给该单位）：`), h('input', { id: 'link-url', readonly: true, value: url, 'aria-label': '报送链接' }));
                   await load();
                 } catch (err) {
+                  if (err instanceof SessionExpired) return;
                   replace(shown, notice('error', (err as Error).message));
                 }
               },

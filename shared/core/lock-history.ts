@@ -14,10 +14,12 @@ export interface LockActor {
   principal: string;
   /**
    * Where `principal` came from: verified by AWS STS, a portal sign-in whose
-   * ID token was verified (Cognito, or the local stand-in issuer), or the local
+   * ID token was verified (Cognito or the county's OpenID provider), or the local
    * machine (unverified).
    */
   source: 'aws-sts' | 'portal-signin' | 'local-os';
+  /** A portal sign-in's immutable identity, `<issuer>#<sub>` (the name in `principal` may be shared or change). */
+  subject?: string;
 }
 
 export interface LockEvent {

@@ -3,20 +3,21 @@ import { PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createPortalApi } from '../../functions/portal-api/app';
-import { createOfficeVerifier } from '../../functions/portal-api/office-auth';
+import { createOfficeAuth } from '../../functions/portal-api/office-auth';
 import { portalStorage } from '../../functions/portal-api/storage';
 import { buildPortalSite } from '../../portal/build';
 import { contentSecurityPolicy, OTHER_SECURITY_HEADERS } from '../../portal/headers';
 import type { LoadedCounty } from '../core/county/load';
 import { issueUploadToken } from '../core/upload-access/token';
-import { createLocalIssuer, type LocalIssuer } from './local-issuer';
+import { startLocalOidcProvider, type LocalAccount, type LocalOidcProvider } from './local-oidc-provider';
 import type { LocalPipeline } from './local-pipeline';
 
 /**
  * The portal on loopback: the static build and the same Hono API the Lambda
  * serves (Node adapter), over a local pipeline that ingests every POSTed
- * upload as S3 → SQS → Lambda would (autoDeliver). Office sign-in is the
- * stand-in issuer's; the API verifies its tokens with the Cognito verifier.
+ * upload as S3 → SQS → Lambda would (autoDeliver). The office signs in at a
+ * real OpenID provider on its own loopback port (local-oidc-provider.ts),
+ * configured for the API exactly as a county's own provider is in county.json.
  */
 export interface PortalServerOptions {
   pipeline: LocalPipeline;
@@ -24,13 +25,17 @@ export interface PortalServerOptions {
   /** The server's clock; the demo runs a past year as if it were its collection window. */
   now?: () => Date;
   port?: number;
+  /** The provider's accounts (default: office and viewer, DEFAULT_LOCAL_ACCOUNTS). */
+  accounts?: LocalAccount[];
+  /** ID token lifetime at the local provider; tests shorten it to see a session expire. */
+  idTokenSeconds?: number;
 }
 
 export interface PortalServer {
   url: string;
-  issuer: LocalIssuer;
-  /** The office page, signed in as `name`, the token in the fragment. */
-  officeUrl(person?: { name: string; role: 'office' | 'viewer' }): string;
+  /** The office page; it sends the person to the provider's sign-in page. */
+  officeUrl: string;
+  provider: LocalOidcProvider;
   /** Issues a new link for a unit (as the office's "create link" does) and returns its address. */
   unitLink(unitId: string, days?: number): Promise<string>;
   close(): Promise<void>;
@@ -40,14 +45,22 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
   const { pipeline, county } = options;
   const now = options.now ?? (() => new Date());
   const site = await buildPortalSite();
-  const issuer = createLocalIssuer();
+  // Listen first: the provider's one redirect address holds the port. Nothing can be requested before the app is set below.
+  let app: Hono | undefined;
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: (request, env) => app!.fetch(request, env), port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const officeUrl = `${url}/office.html`;
+  const provider = await startLocalOidcProvider({ redirectUri: officeUrl, accounts: options.accounts, idTokenSeconds: options.idTokenSeconds });
+
   const { storage, presign, close: closeStorage } = portalStorage(pipeline.names);
   const api = createPortalApi({
     ...storage,
     county,
     now,
     presign,
-    verifyOffice: createOfficeVerifier({ userPoolId: issuer.userPoolId, clientId: issuer.clientId, jwks: issuer.jwks }),
+    officeAuth: createOfficeAuth({ ...provider.signIn, allowLoopbackHttp: true }),
     runAggregation: async (year, requestedBy) => {
       const out = await pipeline.aggregate({ trigger: 'manual', county: county.config.id, year, requestedBy });
       return { artifacts: out.artifacts };
@@ -55,25 +68,19 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
   });
 
   const uploadOrigin = new URL(pipeline.aws.env.AWS_ENDPOINT_URL_S3!).origin;
-  const app = new Hono();
+  app = new Hono();
   app.use('*', async (c, next) => {
     await next();
     c.header('content-security-policy', contentSecurityPolicy(uploadOrigin));
     for (const [name, value] of Object.entries(OTHER_SECURITY_HEADERS)) c.header(name, value);
   });
   app.get('/', (c) => c.redirect('/index.html'));
-  // Locally there is no hosted sign-in page: the office URL the server prints carries the token.
   app.get('/portal-config.json', (c) => c.json({ mode: 'local' }));
   app.get('/:file{[a-z-]+\\.(html|js|css)}', (c, next) => {
     const file = site.get(c.req.param('file'));
     return file ? c.body(new Uint8Array(file.bytes), 200, { 'content-type': file.contentType, 'cache-control': 'no-cache' }) : next();
   });
   app.route('/', api);
-
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   // The page POSTs the file straight to the bucket, as in AWS: the bucket lets the portal's origin do so and read the ETag.
   const s3 = new S3Client({ forcePathStyle: true });
@@ -87,8 +94,8 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
 
   return {
     url,
-    issuer,
-    officeUrl: (person = { name: '本地管理员', role: 'office' }) => `${url}/office.html#id_token=${issuer.signIn(person)}`,
+    officeUrl,
+    provider,
     async unitLink(unitId, days = 30) {
       const { token, record } = issueUploadToken({ county: county.config.id, unitId, createdBy: 'yearly-report serve', now: now(), validDays: days });
       await storage.links.put(record);
@@ -96,6 +103,7 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
     },
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await provider.close();
       closeStorage();
     },
   };

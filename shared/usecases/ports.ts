@@ -96,6 +96,8 @@ export interface AuditEntry {
   versionToken?: string;
   outcome: 'accepted' | 'rejected' | 'superseded' | 'duplicate' | 'ignored' | 'locked' | 'lock' | 'unlock' | 'exception' | 'revoke' | PortalAuditOutcome;
   principal?: string;
+  /** A portal sign-in's immutable identity, `<issuer>#<sub>`, beside the name in `principal`. */
+  subject?: string;
   detail?: string;
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { TEMPLATE_INDICATOR_COLUMN } from '../../shared/core/submission/layout';
-import { startPortal, tokenOf, type PortalHarness } from '../portal/portal-harness';
+import { OFFICE_ACCOUNTS, startPortal, tokenOf, type PortalHarness } from '../portal/portal-harness';
 
 /**
  * The portal in a real browser: Debian's headless Chromium (installed by
@@ -28,7 +28,7 @@ jest.setTimeout(120_000);
 
 beforeAll(async () => {
   portal = await startPortal();
-  officeUrl = portal.server.officeUrl({ name: '王芳', role: 'office' });
+  officeUrl = portal.server.officeUrl;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 });
 
@@ -37,7 +37,8 @@ afterAll(async () => {
   await portal?.stop();
 });
 
-async function openPage(url: string): Promise<Page> {
+/** Opens a page in a fresh browser profile; the office page is opened signed in (as 王芳 unless `as` says otherwise). */
+async function openPage(url: string, as: keyof typeof OFFICE_ACCOUNTS | null = 'wangfang'): Promise<Page> {
   const context = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -47,7 +48,18 @@ async function openPage(url: string): Promise<Page> {
   page.on('dialog', (dialog) => void dialog.accept());
   await page.goto(url);
   (page as Page & { jsErrors?: string[] }).jsErrors = errors;
+  if (url === officeUrl && as) await signInAtProvider(page, as);
   return page;
+}
+
+/** From the office page's 登录 button through the local OpenID provider's own sign-in form and back, signed in. */
+async function signInAtProvider(page: Page, as: keyof typeof OFFICE_ACCOUNTS): Promise<void> {
+  await page.click('#sign-in');
+  await page.waitForURL(`${portal.server.provider.issuer}/**`);
+  await page.fill('input[name=login]', OFFICE_ACCOUNTS[as].login);
+  await page.fill('input[name=password]', OFFICE_ACCOUNTS[as].password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#filter');
 }
 
 const jsErrors = (page: Page) => (page as Page & { jsErrors?: string[] }).jsErrors ?? [];
@@ -147,7 +159,7 @@ test('the office returns a submission with a comment, and the clerk sees it', as
   await office.click('#review-return');
   await office.waitForSelector('text=审核：退回修改');
   expect(await office.textContent('#detail')).toContain('退回修改（请核对合法性审查件数）');
-  expect(await office.textContent('#detail')).toContain('王芳（县司法局）');
+  expect(await office.textContent('#detail')).toMatch(/王芳（县司法局，账号[0-9A-F]{6}）/);
   expect(await axeViolations(office)).toEqual([]);
   await (await office.$('#detail'))!.screenshot({ path: path.join(SHOTS, 'office-unit.png') });
   await office.click('#detail-close');
@@ -217,6 +229,70 @@ test("a unit link cannot read another unit's data, and a revoked link gets 401",
   const status = await clerk.evaluate(`fetch('/api/clerk/me', { headers: { authorization: 'Bearer ' + sessionStorage.getItem('yearly-report.unit-token') } }).then((r) => r.status)`);
   expect(status).toBe(401);
   await clerk.context().close();
+});
+
+describe('office sign-in', () => {
+  test('authorization code with PKCE at the OpenID provider: no token in any address, and the session is this tab only', async () => {
+    const page = await openPage(officeUrl, null);
+    const visited: string[] = [];
+    page.on('framenavigated', (frame) => frame === page.mainFrame() && visited.push(frame.url()));
+    expect(await page.textContent('main')).toContain('请先登录');
+    const authorize = page.waitForRequest((r) => r.url().startsWith(`${portal.server.provider.issuer}/auth`));
+    const exchanged = page.waitForRequest((r) => r.url().endsWith('/api/sign-in/token'));
+    await signInAtProvider(page, 'wangfang');
+    const query = new URL((await authorize).url()).searchParams;
+    expect(Object.fromEntries(['response_type', 'code_challenge_method', 'redirect_uri', 'client_id'].map((k) => [k, query.get(k)]))).toEqual({
+      response_type: 'code',
+      code_challenge_method: 'S256',
+      redirect_uri: officeUrl,
+      client_id: portal.server.provider.clientId,
+    });
+    expect(query.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect(JSON.parse((await exchanged).postData()!)).toEqual({ code: expect.any(String), codeVerifier: expect.stringMatching(/^[\w-]{43}$/), redirectUri: officeUrl, nonce: expect.any(String) });
+    // The one-time code left the address bar, and no address the tab visited (what History records) carries a token.
+    expect(page.url()).toBe(officeUrl);
+    expect(await page.textContent('.who')).toMatch(/已登录：王芳（账号[0-9A-F]{6}，可操作）/);
+    expect(visited.some((u) => u.startsWith(`${officeUrl}?code=`))).toBe(true);
+    const idToken = (await page.evaluate("sessionStorage.getItem('yearly-report.office-token')")) as string;
+    expect(idToken.split('.')).toHaveLength(3);
+    for (const u of visited) expect(u).not.toMatch(/id_token|access_token|eyJ/);
+    const other = await page.context().newPage();
+    await other.goto(officeUrl);
+    await other.waitForSelector('#sign-in'); // sessionStorage: another tab is not signed in
+    expect(jsErrors(page)).toEqual([]);
+    await page.context().close();
+  });
+
+  test('sign-out ends the session here and at the provider', async () => {
+    const page = await openPage(officeUrl);
+    await page.click('#sign-out');
+    await page.waitForURL(`${portal.server.provider.issuer}/session/end**`);
+    await page.click('button[name=logout]');
+    await page.waitForURL(officeUrl);
+    await page.waitForSelector('#sign-in');
+    expect(await page.textContent('main')).toContain('已退出登录');
+    expect(await page.evaluate("sessionStorage.getItem('yearly-report.office-token')")).toBeNull();
+    await screenshot(page, 'office-signed-out.png');
+    // Signing in again asks for the password: the provider's session ended too.
+    await page.click('#sign-in');
+    await page.waitForSelector('input[name=password]');
+    await page.context().close();
+  });
+
+  test('an expired session says so in Chinese and signs in again with one button', async () => {
+    const page = await openPage(officeUrl, 'brief'); // this account's ID tokens last 5 seconds
+    await page.waitForSelector('button[data-unit="justice_bureau"]');
+    await page.waitForTimeout(6000);
+    await page.click('button[data-unit="justice_bureau"]');
+    await page.waitForSelector('text=登录已过期');
+    expect(await page.textContent('#sign-in')).toBe('重新登录');
+    await screenshot(page, 'office-expired.png');
+    // The provider still knows the person: the button brings the dashboard back without the form.
+    await page.click('#sign-in');
+    await page.waitForSelector('#filter');
+    expect(await page.textContent('.who')).toContain('赵短');
+    await page.context().close();
+  });
 });
 
 test('the pages stay within the weight budget the browser actually loads', async () => {

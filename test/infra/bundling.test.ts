@@ -71,6 +71,7 @@ test.each(ourFunctions)('%s: the bundle loads on plain Node from its own folder 
       // The portal API's sign-in and aggregation (issue 13).
       USER_POOL_ID: 'cn-north-1_Example',
       USER_POOL_CLIENT_ID: 'c',
+      USER_POOL_DOMAIN_URL: 'https://lingshou.auth.cn-north-1.amazoncognito.com',
       AGGREGATE_FUNCTION_NAME: 'f',
     },
     encoding: 'utf8',

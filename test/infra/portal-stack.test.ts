@@ -1,5 +1,6 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { synthCounty } from './synth';
+import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
+import { synthCounty, synthWithConfig } from './synth';
 
 /**
  * The portal in the county stack (issue 13): one construct per concern,
@@ -74,7 +75,7 @@ test('the WAF limits requests per IP, for CloudFront', () => {
   });
 });
 
-test('the office user pool: no self sign-up, MFA, strong passwords, groups office and viewer, an implicit-flow client back to the office page', () => {
+test('the office user pool: no self sign-up, MFA, strong passwords, groups office and viewer, a code + PKCE client back to the office page', () => {
   template.hasResourceProperties('AWS::Cognito::UserPool', {
     UserPoolName: 'yearly-report-lingshou-prod-office',
     AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
@@ -82,16 +83,50 @@ test('the office user pool: no self sign-up, MFA, strong passwords, groups offic
     Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
   });
   for (const group of ['office', 'viewer']) template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: group });
+  const officePage = [{ 'Fn::Join': ['', Match.arrayWith([Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('PortalCdnDistribution'), 'DomainName'] }), '/office.html'])] }];
+  // A public client (no secret: the browser cannot keep one, PKCE stands in for it) with the code flow only.
   template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
     GenerateSecret: false,
-    AllowedOAuthFlows: ['implicit'],
-    CallbackURLs: [{ 'Fn::Join': ['', Match.arrayWith([Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('PortalCdnDistribution'), 'DomainName'] }), '/office.html'])] }],
+    AllowedOAuthFlows: ['code'],
+    AllowedOAuthFlowsUserPoolClient: true,
+    CallbackURLs: officePage,
+    LogoutURLs: officePage,
   });
+  const [client] = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
+  expect(client!.Properties.AllowedOAuthFlows).not.toContain('implicit');
+  // Nobody renames themselves or changes their recovery address: the audit's names are the administrator's.
+  expect(client!.Properties.WriteAttributes).toEqual(['locale']);
   template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
 });
 
+test("the user pool's invitation and verification messages are Chinese and carry the user name and code", () => {
+  const [pool] = Object.values(template.findResources('AWS::Cognito::UserPool'));
+  const invite = pool!.Properties.AdminCreateUserConfig.InviteMessageTemplate;
+  expect(invite.EmailSubject).toBe('报告汇总系统账号已开通');
+  for (const text of [invite.EmailMessage, invite.SMSMessage]) expect(text).toMatch(/[\u4e00-\u9fff].*\{username\}.*\{####\}/s);
+  const verify = pool!.Properties.VerificationMessageTemplate;
+  expect(verify).toMatchObject({ DefaultEmailOption: 'CONFIRM_WITH_CODE', EmailSubject: '报告汇总系统验证码' });
+  expect(verify.EmailMessage).toMatch(/^您的验证码是 \{####\}/);
+  // No English text is left for Cognito's defaults to fill in.
+  const texts = [invite.EmailMessage, invite.EmailSubject, invite.SMSMessage, verify.EmailMessage, verify.EmailSubject, verify.SmsMessage];
+  for (const text of texts) expect(String(text).replace(/\{username\}|<br>/g, '')).not.toMatch(/[A-Za-z]{3,}/);
+});
+
+test('a county with its own OpenID provider gets no user pool; the API reads the provider from county.json', () => {
+  const county = loadCounty(countyDirInRepo('lingshou')).config;
+  const oidc = synthWithConfig({
+    ...county,
+    officeSignIn: { provider: 'oidc', issuer: 'https://idp.lingshou.gov.cn/realms/county', clientId: 'yearly-report', roleClaim: 'realm_access.roles', officeRoles: ['sfj-office'], viewerRoles: ['sfj-viewer'], nameClaim: 'name', scopes: ['openid', 'profile'] },
+  });
+  for (const type of ['AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient', 'AWS::Cognito::UserPoolDomain', 'AWS::Cognito::UserPoolGroup']) oidc.resourceCountIs(type, 0);
+  const [fn] = Object.values(oidc.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'yearly-report-lingshou-dev-portal-api' } }));
+  expect(Object.keys(fn!.Properties.Environment.Variables)).not.toContain('USER_POOL_ID');
+  expect(oidc.findOutputs('OfficeSignInIssuer').OfficeSignInIssuer!.Value).toBe('https://idp.lingshou.gov.cn/realms/county');
+  for (const method of ['GET', 'POST']) oidc.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${method} /api/sign-in/{proxy+}` });
+});
+
 test('the API routes go to the portal function, which knows the pool, the buckets and the aggregate function', () => {
-  for (const path of ['/api/clerk/{proxy+}', '/api/office/{proxy+}']) {
+  for (const path of ['/api/clerk/{proxy+}', '/api/office/{proxy+}', '/api/sign-in/{proxy+}']) {
     for (const method of ['GET', 'POST', 'DELETE']) template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${method} ${path}` });
   }
   template.hasResourceProperties('AWS::Lambda::Function', {
@@ -100,6 +135,7 @@ test('the API routes go to the portal function, which knows the pool, the bucket
       Variables: Match.objectLike({
         USER_POOL_ID: { Ref: Match.stringLikeRegexp('PortalUsersPool') },
         USER_POOL_CLIENT_ID: { Ref: Match.stringLikeRegexp('PortalUsersPoolPortalClient') },
+        USER_POOL_DOMAIN_URL: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
         AGGREGATE_FUNCTION_NAME: { Ref: Match.stringLikeRegexp('AggregationHandlerFunction') },
         SUBMISSIONS_BUCKET: Match.anyValue(),
         REPORTS_BUCKET: Match.anyValue(),
@@ -133,6 +169,6 @@ test('the portal function may read reports despite the bucket\'s deny-all-but-na
 
 test('stack outputs give the portal, office and sign-in URLs', () => {
   const outputs = template.findOutputs('*');
-  for (const name of ['PortalUrl', 'OfficeUrl', 'OfficeSignInUrl', 'OfficeUserPoolId', 'PortalApiUrl']) expect(outputs[name]).toBeDefined();
-  expect(JSON.stringify(outputs.OfficeSignInUrl!.Value)).toContain('response_type=token');
+  for (const name of ['PortalUrl', 'OfficeUrl', 'OfficeSignInDomain', 'OfficeUserPoolId', 'PortalApiUrl']) expect(outputs[name]).toBeDefined();
+  expect(JSON.stringify(outputs.OfficeSignInDomain!.Value)).toContain('amazoncognito.com');
 });

@@ -1,6 +1,6 @@
+import { createHash, createHmac, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { createLocalIssuer } from '../../shared/local/local-issuer';
-import { startPortal, tokenOf, uploadAsClerk, YEAR, type PortalHarness } from '../portal/portal-harness';
+import { OFFICE_ACCOUNTS, startPortal, tokenOf, uploadAsClerk, YEAR, type PortalHarness } from '../portal/portal-harness';
 import { submissionFile } from './helpers';
 
 /**
@@ -18,8 +18,8 @@ let education: string;
 beforeAll(async () => {
   portal = await startPortal();
   url = portal.server.url;
-  office = portal.server.issuer.signIn({ name: '王芳', role: 'office' });
-  viewer = portal.server.issuer.signIn({ name: '李明', role: 'viewer' });
+  office = await portal.server.provider.signInHeadless('wangfang');
+  viewer = await portal.server.provider.signInHeadless('liming');
   justice = tokenOf(await portal.server.unitLink('justice_bureau'));
   education = tokenOf(await portal.server.unitLink('education_bureau'));
 });
@@ -70,19 +70,83 @@ describe('no endpoint answers without a credential', () => {
   });
 
   test('an ID token from another issuer key, or for another app, is refused', async () => {
-    const stranger = createLocalIssuer().signIn({ name: '冒充者', role: 'office' });
-    expect((await call('/api/office/status', stranger)).status).toBe(401);
-    const [head, payload, sig] = office.split('.');
-    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString());
-    const otherApp = [head, Buffer.from(JSON.stringify({ ...claims, aud: 'another-client' })).toString('base64url'), sig].join('.');
-    expect((await call('/api/office/status', otherApp)).status).toBe(401);
+    const { header, claims } = decoded(office);
+    // Same claims and key id, signed with a key that is not the provider's.
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    expect((await call('/api/office/status', jwt(header, claims, (input) => sign('sha256', Buffer.from(input), privateKey)))).status).toBe(401);
+    // The provider's own key, but another audience, another issuer, or a tampered payload.
+    expect((await call('/api/office/status', portal.server.provider.forge({ ...claims, aud: 'another-client' }))).status).toBe(401);
+    expect((await call('/api/office/status', portal.server.provider.forge({ ...claims, iss: 'https://idp.example.gov.cn' }))).status).toBe(401);
+    const [head, , sig] = office.split('.');
+    expect((await call('/api/office/status', [head, Buffer.from(JSON.stringify({ ...claims, groups: ['office'], sub: 'someone-else' })).toString('base64url'), sig].join('.'))).status).toBe(401);
   });
 
-  test('a signed-in person in neither group is refused', async () => {
-    const nobody = portal.server.issuer.signIn({ name: '访客', role: 'viewer' }, 1, []);
+  test('alg none, HS256 keyed with the public key, an expired or not-yet-valid token are refused', async () => {
+    const { header, claims } = decoded(office);
+    expect((await call('/api/office/status', jwt({ ...header, alg: 'none' }, claims, () => Buffer.alloc(0)))).status).toBe(401);
+    const jwks = (await (await fetch(`${portal.server.provider.issuer}/jwks`)).json()) as { keys: { n: string }[] };
+    const hs256 = jwt({ ...header, alg: 'HS256' }, claims, (input) => createHmac('sha256', JSON.stringify(jwks.keys[0])).update(input).digest());
+    expect((await call('/api/office/status', hs256)).status).toBe(401);
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await call('/api/office/status', portal.server.provider.forge({ ...claims, iat: now - 7200, exp: now - 60 }));
+    expect(expired.status).toBe(401);
+    expect(expired.body.message).toBe('登录已失效，请重新登录');
+    expect((await call('/api/office/status', portal.server.provider.forge({ ...claims, nbf: now + 3600 }))).status).toBe(401);
+    // The genuine token still passes: the refusals above are the changes, not the signing.
+    expect((await call('/api/office/status', portal.server.provider.forge(claims))).status).toBe(200);
+  });
+
+  test("access tokens are refused, whatever the provider's way of marking them", async () => {
+    const { claims } = decoded(office);
+    expect((await call('/api/office/status', portal.server.provider.forge(claims, { typ: 'at+jwt' }))).status).toBe(401); // RFC 9068
+    expect((await call('/api/office/status', portal.server.provider.forge({ ...claims, token_use: 'access' }))).status).toBe(401); // Cognito
+    expect((await call('/api/office/status', portal.server.provider.forge({ ...claims, typ: 'Bearer' }))).status).toBe(401); // Keycloak
+    expect((await call('/api/office/status', portal.server.provider.forge({ ...claims, azp: 'another-client' }))).status).toBe(401); // issued to another app
+  });
+
+  test('a signed-in person in neither role is refused; the role claim may be a string; a token without a name is refused', async () => {
+    const nobody = await portal.server.provider.signInHeadless('visitor');
     const response = await call('/api/office/status', nobody);
     expect(response.status).toBe(401);
     expect(response.body.message).toContain('没有访问权限');
+    const { claims } = decoded(office);
+    expect((await call('/api/office/status', portal.server.provider.forge({ ...claims, groups: 'viewer' }))).body.me.role).toBe('viewer');
+    const { name: _name, ...nameless } = claims;
+    const refused = await call('/api/office/status', portal.server.provider.forge(nameless));
+    expect(refused.status).toBe(401);
+    expect(refused.body.message).toContain('缺少账号标识或姓名');
+  });
+});
+
+describe('sign-in: code + PKCE through the API', () => {
+  test('the page learns where to sign in from the API, not from its own code', async () => {
+    const { status, body } = await call('/api/sign-in/settings');
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      provider: 'oidc',
+      authorizationEndpoint: `${portal.server.provider.issuer}/auth`,
+      clientId: portal.server.provider.clientId,
+      scopes: ['openid', 'profile'],
+      endSession: { url: `${portal.server.provider.issuer}/session/end`, style: 'oidc' },
+    });
+  });
+
+  test('a code is exchanged only with its own verifier and nonce, and only once', async () => {
+    const flow = await codeFor('wangfang');
+    const exchange = (over: Record<string, string>) => call('/api/sign-in/token', undefined, { method: 'POST', body: { code: flow.code, codeVerifier: flow.verifier, redirectUri: portal.server.officeUrl, nonce: flow.nonce, ...over } });
+    expect((await exchange({ nonce: randomBytes(16).toString('base64url') })).status).toBe(401); // the provider spent the code, the nonce did not match
+    const again = await codeFor('wangfang');
+    const wrongVerifier = await call('/api/sign-in/token', undefined, { method: 'POST', body: { code: again.code, codeVerifier: randomBytes(32).toString('base64url'), redirectUri: portal.server.officeUrl, nonce: again.nonce } });
+    expect(wrongVerifier.status).toBe(401);
+    expect(wrongVerifier.body.message).toContain('请重新登录');
+    const good = await codeFor('wangfang');
+    const body = { code: good.code, codeVerifier: good.verifier, redirectUri: portal.server.officeUrl, nonce: good.nonce };
+    const signedIn = await call('/api/sign-in/token', undefined, { method: 'POST', body });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.me).toEqual({ name: '王芳', role: 'office' });
+    expect((await call('/api/office/status', signedIn.body.idToken)).status).toBe(200);
+    expect((await call('/api/sign-in/token', undefined, { method: 'POST', body })).status).toBe(401); // replayed code
+    expect((await call('/api/sign-in/token', undefined, { method: 'POST', body: { code: 'x' } })).status).toBe(401);
   });
 });
 
@@ -187,7 +251,7 @@ describe('office', () => {
   test('status lists every unit with its state, and who is signed in', async () => {
     const { status, body } = await call('/api/office/status', viewer);
     expect(status).toBe(200);
-    expect(body.me).toEqual({ name: '李明', role: 'viewer' });
+    expect(body.me).toEqual({ name: '李明', role: 'viewer', account: expect.stringMatching(/^[0-9A-F]{6}$/) });
     expect(body.units.length).toBeGreaterThan(30);
     expect(body.units.find((u: { unitId: string }) => u.unitId === 'justice_bureau')).toMatchObject({ unitName: '灵寿县司法局', stateLabel: '已接收' });
   });
@@ -204,7 +268,7 @@ describe('office', () => {
     const me = await call('/api/clerk/me', justice);
     expect(me.body).toMatchObject({ state: 'returned', stateLabel: '已退回', returnComment: { comment: '行政复议数字与台账不符，请核对' } });
     const detail = await call(`/api/office/units/justice_bureau?year=${YEAR}`, office);
-    expect(detail.body.audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: '退回修改', by: '王芳（县司法局）', detail: '行政复议数字与台账不符，请核对' })]));
+    expect(detail.body.audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: '退回修改', by: expect.stringMatching(/^王芳（县司法局，账号[0-9A-F]{6}）$/), detail: '行政复议数字与台账不符，请核对' })]));
     expect(detail.body.audit.find((a: { action: string }) => a.action === '退回修改').at).toMatch(/^2022年1月9日 \d\d:\d\d$/);
     expect(detail.body.submission.figures.length).toBeGreaterThan(0);
     expect((await call('/api/office/units/township_nobody/review', office, { method: 'POST', body: { decision: 'pass' } })).status).toBe(404);
@@ -369,3 +433,52 @@ describe('an upload grant (issue 22 item 6)', () => {
     expect((await call('/api/clerk/me', session)).body.current.fileName).toBe('一次授权.json');
   });
 });
+describe('two office people with the same name', () => {
+  test('read apart wherever the office reads who did something; the audit keeps issuer and subject', async () => {
+    const other = await portal.server.provider.signInHeadless('wangfang2');
+    const me = [(await call('/api/office/status', office)).body.me, (await call('/api/office/status', other)).body.me];
+    expect(me.map((m) => m.name)).toEqual(['王芳', '王芳']);
+    expect(me[0].account).not.toBe(me[1].account);
+    const [first, second] = me.map((m) => `王芳（县司法局，账号${m.account}）`);
+
+    // Reviews and the unit's audit.
+    await call('/api/office/units/justice_bureau/review', office, { method: 'POST', body: { year: YEAR, decision: 'return', comment: '请补充' } });
+    await call('/api/office/units/justice_bureau/review', other, { method: 'POST', body: { year: YEAR, decision: 'pass' } });
+    const detail = (await call(`/api/office/units/justice_bureau?year=${YEAR}`, office)).body;
+    expect(detail.audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: '退回修改', by: first }), expect.objectContaining({ action: '审核通过', by: second })]));
+    expect(detail.review.by).toBe(second);
+    // The lock.
+    await call('/api/office/lock', other, { method: 'POST', body: { year: YEAR } });
+    expect((await call('/api/office/status', office)).body.lock.by).toBe(second);
+    await call('/api/office/unlock', office, { method: 'POST', body: { year: YEAR } });
+    // Links.
+    const made = await call('/api/office/links', other, { method: 'POST', body: { unitId: 'finance_bureau', days: 30 } });
+    const link = (await call('/api/office/links', office)).body.links.find((l: { tokenId: string }) => l.tokenId === made.body.tokenId);
+    expect(link.createdBy).toBe(second);
+
+    // Stored: the name for people, the provider's subject beside it.
+    const audit = await portal.pipeline.repo.listAudit(YEAR);
+    const issuer = portal.server.provider.issuer;
+    expect(audit.filter((a) => a.outcome === 'lock')).toEqual(expect.arrayContaining([expect.objectContaining({ principal: second, subject: `${issuer}#wangfang2` })]));
+    expect(audit.filter((a) => a.outcome === 'unlock')).toEqual(expect.arrayContaining([expect.objectContaining({ principal: first, subject: `${issuer}#wangfang` })]));
+  });
+});
+
+/** A JWT's parts, for the tests that alter one. */
+function decoded(token: string): { header: Record<string, unknown>; claims: Record<string, unknown> } {
+  const [header, claims] = token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>);
+  return { header: header!, claims: claims! };
+}
+
+function jwt(header: Record<string, unknown>, claims: Record<string, unknown>, signature: (input: string) => Buffer): string {
+  const input = `${Buffer.from(JSON.stringify(header)).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  return `${input}.${signature(input).toString('base64url')}`;
+}
+
+/** The browser's half of the flow up to the code, keeping what the page keeps (verifier, nonce). */
+async function codeFor(login: keyof typeof OFFICE_ACCOUNTS) {
+  const verifier = randomBytes(32).toString('base64url');
+  const nonce = randomBytes(16).toString('base64url');
+  const code = await portal.server.provider.authorizationCode(login, { codeChallenge: createHash('sha256').update(verifier).digest('base64url'), nonce });
+  return { code, verifier, nonce };
+}

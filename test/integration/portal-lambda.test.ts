@@ -30,7 +30,7 @@ const event = (rawPath: string, authorization?: string): APIGatewayProxyEventV2 
 
 beforeAll(async () => {
   ({ pipeline, cleanup } = await startPipeline());
-  Object.assign(process.env, { USER_POOL_ID: 'us-east-1_Example', USER_POOL_CLIENT_ID: 'example-client', AGGREGATE_FUNCTION_NAME: 'yearly-report-lingshou-local-aggregate', POWERTOOLS_LOG_LEVEL: 'ERROR' });
+  Object.assign(process.env, { USER_POOL_ID: 'us-east-1_Example', USER_POOL_CLIENT_ID: 'example-client', USER_POOL_DOMAIN_URL: 'https://lingshou.auth.us-east-1.amazoncognito.com', AGGREGATE_FUNCTION_NAME: 'yearly-report-lingshou-local-aggregate', POWERTOOLS_LOG_LEVEL: 'ERROR' });
   const issued = issueUploadToken({ county: 'lingshou', unitId: 'justice_bureau', createdBy: 'test', now: new Date(), validDays: 5 });
   await new DynamoUploadTokenStore(createDocumentClient(), pipeline.names.table).put(issued.record);
   token = issued.token;
@@ -52,6 +52,18 @@ test('without a credential, clerk and office routes answer 401', async () => {
   }
   // A malformed ID token is refused before any key is fetched.
   expect((await handler(event('/api/office/status', 'Bearer not-a-jwt'), CONTEXT)).statusCode).toBe(401);
+});
+
+test("with Cognito, the page is sent to the pool's hosted domain for the code flow and signs out at its /logout", async () => {
+  const result = await handler(event('/api/sign-in/settings'), CONTEXT);
+  expect(result.statusCode).toBe(200);
+  expect(JSON.parse(result.body!)).toEqual({
+    provider: 'cognito',
+    authorizationEndpoint: 'https://lingshou.auth.us-east-1.amazoncognito.com/oauth2/authorize',
+    clientId: 'example-client',
+    scopes: ['openid', 'email', 'profile'],
+    endSession: { url: 'https://lingshou.auth.us-east-1.amazoncognito.com/logout', style: 'cognito' },
+  });
 });
 
 test('the template comes back base64-encoded, as API Gateway needs for a binary body', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { dayBeforeDeadline } from '../../cli/demo-run';
 import { countyDirInRepo, loadCounty } from '../../shared/core/county/load';
 import { LocalPipeline } from '../../shared/local/local-pipeline';
+import type { LocalAccount } from '../../shared/local/local-oidc-provider';
 import { startPortalServer, type PortalServer } from '../../shared/local/portal-server';
 
 /**
@@ -19,6 +20,19 @@ export interface PortalHarness {
 
 export const YEAR = 2021;
 
+/**
+ * The office's accounts at the local OpenID provider: two different people
+ * both named 王芳 (the audit must tell them apart), a viewer, someone with
+ * neither role, and one whose session runs out after a few seconds.
+ */
+export const OFFICE_ACCOUNTS = {
+  wangfang: { login: 'wangfang', password: 'wangfang-pw', name: '王芳', groups: ['office'] },
+  wangfang2: { login: 'wangfang2', password: 'wangfang2-pw', name: '王芳', groups: ['office'] },
+  liming: { login: 'liming', password: 'liming-pw', name: '李明', groups: ['viewer'] },
+  visitor: { login: 'visitor', password: 'visitor-pw', name: '访客', groups: [] },
+  brief: { login: 'brief', password: 'brief-pw', name: '赵短', groups: ['office'], idTokenSeconds: 5 },
+} satisfies Record<string, LocalAccount>;
+
 export async function startPortal(): Promise<PortalHarness> {
   const county = loadCounty(countyDirInRepo('lingshou'));
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'yearly-report-portal-'));
@@ -27,7 +41,7 @@ export async function startPortal(): Promise<PortalHarness> {
   const now = () => new Date(start.getTime() + (Date.now() - startedAt));
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
   const pipeline = await LocalPipeline.start({ countyId: 'lingshou', stateDir, autoDeliver: true, uploadTime: now });
-  const server = await startPortalServer({ pipeline, county, now });
+  const server = await startPortalServer({ pipeline, county, now, accounts: Object.values(OFFICE_ACCOUNTS) });
   return {
     server,
     pipeline,

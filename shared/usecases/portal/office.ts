@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import '../../core/zod-mini-locale';
 import * as z from 'zod/mini';
 import { reportYearAt } from '../../core/aggregate-event';
@@ -21,9 +21,11 @@ import { yearStatus } from './unit-status';
  * time; a viewer may read but not act (the router checks the role).
  */
 export interface OfficeIdentity {
-  /** The identity provider's subject (Cognito `sub`). */
+  /** The identity provider (its `iss`): a subject is unique only within it. */
+  issuer: string;
+  /** The provider's immutable subject (`sub`); the name may change or be shared. */
   subject: string;
-  /** How people read it in the audit: the account's name or e-mail. */
+  /** How people read it in the audit: the name claim the county configured. */
   name: string;
   role: 'office' | 'viewer';
 }
@@ -35,11 +37,23 @@ export interface OfficeDeps extends PortalStorage {
   runAggregation(year: number, requestedBy: string): Promise<{ artifacts: string[] }>;
 }
 
-const principalOf = (who: OfficeIdentity) => `${who.name}（${who.role === 'office' ? '县司法局' : '查看'}）`;
+/**
+ * A short, stable mark of one account at one provider, shown after the name
+ * wherever the office reads who did something (the audit, locks, reviews,
+ * links): two people whose tokens carry the same name read apart, e.g.
+ * 王芳（县司法局，账号3F9A2C）and 王芳（县司法局，账号81D0E4）.
+ */
+export function accountMark(issuer: string, subject: string): string {
+  return createHash('sha256').update(`${issuer}\n${subject}`).digest('hex').slice(0, 6).toUpperCase();
+}
+
+const principalOf = (who: OfficeIdentity) => `${who.name}（${who.role === 'office' ? '县司法局' : '查看'}，账号${accountMark(who.issuer, who.subject)}）`;
+/** The immutable identity the audit keeps beside the name: issuer and subject. */
+const subjectOf = (who: OfficeIdentity) => `${who.issuer}#${who.subject}`;
 
 async function audit(deps: OfficeDeps, who: OfficeIdentity, entry: Omit<AuditEntry, 'at' | 'principal'>): Promise<string> {
   const at = deps.now().toISOString();
-  await deps.repo.appendAudit({ ...entry, at, principal: principalOf(who) });
+  await deps.repo.appendAudit({ ...entry, at, principal: principalOf(who), subject: subjectOf(who) });
   return at;
 }
 
@@ -171,8 +185,9 @@ export async function reviewSubmission(year: number, unitId: string, body: unkno
 async function recordLockEvent(deps: OfficeDeps, who: OfficeIdentity, year: number, kind: LockEventKind, extra: { unitId?: string; reason?: string } = {}): Promise<void> {
   const at = deps.now().toISOString();
   const principal = principalOf(who);
-  await deps.repo.appendLockEvent({ year, kind, at, id: randomUUID(), by: { principal, source: 'portal-signin' }, ...extra });
-  await deps.repo.appendAudit({ at, year, unitId: extra.unitId ?? '-', outcome: kind, principal, ...(extra.reason ? { detail: extra.reason } : {}) });
+  const subject = subjectOf(who);
+  await deps.repo.appendLockEvent({ year, kind, at, id: randomUUID(), by: { principal, source: 'portal-signin', subject }, ...extra });
+  await deps.repo.appendAudit({ at, year, unitId: extra.unitId ?? '-', outcome: kind, principal, subject, ...(extra.reason ? { detail: extra.reason } : {}) });
 }
 
 export async function lockYear(year: number, reason: string | undefined, who: OfficeIdentity, deps: OfficeDeps): Promise<void> {
