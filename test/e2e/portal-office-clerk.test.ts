@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { MAX_SUBMISSION_BYTES } from '../../shared/core/submission/limits';
 import { TEMPLATE_INDICATOR_COLUMN } from '../../shared/core/submission/layout';
-import { startPortal, type PortalHarness } from '../portal/portal-harness';
+import { OFFICE_ACCOUNTS, startPortal, type PortalHarness } from '../portal/portal-harness';
 
 /**
  * A clerk's second and third uploads, the office's return and its confirmations,
@@ -22,7 +22,8 @@ const PHONE = { width: 390, height: 844 };
 
 let portal: PortalHarness;
 let browser: Browser;
-let justiceLink: string;
+// A unit link opens once (README, "Portal security"): every page opening gets a fresh one.
+const justiceLink = () => portal.server.unitLink('justice_bureau');
 let officeUrl: string;
 let officeToken: string;
 
@@ -30,9 +31,8 @@ jest.setTimeout(180_000);
 
 beforeAll(async () => {
   portal = await startPortal();
-  justiceLink = await portal.server.unitLink('justice_bureau');
-  officeUrl = portal.server.officeUrl({ name: '王芳', role: 'office' });
-  officeToken = officeUrl.slice(officeUrl.indexOf('#id_token=') + '#id_token='.length);
+  officeUrl = portal.server.officeUrl;
+  officeToken = await portal.server.provider.signInHeadless('wangfang');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 });
 
@@ -51,7 +51,18 @@ async function openPage(url: string, options: BrowserContextOptions & { answer?:
     void (answer ? dialog.accept() : dialog.dismiss());
   });
   await page.goto(url);
+  if (url === officeUrl && context.javaScriptEnabled !== false) await signIn(page);
   return page;
+}
+
+/** The office signs in at the local OpenID provider's form (code + PKCE), as 王芳. */
+async function signIn(page: Page): Promise<void> {
+  await page.click('#sign-in');
+  await page.waitForURL(`${portal.server.provider.issuer}/**`);
+  await page.fill('input[name=login]', OFFICE_ACCOUNTS.wangfang.login);
+  await page.fill('input[name=password]', OFFICE_ACCOUNTS.wangfang.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#filter');
 }
 
 async function filledTemplate(page: Page, value: number | string): Promise<Buffer> {
@@ -83,7 +94,7 @@ const officeApi = (route: string, body: unknown) =>
   fetch(`${portal.server.url}${route}`, { method: 'POST', headers: { authorization: `Bearer ${officeToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 test('after a first accepted upload, every later refusal and the 正在上传/正在检查 messages are shown', async () => {
-  const clerk = await openPage(justiceLink);
+  const clerk = await openPage(await justiceLink());
   await clerk.waitForSelector('#template');
   const good = await filledTemplate(clerk, 125);
   await choose(clerk, '司法局2021.xlsx', good);
@@ -146,7 +157,7 @@ test("the office's return comment stays when the clerk's fix is rejected, and �
   await office.waitForSelector('#detail >> text=审核：退回修改');
   await office.context().close();
 
-  const clerk = await openPage(justiceLink);
+  const clerk = await openPage(await justiceLink());
   await clerk.waitForSelector('#return-comment');
   const broken = await filledTemplate(clerk, '很多');
   await choose(clerk, '司法局2021改.xlsx', broken);
@@ -171,18 +182,18 @@ test('every page names the webkit renderer and says without JavaScript that it n
     const html = await (await fetch(`${portal.server.url}/${page}`)).text();
     expect(html).toContain('<meta name="renderer" content="webkit">');
   }
-  for (const url of [justiceLink, officeUrl, `${portal.server.url}/index.html`]) {
+  for (const url of [await justiceLink(), officeUrl, `${portal.server.url}/index.html`]) {
     const page = await openPage(url, { javaScriptEnabled: false });
     const text = (await page.textContent('body'))!;
     expect(text).toContain('需要启用 JavaScript');
     expect(text).not.toContain('正在加载');
     await page.context().close();
   }
-  const noScript = await openPage(justiceLink, { javaScriptEnabled: false });
+  const noScript = await openPage(await justiceLink(), { javaScriptEnabled: false });
   await screenshot(noScript, 'clerk-noscript.png');
   await noScript.context().close();
   // With JavaScript the message never shows.
-  const clerk = await openPage(justiceLink);
+  const clerk = await openPage(await justiceLink());
   await clerk.waitForSelector('#template');
   expect(await clerk.textContent('body')).not.toContain('需要启用 JavaScript');
   await clerk.context().close();
@@ -282,7 +293,7 @@ test('the office confirms the return and the lock, with a reason the clerk reads
     [DESKTOP, 'clerk-locked.png'],
     [PHONE, 'clerk-locked-phone.png'],
   ] as const) {
-    const clerk = await openPage(justiceLink, { viewport });
+    const clerk = await openPage(await justiceLink(), { viewport });
     await clerk.waitForSelector('#lock-message');
     const text = (await clerk.textContent('main'))!;
     expect(text.split('不再接收上传')).toHaveLength(2);
