@@ -18,6 +18,14 @@ import type { LocalPipeline } from './local-pipeline';
  * upload as S3 → SQS → Lambda would (autoDeliver). Office sign-in is the
  * stand-in issuer's; the API verifies its tokens with the Cognito verifier.
  */
+/** The port asked for is taken (another serve, or another program): one line for the person, no stack trace. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(readonly port: number) {
+    super(`端口${port}已被占用，请换一个 --port，或不写 --port 自动选用空闲端口 (port ${port} is in use: choose another --port, or leave it out for a free one)`);
+  }
+}
+
 export interface PortalServerOptions {
   pipeline: LocalPipeline;
   county: LoadedCounty;
@@ -70,8 +78,12 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
   });
   app.route('/', api);
 
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) => {
+      closeStorage();
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(options.port ?? 0) : err);
+    });
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
