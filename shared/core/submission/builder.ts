@@ -12,6 +12,7 @@ import { MAX_CELL_CHARS, MAX_LEDGER_ROWS, MAX_LOCATION_CHARS, MAX_NARRATIVE_CHAR
 import type { IndicatorValue, LedgerRow, NarrativeItem, NormalizedSubmission, ParseOutcome, SourceLocation } from './normalized';
 import { NormalizedSubmissionSchema } from './normalized';
 import { resolveHeader } from './normalize/headers';
+import { LEDGER_COUNTED_TEXT } from './layout';
 import { notANumberHint, parseQuantity, sameMeasure } from './normalize/number';
 import { cleanText, isBlank, matchKey } from './normalize/text';
 import { isSameCounty, resolveUnit } from './normalize/units';
@@ -55,6 +56,8 @@ const CELL_LIMIT = MAX_CELL_CHARS;
 
 /** Rows per ledger that the final zod check walks (see finish()). */
 const ZOD_ROW_SAMPLE = 100;
+
+const LEDGER_COUNTED_KEY = matchKey(LEDGER_COUNTED_TEXT);
 
 /** Where a problem with the upload path itself (not the file's content) is reported. */
 export const UPLOAD_PATH_LOCATION: ProblemLocation = { column: '报送单位' };
@@ -180,6 +183,8 @@ export class SubmissionBuilder {
       return;
     }
     this.mentioned.add(def.id);
+    // The template's "由台账自动统计" is no figure: the ledger gives it (and an empty-indicator reminder is withdrawn then).
+    if (typeof value === 'string' && matchKey(value) === LEDGER_COUNTED_KEY) value = undefined;
     if (isBlank(value)) {
       const p = problem('INDICATOR_EMPTY', valueLocation, `${def.name}`);
       this.emptyIndicators.set(p, def.id);
