@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { countyDirInRepo, loadCounty } from '../shared/core/county/load';
 import { LocalPipeline } from '../shared/local/local-pipeline';
-import { readSampleFiles } from '../shared/local/sample-data';
+import { readSampleFiles, sampleYears } from '../shared/local/sample-data';
 import { chineseDateTime } from '../shared/core/county/time';
 import { figuresText } from './figures-text';
 import { UsageError } from './usage-error';
@@ -49,7 +49,13 @@ export async function runDemo(options: DemoOptions, afterwards?: (summary: DemoS
   if (!existsSync(path.join(countyDir, 'county.json'))) throw new UsageError(`unknown county "${options.countyId}": no ${path.relative(process.cwd(), countyDir)}/county.json`);
   const county = loadCounty(countyDir);
   const samples = readSampleFiles(countyDir, options.year);
-  if (samples.length === 0) throw new UsageError(`no sample submissions for ${options.countyId} ${options.year} in ${countyDir}/samples/${options.year}/`);
+  if (samples.length === 0) {
+    const years = sampleYears(countyDir);
+    throw new UsageError(
+      `no sample submissions for ${options.countyId} ${options.year} in ${countyDir}/samples/${options.year}/; ` +
+        (years.length ? `${county.config.name} has samples for ${years.join(', ')}: --year ${years.at(-1)}` : `${county.config.name} has no samples/<year>/ folder`),
+    );
+  }
 
   const uploadTime = options.uploadDate ? new Date(options.uploadDate) : dayBeforeDeadline(options.year, county.config.collection.deadline);
   if (Number.isNaN(uploadTime.getTime())) throw new UsageError(`--upload-date is not a date: "${options.uploadDate}"`);

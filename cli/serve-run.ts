@@ -39,7 +39,9 @@ export async function runPortal(options: ServeOptions): Promise<void> {
     pipeline = await LocalPipeline.start({ countyId: options.countyId, countyConfigDir: countyDir, stateDir: options.stateDir, autoDeliver: true, uploadTime: start ? now : undefined });
   }
   try {
-    const server = await startPortalServer({ pipeline, county, now, port: options.port });
+    const { startRemembered, rememberPortalUrl } = await import('./portal-url');
+    const server = await startRemembered(options.stateDir, options.port, (port) => startPortalServer({ pipeline, county, now, port }));
+    rememberPortalUrl(options.stateDir, server.url);
     const unit = county.config.units.find((u) => u.roles.includes('justice_bureau')) ?? county.config.units[0]!;
     const link = await server.unitLink(unit.id);
     options.out.write(

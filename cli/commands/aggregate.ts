@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { addTargetOptions, TargetOptions, withTarget } from '../county-target';
-import { figuresText } from '../figures-text';
+import { figuresTextZh } from '../figures-text';
 import { parseYearOption } from '../options';
 
 /**
@@ -33,11 +33,11 @@ export function register(program: Command): void {
       const c = response.completeness;
       process.stdout.write(
         [
-          `${target.county.config.name} ${year}: report generated from ${c.accepted}/${c.expected} units (${c.missing} missing, ${c.late} late)`,
-          `  figures:      ${figuresText(response.figures, response.missingFigures, response.partialFigures)}`,
-          `  warnings:     ${response.warnings}`,
-          `  stored:       s3://${response.reportsBucket}/${response.runPrefix}`,
-          `  artifacts:    written to ${outDir}${path.sep}`,
+          `${target.county.config.name} ${year}年度报告已生成：应报送单位${c.expected}个，已报送${c.accepted}个${c.late ? `（其中逾期${c.late}个）` : ''}，未报送${c.missing}个`,
+          `  数据：${figuresTextZh(response.figures, response.missingFigures, response.partialFigures)}`,
+          `  提醒：${response.warnings}条`,
+          `  存档：s3://${response.reportsBucket}/${response.runPrefix}`,
+          `  文件已保存到 ${outDir}${path.sep}`,
           ...files.map((f) => `    ${f}`),
         ].join('\n') + '\n',
       );

@@ -20,7 +20,7 @@ export function register(program: Command): void {
       const { readFile, stat } = await import('node:fs/promises');
       const path = await import('node:path');
       const { parseSubmissionFile, MAX_SUBMISSION_BYTES } = await import('../../shared/core/submission/parse');
-      const { formatProblemLine } = await import('../../shared/core/submission/error-report');
+      const { formatProblemLine, placeNamesOf } = await import('../../shared/core/submission/error-report');
       const { chooseUnit } = await import('../../shared/core/submission/claimed-unit');
       const { UPLOAD_PATH_LOCATION } = await import('../../shared/core/submission/builder');
       const { loadCountyForCli, parseYearOption, resolveUnitOption } = await import('../options');
@@ -46,23 +46,24 @@ export function register(program: Command): void {
         outcome = { ok: false, problems: fileProblems };
       }
       const unitName = county.config.units.find((u) => u.id === unitId)?.name ?? '单位未知';
+      const names = placeNamesOf(catalogue);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(outcome.ok ? { ok: true, unitId, warnings: outcome.submission.warnings, counts: counts(outcome.submission) } : outcome, null, 2)}\n`);
       } else if (outcome.ok) {
         const s = outcome.submission;
         const c = counts(s);
-        process.stdout.write(`accepted: ${fileName}（${unitName}，${year}年度）— 指标${c.indicators}项，台账${c.ledgers}本共${c.rows}行，工作情况${c.narratives}条\n`);
+        process.stdout.write(`通过：${fileName}（${unitName}，${year}年度）— 指标${c.indicators}项，台账${c.ledgers}本共${c.rows}行，工作情况${c.narratives}条\n`);
         if (s.warnings.length) {
           process.stdout.write(`提醒${s.warnings.length}处（不影响通过）：\n`);
-          s.warnings.forEach((w, i) => process.stdout.write(`  ${formatProblemLine(w, i + 1)}\n`));
+          s.warnings.forEach((w, i) => process.stdout.write(`  ${formatProblemLine(w, i + 1, names)}\n`));
         }
       } else {
         // Errors first, each kind numbered on its own: the clerk fixes 错误 1…n, the 提醒 can wait.
         const errors = outcome.problems.filter((p) => p.severity === 'error');
         const warnings = outcome.problems.filter((p) => p.severity !== 'error');
-        process.stdout.write(`invalid: ${fileName}（${unitName}，${year}年度）— ${errors.length}处错误${warnings.length ? `、${warnings.length}处提醒` : ''}，请改正错误后重新上传：\n`);
-        errors.forEach((p, i) => process.stdout.write(`  错误 ${formatProblemLine(p, i + 1)}\n`));
-        warnings.forEach((p, i) => process.stdout.write(`  提醒 ${formatProblemLine(p, i + 1)}\n`));
+        process.stdout.write(`未通过：${fileName}（${unitName}，${year}年度）— ${errors.length}处错误${warnings.length ? `、${warnings.length}处提醒` : ''}，请改正错误后重新上传：\n`);
+        errors.forEach((p, i) => process.stdout.write(`  错误 ${formatProblemLine(p, i + 1, names)}\n`));
+        warnings.forEach((p, i) => process.stdout.write(`  提醒 ${formatProblemLine(p, i + 1, names)}\n`));
       }
       if (!outcome.ok) process.exitCode = 1;
     });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, unlinkSync, writeSync, closeSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -21,9 +21,85 @@ export interface LocalAws {
   stop(): Promise<void>;
 }
 
+/**
+ * The state folder is held by another running command (`serve` until Ctrl-C,
+ * or any `--local` command while it runs): its database cannot be opened
+ * twice, so say so instead of failing with "Database is closed".
+ */
+export class StateDirInUseError extends Error {
+  override readonly name = 'StateDirInUseError';
+  constructor(
+    readonly dir: string,
+    readonly holder: { pid: number; command: string },
+  ) {
+    super(
+      `本地数据文件夹 ${dir} 正被另一个 yearly-report 进程使用（进程号 ${holder.pid}：${holder.command}）。请等它结束（serve 用 Ctrl-C 停止），` +
+        `或用 --local-dir 另指一个文件夹 (the local state folder is in use by process ${holder.pid}; stop it, or pass another --local-dir)`,
+    );
+  }
+}
+
+const LOCK_FILE = 'in-use.json';
+
+/** Claims `dir` for this process, or throws StateDirInUseError; a claim left by a process that has ended is taken over. */
+function claimStateDir(dir: string): () => void {
+  const file = path.join(dir, LOCK_FILE);
+  const claim = { pid: process.pid, command: ['yearly-report', ...process.argv.slice(2)].join(' ') };
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, JSON.stringify(claim));
+      closeSync(fd);
+      return () => {
+        try {
+          if ((JSON.parse(readFileSync(file, 'utf8')) as { pid?: number }).pid === process.pid) unlinkSync(file);
+        } catch {
+          // Already gone: nothing to release.
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = readClaim(file);
+      if (holder && isRunning(holder.pid)) throw new StateDirInUseError(dir, holder);
+      // The holder ended without releasing it (killed): the folder is free.
+      unlinkSync(file);
+    }
+  }
+  throw new StateDirInUseError(dir, readClaim(file) ?? { pid: 0, command: '?' });
+}
+
+function readClaim(file: string): { pid: number; command: string } | undefined {
+  try {
+    const claim = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown; command?: unknown };
+    return typeof claim.pid === 'number' ? { pid: claim.pid, command: String(claim.command ?? '?') } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, as another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export async function startLocalAws(dir: string): Promise<LocalAws> {
   mkdirSync(path.join(dir, 'dynamodb'), { recursive: true });
   mkdirSync(path.join(dir, 's3'), { recursive: true });
+  const release = claimStateDir(dir);
+  try {
+    return await startEmulators(dir, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+async function startEmulators(dir: string, release: () => void): Promise<LocalAws> {
 
   const dynamo = dynalite({ path: path.join(dir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
@@ -62,6 +138,7 @@ export async function startLocalAws(dir: string): Promise<LocalAws> {
     async stop() {
       await s3.close();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+      release();
     },
   };
 }

@@ -19,6 +19,14 @@ import type { LocalPipeline } from './local-pipeline';
  * real OpenID provider on its own loopback port (local-oidc-provider.ts),
  * configured for the API exactly as a county's own provider is in county.json.
  */
+/** The port asked for is taken (another serve, or another program): one line for the person, no stack trace. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(readonly port: number) {
+    super(`端口${port}已被占用，请换一个 --port，或不写 --port 自动选用空闲端口 (port ${port} is in use: choose another --port, or leave it out for a free one)`);
+  }
+}
+
 export interface PortalServerOptions {
   pipeline: LocalPipeline;
   county: LoadedCounty;
@@ -47,8 +55,9 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
   const site = await buildPortalSite();
   // Listen first: the provider's one redirect address holds the port. Nothing can be requested before the app is set below.
   let app: Hono | undefined;
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: (request, env) => app!.fetch(request, env), port: options.port ?? 0, hostname: '127.0.0.1' }, () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(options.port ?? 0) : err));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const officeUrl = `${url}/office.html`;

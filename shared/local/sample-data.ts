@@ -16,6 +16,16 @@ export function samplesDir(countyDir: string, year: number): string {
   return path.join(countyDir, 'samples', String(year));
 }
 
+/** The years a county ships sample submissions for, oldest first. */
+export function sampleYears(countyDir: string): number[] {
+  const dir = path.join(countyDir, 'samples');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => /^\d{4}$/.test(name) && readSampleFiles(countyDir, Number(name)).length > 0)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
 export function readSampleFiles(countyDir: string, year: number): SampleFile[] {
   const dir = samplesDir(countyDir, year);
   if (!existsSync(dir)) return [];

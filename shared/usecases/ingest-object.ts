@@ -1,3 +1,4 @@
+import { placeNamesOf, type PlaceNames } from '../core/submission/error-report';
 import { LoadedCatalogue } from '../core/catalogue/load';
 import { LoadedCounty } from '../core/county/load';
 import { FileTooLargeError, NotASubmissionError, PermanentError, StorageRejectedError } from '../core/errors';
@@ -6,7 +7,7 @@ import { NormalizedSubmission, ParseOutcome } from '../core/submission/normalize
 import { compareSubmissions, contentOf, SubmissionChanges } from '../core/submission/changes';
 import { SubmissionProblem } from '../core/submission/problems';
 import { orderKey, versionToken } from '../core/version-order';
-import { deadlineInstant, chineseDateTime } from '../core/county/time';
+import { deadlineInstant, chineseDate, chineseDateTime } from '../core/county/time';
 import { lockStateAt } from '../core/lock-history';
 import { PREFIX } from '../storage/layout';
 import type { LedgerRowSink } from '../core/submission/row-sink';
@@ -76,7 +77,7 @@ export interface IngestDeps {
   parse: (input: ParseInput) => Promise<ParseOutcome>;
   formatErrorReport: (
     problems: readonly SubmissionProblem[],
-    meta: { county: string; countyName: string; year: number; unitId: string; unitName: string; timeZone: string; s3Key: string; versionId?: string; receivedAt: string },
+    meta: { county: string; countyName: string; year: number; unitId: string; unitName: string; timeZone: string; s3Key: string; versionId?: string; receivedAt: string; names?: PlaceNames },
   ) => ErrorReport;
   maxBytes: number;
   now: () => Date;
@@ -110,10 +111,13 @@ async function periodLockFor(year: number, unitId: string, receivedAt: string, d
   if (!state.locked && !pastDeadline) return undefined;
   if (state.exceptions.has(unitId)) return undefined;
   if (state.locked) {
-    return `${year}年度报送已于${chineseDateTime(new Date(state.locked.at), timeZone)}锁定${state.locked.reason ? `（${state.locked.reason}）` : ''}，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）后重新上传`;
+    return `${year}年度报送已于${chineseDateTime(new Date(state.locked.at), timeZone)}锁定${state.locked.reason ? `（${state.locked.reason}）` : ''}，本次上传未被接收。${LATE_FILING}`;
   }
-  return `${year}年度报送已于截止日${year + 1}-${collection.deadline}结束，本次上传未被接收。如需补报，请联系报告汇总部门为本单位开通例外（yearly-report unlock --unit ${unitId}）后重新上传`;
+  return `${year}年度报送已于截止日${chineseDate(new Date(deadline - 1), timeZone)}结束，本次上传未被接收。${LATE_FILING}`;
 }
+
+/** What a clerk can do about a closed year: ask the office, which opens an exception for the unit (no command a clerk could not run). */
+const LATE_FILING = '如需补报，请联系县依法治县办（报告汇总部门）为本单位开通补报，开通后重新上传即可';
 
 export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Promise<IngestOutcome> {
   let key: SubmissionKey;
@@ -161,7 +165,7 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
     const errorReportKey = `${PREFIX.errorReports}${year}/${unitId}/${key.fileName}.${token}.errors`;
     const { config } = deps.county;
     const unitName = config.units.find((u) => u.id === unitId)?.name ?? unitId;
-    const report = deps.formatErrorReport(problems, { county: config.id, countyName: config.name, year, unitId, unitName, timeZone: config.timeZone, s3Key: ref.key, versionId: ref.versionId, receivedAt: base.receivedAt });
+    const report = deps.formatErrorReport(problems, { county: config.id, countyName: config.name, year, unitId, unitName, timeZone: config.timeZone, s3Key: ref.key, versionId: ref.versionId, receivedAt: base.receivedAt, names: placeNamesOf(deps.catalogue) });
     await deps.objects.put(ref.bucket, `${errorReportKey}.json`, report.json, 'application/json; charset=utf-8');
     await deps.objects.put(ref.bucket, `${errorReportKey}.txt`, report.text, 'text/plain; charset=utf-8');
     const record: VersionRecord = { ...base, status: 'rejected', processedAt: processedAt(), problemCount: problems.filter((p) => p.severity === 'error').length, errorReportKey, reason };
@@ -174,7 +178,7 @@ export async function ingestObject(ref: ObjectVersionRef, deps: IngestDeps): Pro
   }
 
   const lockMessage = await periodLockFor(year, unitId, base.receivedAt, deps);
-  if (lockMessage) return reject([{ severity: 'error', code: 'PERIOD_LOCKED', message: lockMessage, value: String(year) }], lockMessage);
+  if (lockMessage) return reject([{ severity: 'error', code: 'PERIOD_LOCKED', message: lockMessage }], lockMessage);
 
   const supersede = async (): Promise<IngestOutcome> => {
     const record: VersionRecord = { ...base, status: 'superseded', processedAt: processedAt(), reason: 'a newer upload of this unit is already current' };

@@ -67,6 +67,9 @@ it('uploads, shows status, locks, lets one unit through, replays and aggregates,
   expect(locked.code).toBe(1);
   expect(locked.out).toMatch(/已于.*锁定（已出正式稿）/);
   expect(locked.out).toContain('PERIOD_LOCKED');
+  // A clerk reads it: whom to ask, no command to run and no value they never typed.
+  expect(locked.out).toMatch(/请联系县依法治县办（报告汇总部门）为本单位开通补报/);
+  expect(locked.out).not.toMatch(/yearly-report|unlock --unit|approval_bureau|填写内容/);
 
   expect(cli('unlock', ...common, '--unit', '行政审批局').out).toMatch(/灵寿县行政审批局可在锁定后继续上传/);
   expect(cli('unlock', ...common, '--unit', 'approval_bureau').out).toMatch(/灵寿县行政审批局已有例外/);
@@ -85,8 +88,11 @@ it('uploads, shows status, locks, lets one unit through, replays and aggregates,
   // The same count the demo prints: figures with a value, and without.
   const withData = report.figures.filter((f: { value: number | null }) => f.value !== null).length;
   const partial = report.figures.filter((f: { partial?: unknown }) => f.partial).length;
-  expect(aggregate.out).toContain(`figures:      ${withData} with data${partial ? ` (${partial} partial: units missing)` : ''}, ${report.figures.length - withData} without data (${report.figures.length} in the report)`);
-  expect(aggregate.out).toContain(`artifacts:    written to ${path.join(work, 'out')}${path.sep}`);
+  // The county office reads it: Chinese, no ids, no English.
+  expect(aggregate.out).toMatch(/^灵寿县 2021年度报告已生成：应报送单位39个，已报送2个（其中逾期2个），未报送37个\n/);
+  expect(aggregate.out).toContain(`数据：报告共${report.figures.length}项数据，${withData}项有数据${partial ? `（其中${partial}项缺少部分单位的数据）` : ''}，${report.figures.length - withData}项暂无数据`);
+  expect(aggregate.out).toContain(`文件已保存到 ${path.join(work, 'out')}${path.sep}`);
+  expect(aggregate.out).not.toMatch(/report generated|missing|late|figures:/);
   expect(report.figures.find((f: { indicatorId: string }) => f.indicatorId === 'services_fully_online').value).toBe(517);
   expect(report.figures.find((f: { indicatorId: string }) => f.indicatorId === 'legality_review_meeting_items').value).toBe(125);
 });

@@ -92,9 +92,9 @@ describe('金平县 county folder', () => {
     expect(county).toBeDefined();
     expect(problems.errors).toEqual([]);
     // The opening names no market regulator or education bureau; the national catalogue's items for them are simply not asked.
-    expect(problems.list.map((p) => `${p.path}: ${p.message.split(',')[0]}`)).toEqual([
-      'units: no unit has the role "market_regulator"',
-      'units: no unit has the role "education_bureau"',
+    expect(problems.list.map((p) => `${p.path}: ${p.message.split('，')[0]}`)).toEqual([
+      'units: 没有单位承担角色"market_regulator"',
+      'units: 没有单位承担角色"education_bureau"',
     ]);
   });
 });

@@ -39,7 +39,7 @@ describe('ingest', () => {
     expect(result!.batchItemFailures).toBe(0);
     expect(result!.record?.status).toBe('rejected');
     expect(result!.record?.errorReportKey).toMatch(/^error-reports\/2021\/approval_bureau\/approval\.json\./);
-    expect(result!.errorReport).toContain('indicators.services_fully_online');
+    expect(result!.errorReport).toContain('指标“全流程网办政务服务事项数”：数值不能为负数');
     expect(result!.errorReport).toContain('NEGATIVE_NUMBER');
     const s3 = new S3Client({ forcePathStyle: true });
     const json = await s3.send(new GetObjectCommand({ Bucket: pipeline.names.submissionsBucket, Key: `${result!.record!.errorReportKey}.json` }));

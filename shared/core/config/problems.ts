@@ -77,7 +77,12 @@ export function parseConfig<T>(schema: z.ZodMiniType<T>, value: unknown, file: s
   return undefined;
 }
 
-/** The closest candidate within a small edit distance, if any. */
+/**
+ * The closest candidate within a small edit distance, if any. The distance is
+ * judged on the part the two words do not share: "petition_bureau" and
+ * "education_bureau" share "_bureau" but differ in what names the unit, so
+ * neither is a typo of the other; "justice_burea" is one of "justice_bureau".
+ */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -85,26 +90,36 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   for (const c of candidates) {
     if (c === word) continue;
     const d = c.toLowerCase() === word.toLowerCase() ? 0.5 : editDistance(word, c);
+    if (d > limit || d > Math.max(1, Math.floor(differingLength(word, c) / 2))) continue;
     if (d < bestDistance) {
       bestDistance = d;
       best = c;
     }
   }
-  return bestDistance <= limit ? best : undefined;
+  return best;
 }
 
+/** The length of the longer of the two words once their common start and end are taken away. */
+function differingLength(a: string, b: string): number {
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  return Math.max(a.length, b.length) - start - end;
+}
+
+/** Optimal string alignment distance: a swap of two neighbouring letters is one typo, not two. */
 function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = d;
     }
   }
-  return row[b.length]!;
+  return rows[a.length]![b.length]!;
 }
 
 /** zod 4 keeps a schema's structure in `_zod.def`; only the fields walked here are read. */

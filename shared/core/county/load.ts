@@ -251,11 +251,16 @@ function countyCatalogue(dir: string, config: CountyConfig, countyFile: string, 
   const unitIds = new Set(config.units.map((u) => u.id));
   const roles = new Set(config.units.flatMap((u) => u.roles));
   const groups = new Set(config.units.flatMap((u) => u.groups));
+  const roleTypos = misspeltUnitRoles(config, [...catalogue.indicators, ...catalogue.ledgers], countyFile, problems);
   const checkSubmitters = (submitters: readonly Submitter[], file: string, at: string) =>
     submitters.forEach((s, i) => {
       const where = `${at}[${i}]`;
       if (s.kind === 'unit' && !unitIds.has(s.unit)) problems.error(file, `${where}.unit`, `no unit "${s.unit}" in county.json${hintOf(s.unit, unitIds)}`);
-      if (s.kind === 'role' && !roles.has(s.role)) problems.error(file, `${where}.role`, `no unit in county.json has the role "${s.role}"${hintOf(s.role, roles)}`);
+      if (s.kind === 'role' && !roles.has(s.role)) {
+        // The definition is right and county.json has the typo: say so there, never propose the typo here.
+        const typo = roleTypos.get(s.role);
+        problems.error(file, `${where}.role`, `no unit in county.json has the role "${s.role}"${typo ? `; county.json ${typo.path} gives “${typo.unit}” "${typo.role}", a misspelling of it: correct county.json` : hintOf(s.role, [...roles].filter((r) => !roleTypos.has(r)))}`);
+      }
       if (s.kind === 'group' && !groups.has(s.group)) problems.error(file, `${where}.group`, `no unit in county.json is in the group "${s.group}"${hintOf(s.group, groups)}`);
     });
   for (const [id, submitters] of Object.entries(assign)) {
@@ -272,6 +277,29 @@ function countyCatalogue(dir: string, config: CountyConfig, countyFile: string, 
     }
   });
   return catalogue;
+}
+
+/**
+ * A unit role that no indicator or ledger asks for but is one typo away from a
+ * role they ask for and no unit has: reported at county.json, where the typo
+ * is. Returns the typos by the role they misspell.
+ */
+function misspeltUnitRoles(config: CountyConfig, items: readonly (IndicatorDef | LedgerDef)[], countyFile: string, problems: ConfigProblems): Map<string, { role: string; unit: string; path: string }> {
+  const asked = new Set(items.flatMap((d) => d.submittedBy.flatMap((s) => (s.kind === 'role' ? [s.role] : []))));
+  const held = new Set(config.units.flatMap((u) => u.roles));
+  const unheld = [...asked].filter((r) => !held.has(r));
+  const typos = new Map<string, { role: string; unit: string; path: string }>();
+  config.units.forEach((unit, i) =>
+    unit.roles.forEach((role, j) => {
+      if (asked.has(role)) return;
+      const meant = suggest(role, unheld);
+      if (!meant) return;
+      const at = `units[${i}].roles[${j}]`;
+      problems.error(countyFile, at, `no indicator or ledger asks for the role "${role}" of “${unit.name}”; did you mean "${meant}"?`);
+      typos.set(meant, { role, unit: unit.name, path: at });
+    }),
+  );
+  return typos;
 }
 
 const hintOf = (word: string, candidates: Iterable<string>) => {
@@ -321,19 +349,24 @@ function checkPlan(config: CountyConfig, catalogue: LoadedCatalogue, template: R
   for (const item of [...catalogue.indicators, ...catalogue.ledgers]) {
     for (const s of item.submittedBy) if (s.kind === 'role' && !roles.has(s.role)) unmatchedRoles.set(s.role, [...(unmatchedRoles.get(s.role) ?? []), item.id]);
   }
+  // Reminders are read by the county office as well as engineers: Chinese, with indicator names.
+  const nameOf = (id: string) => catalogue.indicatorById.get(id)?.name ?? catalogue.ledgerById.get(id)?.name ?? id;
   for (const [role, items] of unmatchedRoles) {
-    problems.warning(countyFile, 'units', `no unit has the role "${role}", which ${items.length} catalogue item(s) ask for (${items.slice(0, 4).join(', ')}${items.length > 4 ? ', …' : ''}); fine while the template uses none of them`);
+    problems.warning(countyFile, 'units', `没有单位承担角色"${role}"，指标目录中有${items.length}项由它报送（${items.slice(0, 4).map(nameOf).join('、')}${items.length > 4 ? '等' : ''}）；${templateName}用不到这些项，暂不影响报告`);
   }
   const usedRoles = new Set([...catalogue.indicators, ...catalogue.ledgers].flatMap((d) => d.submittedBy.flatMap((s) => (s.kind === 'role' ? [s.role] : []))));
   config.units.forEach((unit, i) =>
     unit.roles.forEach((role, j) => {
-      if (!usedRoles.has(role)) problems.warning(countyFile, `units[${i}].roles[${j}]`, `the role "${role}" of “${unit.name}” is asked for nothing${hintOf(role, usedRoles)}`);
+      if (!usedRoles.has(role)) {
+        const hint = suggest(role, usedRoles);
+        problems.warning(countyFile, `units[${i}].roles[${j}]`, `“${unit.name}”的角色"${role}"没有对应任何指标或台账${hint ? `；是否应为"${hint}"？` : ''}`);
+      }
     }),
   );
   for (const def of catalogue.indicators) {
     const file = catalogue.fileOf(def.id);
     if (!plan.collected.has(def.id) && !file.startsWith('shared/core/')) {
-      problems.warning(file, `(${def.id})`, `the county's indicator “${def.name}” is not used by ${templateName} and not listed in catalogue.alsoCollect, so nobody is asked for it`);
+      problems.warning(file, `(${def.id})`, `本县自定义指标“${def.name}”${templateName}未使用，也未列入catalogue.alsoCollect，不会向任何单位收集`);
     }
   }
 }

@@ -97,7 +97,7 @@ export function buildReport(input: BuildReportInput): Report {
       const name = catalogue.indicatorById.get(d.indicatorId)!.name;
       warnings.push({
         code: 'LEDGER_MISMATCH',
-        message: `${unit.name}“${name}”填报${d.summary}，但台账（${d.rows}行）计得${d.ledger}；报告采用填报数`,
+        message: `${unit.name}“${name}”填报${d.summary}，但台账（${d.rows}行）计得${d.ledger}；报告采用台账统计数`,
         indicatorId: d.indicatorId,
         unitId: unit.id,
       });

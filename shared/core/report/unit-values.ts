@@ -20,7 +20,7 @@ export interface UnitIndicatorValue {
   note?: string;
 }
 
-/** A summary number that the unit's own ledger contradicts. The summary wins; the clerk is told. */
+/** A summary number that the unit's own ledger contradicts. The ledger wins; the clerk is told. */
 export interface LedgerDisagreement {
   indicatorId: string;
   summary: number;
@@ -37,10 +37,12 @@ export interface UnitValues {
 }
 
 /**
- * Every catalogue indicator this submission gives a value for. A summary
- * value is what the unit signed off, so it takes precedence over a value
- * computed from the ledger; a ledger only fills indicators the summary left
- * empty. A ledger that is present but empty means "none" and yields 0.
+ * Every catalogue indicator this submission gives a value for. A ledger the
+ * unit keeps gives the figures derived from it (the template shows them as
+ * 由台账自动统计, not for typing); a typed summary that contradicts its ledger
+ * is reported and the ledger's count is used, never the typed figure
+ * silently. An approximate summary ("300余") stands. A ledger that is present
+ * but empty means "none" and yields 0.
  */
 export function unitIndicatorValues(submission: NormalizedSubmission, catalogue: LoadedCatalogue, figures: LedgerFigures = ledgerFiguresOf(submission)): UnitValues {
   const values = new Map<string, UnitIndicatorValue>();
@@ -71,10 +73,9 @@ export function unitIndicatorValues(submission: NormalizedSubmission, catalogue:
     if (derived === null) continue;
     const summary = values.get(def.id);
     if (summary) {
-      if (!summary.approximate && !sameNumber(summary.value, derived)) {
-        disagreements.push({ indicatorId: def.id, summary: summary.value, ledger: derived, ledgerId: def.fromLedger.ledger, rows });
-      }
-      continue;
+      if (summary.approximate || sameNumber(summary.value, derived)) continue;
+      // The ledger's rows are the evidence: its count is printed, never the typed figure that contradicts it.
+      disagreements.push({ indicatorId: def.id, summary: summary.value, ledger: derived, ledgerId: def.fromLedger.ledger, rows });
     }
     values.set(def.id, {
       indicatorId: def.id,

@@ -12,6 +12,7 @@ import { MAX_CELL_CHARS, MAX_LEDGER_ROWS, MAX_LOCATION_CHARS, MAX_NARRATIVE_CHAR
 import type { IndicatorValue, LedgerRow, NarrativeItem, NormalizedSubmission, ParseOutcome, SourceLocation } from './normalized';
 import { NormalizedSubmissionSchema } from './normalized';
 import { resolveHeader } from './normalize/headers';
+import { LEDGER_COUNTED_TEXT } from './layout';
 import { notANumberHint, parseQuantity, sameMeasure } from './normalize/number';
 import { cleanText, isBlank, matchKey } from './normalize/text';
 import { isSameCounty, resolveUnit } from './normalize/units';
@@ -33,7 +34,7 @@ export interface ParseContext {
   year: number;
   /** The unit of the upload path (submissions/{year}/{unitId}/…): authoritative. */
   unitId: string;
-  /** Where unitId came from, named in a mismatch ("上传位置", "--unit 参数", "封面", "文件名"). */
+  /** Where unitId came from, named in a mismatch ("报送单位" for an upload, "--unit 参数", "封面", "文件名"). */
   unitSource?: string;
   /**
    * Where accepted ledger rows go as they are read (xlsx and csv; a JSON file
@@ -56,8 +57,10 @@ const CELL_LIMIT = MAX_CELL_CHARS;
 /** Rows per ledger that the final zod check walks (see finish()). */
 const ZOD_ROW_SAMPLE = 100;
 
+const LEDGER_COUNTED_KEY = matchKey(LEDGER_COUNTED_TEXT);
+
 /** Where a problem with the upload path itself (not the file's content) is reported. */
-export const UPLOAD_PATH_LOCATION: ProblemLocation = { column: '上传位置' };
+export const UPLOAD_PATH_LOCATION: ProblemLocation = { column: '报送单位' };
 
 export class SubmissionBuilder {
   private readonly problems: SubmissionProblem[] = [];
@@ -128,7 +131,7 @@ export class SubmissionBuilder {
     const text = cellText(raw);
     if (text === '') return;
     if (!isSameCounty(this.ctx.county.config, text)) {
-      this.report('COUNTY_MISMATCH', location, `文件填写“${text}”，上传位置为${this.ctx.county.config.name}`, raw);
+      this.report('COUNTY_MISMATCH', location, `文件填写“${text}”，本次报送的是${this.ctx.county.config.name}`, raw);
     }
   }
 
@@ -139,7 +142,7 @@ export class SubmissionBuilder {
     if (!q.ok || q.approximate || !Number.isInteger(q.value) || q.value < 2000 || q.value > 2100) {
       this.report('BAD_YEAR', location, undefined, raw);
     } else if (q.value !== this.ctx.year) {
-      this.report('YEAR_MISMATCH', location, `文件填写${q.value}年，上传位置为${this.ctx.year}年`, raw);
+      this.report('YEAR_MISMATCH', location, `文件填写${q.value}年度，所报年度为${this.ctx.year}年度`, raw);
     }
   }
 
@@ -150,7 +153,7 @@ export class SubmissionBuilder {
     if (!unit) {
       this.report('UNKNOWN_UNIT', location, `“${text}”不是${this.ctx.county.config.name}的单位名称或简称`, raw);
     } else if (this.unit && unit.id !== this.unit.id) {
-      this.report('UNIT_MISMATCH', location, `文件填写“${unit.name}”，${this.ctx.unitSource ?? '上传位置'}为“${this.unit.name}”`, raw);
+      this.report('UNIT_MISMATCH', location, `文件填写“${unit.name}”，${this.ctx.unitSource ?? '报送单位'}为“${this.unit.name}”`, raw);
     }
   }
 
@@ -180,6 +183,8 @@ export class SubmissionBuilder {
       return;
     }
     this.mentioned.add(def.id);
+    // The template's "由台账自动统计" is no figure: the ledger gives it (and an empty-indicator reminder is withdrawn then).
+    if (typeof value === 'string' && matchKey(value) === LEDGER_COUNTED_KEY) value = undefined;
     if (isBlank(value)) {
       const p = problem('INDICATOR_EMPTY', valueLocation, `${def.name}`);
       this.emptyIndicators.set(p, def.id);

@@ -49,6 +49,13 @@ export const TEMPLATE_NARRATIVE_COLUMN = { label: 1, text: 2, section: 3 } as co
 
 /** Rows the template leaves open for ledger entries (validation and unlocked cells cover them). */
 export const TEMPLATE_LEDGER_ROWS = 500;
+
+/**
+ * What the template shows, instead of an input cell, for a figure the unit's
+ * own ledger gives (行政复议收案数 from the 行政复议案件台账): the parser
+ * reads it as "not typed" and the ledger's count is the figure.
+ */
+export const LEDGER_COUNTED_TEXT = '由台账自动统计';
 /** A ledger header may sit below a title row or two. */
 export const MAX_HEADER_SEARCH_ROWS = 10;
 

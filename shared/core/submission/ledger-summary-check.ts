@@ -8,8 +8,8 @@ import type { SubmissionProblem } from './problems';
  * A unit that keeps a ledger and also types the summary figure the ledger
  * yields (e.g. 行政复议收案数 next to the 行政复议案件台账) can disagree with
  * itself. That is a warning naming both numbers. The rule for which wins is
- * the aggregation's (shared/core/report/unit-values.ts: the summary the unit
- * signed off), so the clerk is told exactly what the report will print.
+ * the aggregation's (shared/core/report/unit-values.ts: the ledger's count),
+ * so the clerk is told exactly what the report will print.
  */
 export function checkLedgersAgainstSummaries(submission: NormalizedSubmission, catalogue: LoadedCatalogue, figures?: LedgerFigures): SubmissionProblem[] {
   const { disagreements } = unitIndicatorValues(submission, catalogue, figures);
@@ -24,7 +24,7 @@ export function checkLedgersAgainstSummaries(submission: NormalizedSubmission, c
     return problem(
       'LEDGER_SUMMARY_DISAGREE',
       location,
-      `“${name}”填报为${formatNumber(d.summary)}，而${ledgerName}统计为${formatNumber(d.ledger)}（共${d.rows}行）；汇总时采用填报数，请核对`,
+      `“${name}”填报为${formatNumber(d.summary)}，而${ledgerName}统计为${formatNumber(d.ledger)}（共${d.rows}行）；报告采用台账统计数${formatNumber(d.ledger)}，如台账有误请改正台账后重新上传`,
       given?.raw ?? d.summary,
     );
   });

@@ -37,7 +37,7 @@ function withFileNameCheck(outcome: ParseOutcome, fileName: string, context: Par
   const named = unitNamedByFileName(context.county.config, fileName);
   if (!named || named.id === context.unitId || !context.county.config.units.some((u) => u.id === context.unitId)) return outcome;
   const unit = context.county.config.units.find((u) => u.id === context.unitId)!;
-  const mismatch = problem('UNIT_MISMATCH', { column: '文件名' }, `文件名“${fileName}”指向“${named.name}”，${context.unitSource ?? '上传位置'}为“${unit.name}”`, fileName);
+  const mismatch = problem('UNIT_MISMATCH', { column: '文件名' }, `文件名“${fileName}”指向“${named.name}”，${context.unitSource ?? '报送单位'}为“${unit.name}”`, fileName);
   return { ok: false, problems: [mismatch, ...(outcome.ok ? outcome.submission.warnings : outcome.problems)] };
 }
 

@@ -5,7 +5,7 @@ import type { LoadedCounty } from '../county/load';
 import type { Unit } from '../county/schema';
 import { valueTypeOf } from '../catalogue/schema';
 import { indicatorsToTypeForUnit, ledgersForUnit, narrativeSections } from './assignment';
-import { COVER_LABELS, INDICATOR_COLUMNS, NARRATIVE_COLUMNS, SHEETS, TEMPLATE_INDICATOR_COLUMN, TEMPLATE_LEDGER_ROWS, TEMPLATE_NARRATIVE_COLUMN } from './layout';
+import { COVER_LABELS, INDICATOR_COLUMNS, LEDGER_COUNTED_TEXT, NARRATIVE_COLUMNS, SHEETS, TEMPLATE_INDICATOR_COLUMN, TEMPLATE_LEDGER_ROWS, TEMPLATE_NARRATIVE_COLUMN } from './layout';
 import type { LedgerRow, NormalizedSubmission } from './normalized';
 import { BOOLEAN_CHOICES } from './normalize/boolean';
 import { MAX_SUBMISSION_BYTES } from './limits';
@@ -28,6 +28,8 @@ export interface TemplateRequest {
 
 const HEADER_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } } as const;
 const INPUT_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFFE0' } } as const;
+/** A figure the unit's ledger counts: grey, locked, not for typing. */
+const COUNTED_FILL = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEDEDED' } } as const;
 const OPEN_RANGE_ROWS = TEMPLATE_LEDGER_ROWS + 1;
 
 export async function buildTemplateWorkbook(req: TemplateRequest): Promise<Buffer> {
@@ -39,11 +41,49 @@ export async function buildTemplateWorkbook(req: TemplateRequest): Promise<Buffe
   const indicators = indicatorsToTypeForUnit(req.county, req.year, req.unit);
   const ledgers = ledgersForUnit(req.county, req.year, req.unit);
   await coverSheet(wb.addWorksheet(SHEETS.cover), req);
-  await indicatorSheet(wb.addWorksheet(SHEETS.indicators), indicators, req.prefill);
+  await indicatorSheet(wb.addWorksheet(SHEETS.indicators), indicators, ledgers, req.prefill);
   for (const ledger of ledgers) await ledgerSheet(wb.addWorksheet(ledger.name), ledger, req.prefill?.ledgers[ledger.id]);
   await narrativeSheet(wb.addWorksheet(SHEETS.narratives), req);
   await instructionSheet(wb.addWorksheet(SHEETS.instructions), req, indicators, ledgers);
+  for (const ws of wb.worksheets) printOnA4(ws, ws.name === SHEETS.indicators || ws.name === SHEETS.cover || ws.name === SHEETS.instructions ? 'portrait' : 'landscape');
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** Printed on A4 and fitted to one page wide (as many pages down as it takes), so nothing is cut at the right edge. */
+function printOnA4(ws: Worksheet, orientation: 'portrait' | 'landscape'): void {
+  ws.pageSetup = {
+    ...ws.pageSetup,
+    paperSize: 9, // A4
+    orientation,
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    horizontalCentered: true,
+    margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+  };
+  // The header row repeats on every printed page of a long sheet.
+  if (ws.name !== SHEETS.cover && ws.name !== SHEETS.instructions) ws.pageSetup.printTitlesRow = '1:1';
+}
+
+/**
+ * The height a wrapped row needs for `text` in a column `width` characters
+ * wide (a Chinese character takes two): Excel and LibreOffice keep a row's
+ * stored height, so a wrapped cell without one prints its first line only.
+ */
+function wrappedHeight(text: string, width: number): number {
+  const units = [...text].reduce((n, ch) => n + (/[\u0000-\u00ff]/.test(ch) ? 1 : 2), 0);
+  return Math.max(1, Math.ceil(units / Math.max(1, width - 2))) * 15 + 4;
+}
+
+/**
+ * The unit's figures its own ledgers count, by indicator id, with the ledger's
+ * name. A prefilled template (--fill-sample) counts only from ledgers the
+ * sample has rows for: a sample that types a figure without its ledger keeps
+ * it typed, as a clerk's file of that kind would be read.
+ */
+function countedByLedger(indicators: readonly IndicatorDef[], ledgers: readonly LedgerDef[], prefill?: NormalizedSubmission): Map<string, string> {
+  const kept = new Map(ledgers.filter((l) => !prefill || (prefill.ledgers[l.id]?.length ?? 0) > 0).map((l) => [l.id, l.name]));
+  return new Map(indicators.flatMap((d) => (d.fromLedger && kept.has(d.fromLedger.ledger) ? [[d.id, kept.get(d.fromLedger.ledger)!] as const] : [])));
 }
 
 async function protect(ws: Worksheet): Promise<void> {
@@ -99,19 +139,21 @@ async function coverSheet(ws: Worksheet, req: TemplateRequest): Promise<void> {
       v.fill = INPUT_FILL;
     }
   });
-  ws.getCell('A9').value = '说明：县、单位、年度由模板生成，请勿修改；须与上传位置一致。填写前请阅读“说明”工作表。';
+  ws.getCell('A9').value = '说明：县、单位、年度由模板生成，请勿修改（须与本单位报送链接所属的单位和年度一致）。填写前请阅读“说明”工作表。';
   ws.mergeCells('A9:B9');
   ws.getCell('A9').alignment = { wrapText: true };
   ws.getRow(9).height = 32;
   await protect(ws);
 }
 
-async function indicatorSheet(ws: Worksheet, indicators: readonly IndicatorDef[], prefill?: NormalizedSubmission): Promise<void> {
+async function indicatorSheet(ws: Worksheet, indicators: readonly IndicatorDef[], ledgers: readonly LedgerDef[], prefill?: NormalizedSubmission): Promise<void> {
+  const counted = countedByLedger(indicators, ledgers, prefill);
   const C = TEMPLATE_INDICATOR_COLUMN;
   const labels: string[] = [];
   for (const key of ['name', 'unit', 'value', 'note', 'code'] as const) labels[C[key] - 1] = INDICATOR_COLUMNS[key][0];
   headerRow(ws, labels);
-  ws.columns = [{ width: 44 }, { width: 10 }, { width: 14 }, { width: 30 }, { width: 30, hidden: true }];
+  const widths = [44, 10, 16, 30];
+  ws.columns = [...widths.map((width) => ({ width })), { width: 30, hidden: true }];
   const given = new Map(prefill?.indicators.map((v) => [v.indicatorId, v]));
   indicators.forEach((def, i) => {
     const r = ws.getRow(i + 2);
@@ -119,6 +161,22 @@ async function indicatorSheet(ws: Worksheet, indicators: readonly IndicatorDef[]
     r.getCell(C.name).value = def.name;
     r.getCell(C.unit).value = def.unit;
     const value = r.getCell(C.value);
+    const ledgerName = counted.get(def.id);
+    if (ledgerName) {
+      // Not an input: the ledger's rows are the figure, so there is nothing to type and nothing to disagree with.
+      value.value = LEDGER_COUNTED_TEXT;
+      value.fill = COUNTED_FILL;
+      value.font = { color: { argb: 'FF595959' } };
+      value.alignment = { wrapText: true };
+      const note = r.getCell(C.note);
+      note.value = `按“${ledgerName}”的行数统计，无需填写`;
+      note.fill = COUNTED_FILL;
+      note.font = { color: { argb: 'FF595959' } };
+      note.alignment = { wrapText: true };
+      r.getCell(C.name).alignment = { wrapText: true };
+      r.height = Math.max(wrappedHeight(def.name, widths[C.name - 1]!), wrappedHeight(String(note.value), widths[C.note - 1]!));
+      return;
+    }
     const typed = given.get(def.id);
     if (typed) value.value = typed.raw ?? typed.value;
     value.protection = { locked: false };
@@ -133,6 +191,7 @@ async function indicatorSheet(ws: Worksheet, indicators: readonly IndicatorDef[]
     note.fill = INPUT_FILL;
     if (typed?.note) note.value = typed.note;
     r.getCell(C.name).alignment = { wrapText: true };
+    r.height = wrappedHeight(def.name, widths[C.name - 1]!);
   });
   await protect(ws);
 }
@@ -253,26 +312,36 @@ async function narrativeSheet(ws: Worksheet, req: TemplateRequest): Promise<void
 }
 
 async function instructionSheet(ws: Worksheet, req: TemplateRequest, indicators: readonly IndicatorDef[], ledgers: readonly LedgerDef[]): Promise<void> {
-  ws.columns = [{ width: 110 }];
-  const lines = [
-    `${req.county.config.name}${req.year}年度法治政府建设情况报送表 — 填表说明（${req.unit.name}）`,
-    '',
-    '1. “封面”：县、单位、年度已填好，请勿修改；填写联系人和联系电话。',
-    `2. “指标”：共${indicators.length}项，只填“数值”和“备注”两列。数值填阿拉伯数字；允许约数的指标可填“1000余”“近300”“300以上”（报告照原样保留“余”“近”“以上”等字样）。本年度没有发生的填0或“未发生”；暂时没有数据的填“暂无数据”，不要填0（0表示确实没有发生）。是否类指标填“是”或“否”。`,
+  // About 40 Chinese characters a line: narrower than an A4 page in portrait even unscaled, wrapped, nothing cut at the right edge.
+  const width = 80;
+  ws.columns = [{ width }];
+  const counted = countedByLedger(indicators, ledgers, req.prefill);
+  const countedNames = indicators.filter((d) => counted.has(d.id)).map((d) => d.name);
+  const items = [
+    '“封面”：县、单位、年度已填好，请勿修改；填写联系人和联系电话。',
+    `“指标”：共${indicators.length}项，在黄色的“数值”“备注”格中填写。数值填阿拉伯数字；允许约数的指标可填“1000余”“近300”“300以上”（报告照原样保留“余”“近”“以上”等字样）。本年度没有发生的填0或“未发生”；暂时没有数据的填“暂无数据”，不要填0（0表示确实没有发生）。是否类指标填“是”或“否”。`,
     ledgers.length
-      ? `3. 台账（${ledgers.map((l) => l.name).join('、')}）：每行一件案件或一个人，表头带*的为必填；日期填2021-03-05或2021年3月5日；有下拉框的请从下拉框选择。系统会根据台账自动统计相关指标。没有的台账保持空白即可。`
-      : '3. 本单位无需填报台账。',
-    '4. “工作情况”：按栏目填写本单位本年度的主要做法和成效；同一栏目写第二条时，在下方空行的“栏目”列从下拉框选择栏目；不需要的栏目留空。',
-    '5. 不要修改工作表名称和表头，不要插入或删除列；可以在表格末尾继续添加行。',
-    `6. 保存为Excel工作簿（*.xlsx）后上传，文件不超过${MAX_SUBMISSION_BYTES / 1048576} MB；不要另存为含宏的工作簿（*.xlsm）或旧版（*.xls）。`,
-    '7. 上传后系统会立即检查，如有问题会返回错误清单（指明工作表和单元格），改正后重新上传即可，以最后一次上传为准。',
-    `8. 可在本机先检查：yearly-report validate 文件名.xlsx --county ${req.county.config.id} --year ${req.year} --unit ${req.unit.id}`,
+      ? `台账（${ledgers.map((l) => l.name).join('、')}）：每行一件案件或一个人，表头带*的为必填；日期填2021-03-05或2021年3月5日；有下拉框的请从下拉框选择。没有的台账保持空白即可。`
+      : '本单位无需填报台账。',
+    ...(countedNames.length
+      ? [
+          `灰色标有“${LEDGER_COUNTED_TEXT}”的指标（${countedNames.join('、')}）由系统按台账的行数计算，无需填写。` +
+            '如另行填写了这些数字而与台账统计不一致，以台账统计数为准写入报告，检查结果中会提醒；台账有误请改正台账后重新上传。',
+        ]
+      : []),
+    '“工作情况”：按栏目填写本单位本年度的主要做法和成效；同一栏目写第二条时，在下方空行的“栏目”列从下拉框选择栏目；不需要的栏目留空。',
+    '不要修改工作表名称和表头，不要插入或删除列；可以在表格末尾继续添加行。',
+    `保存为Excel工作簿（*.xlsx）后上传，文件不超过${MAX_SUBMISSION_BYTES / 1048576} MB；不要另存为含宏的工作簿（*.xlsm）或旧版（*.xls）。`,
+    '上传后系统会立即检查，如有问题会返回错误清单（指明工作表和单元格），改正后重新上传即可，以最后一次上传为准。',
   ];
-  lines.forEach((text, i) => {
+  // Numbered here, so the optional item above leaves no gap.
+  const numbered = [`${req.county.config.name}${req.year}年度法治政府建设情况报送表 — 填表说明（${req.unit.name}）`, '', ...items.map((text, i) => `${i + 1}. ${text}`)];
+  numbered.forEach((text, i) => {
     const cell = ws.getCell(`A${i + 1}`);
     cell.value = text;
     cell.alignment = { wrapText: true, vertical: 'top' };
     if (i === 0) cell.font = { bold: true, size: 13 };
+    ws.getRow(i + 1).height = wrappedHeight(text, i === 0 ? width * 0.8 : width);
   });
   await protect(ws);
 }

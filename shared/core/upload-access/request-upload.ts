@@ -28,12 +28,22 @@ export const UploadRequestSchema = z.object({
   fileName: z.string().check(
     z.minLength(1),
     z.maxLength(200),
-    z.refine((name) => !/[/\\\u0000-\u001f\u007f]/.test(name) && name !== '.' && name !== '..', 'a plain file name, without folders or control characters'),
-    z.refine((name) => contentTypeFor(name) !== undefined, `a submission file: ${Object.keys(SUBMISSION_CONTENT_TYPES).join(', ')}`),
+    z.refine((name) => !/[/\\\u0000-\u001f\u007f]/.test(name) && name !== '.' && name !== '..', '文件名不能含有文件夹或控制字符'),
+    z.refine((name) => contentTypeFor(name) !== undefined, { error: (issue) => fileTypeAdvice(String(issue.input)) }),
   ),
   contentType: z.optional(z.string()),
 });
 export type UploadRequest = z.infer<typeof UploadRequestSchema>;
+
+/** What a clerk should do with a file of a type the portal does not take: an old .xls is saved again as .xlsx. */
+export function fileTypeAdvice(fileName: string): string {
+  const ext = /\.[^.]*$/.exec(fileName)?.[0]?.toLowerCase() ?? '';
+  const accepted = Object.keys(SUBMISSION_CONTENT_TYPES).join('、');
+  if (['.xls', '.et', '.xlsm', '.xlsb', '.ett'].includes(ext)) {
+    return `不能上传${ext}格式的表格：请在Excel或WPS表格中打开它，点“文件”→“另存为”，保存类型选“Excel 工作簿（*.xlsx）”，再上传另存得到的.xlsx文件`;
+  }
+  return `不能上传${ext ? `${ext}格式的` : '没有扩展名的'}文件，只能上传按模板填写的${accepted}文件`;
+}
 
 export interface UploadGrant {
   /** Recorded when issued and pinned into the object's metadata (grant.ts): ingest checks the grant's link and single use. */
@@ -101,6 +111,8 @@ export async function requestUpload(input: { authorization: string | undefined; 
 
   const parsed = UploadRequestSchema.safeParse(input.body);
   if (!parsed.success) {
+    // A file the clerk chose is told in the clerk's words; a malformed request (the page's own fault) keeps its field paths.
+    if (parsed.error.issues.every((i) => i.path.join('.') === 'fileName')) return { status: 400, error: 'bad_request', message: parsed.error.issues.map((i) => i.message).join('；'), token };
     return refuse(400, 'bad_request', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '), token);
   }
   const request = parsed.data;

@@ -1,3 +1,4 @@
+import { placeNamesOf } from '../../core/submission/error-report';
 import { reportYearAt } from '../../core/aggregate-event';
 import type { LoadedCounty } from '../../core/county/load';
 import type { Unit } from '../../core/county/schema';
@@ -190,7 +191,7 @@ export async function clerkOutcome(authorization: string | undefined, query: unk
     return { state: 'accepted', rows: record.rowCount ?? 0, ...viewSubmission(submission, deps.county), ...(replacement ? { replacement } : {}) };
   }
   if (record.status === 'superseded') return { state: 'superseded', reason: record.reason };
-  const problems = record.errorReportKey ? await readProblems(deps.objects, deps.submissionsBucket, record.errorReportKey) : [];
+  const problems = record.errorReportKey ? await readProblems(deps.objects, deps.submissionsBucket, record.errorReportKey, placeNamesOf(deps.county.catalogue)) : [];
   return { state: 'rejected', problems, problemCount: record.problemCount ?? problems.length, reason: record.reason, errorReportKey: record.errorReportKey };
 }
 
@@ -200,7 +201,9 @@ export async function clerkErrorReport(token: UploadTokenRecord, errorReportKey:
   // Only a report of this unit's own uploads: the key must lie in its folder.
   if (!errorReportKey.startsWith(ownPrefix) || errorReportKey.includes('..')) throw new PortalRequestError(403, 'not_your_upload', '只能下载本单位的错误报告');
   const stored = await deps.objects.get(deps.submissionsBucket, `${errorReportKey}.txt`, undefined, 4 * 1024 * 1024);
-  return { fileName: `${fileNameOf(errorReportKey)}.错误报告.txt`, text: stored.bytes };
+  // Named for the clerk's folder of downloads: whose, which year, what (the key's version suffix means nothing to them).
+  const unitName = deps.county.config.units.find((u) => u.id === token.unitId)?.name ?? token.unitId;
+  return { fileName: `${unitName}-${openYear(deps)}-错误报告.txt`, text: stored.bytes };
 }
 
 /**

@@ -1,7 +1,7 @@
 import '../../core/zod-mini-locale';
 import * as z from 'zod/mini';
 import type { LoadedCounty } from '../../core/county/load';
-import { describeLocation } from '../../core/submission/error-report';
+import { describeLocation, placeNamesOf, type PlaceNames } from '../../core/submission/error-report';
 import type { NormalizedSubmission } from '../../core/submission/normalized';
 import { SubmissionProblemSchema } from '../../core/submission/problems';
 import type { FigureAsRead, ProblemView, SubmissionView } from '../../core/portal/views';
@@ -15,6 +15,7 @@ import type { ObjectStore } from '../ports';
  */
 export function viewSubmission(submission: NormalizedSubmission, county: LoadedCounty): SubmissionView {
   const { indicatorById, ledgerById } = county.catalogue;
+  const names = placeNamesOf(county.catalogue);
   const figures = submission.indicators.map((v): FigureAsRead => {
     const def = indicatorById.get(v.indicatorId);
     return {
@@ -22,27 +23,27 @@ export function viewSubmission(submission: NormalizedSubmission, county: LoadedC
       name: def?.name ?? v.indicatorId,
       value: v.raw ?? `${v.qualifier && /^(近|约|不足)$/.test(v.qualifier) ? v.qualifier : ''}${v.value}${v.qualifier && !/^(近|约|不足)$/.test(v.qualifier) ? v.qualifier : ''}`,
       unit: def?.unit ?? '',
-      where: describeLocation(v.source),
+      where: describeLocation(v.source, names),
     };
   });
   for (const n of submission.noData ?? []) {
     const def = indicatorById.get(n.indicatorId);
-    figures.push({ indicatorId: n.indicatorId, name: def?.name ?? n.indicatorId, value: '暂无数据', unit: '', where: describeLocation(n.source) });
+    figures.push({ indicatorId: n.indicatorId, name: def?.name ?? n.indicatorId, value: '暂无数据', unit: '', where: describeLocation(n.source, names) });
   }
   return {
     figures,
     ledgers: Object.entries(submission.ledgers).map(([id, rows]) => ({ id, name: ledgerById.get(id)?.name ?? id, rows: rows.length })),
     narratives: submission.narratives.length,
-    warnings: submission.warnings.map((w) => `${describeLocation(w) ? `${describeLocation(w)}：` : ''}${w.message}`),
+    warnings: submission.warnings.map((w) => `${describeLocation(w, names) ? `${describeLocation(w, names)}：` : ''}${w.message}`),
   };
 }
 
 const ErrorReportJsonSchema = z.object({ problems: z.array(SubmissionProblemSchema) });
 
 /** The problems of a rejected upload, from the JSON error report ingest wrote next to it. */
-export async function readProblems(objects: ObjectStore, bucket: string, errorReportKey: string): Promise<ProblemView[]> {
+export async function readProblems(objects: ObjectStore, bucket: string, errorReportKey: string, names?: PlaceNames): Promise<ProblemView[]> {
   const stored = await objects.get(bucket, `${errorReportKey}.json`, undefined, 4 * 1024 * 1024);
   const parsed = ErrorReportJsonSchema.safeParse(JSON.parse(Buffer.from(stored.bytes).toString('utf8')));
   if (!parsed.success) return [];
-  return parsed.data.problems.map((p) => ({ severity: p.severity, sheet: p.sheet, cell: p.cell, where: describeLocation(p), message: p.message, value: p.value }));
+  return parsed.data.problems.map((p) => ({ severity: p.severity, sheet: p.sheet, cell: p.cell, where: describeLocation(p, names), message: p.message, value: p.value }));
 }

@@ -152,14 +152,19 @@ describe('buildReport gaps and warnings', () => {
 
   it('warns when a cross-check fails', () => {
     const subs = fullSet();
-    subs[0] = submission('office', { indicators: { reviews: 1, cases_received: 5 }, ledgers: { cases: [{ case_no: 'A', status: '已结案' }] } });
+    subs[0] = submission('office', { indicators: { reviews: 1, cases_received: 5, cases_closed: 1, cases_pending: 0 } });
     const report = buildReport(input({ submissions: subs }));
     const failed = report.warnings.filter((w) => w.code === 'CROSS_CHECK_FAILED');
     expect(failed.map((w) => w.indicatorId)).toEqual(['cases_received']);
     expect(failed[0]!.message).toContain('结案+在审应等于收案');
-    // The summary number wins over the ledger, and the clerk is told they disagree.
-    expect(fig(report, 'cases_received').value).toBe(5);
-    expect(report.warnings.find((w) => w.code === 'LEDGER_MISMATCH')).toMatchObject({ unitId: 'office', indicatorId: 'cases_received' });
+  });
+
+  it('prints the ledger count, not a typed summary that contradicts it, and says so', () => {
+    const subs = fullSet();
+    subs[0] = submission('office', { indicators: { reviews: 1, cases_received: 5 }, ledgers: { cases: [{ case_no: 'A', status: '已结案' }] } });
+    const report = buildReport(input({ submissions: subs }));
+    expect(fig(report, 'cases_received').value).toBe(1);
+    expect(report.warnings.find((w) => w.code === 'LEDGER_MISMATCH')).toMatchObject({ unitId: 'office', indicatorId: 'cases_received', message: expect.stringMatching(/填报5，但台账（1行）计得1；报告采用台账统计数$/) });
   });
 
   it('checks a range and a per-unit minimum', () => {

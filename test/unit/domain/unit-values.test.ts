@@ -30,10 +30,10 @@ describe('deriveFromLedger', () => {
 describe('unitIndicatorValues', () => {
   const catalogue = smallCatalogue();
 
-  it('prefers the typed summary and reports a ledger that disagrees', () => {
+  it('takes the ledger over a typed summary that contradicts it, and reports the disagreement', () => {
     const sub = submission('office', { indicators: { cases_received: 4 }, ledgers: { cases: [{ status: '已结案' }, { status: '审理中' }, { status: '已结案' }] } }).submission;
     const { values, disagreements } = unitIndicatorValues(sub, catalogue);
-    expect(values.get('cases_received')).toMatchObject({ value: 4, origin: 'summary', location: { path: 'indicators.cases_received' } });
+    expect(values.get('cases_received')).toMatchObject({ value: 3, origin: 'ledger', location: { ledger: 'cases', rows: 3 } });
     expect(values.get('cases_closed')).toMatchObject({ value: 2, origin: 'ledger', location: { ledger: 'cases', rows: 3 } });
     expect(disagreements).toEqual([{ indicatorId: 'cases_received', summary: 4, ledger: 3, ledgerId: 'cases', rows: 3 }]);
   });

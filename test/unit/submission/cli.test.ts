@@ -27,7 +27,7 @@ describe('yearly-report template and validate', () => {
     await wb.xlsx.writeFile(file);
     const checked = await run(['validate', file, '--county', 'lingshou', '--year', '2021']);
     expect(checked.code).toBe(0);
-    expect(checked.out).toMatch(/^accepted: edu\.xlsx（灵寿县教育局，2021年度）/);
+    expect(checked.out).toMatch(/^通过：edu\.xlsx（灵寿县教育局，2021年度）/);
   });
 
   it('exits 1 and prints every problem in Chinese with its location, without a stack trace', async () => {
@@ -35,7 +35,7 @@ describe('yearly-report template and validate', () => {
     writeFileSync(file, readFileSync(path.join(FIXTURE_DIR, 'ragged-rows.csv')));
     const result = await run(['validate', file, '--county', 'lingshou', '--year', '2021', '--unit', 'justice_bureau']);
     expect(result.code).toBe(1);
-    expect(result.out).toContain('invalid: ragged.csv');
+    expect(result.out).toContain('未通过：ragged.csv');
     expect(result.out).toContain('错误 1. 第3行：CSV行的列数与表头不一致');
     expect(result.out).toContain('错误 2. 第4行');
     expect(result.out + result.err).not.toMatch(/\bat .+\.ts:\d+/);
@@ -47,7 +47,7 @@ describe('yearly-report template and validate', () => {
     const result = await run(['validate', file, '--county', 'lingshou', '--year', '2021']);
     expect(result.code).toBe(1);
     const lines = result.out.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^invalid: 司法局\.xlsx（灵寿县司法局，2021年度）— 1处错误、\d+处提醒/);
+    expect(lines[0]).toMatch(/^未通过：司法局\.xlsx（灵寿县司法局，2021年度）— 1处错误、\d+处提醒/);
     expect(lines[1]).toMatch(/^ {2}错误 1\. 文件中没有任何填报内容/);
     expect(lines[2]).toMatch(/^ {2}提醒 1\. /);
     expect(lines.filter((l) => l.startsWith('  错误'))).toHaveLength(1);

@@ -29,7 +29,7 @@ describe('the unit a file name names', () => {
 describe('ingest refuses a file whose name names another unit than its upload path', () => {
   it('names both units', async () => {
     const outcome = await parse(jsonFile({ indicators: { legality_review_meeting_items: 3 } }), '公安局2021.json');
-    expect(errorsOf(outcome)).toEqual([expect.objectContaining({ code: 'UNIT_MISMATCH', message: expect.stringMatching(/文件名“公安局2021\.json”指向“灵寿县公安局”，上传位置为“灵寿县司法局”/) })]);
+    expect(errorsOf(outcome)).toEqual([expect.objectContaining({ code: 'UNIT_MISMATCH', message: expect.stringMatching(/文件名“公安局2021\.json”指向“灵寿县公安局”，报送单位为“灵寿县司法局”/) })]);
   });
 
   it('accepts a file whose name names its own unit', async () => {
@@ -56,7 +56,7 @@ describe('validate follows the rule', () => {
   it('refuses a 司法局 file whose cover was changed to 公安局, naming both', async () => {
     const result = await validate(await justiceTemplate('司法局.xlsx', '灵寿县公安局'));
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/invalid: 司法局\.xlsx（灵寿县公安局，2021年度）/);
+    expect(result.stdout).toMatch(/未通过：司法局\.xlsx（灵寿县公安局，2021年度）/);
     expect(result.stdout).toMatch(/文件名“司法局\.xlsx”指向“灵寿县司法局”，封面为“灵寿县公安局”/);
   });
 
@@ -68,7 +68,7 @@ describe('validate follows the rule', () => {
 
   it('takes the unit from the file name when the cover does not say', async () => {
     const result = await validate(await justiceTemplate('justice_bureau-2021.xlsx', null));
-    expect(result.stdout).toMatch(/^accepted: justice_bureau-2021\.xlsx（灵寿县司法局，2021年度）/);
+    expect(result.stdout).toMatch(/^通过：justice_bureau-2021\.xlsx（灵寿县司法局，2021年度）/);
     expect(result.code).toBe(0);
   });
 });
