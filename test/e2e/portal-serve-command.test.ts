@@ -25,6 +25,7 @@ let printed = '';
 let browser: Browser;
 let officeUrl: string;
 let unitLink: string;
+let officeAccount: { login: string; password: string };
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'yearly-report-serve-'));
@@ -43,7 +44,10 @@ beforeAll(async () => {
     if (Date.now() - started > 180_000) throw new Error(`no portal address printed:\n${printed}`);
     await new Promise((r) => setTimeout(r, 200));
   }
-  officeUrl = /^\s+(http:\/\/\S+\/office\.html#id_token=\S+)$/m.exec(printed)![1]!;
+  officeUrl = /^\s+(http:\/\/\S+\/office\.html)$/m.exec(printed)![1]!;
+  // The printed local accounts: the office signs in with the one that has the office role.
+  const [, login, password] = /账号 (\S+)\s+密码 (\S+)\s+\(.*role office\)/.exec(printed)!;
+  officeAccount = { login: login!, password: password! };
   unitLink = /^\s+(http:\/\/\S+\/clerk\.html#t=\S+)$/m.exec(printed)![1]!;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
 });
@@ -76,6 +80,10 @@ test('npm start -- --serve: a clerk uploads through the printed link and sees th
 
   const office = await context.newPage();
   await office.goto(officeUrl);
+  await office.click('#sign-in');
+  await office.fill('input[name=login]', officeAccount.login);
+  await office.fill('input[name=password]', officeAccount.password);
+  await office.click('button[type=submit]');
   await office.waitForSelector('#aggregate');
   await office.click('#aggregate');
   await office.waitForSelector('#report-result .notice.ok, #report-result .notice.error', { timeout: 90_000 });
