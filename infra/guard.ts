@@ -112,3 +112,11 @@ function acknowledgePortal(stack: CountyStack, stage: { disposable: boolean; log
     }
   }
 }
+
+/** The WAF's log group, in the county stack or the us-east-1 companion: request metadata with the Authorization header redacted. */
+export function acknowledgeWafLogs(logGroup: IConstruct, logRetentionDays: number): void {
+  acknowledge(logGroup, 'cloudwatch_log_group_encrypted_check', 'WAF logs carry request metadata (URI, source IP, matched rules), with the Authorization header redacted and never a file body; CloudWatch Logs encrypts them at rest.');
+  if (logRetentionDays < 365) {
+    acknowledge(logGroup, 'cloudwatch_log_group_retention_period_check', `A disposable stage keeps logs ${logRetentionDays} days (infra/settings.ts); the prod stage keeps them a year.`);
+  }
+}

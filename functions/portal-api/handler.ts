@@ -6,6 +6,7 @@ import { loadCounty } from '../../shared/core/county/load';
 import { invokeAggregate } from './invoke-aggregate';
 import { createPortalApi } from './app';
 import { createOfficeVerifier } from './office-auth';
+import { cameThroughDistribution, NOT_THROUGH_DISTRIBUTION } from './origin-check';
 import { portalStorage } from './storage';
 
 /** The portal API in Lambda, behind API Gateway and the county's CloudFront distribution. */
@@ -17,11 +18,12 @@ const env = readEnvironment({
   USER_POOL_ID: nonEmpty,
   USER_POOL_CLIENT_ID: nonEmpty,
   AGGREGATE_FUNCTION_NAME: nonEmpty,
+  PORTAL_ORIGIN_SECRET: nonEmpty,
 });
 const county = loadCounty(env.COUNTY_CONFIG_DIR, { expectedId: env.COUNTY_ID });
 const { storage, presign } = portalStorage({ table: env.TABLE_NAME, submissionsBucket: env.SUBMISSIONS_BUCKET, reportsBucket: env.REPORTS_BUCKET });
 
-export const handler = handle(
+const api = handle(
   createPortalApi({
     ...storage,
     county,
@@ -34,3 +36,7 @@ export const handler = handle(
     },
   }),
 );
+
+/** Requests that did not come through the distribution are refused before any route runs (origin-check.ts). */
+export const handler = async (...args: Parameters<typeof api>) =>
+  cameThroughDistribution(args[0].headers as Record<string, string | undefined> | undefined, env.PORTAL_ORIGIN_SECRET) ? api(...args) : NOT_THROUGH_DISTRIBUTION;

@@ -64,7 +64,7 @@ test('the distribution serves pages and /api/* over HTTPS only, behind the WAF, 
   });
 });
 
-test('the WAF limits requests per IP, for CloudFront', () => {
+test('the WAF limits requests per IP, for CloudFront (environment-agnostic: in the stack)', () => {
   template.hasResourceProperties('AWS::WAFv2::WebACL', {
     Scope: 'CLOUDFRONT',
     DefaultAction: { Allow: {} },
@@ -101,6 +101,7 @@ test('the API routes go to the portal function, which knows the pool, the bucket
         USER_POOL_ID: { Ref: Match.stringLikeRegexp('PortalUsersPool') },
         USER_POOL_CLIENT_ID: { Ref: Match.stringLikeRegexp('PortalUsersPoolPortalClient') },
         AGGREGATE_FUNCTION_NAME: { Ref: Match.stringLikeRegexp('AggregationHandlerFunction') },
+        PORTAL_ORIGIN_SECRET: Match.anyValue(),
         SUBMISSIONS_BUCKET: Match.anyValue(),
         REPORTS_BUCKET: Match.anyValue(),
       }),
