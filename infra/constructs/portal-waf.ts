@@ -11,8 +11,8 @@ import type { CountyNames } from '../names';
  * distribution (in the county stack when that is in us-east-1, else in the
  * us-east-1 companion stack, infra/portal-edge-stack.ts), or REGIONAL on the
  * API's REST stage in China, where CloudFront takes no web ACL.
- * Its log names the Authorization header only as redacted: a unit link's
- * token or an office ID token never reaches a log.
+ * Its log and sampled requests show the Authorization header only as
+ * redacted: a unit link's token or an office ID token never reaches either.
  */
 export const PORTAL_RATE_LIMIT_PER_5_MIN = 600;
 
@@ -33,9 +33,7 @@ export class PortalWaf extends Construct {
 
   constructor(scope: Construct, id: string, props: PortalWafProps) {
     super(scope, id);
-    // Sampled requests (the console's last three hours) would show the Authorization header, which the
-    // sample cannot redact: off. The log below has every request, with the header redacted.
-    const metric = (name: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: false, metricName: `${props.names.prefix}-portal-${name}` });
+    const metric = (name: string) => ({ cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${props.names.prefix}-portal-${name}` });
     const managed = (name: string, priority: number): wafv2.CfnWebACL.RuleProperty => ({
       name,
       priority,
@@ -48,6 +46,11 @@ export class PortalWaf extends Construct {
       scope: props.scope,
       defaultAction: { allow: {} },
       visibilityConfig: metric('acl'),
+      // The log's redactedFields (below) do not reach sampled requests (the console's last three hours);
+      // the web ACL's data protection covers both, so the sample shows the header as REDACTED too.
+      dataProtectionConfig: {
+        dataProtections: WAF_REDACTED_HEADERS.map((name) => ({ field: { fieldType: 'SINGLE_HEADER', fieldKeys: [name] }, action: 'SUBSTITUTION' })),
+      },
       rules: [
         {
           name: 'per-ip-rate-limit',

@@ -112,16 +112,17 @@ describe('in every partition', () => {
     ['us-east-1', virginia.template],
   ] as const;
 
-  test('the WAF log redacts the Authorization header, and sampled requests (unredactable) are off', () => {
+  test('the WAF log and its sampled requests show the Authorization header only as redacted', () => {
     for (const [, template] of all()) {
       template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
         RedactedFields: [{ SingleHeader: { Name: 'authorization' } }],
         LogDestinationConfigs: [Match.objectLike({ 'Fn::Join': Match.anyValue() })],
       });
       template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.stringLikeRegexp('^aws-waf-logs-') });
-      const acl = Object.values(template.findResources('AWS::WAFv2::WebACL'))[0]!;
-      expect(acl.Properties.VisibilityConfig.SampledRequestsEnabled).toBe(false);
-      for (const rule of acl.Properties.Rules) expect(rule.VisibilityConfig.SampledRequestsEnabled).toBe(false);
+      // Logging's redactedFields do not apply to sampled requests; the web ACL's data protection does, to both.
+      template.hasResourceProperties('AWS::WAFv2::WebACL', {
+        DataProtectionConfig: { DataProtections: [{ Field: { FieldType: 'SINGLE_HEADER', FieldKeys: ['authorization'] }, Action: 'SUBSTITUTION' }] },
+      });
     }
   });
 
