@@ -1,3 +1,4 @@
+import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { PORTAL_RESERVED_CONCURRENCY } from '../../infra/constructs/portal-api';
 import { choicesForRegion } from '../../infra/partition';
@@ -76,6 +77,23 @@ describe('China (cn-north-1)', () => {
     const api = distributionConfig(china.template).Origins.find((o: { CustomOriginConfig?: unknown }) => o.CustomOriginConfig);
     expect(JSON.stringify(api.DomainName)).toContain('.execute-api.cn-north-1.amazonaws.com.cn');
     expect(api.OriginPath).toBe('/portal');
+  });
+
+  test("the partition's own acknowledgements (OAI, no CloudFront ACL, REST API) give a reason and sit on their resource, and none names arn:aws:", () => {
+    const acknowledged: { path: string; id: string; reason: string }[] = [];
+    for (const construct of china.stack.node.findAll()) {
+      for (const entry of construct.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) acknowledged.push({ path: construct.node.path, id, reason });
+      }
+    }
+    const ids = acknowledged.map((a) => a.id.replace(/^[^:]*::/, ''));
+    for (const id of ['AwsSolutions-CFR7', 'AwsSolutions-CFR2', 'AwsSolutions-APIG6', 'AwsSolutions-COG4', 'cloudfront_origin_access_control_enabled_check']) expect(ids.some((i) => i.endsWith(id))).toBe(true);
+    for (const a of acknowledged) {
+      expect(a.path).not.toBe(china.stack.node.path);
+      expect(a.reason.length).toBeGreaterThan(40);
+      expect(a.id).not.toContain('arn:aws:');
+    }
   });
 });
 
