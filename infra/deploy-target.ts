@@ -21,13 +21,13 @@ export interface DeployTarget {
 }
 
 /**
- * The `-c` keys this app reads. CDK's own context keys contain ":" or start
- * with "@" (feature flags, lookups, aws:cdk:…) or are listed below; any other
- * plain key was meant for this app and is refused with the closest of ours,
- * so `-c County=lingshou` no longer synthesizes every county.
+ * The `-c` keys this app reads. A key that is not one of them but looks like
+ * one (another case, a typo: `-c County=lingshou`, `-c regoin=…`) is refused
+ * with the key meant, so it no longer synthesizes every county or the wrong
+ * region. Other keys pass untouched: CDK's own (feature flags, aws:cdk:…,
+ * lookups, cli-telemetry) and any a library reads.
  */
 export const CONTEXT_KEYS = ['county', 'stage', 'account', 'region', 'domain', 'certificate', 'oidcIssuer', 'oidcClientId', 'noAlarmEmails'] as const;
-const CDK_PLAIN_CONTEXT_KEYS = new Set(['cli-telemetry', 'acknowledged-issue-numbers', 'notices', 'assetsBucketName', 'language']);
 
 const ContextSchema = z.strictObject({
   county: z.string().min(1).optional(),
@@ -51,10 +51,10 @@ export function configuredCounties(countiesDir: string = REPO_COUNTIES_DIR): str
 
 const contextError = (field: string, detail: string) => new ConfigError('cdk context (-c)', field, detail);
 
-/** -c keys that look like this app's but are not: refused, with the key meant. */
+/** -c keys that look like this app's but are not (another case, a typo): refused, with the key meant. */
 export function unknownContextKeys(keys: Iterable<string>): string[] {
   const ours = new Set<string>(CONTEXT_KEYS);
-  return [...keys].filter((key) => !ours.has(key) && /^[A-Za-z][A-Za-z0-9_-]*$/.test(key) && !CDK_PLAIN_CONTEXT_KEYS.has(key));
+  return [...keys].filter((key) => !ours.has(key) && /^[A-Za-z][A-Za-z0-9_-]*$/.test(key) && suggest(key, CONTEXT_KEYS) !== undefined);
 }
 
 /**
@@ -63,8 +63,7 @@ export function unknownContextKeys(keys: Iterable<string>): string[] {
  */
 export function readDeployTarget(context: (key: string) => unknown, countiesDir: string = REPO_COUNTIES_DIR, allKeys: Iterable<string> = []): DeployTarget {
   for (const key of unknownContextKeys(allKeys)) {
-    const meant = suggest(key, CONTEXT_KEYS);
-    throw contextError(key, `unknown -c key${meant ? ` (did you mean -c ${meant}=…?)` : ''}; this app reads ${CONTEXT_KEYS.join(', ')}`);
+    throw contextError(key, `unknown -c key (did you mean -c ${suggest(key, CONTEXT_KEYS)}=…?); this app reads ${CONTEXT_KEYS.join(', ')}`);
   }
   const raw = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, stringOrUndefined(context(key))]));
   const parsed = ContextSchema.safeParse(raw);

@@ -46,10 +46,13 @@ test('a wrong county suggests the closest one, in one line', () => {
   expect(() => readDeployTarget(context({ county: 'alpah' }), dir)).not.toThrow(/\n/);
 });
 
-test('unknown -c keys that look like ours are refused (County, regoin), CDK\'s own keys are not', () => {
+test('-c keys that look like ours are refused (County, regoin, Domain), CDK\'s own and other libraries\' keys are not', () => {
   expect(() => readDeployTarget(context({ County: 'alpha' }), dir, ['County'])).toThrow(/County: unknown -c key \(did you mean -c county=…\?\)/);
   expect(() => readDeployTarget(context({}), dir, ['regoin'])).toThrow(/did you mean -c region/);
-  expect(() => readDeployTarget(context({}), dir, ['cli-telemetry', '@aws-cdk/core:target-partitions', 'aws:cdk:enable-path-metadata', 'availability-zones:account=1:region=cn-north-1', 'county'])).not.toThrow();
+  expect(() => readDeployTarget(context({}), dir, ['Domain'])).toThrow(/did you mean -c domain/);
+  expect(() => readDeployTarget(context({}), dir, ['oidcClientID'])).toThrow(/did you mean -c oidcClientId/);
+  const cdkOwn = ['cli-telemetry', 'acknowledged-issue-numbers', '@aws-cdk/core:target-partitions', 'aws:cdk:enable-path-metadata', 'availability-zones:account=1:region=cn-north-1', 'county', 'someLibrarySetting'];
+  expect(() => readDeployTarget(context({}), dir, cdkOwn)).not.toThrow();
 });
 
 test('a prod synth or deploy names its county and its region; it never picks every county', () => {
