@@ -56,7 +56,7 @@ export class PortalDistribution extends Construct {
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `${names.prefix} portal`,
       defaultRootObject: 'index.html',
-      // HTTP/3 is not offered by CloudFront in China.
+      // HTTP/2 in China: HTTP/3 is not assumed there (not verified against a China distribution), HTTP/2 is.
       httpVersion: choices.partition === 'aws-cn' ? cloudfront.HttpVersion.HTTP2 : cloudfront.HttpVersion.HTTP2_AND_3,
       webAclId: props.webAclArn,
       defaultBehavior: {
