@@ -1,32 +1,29 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { countyDirInRepo, loadCounty } from '../shared/core/county/load';
-import { CountyStack } from './county-stack';
-import { countyNames } from './names';
+import { ConfigError } from '../shared/core/errors';
+import { addCountyStacks } from './county-app';
 import { readDeployTarget } from './deploy-target';
 
 /**
- * The CDK app: one stack per county.
- *   npx cdk synth                                  every county under shared/counties/
+ * The CDK app: one stack per county (plus, in a global region other than
+ * us-east-1, its us-east-1 companion holding the portal's CloudFront web ACL).
+ *   npx cdk synth                                  every county, dev, environment-agnostic (a check)
  *   npx cdk synth -c county=lingshou               one county (dev stage)
- *   npx cdk deploy -c county=lingshou -c stage=prod
- * Optional -c account=… -c region=… pin the environment; without them the
- * stacks are environment-agnostic and synthesize with no credentials.
+ *   npx cdk deploy -c county=lingshou -c stage=prod -c region=cn-north-1 -c account=… -c domain=… -c certificate=…
+ * The region decides the partition and with it the portal's design
+ * (infra/partition.ts); infra/README.md has every key.
  */
 const app = new App();
-const target = readDeployTarget((key) => app.node.tryGetContext(key));
-
-for (const countyId of target.counties) {
-  const county = loadCounty(countyDirInRepo(countyId)).config;
-  const names = countyNames(county.id, target.stage);
-  new CountyStack(app, names.stack, {
-    stackName: names.stack,
-    description: `yearly-report: ${county.name} (${county.id}), ${target.stage}`,
-    county,
-    stage: target.stage,
-    env: target.env,
-  });
+try {
+  addCountyStacks(app, readDeployTarget((key) => app.node.tryGetContext(key), undefined, Object.keys(app.node.getAllContext())));
+} catch (error) {
+  // A wrong -c key, county or setting is one line with the fix, not a stack trace.
+  if (error instanceof ConfigError) {
+    console.error(`yearly-report: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
 }
 
 // cdk-nag and the AWS Control Tower proactive controls (cfn-guard, run from the

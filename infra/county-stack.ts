@@ -13,12 +13,18 @@ import { SubmissionStorage } from './constructs/submission-storage';
 import { SubmissionTable } from './constructs/submission-table';
 import { UploadAccess } from './constructs/upload-access';
 import { acknowledgePrefixGrant } from './nag';
+import { countyDeployment, type DeploymentOverrides } from './deploy-target';
 import { countyNames } from './names';
+import { deploymentChoices } from './partition';
 import { STAGE_SETTINGS, type Stage } from './settings';
 
 export interface CountyStackProps extends StackProps {
   county: CountyConfig;
   stage: Stage;
+  /** -c domain / certificate / oidcIssuer / oidcClientId, over county.json. */
+  overrides?: DeploymentOverrides;
+  /** The portal's CLOUDFRONT web ACL from the us-east-1 companion (infra/portal-edge-stack.ts), where the partition puts it there. */
+  companionWebAclArn?: string;
 }
 
 /**
@@ -42,6 +48,8 @@ export class CountyStack extends Stack {
     const { county, stage } = props;
     const settings = STAGE_SETTINGS[stage];
     const names = countyNames(county.id, stage);
+    // Before any resource: what this partition cannot deploy fails the synth with the fix (deploy-target.ts).
+    const deployment = countyDeployment(county, deploymentChoices(this), props.overrides);
     this.tags.setTag('county', county.id);
     this.tags.setTag('stage', stage);
     this.tags.setTag('app', 'yearly-report');
@@ -60,20 +68,21 @@ export class CountyStack extends Stack {
     this.ingest = new Ingest(this, 'Ingest', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table });
     this.aggregation = new Aggregation(this, 'Aggregation', { county, names, settings, key, storage: this.storage, table: this.table });
     this.uploadAccess = new UploadAccess(this, 'UploadAccess', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table });
-    this.portal = new Portal(this, 'Portal', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table, aggregate: this.aggregation.handler.function, officeSignIn: county.officeSignIn });
+    this.portal = new Portal(this, 'Portal', { countyId: county.id, names, settings, key, storage: this.storage, table: this.table, aggregate: this.aggregation.handler.function, deployment, companionWebAclArn: props.companionWebAclArn });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       names,
       key,
       alarmEmails: county.alarmEmails,
       deadLetterQueue: this.ingest.deadLetterQueue,
-      functions: { ingest: this.ingest.handler, aggregate: this.aggregation.handler, 'upload-api': this.uploadAccess.handler },
+      functions: { ingest: this.ingest.handler, aggregate: this.aggregation.handler, 'upload-api': this.uploadAccess.handler, 'portal-api': this.portal.api.handler },
       aggregate: this.aggregation.handler,
       scheduleGroupName: names.scheduleGroup,
       countyId: county.id,
     });
 
-    // The county office (司法局 / 依法治县办 staff) reads the reports; besides the
-    // aggregate function (last year's report), nobody else can.
+    // The county office (司法局 / 依法治县办 staff) runs `aggregate` end to end:
+    // invokes the function and downloads the reports. Besides the aggregate
+    // function (last year's report) and the portal, nobody else can read them.
     this.countyOfficeRole = new iam.Role(this, 'CountyOfficeRole', {
       roleName: names.countyOfficeRole,
       assumedBy: new iam.AccountRootPrincipal(),
@@ -81,6 +90,9 @@ export class CountyStack extends Stack {
       description: `County office of ${county.id}: reads the generated reports of ${names.prefix}`,
     });
     this.storage.grantReportsRead(this.countyOfficeRole);
+    this.countyOfficeRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ sid: 'RunAggregation', actions: ['lambda:InvokeFunction'], resources: [this.aggregation.handler.function.functionArn] }),
+    );
     this.storage.denyReportReadsExcept([this.countyOfficeRole, this.aggregation.handler.role, this.portal.api.handler.role]);
     this.storage.denyReportWritesExcept([this.aggregation.handler.role]);
     applyControlTowerControls(this, key, { disposable: settings.autoDeleteObjects, logRetentionDays: settings.logRetention });

@@ -33,7 +33,7 @@ export function applyControlTowerControls(stack: CountyStack, key: kms.Key, stag
   // CT.LAMBDA.PR.2 wants SourceArn or SourceAccount as a literal string; the permission has SourceArn, built with Fn::Join.
   for (const node of stack.uploadAccess.node.findAll()) {
     if (node instanceof lambda.CfnPermission) {
-      acknowledge(node, 'lambda_function_public_access_prohibited_check', "The permission lets apigateway.amazonaws.com invoke the function only with SourceArn = this API's execute-api ARN and route (CDK builds it with Fn::Join, as the stack is environment-agnostic); the control only reads literal strings.");
+      acknowledge(node, 'lambda_function_public_access_prohibited_check', "The permission lets API Gateway invoke the function only with SourceArn = this API's execute-api ARN and route (CDK builds it with Fn::Join, as the stack is environment-agnostic); the control only reads literal strings.");
     }
   }
 
@@ -79,7 +79,7 @@ function acknowledgePortal(stack: CountyStack, stage: { disposable: boolean; log
       acknowledge(node, 'api_gw_v2_authorization_type_configured_check', 'Every portal route checks a bearer credential in the router itself (a unit-link token against its salted hash, or an office ID token verified with aws-jwt-verify) and answers 401 without one (test/integration/portal-api.test.ts); an API Gateway authorizer would be a second copy of that check for one of the two credentials only.');
     }
     if (node instanceof lambda.CfnPermission) {
-      acknowledge(node, 'lambda_function_public_access_prohibited_check', "The permission lets apigateway.amazonaws.com invoke the portal function only with SourceArn = this API's execute-api ARN (built with Fn::Join, as the stack is environment-agnostic); the control only reads literal strings.");
+      acknowledge(node, 'lambda_function_public_access_prohibited_check', "The permission lets API Gateway invoke the portal function only with SourceArn = this API's execute-api ARN (built with Fn::Join, as the stack is environment-agnostic); the control only reads literal strings.");
     }
     if (node instanceof lambda.CfnFunction) {
       acknowledge(node, 'lambda_inside_vpc_check', 'The portal function reaches only AWS service endpoints (S3, DynamoDB, Lambda, KMS) with IAM and holds no network-reachable resources; a VPC would add NAT or interface endpoints per county without narrowing any access.');
@@ -110,5 +110,13 @@ function acknowledgePortal(stack: CountyStack, stage: { disposable: boolean; log
     if (child.node.id.startsWith('Custom::CDKBucketDeployment')) {
       acknowledge(child, 'lambda_inside_vpc_check', "CDK's deployment function copies the portal build into the site bucket through the S3 API at deploy time; it has no network-reachable resources to put in a VPC.");
     }
+  }
+}
+
+/** The WAF's log group, in the county stack or the us-east-1 companion: request metadata with the Authorization header redacted. */
+export function acknowledgeWafLogs(logGroup: IConstruct, logRetentionDays: number): void {
+  acknowledge(logGroup, 'cloudwatch_log_group_encrypted_check', 'WAF logs carry request metadata (URI, source IP, matched rules), with the Authorization header redacted and never a file body; CloudWatch Logs encrypts them at rest.');
+  if (logRetentionDays < 365) {
+    acknowledge(logGroup, 'cloudwatch_log_group_retention_period_check', `A disposable stage keeps logs ${logRetentionDays} days (infra/settings.ts); the prod stage keeps them a year.`);
   }
 }

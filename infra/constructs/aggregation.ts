@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import { viaService } from '../partition';
 import type { AggregateEvent } from '../../shared/core/aggregate-event';
 import type { CountyConfig } from '../../shared/core/county/schema';
 import { PREFIX } from '../../shared/storage/layout';
@@ -72,7 +73,7 @@ export class Aggregation extends Construct {
         sid: 'EncryptReportsThroughS3',
         actions: ['kms:GenerateDataKey'],
         resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: { StringEquals: { 'kms:ViaService': viaService(this, 's3') } },
       }),
     );
     // Read only: the year's current pointers, latest outcomes and submission rows.

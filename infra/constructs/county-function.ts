@@ -29,6 +29,8 @@ export interface CountyFunctionProps {
   timeout: Duration;
   memorySize: number;
   environment?: Record<string, string>;
+  /** Caps the function's concurrent instances (and reserves them from the account's pool). */
+  reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -74,6 +76,7 @@ export class CountyFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
       environment: {

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { viaService } from '../partition';
 import { PREFIX } from '../../shared/storage/layout';
 import type { CountyNames } from '../names';
 import type { StageSettings } from '../settings';
@@ -92,7 +93,7 @@ export class Ingest extends Construct {
         sid: 'UseTheKeyThroughS3',
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: { StringEquals: { 'kms:ViaService': viaService(this, 's3') } },
       }),
     );
     this.handler.useTable(props.table, 'readWrite');

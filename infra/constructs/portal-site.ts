@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { type CfnElement, DockerImage, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, DockerImage, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -71,6 +71,16 @@ export class PortalSite extends Construct {
   }
 }
 
+/**
+ * The CDK asset bucket's objects as cdk-nag names them: pseudo parameters in an
+ * environment-agnostic stack, literals (`arn:aws-cn:…-123456789012-cn-north-1/*`)
+ * once -c account / region pin the environment.
+ */
+export function assetBucketObjectsFinding(stack: Stack): string {
+  const literal = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  return `arn:${literal(stack.partition, 'Partition')}:s3:::cdk-hnb659fds-assets-${literal(stack.account, 'AccountId')}-${literal(stack.region, 'Region')}/*`;
+}
+
 /** The CDK's singleton BucketDeployment function (one per stack): its findings are the CDK's design, acknowledged on it alone. */
 function acknowledgeBucketDeploymentHandler(stack: Stack, siteBucketLogicalId: string): void {
   const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
@@ -92,7 +102,7 @@ function acknowledgeBucketDeploymentHandler(stack: Stack, siteBucketLogicalId: s
         'Action::s3:List*',
         'Action::s3:Abort*',
         'Action::s3:DeleteObject*',
-        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+        `Resource::${assetBucketObjectsFinding(stack)}`,
         `Resource::<${siteBucketLogicalId}.Arn>/*`,
       ];
       for (const finding of findings) Validations.of(policy).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { viaService } from '../partition';
 import { PREFIX } from '../../shared/storage/layout';
 import type { CountyNames } from '../names';
 import type { StageSettings } from '../settings';
@@ -111,7 +112,7 @@ export class SubmissionStorage extends Construct {
         sid: 'DecryptReportsThroughS3',
         actions: ['kms:Decrypt'],
         resources: [this.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: { StringEquals: { 'kms:ViaService': viaService(this, 's3') } },
       }),
     );
   }

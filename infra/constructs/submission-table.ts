@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { viaService } from '../partition';
 import { TABLE_DESIGN } from '../../shared/storage/layout';
 import type { CountyNames } from '../names';
 import type { StageSettings } from '../settings';
@@ -88,7 +89,7 @@ export class SubmissionTable extends Construct {
         actions: access === 'read' ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
         resources: [this.key.keyArn],
         // The key serves the buckets and queues too; this grant is for table items only.
-        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: { StringEquals: { 'kms:ViaService': viaService(this, 'dynamodb') } },
       }),
     ];
   }

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { viaService } from '../partition';
 import { PREFIX } from '../../shared/storage/layout';
 import { acknowledgePrefixGrant } from '../nag';
 import type { CountyNames } from '../names';
@@ -71,7 +72,7 @@ export class UploadAccess extends Construct {
         sid: 'EncryptUploadsThroughS3',
         actions: ['kms:GenerateDataKey'],
         resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: { StringEquals: { 'kms:ViaService': viaService(this, 's3') } },
       }),
     );
     // A unit asking what became of its upload gets the readable error report.
@@ -87,7 +88,7 @@ export class UploadAccess extends Construct {
         sid: 'DecryptErrorReportsThroughS3',
         actions: ['kms:Decrypt'],
         resources: [key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+        conditions: { StringEquals: { 'kms:ViaService': viaService(this, 's3') } },
       }),
     );
     // Tokens, year locks and ingest outcomes: reads only.

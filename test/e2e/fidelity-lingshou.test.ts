@@ -123,7 +123,7 @@ describe('Lingshou 2021 report reproduces the seed', () => {
   it('traces the reconsideration figures to the ledger rows of the justice bureau', () => {
     const received = report.figures.find((f) => f.indicatorId === 'reconsideration_received')!;
     expect(received.sources).toEqual([
-      expect.objectContaining({ unitId: 'justice_bureau', value: 11, s3Key: 'submissions/2021/justice_bureau/justice_bureau.json', location: { ledger: 'reconsideration_cases', rows: 11 } }),
+      expect.objectContaining({ unitId: 'justice_bureau', value: 11, s3Key: 'submissions/2021/justice_bureau/justice_bureau.json', location: { ledger: 'reconsideration_cases', rows: 11, ledgerName: '行政复议案件台账' } }),
     ]);
   });
 

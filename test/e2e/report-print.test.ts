@@ -76,6 +76,20 @@ function expectNoPageOfClosingLinesOnly(printed: PrintedPdf, report: Report) {
   }
 }
 
+/**
+ * The closing lines keep the last paragraph's last lines with them, not the whole paragraph: the page before
+ * the one with 特此报告 is not left mostly blank (LibreOffice once printed 7 lines and 14 blank ones there).
+ */
+function expectPageBeforeClosingFilled(printed: PrintedPdf, report: Report) {
+  const closing = report.document.find((b) => b.kind === 'closing');
+  if (!closing || closing.kind !== 'closing') return;
+  const at = printed.pages.findIndex((p) => withoutWhitespace(p).includes(withoutWhitespace(closing.text)));
+  expect(at).toBeGreaterThanOrEqual(0);
+  if (at === 0) return;
+  const before = withoutWhitespace(printed.pages[at - 1]!.replace(PAGE_NUMBER, '')).length;
+  expect(before).toBeGreaterThan((LINES_PER_PAGE - 5) * CHARS_PER_LINE * 0.8);
+}
+
 /** Table rows of 小四 on a 20 pt line, in the 225 mm block: about 30 a page. */
 const TABLE_ROWS_PER_PAGE = 30;
 
@@ -106,6 +120,7 @@ if (canPrint || inCi) {
       expectPrintedAsWritten(printed, texts);
       expectPageCount(printed, texts);
       expectNoPageOfClosingLinesOnly(printed, report);
+      expectPageBeforeClosingFilled(printed, report);
     });
 
     it('prints a draft with units missing after the deadline: the notice on page 1, marks and comments adding no printed character', async () => {
@@ -190,7 +205,8 @@ if (canPrint || inCi) {
       expectPrintedAsWritten(printed, texts);
       const first = withoutWhitespace(printed.pages[0]!);
       expect(first.startsWith('灵寿县人民政府文件灵政函〔2022〕6号灵寿县人民政府')).toBe(true);
-      const last = withoutWhitespace(printed.pages[printed.pageCount - 1]!);
+      // The 版记 sits at the foot of the last page, level with the page number, which pdftotext may read in between.
+      const last = withoutWhitespace(printed.pages[printed.pageCount - 1]!.replace(PAGE_NUMBER, ''));
       expect(last).toContain('抄送：县纪委监委，县法院，县检察院。灵寿县人民政府办公室2022年1月14日印发');
       expectNoPageOfClosingLinesOnly(printed, report);
     });

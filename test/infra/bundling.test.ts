@@ -73,6 +73,7 @@ test.each(ourFunctions)('%s: the bundle loads on plain Node from its own folder 
       USER_POOL_CLIENT_ID: 'c',
       USER_POOL_DOMAIN_URL: 'https://lingshou.auth.cn-north-1.amazoncognito.com',
       AGGREGATE_FUNCTION_NAME: 'f',
+      PORTAL_ORIGIN_SECRET: 's',
     },
     encoding: 'utf8',
     // The SDK's Node 20 deprecation notice is noise here; a load error still fails the test.

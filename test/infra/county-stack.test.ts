@@ -216,6 +216,27 @@ describe('storage', () => {
       expect.arrayContaining([expect.objectContaining({ Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: objectArn(reports, PREFIX.reports) })]),
     );
   });
+
+  test('the county office role runs `aggregate` end to end: invokes the aggregate function, lists and downloads the reports, decrypts them through S3', () => {
+    const aggregateFn = logicalIdAt(dev.stack, dev.template, 'AWS::Lambda::Function', 'Aggregation/Handler/Function');
+    const reports = logicalIdAt(dev.stack, dev.template, 'AWS::S3::Bucket', 'Storage/Reports');
+    const key = logicalIdAt(dev.stack, dev.template, 'AWS::KMS::Key', 'Key');
+    const statements = statementsOfRole(dev, 'CountyOfficeRole');
+    // What cli/aws-aggregate.ts and shared/adapters/s3-download.ts call, each allowed by one statement.
+    const allows = (action: string, resource: unknown) =>
+      statements.some((s) => s.Effect === 'Allow' && actionsOf(s).includes(action) && resourcesOfStatement(s).some((r) => JSON.stringify(r) === JSON.stringify(resource)));
+    expect(allows('lambda:InvokeFunction', { 'Fn::GetAtt': [aggregateFn, 'Arn'] })).toBe(true);
+    expect(allows('s3:ListBucket', { 'Fn::GetAtt': [reports, 'Arn'] })).toBe(true);
+    expect(allows('s3:GetObject', objectArn(reports, PREFIX.reports))).toBe(true);
+    expect(allows('kms:Decrypt', { 'Fn::GetAtt': [key, 'Arn'] })).toBe(true);
+    // …and the reports bucket's deny-all-but-named-readers names the role, so the download is not denied.
+    const bucketPolicy = Object.values(dev.template.findResources('AWS::S3::BucketPolicy')).find((p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: reports }))!;
+    const deny = (bucketPolicy.Properties.PolicyDocument.Statement as Statement[]).find((s) => s.Sid === 'OnlyNamedRolesReadReports')!;
+    expect(JSON.stringify(deny.Condition)).toContain(logicalIdAt(dev.stack, dev.template, 'AWS::IAM::Role', 'CountyOfficeRole'));
+    // The role may invoke nothing else.
+    const invokes = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:')));
+    expect(invokes.flatMap(resourcesOfStatement)).toEqual([{ 'Fn::GetAtt': [aggregateFn, 'Arn'] }]);
+  });
 });
 
 describe('table', () => {
@@ -382,7 +403,8 @@ describe('monitoring', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
     });
-    for (const path of ['Ingest', 'Aggregation', 'UploadAccess']) {
+    // Every function of the stack, the portal's included (the CDK's own deploy-time helpers aside).
+    for (const path of ['Ingest', 'Aggregation', 'UploadAccess', 'Portal/Api']) {
       const fn = logicalIdAt(dev.stack, dev.template, 'AWS::Lambda::Function', `${path}/Handler/Function`);
       for (const metric of ['Errors', 'Throttles']) {
         dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }], Threshold: 1 });

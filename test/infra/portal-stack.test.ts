@@ -65,7 +65,7 @@ test('the distribution serves pages and /api/* over HTTPS only, behind the WAF, 
   });
 });
 
-test('the WAF limits requests per IP, for CloudFront', () => {
+test('the WAF limits requests per IP, for CloudFront (environment-agnostic: in the stack)', () => {
   template.hasResourceProperties('AWS::WAFv2::WebACL', {
     Scope: 'CLOUDFRONT',
     DefaultAction: { Allow: {} },
@@ -137,6 +137,7 @@ test('the API routes go to the portal function, which knows the pool, the bucket
         USER_POOL_CLIENT_ID: { Ref: Match.stringLikeRegexp('PortalUsersPoolPortalClient') },
         USER_POOL_DOMAIN_URL: Match.objectLike({ 'Fn::Join': Match.anyValue() }),
         AGGREGATE_FUNCTION_NAME: { Ref: Match.stringLikeRegexp('AggregationHandlerFunction') },
+        PORTAL_ORIGIN_SECRET: Match.anyValue(),
         SUBMISSIONS_BUCKET: Match.anyValue(),
         REPORTS_BUCKET: Match.anyValue(),
       }),

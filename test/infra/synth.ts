@@ -6,6 +6,8 @@ import { countyNames } from '../../infra/names';
 import type { Stage } from '../../infra/settings';
 import type { CountyConfig } from '../../shared/core/county/schema';
 import cdkJson from '../../cdk.json';
+import { addCountyStacks } from '../../infra/county-app';
+import { readDeployTarget } from '../../infra/deploy-target';
 
 export interface SynthOptions {
   countyId?: string;
@@ -67,4 +69,42 @@ export function logicalIdAt(stack: Stack, template: Template, type: string, ...p
   });
   if (matches.length !== 1) throw new Error(`${matches.length} ${type} resources match ${pathFragments.join(', ')} in ${stack.stackName}`);
   return matches[0]![0];
+}
+
+/** The regions every county is synthesized for: both China regions, Hong Kong (a us-east-1 companion), us-east-1 (the web ACL in the stack). */
+export const CHECKED_REGIONS = ['cn-north-1', 'cn-northwest-1', 'ap-east-1', 'us-east-1'] as const;
+export const TEST_ACCOUNT = '123456789012';
+
+/** What a China deployment must be given (-c domain/certificate/oidcIssuer/oidcClientId), as the tests and .ci/run give it. */
+export const CHINA_CONTEXT = {
+  domain: 'report.example.gov.cn',
+  certificate: 'ASCATESTSERVERCERT01',
+  oidcIssuer: 'https://idp.example.gov.cn/realms/county',
+  oidcClientId: 'yearly-report-portal',
+} as const;
+
+/** The -c keys a county's synth in a region takes (China adds its domain, certificate and OpenID provider). */
+export function regionContext(region: string, stage: Stage = 'dev'): Record<string, string> {
+  return { region, account: TEST_ACCOUNT, stage, ...(region.startsWith('cn-') ? CHINA_CONTEXT : {}) };
+}
+
+export interface RegionalSynth {
+  app: App;
+  stack: CountyStack;
+  edge?: Stack;
+  template: Template;
+  edgeTemplate?: Template;
+}
+
+/** A county in a region, built by the app's own addCountyStacks from -c keys (readDeployTarget), with the CloudFormation resource validation when asked. */
+export function synthInRegion(countyId: string, region: string, options: { stage?: Stage; context?: Record<string, string | undefined>; validation?: boolean; outdir?: string } = {}): RegionalSynth {
+  const app = new App({
+    context: { ...cdkJson.context, 'aws:cdk:enable-path-metadata': true, 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: options.validation ?? false,
+    outdir: options.outdir,
+  });
+  const context: Record<string, string | undefined> = { ...regionContext(region, options.stage), county: countyId, noAlarmEmails: 'true', ...options.context };
+  const [built] = addCountyStacks(app, readDeployTarget((key) => context[key]));
+  const { stack, edge } = built!;
+  return { app, stack, edge, template: Template.fromStack(stack), edgeTemplate: edge ? Template.fromStack(edge) : undefined };
 }

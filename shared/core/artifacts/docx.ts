@@ -69,6 +69,77 @@ export const GONGWEN = {
 
 const textBlockWidth = GONGWEN.page.width - GONGWEN.margin.left - GONGWEN.margin.right;
 
+/** A last paragraph this short moves whole with 特此报告 and the signature, leaving at most this many lines blank. */
+const SHORT_LAST_PARAGRAPH_LINES = 4;
+
+/** Marks that never start a line (the character before goes down with them) and never end one. */
+const NEVER_STARTS = '，。、；：？！）》”’」』】〕…%％';
+const NEVER_ENDS = '（《“‘「『【〔';
+
+/**
+ * Where the lines of a body paragraph begin, as LibreOffice and Word (without hanging punctuation) break 仿宋 text
+ * of 28 characters a line: a run of Latin letters and digits is one word of about 0.62 character each, a mark that
+ * never starts a line takes the character before it along, one that never ends a line goes down to the next.
+ */
+export function lineStarts(text: string): number[] {
+  const chars = [...text];
+  const width = (ch: string) => (ch.codePointAt(0)! < 0x2e80 && !'“”‘’…—'.includes(ch) ? 0.62 : 1);
+  const starts = [0];
+  let used = 2; // the first line's indent
+  let i = 0;
+  while (i < chars.length) {
+    let j = i + 1;
+    if (/[A-Za-z0-9.]/.test(chars[i]!)) while (j < chars.length && /[A-Za-z0-9.]/.test(chars[j]!)) j++;
+    const w = chars.slice(i, j).reduce((t, c) => t + width(c), 0);
+    if (used + w > GONGWEN.charsPerLine + 1e-9 && i > starts.at(-1)!) {
+      let start = i;
+      if (NEVER_STARTS.includes(chars[i]!)) start--;
+      while (start > starts.at(-1)! + 1 && NEVER_ENDS.includes(chars[start - 1]!)) start--;
+      starts.push(start);
+      used = chars.slice(start, i).reduce((t, c) => t + width(c), 0);
+      continue;
+    }
+    used += w;
+    i = j;
+  }
+  return starts;
+}
+
+/**
+ * A long last paragraph (after its level-2 heading's words, if any) cut before its last two lines, two characters early so that the head's last line is sure
+ * to fit its line: undefined when the cut would fall inside a figure or a marked claim, or the text holds no
+ * more than that.
+ */
+function splitLastLines(heading: string, segments: readonly Segment[]): { head: Segment[]; tail: Segment[] } | undefined {
+  const text = heading + segments.map((s) => s.text).join('');
+  const starts = lineStarts(text);
+  if (starts.length <= SHORT_LAST_PARAGRAPH_LINES) return undefined;
+  // Offsets count code points, as lineStarts does; a level-2 heading's own words come first.
+  const cut = starts[starts.length - 2]! - 2;
+  let offset = [...heading].length;
+  if (cut <= offset) return undefined;
+  for (let k = 0; k < segments.length; k++) {
+    const seg = segments[k]!;
+    const length = [...seg.text].length;
+    if (cut < offset + length) {
+      if (seg.figure !== undefined || seg.partial !== undefined || seg.missing) return undefined;
+      const chars = [...seg.text];
+      const at = cut - offset;
+      const head = [...segments.slice(0, k), ...(at > 0 ? [{ ...seg, text: chars.slice(0, at).join('') }] : [])];
+      const tail = [{ ...seg, text: chars.slice(at).join('') }, ...segments.slice(k + 1)];
+      return { head, tail };
+    }
+    offset += length;
+  }
+  return undefined;
+}
+
+/** Lines a body paragraph takes: 28 characters a line, two of them the first line's indent. */
+function estimatedLines(block: Block): number {
+  const text = block.kind === 'paragraph' ? block.segments.map((s) => s.text).join('') : block.kind === 'heading2' ? block.text + block.body.map((s) => s.text).join('') : '';
+  return Math.ceil((textWidthInChars(text, 0.6) + 2) / GONGWEN.charsPerLine);
+}
+
 /**
  * The fonts the styles name, with the font Word and WPS take when the named
  * one is not installed (w:altName in the font table). Stock Windows ships
@@ -232,7 +303,22 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
   };
   const keptFrom = closingIndex < 0 ? -1 : lastIndex(closingIndex, ['paragraph', 'heading2']);
   const lastKept = lastIndex(nonTableBlocks.length, ['date', 'signature', 'note']);
-  const keep = (i: number): Omit<IParagraphOptions, 'style' | 'children'> => (keptFrom >= 0 && i >= keptFrom && i < lastKept ? { keepNext: true } : {});
+  /**
+   * The last paragraph before 特此报告: LibreOffice moves a paragraph that keeps with the next whole whenever it
+   * fits on the next page (a 12-line paragraph left 14 blank lines behind it). So a short one is kept whole, and
+   * a long one is printed as two paragraphs that read as one: its last two lines (tail) keep with the closing
+   * lines, the rest (head) fills its page. The head's last line is set edge to edge (distributed), so where the
+   * head ends reads as any other full line.
+   */
+  const lastBlock = keptFrom >= 0 ? nonTableBlocks[keptFrom] : undefined;
+  const lastSplit =
+    lastBlock?.kind === 'paragraph' ? splitLastLines('', lastBlock.segments) : lastBlock?.kind === 'heading2' ? splitLastLines(lastBlock.text, lastBlock.body) : undefined;
+  const keptShort = lastBlock !== undefined && estimatedLines(lastBlock) <= SHORT_LAST_PARAGRAPH_LINES;
+  const keep = (i: number): Omit<IParagraphOptions, 'style' | 'children'> => {
+    if (keptFrom < 0 || i < keptFrom || i >= lastKept) return {};
+    if (i > keptFrom) return { keepNext: true };
+    return keptShort ? { keepNext: true, keepLines: true } : {};
+  };
   nonTableBlocks.forEach((block, i) => {
     const next = nonTableBlocks[i + 1];
     switch (block.kind) {
@@ -274,9 +360,19 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
         return;
       case 'heading2':
         // 楷体 heading and 仿宋 text share one paragraph, as the genre prints them.
+        if (i === keptFrom && !keptShort && lastSplit) {
+          mainText.push(paragraph(STYLE.heading2, [textRun(block.text, { style: STYLE.heading2Run }), ...bodyRuns(lastSplit.head)], { alignment: AlignmentType.DISTRIBUTE }));
+          mainText.push(paragraph(STYLE.body, bodyRuns(lastSplit.tail), { indent: { firstLine: 0 }, keepNext: true, keepLines: true }));
+          return;
+        }
         mainText.push(paragraph(STYLE.heading2, [textRun(block.text, { style: STYLE.heading2Run }), ...bodyRuns(block.body)], keep(i)));
         return;
       case 'paragraph':
+        if (i === keptFrom && !keptShort && lastSplit) {
+          mainText.push(paragraph(STYLE.body, bodyRuns(lastSplit.head), { alignment: AlignmentType.DISTRIBUTE }));
+          mainText.push(paragraph(STYLE.body, bodyRuns(lastSplit.tail), { indent: { firstLine: 0 }, keepNext: true, keepLines: true }));
+          return;
+        }
         mainText.push(paragraph(STYLE.body, bodyRuns(block.segments), keep(i)));
         return;
       case 'closing':
@@ -378,6 +474,8 @@ export async function renderDocx(report: Report): Promise<Uint8Array> {
   const exact = { lineRule: LineRuleType.EXACT };
   const bodyParagraph = {
     alignment: AlignmentType.JUSTIFIED,
+    // No single line of a paragraph alone at the foot or head of a page (Word's default; LibreOffice needs it said).
+    widowControl: true,
     spacing: { line: GONGWEN.line, ...exact, before: 0, after: 0 },
     indent: { firstLine: GONGWEN.char * 2 },
   };

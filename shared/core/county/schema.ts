@@ -1,6 +1,14 @@
 import '../zod-mini-locale';
 import * as z from 'zod/mini';
 import { ID, SubmitterSchema } from '../catalogue/schema';
+import { scheduleExpressionProblem, timeZoneProblem } from './schedule-expression';
+
+/** A check that reports a computed problem (or none) as the field's error. */
+const problemCheck = (problem: (value: string) => string | undefined) =>
+  z.superRefine((value: string, ctx) => {
+    const message = problem(value);
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message, input: value });
+  });
 
 /**
  * A county's config: everything that differs between counties. Adding a
@@ -43,7 +51,7 @@ export type Unit = z.infer<typeof UnitSchema>;
 export const ScheduleSchema = z.lazy(() =>
   z.strictObject({
     /** EventBridge Scheduler expression, e.g. "cron(0 18 * 1-3 ? *)". */
-    expression: z.string().check(z.regex(/^(cron|rate|at)\(.+\)$/)),
+    expression: z.string().check(problemCheck(scheduleExpressionProblem)),
     description: z.optional(z.string()),
   }),
 );
@@ -126,7 +134,7 @@ export const CountyConfigSchema = z.lazy(() =>
     addressees: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
     /** 灵政函: the doc number reads 灵政函〔2022〕6号. */
     docNumberPrefix: z.string().check(z.minLength(1)),
-    timeZone: z._default(z.string(), 'Asia/Shanghai'),
+    timeZone: z._default(z.string().check(problemCheck(timeZoneProblem)), 'Asia/Shanghai'),
     collection: z.strictObject({
       /** Month-day after the report year when submissions close, e.g. "01-10". */
       deadline: z.string().check(z.regex(/^\d{2}-\d{2}$/)),
@@ -153,6 +161,24 @@ export const CountyConfigSchema = z.lazy(() =>
     documentFrame: z.optional(DocumentFrameSchema),
     /** E-mail addresses the monitoring topic notifies. */
     alarmEmails: z._default(z.array(z.email()), []),
+    /**
+     * A fictional county (the demo): synthesizes and deploys to dev for trying
+     * things out, but a prod synth refuses it (infra/deploy-target.ts).
+     */
+    fictional: z._default(z.boolean(), false),
+    /**
+     * The portal's own host name and its certificate, when the county has one:
+     * required in the China regions (CloudFront there serves only an
+     * ICP-recorded alternate domain), optional elsewhere. `certificate` is the
+     * IAM server certificate id in China, an ACM certificate ARN (us-east-1)
+     * elsewhere. `-c domain=… -c certificate=…` override it for one deploy.
+     */
+    portalDomain: z.optional(
+      z.strictObject({
+        domain: z.string().check(z.regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/)),
+        certificate: z.string().check(z.minLength(1)),
+      }),
+    ),
     /** The office's sign-in: a Cognito user pool (global partition only) or the county's own OpenID provider. */
     officeSignIn: z._default(OfficeSignInSchema, { provider: 'cognito' }),
   }),

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { renderDocx, titleLines } from '../../../shared/core/artifacts/docx';
+import { lineStarts, renderDocx, titleLines } from '../../../shared/core/artifacts/docx';
 import { sampleReport } from './fixtures/report';
 import { attrs, openDocx, paragraphs, part, styleXml } from './ooxml';
 
@@ -238,6 +238,32 @@ describe('report.docx in Word and WPS without the official fonts', () => {
     const body = paragraphs(xml).filter((p) => p.style === 'GwBody' || p.style === 'GwHeading2');
     expect(body.length).toBeGreaterThan(3);
     for (const p of body) expect(p.xml).toContain('<w:overflowPunct/>');
+  });
+
+  it('prints a long last paragraph as head and tail: the tail (its last lines) keeps with 特此报告, the head fills its page, set edge to edge', async () => {
+    const report = sampleReport();
+    const long = '全面推行行政执法三项制度，贯彻落实行政执法公示办法、行政执法全过程记录办法、重大执法决定法制审核办法，深入推进三项制度信息化和规范化建设，强化三项制度落实情况督导检查，确保取得实效。持续推进综合执法改革，进一步整合执法队伍，推动落实市场监管、生态环境保护、文化市场、交通运输和农业综合行政执法改革，继续深入推进城市管理等其他跨领域跨部门综合执法，提高执法和服务水平。';
+    const at = report.document.findIndex((b) => b.kind === 'closing') - 1;
+    report.document[at] = { kind: 'paragraph', segments: [{ text: long }] };
+    const ps = paragraphs(await part(await openDocx(await renderDocx(report)), 'word/document.xml'));
+    const closing = ps.findIndex((p) => p.text === '特此报告。');
+    const [head, tail] = [ps[closing - 2]!, ps[closing - 1]!];
+    expect(head.text + tail.text).toBe(long);
+    expect([...tail.text].length).toBeLessThanOrEqual(2 * 28);
+    expect(head.xml).not.toContain('<w:keepNext/>');
+    expect(head.xml).toContain('<w:jc w:val="distribute"/>');
+    expect(tail.xml).toContain('<w:keepNext/>');
+    expect(tail.xml).toContain('<w:keepLines/>');
+    expect(attrs(tail.xml, 'w:ind')['w:firstLine']).toBe('0');
+  });
+
+  it('breaks lines as LibreOffice does: 28 a line, a closing mark takes the character before it down, digits as one word', () => {
+    // As LibreOffice printed the Lingshou demo's last paragraph.
+    const text = '（三）在队伍提升上精准推进。全面推行行政执法三项制度，贯彻落实《行政执法公示办法》《行政执法全过程记录办法》《重大执法决定法制审核办法》';
+    const starts = lineStarts(text);
+    // 26 fit after the indent, the 27th is 度 and then ， which may not start a line: 度， go down together.
+    expect([...text].slice(0, starts[1]).join('')).toBe('（三）在队伍提升上精准推进。全面推行行政执法三项制');
+    expect([...text].slice(starts[1], starts[2]).join('')).toBe('度，贯彻落实《行政执法公示办法》《行政执法全过程记录办');
   });
 
   it('keeps the last paragraph, 特此报告, issuer and date together, the date last', async () => {

@@ -42,6 +42,17 @@ describe('a corrupted county folder', () => {
     expect([err.file, err.field]).toEqual([file('county.json'), 'collection.lockAtDeadLine']);
   });
 
+  it('names a misspelt time zone and an invalid Scheduler expression, in Chinese and English (they failed only after deploy)', () => {
+    edit('county.json', (c) => {
+      c.timeZone = 'Asia/Shanghia';
+      c.collection.schedules[1].expression = 'cron(0 18 * 12 * *)';
+    });
+    expect(errorsOf()).toEqual([
+      { file: 'county.json', path: 'timeZone', message: expect.stringMatching(/^“Asia\/Shanghia”不是有效的时区.* \/ "Asia\/Shanghia" is not a valid IANA time zone/) },
+      { file: 'county.json', path: 'collection.schedules[1].expression', message: expect.stringMatching(/有且只有一个写“\?” \/ exactly one of day-of-month and day-of-week must be "\?"$/) },
+    ]);
+  });
+
   it('names a template block whose "narratives" is misspelled', () => {
     edit('template.json', (t) => {
       t.blocks[1].narrative = t.blocks[1].narratives;

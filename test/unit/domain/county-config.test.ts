@@ -48,6 +48,19 @@ describe('config validation at load', () => {
   afterEach(() => rmSync(path.dirname(dir), { recursive: true, force: true }));
 
 
+  it('refuses a misspelt time zone and an invalid Scheduler expression, naming the field (county check and synth both load this way)', () => {
+    const county = readJson('county.json') as { timeZone: string; collection: { schedules: { expression: string }[] } };
+    writeFileSync(path.join(dir, 'county.json'), JSON.stringify({ ...county, timeZone: 'Asia/Shanghia' }));
+    const zone = configErrorOf(() => loadCounty(dir));
+    expect(zone.field).toBe('timeZone');
+    expect(zone.message).toContain('“Asia/Shanghia”不是有效的时区');
+    county.collection.schedules[0]!.expression = 'cron(0 18 * 12 * *)';
+    writeFileSync(path.join(dir, 'county.json'), JSON.stringify(county));
+    const schedule = configErrorOf(() => loadCounty(dir));
+    expect(schedule.field).toBe('collection.schedules[0].expression');
+    expect(schedule.message).toMatch(/有且只有一个写“\?”/);
+  });
+
   it('names the template field whose placeholder has no indicator', () => {
     const template = readJson('template.json') as { blocks: Array<{ body?: string }> };
     template.blocks[2]!.body = '审查{{fig:legality_reviews_typo}}件。';
