@@ -7,6 +7,7 @@ import '../../shared/core/zod-mini-locale';
 import * as z from 'zod/mini';
 import type { OfficeSignIn } from '../../shared/core/county/schema';
 import type { OfficeIdentity } from '../../shared/usecases/portal/office';
+import type { SignInSettings } from '../../shared/core/portal/views';
 
 /**
  * The office signs in with the authorization code flow and PKCE, at the
@@ -33,15 +34,6 @@ export type OfficeAuthConfig =
       allowLoopbackHttp?: boolean;
     });
 
-/** What the office page needs to start the flow; served at GET /api/sign-in/settings. */
-export interface SignInSettings {
-  provider: 'cognito' | 'oidc';
-  authorizationEndpoint: string;
-  clientId: string;
-  scopes: string[];
-  /** Where sign-out goes, and which parameters it takes (Cognito's /logout is not the standard end_session endpoint). */
-  endSession?: { url: string; style: 'oidc' | 'cognito' };
-}
 
 export type OfficeVerifier = (authorization: string | undefined) => Promise<OfficeIdentity | { rejected: string }>;
 

@@ -1,4 +1,6 @@
 import { ApiError } from './common';
+// The API's answer, typed once for the server and this page.
+import type { SignInSettings } from '../../shared/core/portal/views';
 
 /**
  * The office's sign-in in the browser: authorization code flow with PKCE
@@ -10,13 +12,6 @@ import { ApiError } from './common';
  * tab only) and never appears in an address, so the browser's history keeps
  * nothing that signs anyone in.
  */
-export interface SignInSettings {
-  provider: 'cognito' | 'oidc';
-  authorizationEndpoint: string;
-  clientId: string;
-  scopes: string[];
-  endSession?: { url: string; style: 'oidc' | 'cognito' };
-}
 
 const TOKEN_KEY = 'yearly-report.office-token';
 const PENDING_KEY = 'yearly-report.office-sign-in';

@@ -108,3 +108,19 @@ export function synthInRegion(countyId: string, region: string, options: { stage
   const { stack, edge } = built!;
   return { app, stack, edge, template: Template.fromStack(stack), edgeTemplate: edge ? Template.fromStack(edge) : undefined };
 }
+
+/**
+ * Synthesizes the app (its validation plugins run) and returns the Control Tower findings it printed:
+ * some are printed as "ERROR [CT.…]" without failing synth (nor `npx cdk synth`'s exit code), so the
+ * report is read as well as the exception.
+ */
+export function synthAndReadControlTowerFindings(app: App): string[] {
+  const printed: string[] = [];
+  const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void printed.push(args.map(String).join(' ')));
+  try {
+    expect(() => app.synth()).not.toThrow();
+  } finally {
+    spy.mockRestore();
+  }
+  return printed.join('\n').match(/ERROR \[CT\.[A-Z0-9.]+\][^\n]*/g) ?? [];
+}

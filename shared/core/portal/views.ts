@@ -88,3 +88,13 @@ export type ClerkOutcome =
   | ({ state: 'accepted'; rows: number; replacement?: ReplacementView } & SubmissionView)
   | { state: 'superseded'; reason?: string }
   | { state: 'rejected'; problems: ProblemView[]; problemCount: number; reason?: string; errorReportKey?: string };
+
+/** What the office page needs to start the sign-in flow; served at GET /api/sign-in/settings. */
+export interface SignInSettings {
+  provider: 'cognito' | 'oidc';
+  authorizationEndpoint: string;
+  clientId: string;
+  scopes: string[];
+  /** Where sign-out goes, and which parameters it takes (Cognito's /logout is not the standard end_session endpoint). */
+  endSession?: { url: string; style: 'oidc' | 'cognito' };
+}
