@@ -59,7 +59,10 @@ export interface LocalOidcOptions {
 
 export async function startLocalOidcProvider(options: LocalOidcOptions): Promise<LocalOidcProvider> {
   // oidc-provider is ESM-only; Node 20.19+ and esbuild load it from CommonJS. Loaded here, not at the top, so nothing else pays for it.
-  const { default: Provider } = await import('oidc-provider');
+  // It warns on load about Node 20 (it asks for 22; it runs on 20.19+) and on construction about its
+  // in-memory store, which is what a loopback provider for one local session wants: said once here
+  // instead of on every `serve --local` and in every test's output.
+  const { default: Provider } = await withoutKnownWarnings(() => import('oidc-provider'));
   const accounts = options.accounts ?? DEFAULT_LOCAL_ACCOUNTS;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const kid = randomBytes(8).toString('hex');
@@ -70,7 +73,7 @@ export async function startLocalOidcProvider(options: LocalOidcOptions): Promise
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const provider = new Provider(issuer, {
+  const provider = await withoutKnownWarnings(async () => new Provider(issuer, {
     clients: [
       {
         client_id: LOCAL_CLIENT_ID,
@@ -113,7 +116,7 @@ export async function startLocalOidcProvider(options: LocalOidcOptions): Promise
       ctx.type = 'html';
       ctx.body = page('登录出错', `<p>登录出错：${escape(out.error_description ?? out.error)}</p><p>请回到报告汇总页面重新登录。</p>`);
     },
-  });
+  }));
   const callback = provider.callback();
 
   async function interaction(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {
@@ -257,4 +260,19 @@ async function authorizationCode(issuer: string, redirectUri: string, login: str
   const code = new URL(location).searchParams.get('code');
   if (!code) throw new Error(`no code in ${location}`);
   return code;
+}
+
+/** oidc-provider's two start-up warnings that do not apply to a provider on loopback for one local session. */
+const KNOWN_LOCAL_WARNINGS = [/oidc-provider WARNING: Unsupported runtime/, /oidc-provider WARNING: a quick start development-only in-memory adapter/];
+
+async function withoutKnownWarnings<T>(work: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!KNOWN_LOCAL_WARNINGS.some((known) => known.test(String(args[0])))) warn(...args);
+  };
+  try {
+    return await work();
+  } finally {
+    console.warn = warn;
+  }
 }

@@ -162,8 +162,8 @@ test("the office's return comment stays when the clerk's fix is rejected, and �
   const broken = await filledTemplate(clerk, '很多');
   await choose(clerk, '司法局2021改.xlsx', broken);
   await clerk.waitForSelector('#rejected', { timeout: 30_000 });
-  // The page redrew with the new state: the office's request is still there to read, before and after a reload.
-  expect(await clerk.textContent('#state')).toBe('有错误');
+  // The page shows the outcome, then redraws with the unit's new state: the office's request is still there to read, before and after a reload.
+  await clerk.waitForSelector('#state >> text=有错误');
   expect(await clerk.textContent('#return-comment')).toBe('请核对合法性审查件数');
   await clerk.reload();
   await clerk.waitForSelector('#state');
