@@ -88,6 +88,7 @@ describe('findFigures: counts in Chinese numerals', () => {
       '一次:一 before a measure word at the end of a clause (一次。): check whether it is a count',
     ]],
     ['组织三至五场讲座', ['五场:a range']],
+    ['采购零件，四处走访，坚持两条腿走路', ['四处:a fixed expression or slogan (三项制度, 两个维护, 一次性)', '两条:a fixed expression or slogan (三项制度, 两个维护, 一次性)']],
   ])('%s', (text, expected) => {
     expect(chinese(text)).toEqual([]);
     expect(kept(text)).toEqual(expected);

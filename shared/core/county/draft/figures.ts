@@ -270,7 +270,8 @@ const CHINESE_MEASURE_WORDS = [
 ] as const;
 
 const NUMERAL_CHARS = '零一二两三四五六七八九十百千万';
-const CHINESE_RUN = /(?<![0-9０-９.．零一二两三四五六七八九十百千万])[零一二两三四五六七八九十百千万]+/g;
+// Not from 零: 零件, 零售 are words, and a count of none is printed 0.
+const CHINESE_RUN = /(?<![0-9０-９.．零一二两三四五六七八九十百千万])[一二两三四五六七八九十百千万][零一二两三四五六七八九十百千万]*/g;
 
 /**
  * Fixed expressions, slogans and names that hold a numeral and a measure word
@@ -279,7 +280,7 @@ const CHINESE_RUN = /(?<![0-9０-９.．零一二两三四五六七八九十百�
  */
 const FIXED_EXPRESSIONS = [
   '两个维护', '两个确立', '四个意识', '四个自信', '四个全面', '三个代表', '五个一', '两个责任', '两个健康', '三个务必',
-  '三项制度', '两张皮', '三番五次', '一次性', '一站式', '一把手', '一网通办', '一件事', '一次办', '两个必须', '三个区分开来',
+  '三项制度', '两张皮', '三番五次', '一次性', '一站式', '一把手', '一网通办', '一件事', '一次办', '两个必须', '三个区分开来', '四处', '两条腿',
 ];
 
 /** Words before a numeral that make it vague (上千人, 数十次, 几百件): no number to bind. */
