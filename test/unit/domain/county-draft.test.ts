@@ -98,6 +98,11 @@ describe('findFigures: counts in Chinese numerals', () => {
 describe('splitReport', () => {
   const lines = (text: string) => text.split('\n').map((t) => ({ text: t }));
 
+  it('takes a heading that names the year as a heading, and one holding a figure as a paragraph', () => {
+    const s = splitReport(lines('城溪县2023年法治政府建设情况报告\n2023年以来，……\n一、2023年推进法治政府建设的主要举措\n召开会议3次。\n二、办理案件12件\n特此报告。'));
+    expect(s.blocks.map((b) => b.kind)).toEqual(['heading1', 'paragraph', 'paragraph']);
+  });
+
   it('takes the title over two lines, drops the page chrome and reads the salutation, headings and tail', () => {
     const s = splitReport(
       lines(
