@@ -121,6 +121,9 @@ export interface Measured {
 }
 
 /** Figures found (same place, same printed qualifier + number + measure word) and digit strings wrongly made figures. */
+/** Written apart from the command's own rules: a run of numerals, 余/多, then a common measure word. */
+const CHINESE_CANDIDATE = /(?<![0-9０-９.．零一二两三四五六七八九十百千万])[零一二两三四五六七八九十百千万]+(?:余|多)?(?:次|场|轮|件|项|个|名|人|位|家|户|期|批|支|条|份|篇|部|所|处|起|宗|类|种|天)/g;
+
 export function scoreFigures(draft: CountyDraft, truth: readonly TruthFigure[], published: readonly string[]): Pick<Measured, 'figures' | 'found' | 'nonFigures' | 'wronglyFigures' | 'misses' | 'falsePositives'> {
   const key = (line: string, start: number) => `${comparable(line)}@${start}`;
   const drafted = new Map(draft.figures.map((f) => [key(f.line, f.start), f]));
@@ -134,7 +137,9 @@ export function scoreFigures(draft: CountyDraft, truth: readonly TruthFigure[], 
   }
   const falsePositives = draft.figures.filter((f) => !truthAt.has(key(f.line, f.start))).map((f) => `${f.line.slice(f.start, f.end)} in …${f.line.slice(Math.max(0, f.start - 10), f.end + 4)}…`);
   const digitRuns = published.reduce((n, line) => n + [...line.matchAll(/[0-9０-９]+(?:[.．][0-9０-９]+)?/g)].length, 0);
-  return { figures: truth.length, found, nonFigures: digitRuns - truth.length, wronglyFigures: falsePositives.length, misses, falsePositives };
+  // Chinese numerals before a measure word (三次, 第三次, 三项制度, 两三次) are candidates too; 三是, 十四五 have no measure word.
+  const numeralRuns = published.reduce((n, line) => n + [...line.matchAll(CHINESE_CANDIDATE)].length, 0);
+  return { figures: truth.length, found, nonFigures: digitRuns + numeralRuns - truth.length, wronglyFigures: falsePositives.length, misses, falsePositives };
 }
 
 /** The fixture as the file the command is given: the text without marks, or a Word file of its lines. */

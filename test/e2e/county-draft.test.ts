@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CountyDraft } from '../../shared/core/county/draft/build';
-import { checkCountyFolder } from '../../shared/core/county/load';
+import { checkCountyFolder, loadCounty } from '../../shared/core/county/load';
+import { exportTemplateDocx, importTemplateDocx } from '../../shared/core/template/template-doc';
 import type { Report } from '../../shared/core/report/schema';
 import { runCli } from '../cli-runner';
 import { comparable, draftFixture, figureSegments, FIXTURES, readFixture, reportLines, scoreFigures, sourceFile, summary, type Measured } from './county-draft-measure';
@@ -54,6 +55,41 @@ describe.each(FIXTURES.map((f) => [f.file, f] as const))('county draft %s', (_na
     // Per text, at most two marked figures missed and two digit strings wrongly made figures; the set's shares are held below.
     expect(score.misses.length).toBeLessThanOrEqual(2);
     expect(score.falsePositives.length).toBeLessThanOrEqual(2);
+  });
+
+  it('drafts a template the office can edit in Word: template-doc export and import give it back unchanged', async () => {
+    // Figures printed in numerals (printIn 汉字) and headings naming the year go out and come back like any other text.
+    const county = loadCounty(dir);
+    const template = county.template(draft.year);
+    expect(await importTemplateDocx(await exportTemplateDocx(template, county.catalogue), template, county.catalogue)).toEqual(template);
+  });
+
+  it('binds the counts printed in Chinese numerals, printed back in numerals from a number', () => {
+    const numerals = truth.filter((t) => /^(?:近|约|逾)?[零一二两三四五六七八九十百千万]/.test(t.printed));
+    const indicators = JSON.parse(draft.files['indicators.json']!) as Array<{ id: string; printIn?: string; valueType?: string }>;
+    const samples = Object.entries(draft.files)
+      .filter(([file]) => file.startsWith('samples/'))
+      .map(([, text]) => (JSON.parse(text) as { indicators: Record<string, unknown> }).indicators);
+    const segments = figureSegments(report);
+    for (const t of numerals) {
+      const f = draft.figures.find((d) => comparable(d.line) === comparable(t.line) && d.start === t.start);
+      expect(f && f.line.slice(f.start, f.end)).toBe(t.printed);
+      const def = indicators.find((d) => d.id === f!.indicatorId);
+      expect(def).toMatchObject({ printIn: '汉字', valueType: 'count' });
+      // The sample holds the number (近1000, 20余, 3), never the numeral; the report keeps it and prints the numeral.
+      const sample = samples.find((s) => f!.indicatorId in s)![f!.indicatorId];
+      expect(String(sample)).toMatch(/^\D*\d+\D*$/);
+      const figure = report.figures.find((r) => r.indicatorId === f!.indicatorId)!;
+      expect(typeof figure.value).toBe('number');
+      expect(t.printed).toContain(figure.display);
+      expect(segments.some((s) => s.figure === f!.indicatorId && s.text === figure.display)).toBe(true);
+    }
+    const review = draft.files['DRAFT-REVIEW.md']!;
+    for (const t of numerals) expect(review).toContain(`“${t.printed}”用汉字写成`);
+    // Doubtful numerals stay prose and are listed first, with what a person should check.
+    if (fixture.file === 'shandong-yishui.txt') expect(review.slice(0, review.indexOf('## 2.'))).toContain('两三次');
+    // The texts with numerals added for this (four provinces) each hold some.
+    if (['hunan-xiangxi.txt', 'shandong-yishui.txt', 'chongqing-chengxi.txt', 'yunnan-lanping.txt'].includes(fixture.file)) expect(numerals.length).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors';
 import { ConfigProblems, jsonPath, parseConfig } from '../config/problems';
 import * as z from 'zod/mini';
-import { Catalogue, CatalogueSchema, CrossCheck, CrossCheckSchema, IndicatorDef, IndicatorDefSchema, LedgerDef, LedgerDefSchema } from './schema';
+import { Catalogue, CatalogueSchema, CrossCheck, CrossCheckSchema, IndicatorDef, IndicatorDefSchema, LedgerDef, LedgerDefSchema, valueTypeOf } from './schema';
 import indicators from './indicators.json';
 import ledgers from './ledgers.json';
 import checks from './checks.json';
@@ -152,6 +152,10 @@ export function assembleCatalogue(
     const yesNo = agg.kind === 'all' || agg.kind === 'any';
     if (yesNo && ind.valueType !== undefined && ind.valueType !== 'yesno') {
       problems.error(file, where('valueType'), `aggregation "${agg.kind}" combines yes/no facts; valueType must be "yesno"`);
+    }
+    // A rate or an amount has decimals no numeral form prints; a count (whole numbers) always has one.
+    if (ind.printIn === '汉字' && valueTypeOf(ind) !== 'count') {
+      problems.error(file, where('printIn'), `"printIn": "汉字" prints whole counts in Chinese numerals; this indicator is a ${valueTypeOf(ind)}`);
     }
     if (ind.valueType === 'yesno' && !yesNo) {
       problems.error(file, where('aggregation'), 'a yes/no indicator combines with "all" (yes when every unit says yes) or "any"');

@@ -98,10 +98,12 @@ export const IndicatorDefSchema = z.lazy(() =>
     /** Defaults from the unit: % → percent, 课时 → amount, else count. */
     valueType: z.optional(ValueTypeSchema),
     /**
-     * Print the figure in 万 ("1.3万件" for 13,000; one decimal at most), as
-     * reports do for large counts. The value itself stays exact.
+     * 万: print the figure in 万 ("1.3万件" for 13,000; one decimal at most), as
+     * reports do for large counts. 汉字: print it in Chinese numerals (三次,
+     * 两轮, 十二场, 近千人), as official texts do for small counts
+     * (report/chinese-numerals.ts). Either way the value itself stays exact.
      */
-    printIn: z.optional(z.literal('万')),
+    printIn: z.optional(z.enum(['万', '汉字'])),
     /** Decimal places printed (default 1; whole numbers print without any): 0 prints 99.1% as 99%. */
     decimals: z.optional(z.int().check(z.minimum(0), z.maximum(4))),
     /** For yesno: the words printed for yes and no. */

@@ -2,6 +2,7 @@ import type { LoadedCatalogue } from '../catalogue/load';
 import { valueTypeOf, type IndicatorDef } from '../catalogue/schema';
 import type { CollectionPlan } from '../county/plan';
 import type { Unit } from '../county/schema';
+import { chineseNumeral } from './chinese-numerals';
 import { combineQualifiers, inWan, roundApproximate, withQualifier } from './qualifier';
 import type { Figure, FigureSource, ReportWarning } from './schema';
 import type { UnitIndicatorValue, UnitValues } from './unit-values';
@@ -17,7 +18,7 @@ export interface UnitContribution {
   noData?: ReadonlySet<string>;
 }
 
-/** "1000余", "近60", "517", "66.7", "1.3万", "实现": what the report prints before the measure word. */
+/** "1000余", "近60", "517", "66.7", "1.3万", "三", "近千", "实现": what the report prints before the measure word. */
 export function displayFigure(
   def: Pick<IndicatorDef, 'valueType' | 'unit' | 'aggregation' | 'printIn' | 'yesText' | 'noText' | 'decimals'>,
   value: number | null,
@@ -32,6 +33,11 @@ export function displayFigure(
   if (def.printIn === '万') {
     const wan = inWan(round, def.decimals ?? 1, qualifier);
     return withQualifier(wan.text, wan.qualifier);
+  }
+  if (def.printIn === '汉字') {
+    // A count only ever holds whole numbers; a value with no numeral form (a fraction) still prints, in digits.
+    const numeral = chineseNumeral(round, { qualified: qualifier !== undefined });
+    if (numeral !== undefined) return withQualifier(numeral, qualifier);
   }
   const text = Number.isInteger(round) ? String(round) : String(Number(round.toFixed(def.decimals ?? 1)));
   return withQualifier(text, qualifier);

@@ -1,6 +1,7 @@
 import { buildReport, type BuildReportInput } from '../../../shared/core/report/build-report';
 import { combineQualifiers, withQualifier } from '../../../shared/core/report/qualifier';
 import { displayFigure } from '../../../shared/core/report/build-figures';
+import { chineseNumeral, parseChineseNumeral } from '../../../shared/core/report/chinese-numerals';
 import { parseSubmissionFile } from '../../../shared/core/submission/parse';
 import { countyOf, smallCatalogue, smallConfig, submission } from './helpers';
 
@@ -35,12 +36,13 @@ const KINDS = [
   { id: 'handled', name: '办件量', unit: '件', printIn: '万', topic: 't', submittedBy: [{ kind: 'role', role: 'office' }], aggregation: { kind: 'sum' } },
   { id: 'cases_total', name: '收案与顾问合计', unit: '件', topic: 't', submittedBy: [{ kind: 'role', role: 'office' }], aggregation: { kind: 'sum_of', parts: ['cases_received', 'advisers'] } },
   { id: 'closed_share', name: '结案占比', unit: '%', decimals: 0, topic: 't', submittedBy: [{ kind: 'role', role: 'office' }], aggregation: { kind: 'ratio', numerator: 'cases_closed', denominator: 'cases_total' } },
+  { id: 'meetings', name: '常务会议学法次数', unit: '次', printIn: '汉字', topic: 't', submittedBy: [{ kind: 'group', group: 'towns' }], aggregation: { kind: 'sum' }, approximateAllowed: true },
   { id: 'recovered', name: '挽回经济损失', unit: '万元', valueType: 'amount', topic: 't', submittedBy: [{ kind: 'role', role: 'office' }], aggregation: { kind: 'sum' } },
 ];
 
 const TEMPLATE = {
   title: '测试县报告',
-  preamble: '讲座{{fig:lectures}}场，{{fig:full_cover}}全覆盖，满意率{{fig:town_rate}}%，办件{{fig:handled}}件，挽回{{fig:recovered}}万元，结案率{{fig:closed_rate}}%。',
+  preamble: '讲座{{fig:lectures}}场，{{fig:full_cover}}全覆盖，满意率{{fig:town_rate}}%，办件{{fig:handled}}件，挽回{{fig:recovered}}万元，结案率{{fig:closed_rate}}%，学法{{fig:meetings}}次。',
   blocks: [{ kind: 'heading1', text: '一、情况' }],
 };
 
@@ -185,5 +187,78 @@ describe('0, 未发生 and 暂无数据 are different answers', () => {
     const r = buildReport({ county, year: 2021, submissions: [sub], rejected: [], generatedAt: new Date('2022-01-12T01:00:00Z') });
     expect(figure(r, 'fulltime_mediators').noDataUnits).toEqual(['town_a']);
     expect(r.warnings.map((w) => w.code)).toContain('NO_DATA_DECLARED');
+  });
+});
+
+// Issue 23: official texts print small counts in Chinese numerals; such a figure is still computed, the value exact.
+describe('figures printed in Chinese numerals', () => {
+  it.each<[number, string, boolean?]>([
+    [0, '零'],
+    [1, '一'],
+    [2, '两'], // 两次, 两轮: 2 alone before a measure word
+    [3, '三'],
+    [10, '十'],
+    [11, '十一'],
+    [12, '十二'], // 二 inside a compound
+    [20, '二十'],
+    [22, '二十二'],
+    [99, '九十九'],
+    [100, '一百'],
+    [105, '一百零五'],
+    [110, '一百一十'],
+    [200, '二百'],
+    [1000, '一千'],
+    [1050, '一千零五十'],
+    [1200, '一千二百'],
+    [2005, '二千零五'],
+    [10_000, '一万'],
+    [12_000, '一万二千'],
+    [100_000, '十万'],
+    [100_500, '十万零五百'],
+    [1_000_001, '一百万零一'],
+    [100, '百', true], // 百余人: a round number beside a qualifier drops its 一
+    [1000, '千', true], // 近千人
+    [10_000, '万', true],
+    [12, '十二', true],
+    [1200, '一千二百', true],
+  ])('prints %d as %s', (value, printed, qualified = false) => {
+    expect(chineseNumeral(value, { qualified })).toBe(printed);
+    expect(parseChineseNumeral(printed, { qualified })).toBe(value);
+  });
+
+  it('has no numeral form for fractions, negatives or values beyond 亿', () => {
+    expect([2.5, -1, 100_000_000].map((v) => chineseNumeral(v))).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('reads back only what it prints: other spellings are not its numerals', () => {
+    expect(['二', '一十二', '两十', '两百', '三四', '一百余', '百', '十二次', ''].map((t) => parseChineseNumeral(t))).toEqual(Array(9).fill(undefined));
+  });
+
+  it('prints the figure in numerals with its qualifier, and digits where no numeral form exists', () => {
+    const def = { unit: '次', printIn: '汉字', aggregation: { kind: 'sum' } } as const;
+    expect([displayFigure(def, 3), displayFigure(def, 2), displayFigure(def, 12), displayFigure(def, 1000, '近'), displayFigure(def, 100, '余'), displayFigure(def, 10, '余')]).toEqual([
+      '三',
+      '两',
+      '十二',
+      '近千',
+      '百余',
+      '十余',
+    ]);
+    expect(displayFigure(def, 2.5)).toBe('2.5');
+  });
+
+  it('keeps the number in report.json and the figure a computed segment of the text', () => {
+    const r = report([submission('town_a', { indicators: { meetings: 2 } }), submission('town_b', { indicators: { meetings: 1 } })]);
+    expect(figure(r, 'meetings')).toMatchObject({ value: 3, display: '三' });
+    const segments = r.document.flatMap((b) => ('segments' in b ? b.segments : []));
+    const preamble = segments.map((s) => s.text).join('');
+    expect(preamble).toContain('学法三次。');
+    expect(segments.find((s) => s.figure === 'meetings')).toMatchObject({ text: '三', figure: 'meetings' });
+  });
+
+  it('is for whole counts only: a rate in numerals is a config error', () => {
+    const rate = { id: 'rate', name: '满意率', unit: '%', printIn: '汉字', topic: 't', submittedBy: [{ kind: 'role', role: 'office' }], aggregation: { kind: 'max' } };
+    expect(() => smallCatalogue({ indicators: [rate] })).toThrow(/printIn.*汉字.*percent/s);
+    expect(() => smallCatalogue({ indicators: [{ ...rate, unit: '次', aggregation: { kind: 'sum' } }] })).not.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 import { loadCatalogue } from '../../catalogue/load';
 import type { IndicatorDef } from '../../catalogue/schema';
-import { chineseNumeralMatches, findFigures, type FoundFigure, type ProseNumber } from './figures';
+import { DOUBTFUL_CHINESE_REASONS, findFigures, type FoundFigure, type ProseNumber } from './figures';
 import { readTitle, splitReport, type DraftBlock, type SourceParagraph } from './structure';
 import { OUTSIDE_GOVERNMENT, pinyinId, SUBMITTER_KEYWORDS, UnitFinder, type DraftUnit } from './units';
 
@@ -82,7 +82,6 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
   const indicators: IndicatorDef[] = [];
   const figures: DraftedFigure[] = [];
   const prose: Array<ProseNumber & { line: string }> = [];
-  const chinese: Array<{ text: string; line: string }> = [];
   const samples = new Map<string, Record<string, number | string>>();
   const review = new ReviewNotes();
   const usedIds = new Set<string>();
@@ -95,7 +94,6 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
   const templateText = (text: string, line: string, offset: number): string => {
     const { figures: found, prose: kept } = findFigures(text);
     for (const p of kept) prose.push({ ...p, start: p.start + offset, end: p.end + offset, line });
-    for (const c of chineseNumeralMatches(text)) chinese.push({ text: c.text, line: text.slice(Math.max(0, c.at - 12), c.at + c.text.length + 8) });
     let out = '';
     let last = 0;
     const named = finder.find(line);
@@ -165,6 +163,7 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
     if (submitterBy === 'keyword' || submitterBy === 'issuer') review.submitter(`${line.slice(at, at + f.end - f.start)}（${indicatorName}）`, unit, submitterBy, sentence);
     if (f.unprintable) review.doubt(`“${line.slice(at, at + f.end - f.start)}”${f.unprintable === 'printed with a trailing zero, which the report drops' ? '末位的0在报告中不会印出（报告印作去掉末位0的数）：请改原文或接受此差异' : '开头的0在报告中不会印出'}`);
     if (f.qualifierAfterMeasure) review.kind(`“${line.slice(at, at + f.end - f.start)}”的“${f.qualifier}”印在量词之后，报告只能把约数的限定词印在数字旁，所以草稿把“${f.qualifier}”留在正文中，样例填确数${f.number}（指标允许约数）：请确认这句话每年都成立`);
+    if (f.chinese) review.kind(`“${line.slice(at, at + f.end - f.start)}”用汉字写成，按汉字印出（printIn 汉字）：样例填${sampleValue(f)}，报告印作“${line.slice(at, at + f.valueEnd - f.start)}”`);
     if (f.kind === 'count_in_wan') review.kind(`“${line.slice(at, at + f.end - f.start)}”按“以万为单位印出的大数”处理（printIn 万）：样例填确数${Math.round(f.value * 10000)}，报告印到万位后一位小数`);
     if (f.kind === 'amount' && f.measure.startsWith('万') && f.measure !== '万元') review.kind(`“${line.slice(at, at + f.end - f.start)}”有两位以上小数，按以“${f.measure}”为单位的数处理（printIn 万 只印一位小数）`);
     return def;
@@ -260,11 +259,19 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
   );
   md.push('## 1. 可能是统计数字、却留在正文中的数字', '');
   const doubtful = byReason.get('no measure word after it (kept as prose: check it)') ?? [];
-  md.push(doubtful.length ? '后面没有量词，草稿没有把它当作数字（如果是统计数字，请在 template.json 中改为占位符并新增指标）：' : '无。', '');
-  for (const d of doubtful) md.push(`- ${d}`);
-  if (chinese.length) {
-    md.push('', '用汉字写的数字（报告只能印阿拉伯数字，所以草稿把它们留在正文中；如果是统计数字，请改写原文为阿拉伯数字后重新起草）：', '');
-    for (const c of chinese) md.push(`- ${c.text}（…${c.line}…）`);
+  const doubtfulChinese = [...DOUBTFUL_CHINESE_REASONS].flatMap((reason) => (byReason.get(reason) ?? []).map((d) => `${d}（${REASON_ZH[reason]}）`));
+  if (!doubtful.length && !doubtfulChinese.length) md.push('无。', '');
+  if (doubtful.length) {
+    md.push('后面没有量词，草稿没有把它当作数字（如果是统计数字，请在 template.json 中改为占位符并新增指标）：', '');
+    for (const d of doubtful) md.push(`- ${d}`);
+  }
+  if (doubtfulChinese.length) {
+    md.push(
+      ...(doubtful.length ? [''] : []),
+      '用汉字写的、拿不准是不是统计数字的（如果是，请在 template.json 中改为占位符，新增 "printIn": "汉字" 的指标；写法须是报告印得出的：两次、十二场、一百零五件、近千人）：',
+      '',
+    );
+    for (const d of doubtfulChinese) md.push(`- ${d}`);
   }
   md.push('', '## 2. 不能按原样印出的数字', '');
   md.push(...(review.doubts.length ? review.doubts.map((d) => `- ${d}`) : ['无。']), '');
@@ -295,7 +302,7 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
   md.push('', '## 7. 留在正文中的年份、日期、序号、文件名和口号', '');
   md.push('下列数字串不是统计数字，草稿把它们原样留在正文中：', '');
   for (const [reason, list] of byReason) {
-    if (reason.startsWith('no measure word')) continue;
+    if (reason.startsWith('no measure word') || DOUBTFUL_CHINESE_REASONS.has(reason)) continue;
     md.push(`- ${REASON_ZH[reason] ?? reason}：${list.slice(0, 12).join('；')}${list.length > 12 ? `；等${list.length}处` : ''}`);
   }
   md.push('', '## 8. 取自原文的其他信息', '');
@@ -346,6 +353,12 @@ const REASON_ZH: Record<string, string> = {
   'a standard, threshold or target (至少2名, 力争…)': '标准、门槛或目标（至少2名、力争……）',
   'a phone or code number': '电话或编码',
   'a version or section number': '版本号或条目号',
+  'a fixed expression or slogan (三项制度, 两个维护, 一次性)': '固定说法或口号（三项制度、两个维护、一次性）',
+  'Chinese numerals spelled otherwise than the report prints them (两百, 两三次): check it': '报告印不出的汉字数字写法（两百、两三次）',
+  'a vague amount (上千, 数十, 几百): check it': '概数（上千、数十、几百）',
+  '一 before a measure word at the end of a clause (一次。): check whether it is a count': '句末的“一＋量词”（一次。），可能是数字',
+  'the outline of what follows (三项工作：…)': '下文的提纲（三项工作：……）',
+  'the number of things just named (决策、服务……五个方面)': '所列事项的个数（决策、服务……五个方面）',
 };
 
 class ReviewNotes {
@@ -429,7 +442,8 @@ const NATIONAL_FITS: ReadonlyArray<{ words: RegExp; measure: string; id: string 
 ];
 
 function nationalFit(context: string, f: FoundFigure, used: ReadonlySet<string>): { def: IndicatorDef; role: string } | undefined {
-  if (f.kind !== 'count' || f.qualifier) return undefined;
+  // A national indicator prints in digits; a count printed in numerals needs the county's own (printIn 汉字).
+  if (f.kind !== 'count' || f.qualifier || f.chinese) return undefined;
   const fit = NATIONAL_FITS.find((n) => n.measure === f.measure && n.words.test(context.replace(/^\d{4}年/, '')));
   if (!fit || used.has(`national:${fit.id}`)) return undefined;
   const def = loadCatalogue().indicatorById.get(fit.id);
@@ -488,6 +502,7 @@ function indicatorDef(id: string, name: string, f: FoundFigure, unitId: string, 
   else if (f.kind === 'amount') def.valueType = 'amount';
   else def.valueType = 'count';
   if (f.kind === 'count_in_wan') def.printIn = '万';
+  if (f.chinese) def.printIn = '汉字';
   if (f.decimals > 1) def.decimals = f.decimals;
   if (!f.qualifier) delete (def as { approximateAllowed?: boolean }).approximateAllowed;
   return def;

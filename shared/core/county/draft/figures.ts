@@ -5,11 +5,14 @@
  * hotlines). Pure: the paragraph in, its figures and the digit strings kept as
  * prose (each with the reason, for DRAFT-REVIEW.md) out.
  *
- * Only figures printed in Arabic digits (half- or full-width) become
- * placeholders: the report prints every figure in Arabic digits, so a figure
- * printed in Chinese numerals (三次, 近千人) could not come back as printed. Those
- * are listed for review instead.
+ * Counts printed in Chinese numerals (三次, 两轮, 十二场, 近千人) are figures
+ * too, printed back in numerals (indicator "printIn": "汉字"), when a measure
+ * word follows and the numeral is spelled as the report prints it
+ * (report/chinese-numerals.ts). Ordinals (第三次), fixed expressions and
+ * slogans (三项制度, 两个维护, 一次性), quotes and titles, and anything doubtful
+ * (两三次, 上千人, 一次 on its own) stay prose, listed for review.
  */
+import { parseChineseNumeral } from '../../report/chinese-numerals';
 
 /** Measure words, longest first so 人次 wins over 人 and 个工作日 over 个. */
 const MEASURE_WORDS = [
@@ -46,6 +49,8 @@ export interface FoundFigure {
   decimals: number;
   /** Printed with a trailing zero (3.50) or a leading zero the report cannot print back. */
   unprintable?: string;
+  /** Printed in Chinese numerals (三次): `number` is the numeral as printed, the indicator prints in 汉字. */
+  chinese?: boolean;
 }
 
 export interface ProseNumber {
@@ -53,6 +58,8 @@ export interface ProseNumber {
   end: number;
   text: string;
   reason: string;
+  /** A Chinese-numeral count kept as prose (三项制度, 第三次): listed apart from the digit strings. */
+  chinese?: boolean;
 }
 
 const DIGIT = /[0-9０-９]/;
@@ -248,23 +255,155 @@ export function findFigures(text: string): { figures: FoundFigure[]; prose: Pros
       ...(unprintable ? { unprintable } : {}),
     });
   }
-  return { figures, prose };
+  const chinese = findChineseFigures(text, spans);
+  const byStart = (a: { start: number }, b: { start: number }) => a.start - b.start;
+  return { figures: [...figures, ...chinese.figures].sort(byStart), prose: [...prose, ...chinese.prose].sort(byStart) };
 }
 
-/** Figures printed in Chinese numerals (三次, 十余件, 近千人): listed for review, never bound. */
-export function chineseNumeralFigures(text: string): string[] {
-  return chineseNumeralMatches(text).map((m) => m.text);
-}
+// ---- Chinese numerals ------------------------------------------------------
 
-/** The same, with where each is in the text. */
-export function chineseNumeralMatches(text: string): Array<{ text: string; at: number }> {
-  const found: Array<{ text: string; at: number }> = [];
-  const pattern = /(?<![第一二三四五六七八九十百千两])(?:近|约|逾)?[一二三四五六七八九十两百千]{1,4}(?:余|多)?(?:件|次|场|人次|名|项|家|户|期|批)(?![会届中全])/g;
-  for (const match of text.matchAll(pattern)) {
-    const before = text.slice(Math.max(0, match.index - 1), match.index);
-    if (/[“《]/.test(before)) continue;
-    if (/^[一两]/.test(match[0]) && match[0].length <= 2) continue; // 一次, 一件: an article, not a count
-    found.push({ text: match[0], at: match.index });
+/** Measure words a count in Chinese numerals is read before: not 分 (百分之), 年 (五年规划), 届 (十九届), 元 or 级. */
+const CHINESE_MEASURE_WORDS = [
+  '个工作日', '个月', '人次', '户次', '家次', '件次', '场次', '批次', '课时', '学时', '小时',
+  '次', '场', '轮', '件', '项', '个', '名', '人', '位', '家', '户', '期', '批', '支', '条', '份', '篇', '部', '所', '处',
+  '起', '宗', '类', '种', '天', '台', '辆', '套', '座', '本', '册', '堂', '节', '块', '队', '组',
+] as const;
+
+const NUMERAL_CHARS = '零一二两三四五六七八九十百千万';
+// Not from 零: 零件, 零售 are words, and a count of none is printed 0.
+const CHINESE_RUN = /(?<![0-9０-９.．零一二两三四五六七八九十百千万])[一二两三四五六七八九十百千万][零一二两三四五六七八九十百千万]*/g;
+
+/**
+ * Fixed expressions, slogans and names that hold a numeral and a measure word
+ * but state no figure of the year. Those in quotes are prose anyway; these are
+ * the ones reports also print bare.
+ */
+const FIXED_EXPRESSIONS = [
+  '两个维护', '两个确立', '四个意识', '四个自信', '四个全面', '三个代表', '五个一', '两个责任', '两个健康', '三个务必',
+  '三项制度', '两张皮', '三番五次', '一次性', '一站式', '一把手', '一网通办', '一件事', '一次办', '两个必须', '三个区分开来', '四处', '两条腿',
+];
+
+/** Words before a numeral that make it vague (上千人, 数十次, 几百件): no number to bind. */
+const VAGUE_BEFORE = /[上数几]$/;
+
+const CHINESE_REASONS = {
+  ordinal: 'an ordinal (第…)',
+  fixed: 'a fixed expression or slogan (三项制度, 两个维护, 一次性)',
+  spelling: 'Chinese numerals spelled otherwise than the report prints them (两百, 两三次): check it',
+  vague: 'a vague amount (上千, 数十, 几百): check it',
+  one: '一 before a measure word at the end of a clause (一次。): check whether it is a count',
+  outline: 'the outline of what follows (三项工作：…)',
+  listed: 'the number of things just named (决策、服务……五个方面)',
+  range: 'a range',
+} as const;
+
+/** Reasons a person should look at: listed first in DRAFT-REVIEW.md. */
+export const DOUBTFUL_CHINESE_REASONS: ReadonlySet<string> = new Set([CHINESE_REASONS.spelling, CHINESE_REASONS.vague, CHINESE_REASONS.one]);
+
+/**
+ * Counts in Chinese numerals followed by a measure word: figures when they
+ * are plainly counts, otherwise prose with the reason. A numeral with no
+ * measure word after it (三是, 十四五, 七五普法) is not a count and is not listed.
+ */
+function findChineseFigures(text: string, spans: Array<[number, number, string]>): { figures: FoundFigure[]; prose: ProseNumber[] } {
+  const figures: FoundFigure[] = [];
+  const prose: ProseNumber[] = [];
+  const fixed: Array<[number, number, string]> = [];
+  for (const expression of FIXED_EXPRESSIONS) {
+    for (let at = text.indexOf(expression); at >= 0; at = text.indexOf(expression, at + 1)) fixed.push([at, at + expression.length, CHINESE_REASONS.fixed]);
   }
-  return found;
+  for (const match of text.matchAll(CHINESE_RUN)) {
+    const start = match.index;
+    const runEnd = start + match[0].length;
+    let pos = runEnd;
+    let suffix: string | undefined;
+    for (const q of ['余', '多']) {
+      if (text.startsWith(q, pos)) {
+        suffix = q;
+        pos += q.length;
+        break;
+      }
+    }
+    const measure = CHINESE_MEASURE_WORDS.find((w) => text.startsWith(w, pos));
+    if (!measure) continue;
+    const end = pos + measure.length;
+    let prefix: string | undefined;
+    for (const q of PREFIX_QUALIFIERS) {
+      if (text.slice(start - q.length, start) === q) {
+        prefix = q;
+        break;
+      }
+    }
+    const keep = (reason: string) => prose.push({ start, end, text: text.slice(start, end), reason, chinese: true });
+    const before = text.slice(Math.max(0, start - 4), start);
+    const after = text.slice(end, end + 8);
+    const inside = [...spans, ...fixed].find(([a, b]) => start >= a && start < b);
+    if (inside) {
+      keep(inside[2]);
+      continue;
+    }
+    if (/第$/.test(before)) {
+      keep(CHINESE_REASONS.ordinal);
+      continue;
+    }
+    if (VAGUE_BEFORE.test(before)) {
+      keep(CHINESE_REASONS.vague);
+      continue;
+    }
+    if (/[至到~～—－-]$/.test(before) || new RegExp(`^[至到~～—－-][${NUMERAL_CHARS}]`).test(text.slice(runEnd))) {
+      keep(CHINESE_REASONS.range);
+      continue;
+    }
+    // The figure-level rules the digits follow: a standard or target, a policy's name, a time limit.
+    const standard = proseReason(text, start, runEnd, []);
+    if (standard) {
+      keep(standard);
+      continue;
+    }
+    // "围绕决策、服务、执法五个方面": it counts the items just named, or the parts of a plan, not the year's work.
+    if (/^(?:方面|领域|环节|层面|维度|板块|重点)/.test(after) || /、[\u4e00-\u9fa5]{1,6}$/.test(text.slice(0, start))) {
+      keep(CHINESE_REASONS.listed);
+      continue;
+    }
+    if (/^[^，。；,;！？]{0,6}[：:]/.test(after)) {
+      keep(CHINESE_REASONS.outline);
+      continue;
+    }
+    if (/^(?:以上|以下|以内|左右)/.test(after)) {
+      keep(CHINESE_REASONS.spelling);
+      continue;
+    }
+    const qualifier = prefix ?? suffix;
+    if (prefix && suffix) {
+      keep(CHINESE_REASONS.spelling);
+      continue;
+    }
+    const numeral = match[0];
+    if (numeral === '一') {
+      // 一次, 一批, 一个: mostly an article. Only "……一次。" might be a count, and a person decides.
+      if (!prefix && !suffix && /^(?:[，。；,;！？]|$)/.test(after)) keep(CHINESE_REASONS.one);
+      continue;
+    }
+    const value = parseChineseNumeral(numeral, { qualified: qualifier !== undefined });
+    if (value === undefined) {
+      // Lone 千/万/百 without a qualifier are idioms (千家万户); not worth a reviewer's time.
+      if (!/^[百千万]$/.test(numeral)) keep(CHINESE_REASONS.spelling);
+      continue;
+    }
+    const valueStart = prefix ? start - prefix.length : start;
+    figures.push({
+      start: valueStart,
+      end,
+      valueStart,
+      valueEnd: pos,
+      number: numeral,
+      value,
+      ...(qualifier ? { qualifier } : {}),
+      measure,
+      kind: 'count',
+      decimals: 0,
+      chinese: true,
+    });
+  }
+  return { figures, prose };
 }

@@ -146,7 +146,9 @@ export function splitReport(paragraphs: readonly SourceParagraph[]): ReportStruc
 }
 
 function blockOf(line: string): DraftBlock {
-  if (HEADING1.test(line) && line.length <= 50 && !/[0-9０-９]/.test(line) && !/。./.test(line)) return { kind: 'heading1', text: line };
+  // A figure in a heading would print as plain heading text; a year ("一、2023年推进……的主要举措") is no figure.
+  const withoutYears = line.replace(/(?:19|20)[0-9]{2}(?=年)/g, '');
+  if (HEADING1.test(line) && line.length <= 50 && !/[0-9０-９]/.test(withoutYears) && !/。./.test(line)) return { kind: 'heading1', text: line };
   if (HEADING2.test(line)) {
     // A run-in heading ends at its first full stop; a heading line without one is the heading alone.
     const stop = line.search(/[。]/);
