@@ -33,8 +33,8 @@ afterAll(async () => {
 });
 
 /** The justice bureau's page, opened from a fresh link (a link opens once). */
-async function clerkPage(): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1200, height: 900 } });
+async function clerkPage(viewport = { width: 1200, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport });
   const page = await context.newPage();
   await page.goto(await portal.server.unitLink('justice_bureau'));
   await page.waitForSelector('#template');
@@ -71,6 +71,7 @@ test('an old .xls file is refused with Chinese advice to save it as .xlsx from E
   await choose(page, '司法局2021.xls', 'an old binary workbook');
   await page.waitForSelector('#upload-refused', { timeout: 30_000 });
   const text = await visibleOutcome(page);
+  expect(text).toContain('未能上传：司法局2021.xls');
   expect(text).toContain('不能上传.xls格式的表格');
   expect(text).toMatch(/Excel或WPS表格中打开它.*另存为.*Excel 工作簿（\*\.xlsx）/);
   expect(unreadable(text, ['司法局2021.xls'])).toEqual([]);
@@ -89,6 +90,8 @@ test("a JSON file's problem is placed by indicator name, and its error report do
   const row = (await page.locator('#outcome table tbody tr', { hasText: '很多' }).innerText()).replace(/\s+/g, ' ');
   expect(row).toContain('指标“政府常务会议题会前合法性审查件数”');
   expect(row).toContain('不是有效数字');
+  // A JSON file has no sheet or cell: one column says where.
+  expect(await page.locator('#outcome table thead th').allInnerTexts()).toEqual(['位置', '问题', '填写内容']);
   expect(unreadable(text, [fileName])).toEqual([]);
   await screenshot(page, 'clerk-json-rejected.png');
 
@@ -113,4 +116,35 @@ test("another unit's file is explained by both units' names, without 上传位�
   expect(unreadable(text, [fileName])).toEqual([]);
   await screenshot(page, 'clerk-other-unit.png');
   await page.context().close();
+});
+
+test('a later file that drops figures names them, in the order of the template, on a desktop and a phone', async () => {
+  const first = await clerkPage();
+  const figures = { legality_review_meeting_items: 125, legal_advisers_engaged: 30, mediators_total: 312 };
+  await choose(first, '司法局2021.json', submissionFile('县司法局', figures));
+  await first.waitForSelector('#accepted', { timeout: 30_000 });
+  // The figures read back in the template's order (legality review, then legal advisers, then mediators), not by id.
+  const names = await first.locator('#outcome table').first().locator('tbody tr td:first-child').allInnerTexts();
+  expect(names).toEqual(['政府常务会议题会前合法性审查件数', '聘用法律顾问人数', '人民调解员总数']);
+  await first.context().close();
+
+  for (const [viewport, name] of [
+    [{ width: 1200, height: 900 }, 'clerk-replaced.png'],
+    [{ width: 390, height: 844 }, 'clerk-replaced-phone.png'],
+  ] as const) {
+    const page = await clerkPage(viewport);
+    const fileName = `司法局2021补充${viewport.width}.json`;
+    await choose(page, fileName, submissionFile('县司法局', { legality_review_meeting_items: 126 }));
+    await page.waitForSelector('#accepted', { timeout: 30_000 });
+    // A JSON file's figures need no 位置 column: the indicator's name is its place.
+    expect(await page.locator('#outcome table thead th').allInnerTexts()).toEqual(['指标', '填报数', '单位']);
+    const text = await page.innerText('#replacement');
+    expect(text).toContain('不再包含');
+    expect(text).toContain('人民调解员总数');
+    expect(unreadable(await visibleOutcome(page), [fileName, '司法局2021.json', '司法局2021补充1200.json'])).toEqual([]);
+    // Nothing is wider than the screen: the page does not scroll sideways.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width);
+    await screenshot(page, name);
+    await page.context().close();
+  }
 });
