@@ -62,7 +62,7 @@ let status: Status;
 /** The sign-in page of this dashboard: a message and one button that starts the provider's sign-in. */
 function signInView(kind: 'info' | 'error', message: string, button = '登录'): void {
   const go = h('button', { type: 'button', id: 'sign-in', onclick: () => void beginSignIn().catch((err: Error) => replace(main, h('h1', {}, '报告汇总'), notice('error', err.message))) }, button);
-  replace(main, h('h1', {}, '报告汇总'), notice(kind, message), h('div', { class: 'actions' }, go));
+  replace(main, h('h1', {}, '报告汇总'), h('p', { class: 'hint' }, '法治政府建设情况年度报送：各单位报送情况、审核、锁定和生成报告（县司法局工作人员使用）'), notice(kind, message), h('div', { class: 'actions' }, go));
   go.focus();
 }
 
