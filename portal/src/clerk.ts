@@ -1,4 +1,4 @@
-import { api, ApiError, downloadFile, h, notice, replace, STATE_CLASS, table } from './common';
+import { api, ApiError, downloadFile, figuresTable, h, notice, replace, STATE_CLASS, table } from './common';
 import { pollDelay } from './poll';
 // The API's answers, typed once for the server and this page.
 import type { ClerkOutcome, ClerkOverview, ClerkSession, ClerkUploadGrant, ReplacementView } from '../../shared/core/portal/views';
@@ -130,7 +130,8 @@ function uploader(outcome: HTMLElement, locked: boolean): HTMLElement {
   return zone;
 }
 
-const refused = (message: string) => notice('error', h('span', { id: 'upload-refused' }, message));
+/** A refusal names the file it refuses: the clerk may have chosen several in a row. */
+const refused = (fileName: string, message: string) => notice('error', h('strong', {}, `未能上传：${fileName}`), h('br'), h('span', { id: 'upload-refused' }, message));
 
 async function upload(file: File, progress: HTMLProgressElement, outcome: HTMLElement): Promise<void> {
   replace(outcome, notice('info', h('span', { id: 'upload-progress' }, `正在上传 ${file.name} …`)));
@@ -138,11 +139,11 @@ async function upload(file: File, progress: HTMLProgressElement, outcome: HTMLEl
   try {
     grant = await api<ClerkUploadGrant>(token!, '/api/clerk/uploads', { method: 'POST', body: { fileName: file.name } });
   } catch (err) {
-    replace(outcome, refused((err as Error).message));
+    replace(outcome, refused(file.name, (err as Error).message));
     return;
   }
   if (file.size > grant.maxBytes) {
-    replace(outcome, refused(`文件过大（${Math.ceil(file.size / 1024)} KB），上限为 ${Math.floor(grant.maxBytes / 1024 / 1024)} MB`));
+    replace(outcome, refused(file.name, `文件过大（${Math.ceil(file.size / 1024)} KB），上限为 ${Math.floor(grant.maxBytes / 1024 / 1024)} MB`));
     return;
   }
   progress.hidden = false;
@@ -152,7 +153,7 @@ async function upload(file: File, progress: HTMLProgressElement, outcome: HTMLEl
     stored = await postToS3(grant, file, (share) => (progress.value = Math.round(share * 100)));
   } catch (err) {
     progress.hidden = true;
-    replace(outcome, refused(`上传失败：${(err as Error).message}，请重试`));
+    replace(outcome, refused(file.name, `上传失败：${(err as Error).message}，请重试`));
     return;
   }
   progress.value = 100;
@@ -166,7 +167,7 @@ async function upload(file: File, progress: HTMLProgressElement, outcome: HTMLEl
       result = await api<ClerkOutcome>(token!, `/api/clerk/outcome?${query}`);
     }
   } catch (err) {
-    replace(outcome, refused(`文件已上传，但暂时查不到检查结果（${(err as Error).message}）。请稍后刷新本页查看。`));
+    replace(outcome, refused(file.name, `文件已上传，但暂时查不到检查结果（${(err as Error).message}）。请稍后刷新本页查看。`));
     return;
   } finally {
     progress.hidden = true;
@@ -208,7 +209,7 @@ function showOutcome(result: ClerkOutcome, fileName: string, outcome: HTMLElemen
         outcome,
         notice('ok', h('strong', { id: 'accepted' }, `已接收：${fileName}`), `，共 ${result.rows} 行。请核对下面读到的数字。`),
         result.replacement ? replacementNotice(result.replacement) : null,
-        table(['指标', '填报数', '单位', '位置'], result.figures.map((f) => [f.name, f.value, f.unit, f.where]), '读到的指标'),
+        figuresTable(result.figures, '读到的指标'),
         result.ledgers.length ? table(['台账', '行数'], result.ledgers.map((l) => [l.name, l.rows]), '读到的台账') : null,
         result.warnings.length ? [h('h3', {}, `提醒（不影响接收，共 ${result.warnings.length} 条）`), h('ul', { class: 'warnings' }, result.warnings.map((w) => h('li', {}, w)))] : null,
       );
@@ -218,7 +219,10 @@ function showOutcome(result: ClerkOutcome, fileName: string, outcome: HTMLElemen
       replace(
         outcome,
         notice('error', h('strong', { id: 'rejected' }, `未通过：${fileName}`), `，发现 ${result.problemCount} 处错误。请改正后重新上传。`),
-        table(['工作表', '单元格', '问题', '填写内容'], errors.map((p) => [p.sheet ?? '', p.cell ?? p.where, p.message, p.value ?? '']), '错误清单'),
+        // A spreadsheet's problems are placed by sheet and cell; a JSON or CSV file has no sheet, so one column says where (an indicator by name).
+        errors.some((p) => p.sheet)
+          ? table(['工作表', '单元格', '问题', '填写内容'], errors.map((p) => [p.sheet ?? '', p.cell ?? p.where, p.message, p.value ?? '']), '错误清单')
+          : table(['位置', '问题', '填写内容'], errors.map((p) => [p.where, p.message, p.value ?? '']), '错误清单'),
         result.errorReportKey
           ? h(
               'button',

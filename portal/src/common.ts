@@ -89,6 +89,17 @@ export function table(headers: string[], rows: Child[][], caption?: string): HTM
   );
 }
 
+/**
+ * The figures as read. A spreadsheet's say where each was read (sheet and cell); a JSON file's place is the
+ * indicator itself (指标“…”), which the first column already names, so that column is left out.
+ */
+export function figuresTable(figures: readonly { name: string; value: string; unit: string; where: string }[], caption: string): HTMLTableElement {
+  const placed = figures.some((f) => f.where !== `指标“${f.name}”`);
+  return placed
+    ? table(['指标', '填报数', '单位', '位置'], figures.map((f) => [f.name, f.value, f.unit, f.where]), caption)
+    : table(['指标', '填报数', '单位'], figures.map((f) => [f.name, f.value, f.unit]), caption);
+}
+
 export function notice(kind: 'ok' | 'error' | 'info', ...children: Child[]): HTMLElement {
   return h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, ...children);
 }

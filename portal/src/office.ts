@@ -1,4 +1,4 @@
-import { api, ApiError, downloadFile, h, notice, replace, STATE_CLASS, table } from './common';
+import { api, ApiError, downloadFile, figuresTable, h, notice, replace, STATE_CLASS, table } from './common';
 import { beginSignIn, currentSignIn, forgetSession, signOut } from './sign-in';
 
 /**
@@ -62,7 +62,7 @@ let status: Status;
 /** The sign-in page of this dashboard: a message and one button that starts the provider's sign-in. */
 function signInView(kind: 'info' | 'error', message: string, button = '登录'): void {
   const go = h('button', { type: 'button', id: 'sign-in', onclick: () => void beginSignIn().catch((err: Error) => replace(main, h('h1', {}, '报告汇总'), notice('error', err.message))) }, button);
-  replace(main, h('h1', {}, '报告汇总'), notice(kind, message), h('div', { class: 'actions' }, go));
+  replace(main, h('h1', {}, '报告汇总'), h('p', { class: 'hint' }, '法治政府建设情况年度报送：各单位报送情况、审核、锁定和生成报告（县司法局工作人员使用）'), notice(kind, message), h('div', { class: 'actions' }, go));
   go.focus();
 }
 
@@ -271,7 +271,7 @@ async function showUnit(unitId: string, message?: HTMLElement): Promise<void> {
           ? h('button', { type: 'button', id: 'exception-revoke', onclick: () => void actOnUnit(d.unit.id, '撤销例外', () => call(`/api/office/units/${d.unit.id}/exception?year=${year}`, { method: 'DELETE' })) }, '撤销例外')
           : h('button', { type: 'button', id: 'exception-grant', onclick: () => void actOnUnit(d.unit.id, '开通例外', () => call(`/api/office/units/${d.unit.id}/exception`, { method: 'POST', body: { year } })) }, '允许该单位锁定后补报')
         : null,
-      d.submission ? table(['指标', '填报数', '单位', '位置'], d.submission.figures.map((f) => [f.name, f.value, f.unit, f.where]), '指标') : null,
+      d.submission ? figuresTable(d.submission.figures, '指标') : null,
       d.submission?.ledgers.length ? table(['台账', '行数'], d.submission.ledgers.map((l) => [l.name, l.rows]), '台账') : null,
       table(['文件', '时间', '结果'], d.files.map((f) => [f.fileName, f.at, f.outcome]), '上传文件'),
       table(['时间', '操作', '操作人', '说明'], d.audit.map((a) => [a.at, a.action, a.by, a.detail]), '操作记录'),
@@ -343,10 +343,11 @@ function linksSection(): HTMLElement {
     replace(
       list,
       h('div', { class: 'scroll' }, table(
-        ['单位', '创建', '有效期至', '状态', ''],
+        ['单位', '创建时间', '创建人', '有效期至', '状态', '操作'],
         links.map((l) => [
           l.unitName,
-          `${l.createdAt}，${l.createdBy}`,
+          l.createdAt,
+          l.createdBy,
           l.validUntil,
           l.state,
           canAct() && (l.state === '有效' || l.state.startsWith('已打开'))
@@ -356,9 +357,11 @@ function linksSection(): HTMLElement {
                   type: 'button',
                   class: 'danger',
                   'data-token': l.tokenId,
+                  // Short on screen (the table scrolls on a phone); a screen reader hears whose link it is.
+                  'aria-label': `撤销${l.unitName}的链接`,
                   onclick: () => void act('撤销链接', () => call(`/api/office/links/${l.tokenId}`, { method: 'DELETE' }), `确定撤销${l.unitName}的报送链接吗？撤销后该链接立即失效，需要重新创建链接发给该单位。`),
                 },
-                `撤销${l.unitName}的链接`,
+                '撤销',
               )
             : '',
         ]),

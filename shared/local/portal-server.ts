@@ -106,7 +106,7 @@ export async function startPortalServer(options: PortalServerOptions): Promise<P
     officeUrl,
     provider,
     async unitLink(unitId, days = 30) {
-      const { token, record } = issueUploadToken({ county: county.config.id, unitId, createdBy: 'yearly-report serve', now: now(), validDays: days });
+      const { token, record } = issueUploadToken({ county: county.config.id, unitId, createdBy: '本机运行的报送服务', now: now(), validDays: days });
       await storage.links.put(record);
       return `${url}/clerk.html#t=${token}`;
     },

@@ -220,6 +220,15 @@ test("a unit link cannot read another unit's data, and a revoked link gets 401",
   await office.waitForSelector(`#links button[data-token="${tokenOf(link).slice(4, 20)}"]`);
   await office.click(`#links button[data-token="${tokenOf(link).slice(4, 20)}"]`);
   await office.waitForSelector('.notice.ok');
+  // The office reads who made each link in words, and every revoke button is within the page.
+  const links = (await office.innerText('#links'))!;
+  expect(links).toContain('本机运行的报送服务');
+  expect(links).not.toContain('yearly-report');
+  for (const button of await office.locator('#links button').all()) {
+    const box = (await button.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(1200);
+    expect(await button.getAttribute('aria-label')).toMatch(/^撤销灵寿县.+的链接$/);
+  }
   await screenshot(office, 'office-links.png');
   await office.context().close();
 

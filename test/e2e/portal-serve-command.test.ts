@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -16,6 +16,8 @@ import { TEMPLATE_INDICATOR_COLUMN } from '../../shared/core/submission/layout';
 const REPO = path.resolve(__dirname, '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+// The README's "dashboard after the demo" is taken here; PORTAL_SCREENSHOTS_DIR=docs/portal refreshes it.
+const SHOTS = path.resolve(process.env.PORTAL_SCREENSHOTS_DIR ?? path.join(os.tmpdir(), 'yearly-report-portal-screenshots'));
 
 jest.setTimeout(240_000);
 
@@ -88,6 +90,11 @@ test('npm start -- --serve: a clerk uploads through the printed link and sees th
   await office.click('#aggregate');
   await office.waitForSelector('#report-result .notice.ok, #report-result .notice.error', { timeout: 90_000 });
   expect(await office.textContent('#report-result')).toContain('报告已生成');
+  // The demo's units have reported: the dashboard as the office first sees it (the top of the page).
+  expect(await office.textContent('.facts')).toMatch(/已报送[1-9]\d*\/\d+ 个应报单位/);
+  await office.evaluate('window.scrollTo(0, 0)');
+  mkdirSync(SHOTS, { recursive: true });
+  await office.screenshot({ path: path.join(SHOTS, 'office-demo.png') });
   const [report] = await Promise.all([office.waitForEvent('download'), office.click('button[data-file="report.html"]')]);
   // The report generated now holds the figure the clerk just uploaded.
   expect(readFileSync((await report.path())!, 'utf8')).toContain('321');

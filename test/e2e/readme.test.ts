@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command, Option } from 'commander';
@@ -148,4 +148,14 @@ describe('the README command table and the help', () => {
       expect(help).not.toMatch(/\(default:[^)]*\)\s*\(default:/);
     }
   });
+});
+
+it("shows only images that exist in the repository, each small enough to commit", () => {
+  const images = [...README.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
+  expect(images).toContain('docs/portal/office-demo.png');
+  for (const image of images) {
+    const file = path.join(REPO, image);
+    expect([image, existsSync(file)]).toEqual([image, true]);
+    expect(statSync(file).size).toBeLessThan(150 * 1024);
+  }
 });

@@ -30,6 +30,9 @@ export function viewSubmission(submission: NormalizedSubmission, county: LoadedC
     const def = indicatorById.get(n.indicatorId);
     figures.push({ indicatorId: n.indicatorId, name: def?.name ?? n.indicatorId, value: '暂无数据', unit: '', where: describeLocation(n.source, names) });
   }
+  // In the catalogue's order, which is the template's: the clerk checks them against the sheet row by row.
+  const order = new Map(county.catalogue.indicators.map((def, i) => [def.id, i]));
+  figures.sort((a, b) => (order.get(a.indicatorId) ?? order.size) - (order.get(b.indicatorId) ?? order.size));
   return {
     figures,
     ledgers: Object.entries(submission.ledgers).map(([id, rows]) => ({ id, name: ledgerById.get(id)?.name ?? id, rows: rows.length })),
