@@ -37,8 +37,16 @@ export function viewSubmission(submission: NormalizedSubmission, county: LoadedC
     figures,
     ledgers: Object.entries(submission.ledgers).map(([id, rows]) => ({ id, name: ledgerById.get(id)?.name ?? id, rows: rows.length })),
     narratives: submission.narratives.length,
-    warnings: submission.warnings.map((w) => `${describeLocation(w, names) ? `${describeLocation(w, names)}：` : ''}${w.message}`),
+    warnings: submission.warnings.map((w) => withPlace(describeLocation(w, names), w.message)),
   };
+}
+
+/** A warning with its place in front, unless the message already names what the place names (缺少…指标：聘用法律顾问人数). */
+function withPlace(place: string, message: string): string {
+  if (!place) return message;
+  // Only a place that is an indicator or ledger by name; a sheet and cell (工作表“指标” C3) always stays.
+  const named = /^(?:指标|台账)“([^”]+)”$/.exec(place)?.[1];
+  return named && message.includes(named) ? message : `${place}：${message}`;
 }
 
 const ErrorReportJsonSchema = z.object({ problems: z.array(SubmissionProblemSchema) });
