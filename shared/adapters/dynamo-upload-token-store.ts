@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { UploadGrantRecordSchema, type UploadGrantRecord } from '../core/upload-access/grant';
 import { kindOf, UploadTokenRecord, UploadTokenRecordSchema } from '../core/upload-access/token';
 import { TABLE_DESIGN } from '../storage/layout';
@@ -84,22 +84,13 @@ export class DynamoUploadTokenStore {
    * two tabs opening the same link at once cannot both win).
    */
   async exchange(tokenId: string, sessionTokenId: string, at: Date): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: tokenKey(tokenId),
-          UpdateExpression: 'SET exchangedAt = :at, exchangedTo = :session',
-          ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(exchangedAt) AND attribute_not_exists(revokedAt)',
-          ExpressionAttributeNames: { '#pk': PK },
-          ExpressionAttributeValues: { ':at': at.toISOString(), ':session': sessionTokenId },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
-      throw err;
-    }
+    return this.updateIf({
+      Key: tokenKey(tokenId),
+      UpdateExpression: 'SET exchangedAt = :at, exchangedTo = :session',
+      ConditionExpression: 'attribute_exists(#pk) AND attribute_not_exists(exchangedAt) AND attribute_not_exists(revokedAt)',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':at': at.toISOString(), ':session': sessionTokenId },
+    });
   }
 
   async putGrant(record: UploadGrantRecord): Promise<void> {
@@ -117,37 +108,30 @@ export class DynamoUploadTokenStore {
 
   /** Marks the grant used by this object version; false if another version used it first (the same version again is true). */
   async claimGrant(grantId: string, versionToken: string): Promise<boolean> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: grantKey(grantId),
-          UpdateExpression: 'SET usedBy = :v',
-          ConditionExpression: 'attribute_exists(#pk) AND (attribute_not_exists(usedBy) OR usedBy = :v)',
-          ExpressionAttributeNames: { '#pk': PK },
-          ExpressionAttributeValues: { ':v': versionToken },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;
-      throw err;
-    }
+    return this.updateIf({
+      Key: grantKey(grantId),
+      UpdateExpression: 'SET usedBy = :v',
+      ConditionExpression: 'attribute_exists(#pk) AND (attribute_not_exists(usedBy) OR usedBy = :v)',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':v': versionToken },
+    });
   }
 
   /** Marks a token revoked (kept, so the unit is told "revoked" rather than "invalid"). False if there is no such token. */
   async revoke(tokenId: string, by: string, at: Date): Promise<boolean> {
+    return this.updateIf({
+      Key: tokenKey(tokenId),
+      UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at), revokedBy = if_not_exists(revokedBy, :by)',
+      ConditionExpression: 'attribute_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':at': at.toISOString(), ':by': by },
+    });
+  }
+
+  /** A conditional update: true when it was applied, false when its condition did not hold. */
+  private async updateIf(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: tokenKey(tokenId),
-          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at), revokedBy = if_not_exists(revokedBy, :by)',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
-          ExpressionAttributeValues: { ':at': at.toISOString(), ':by': by },
-        }),
-      );
+      await this.client.send(new UpdateCommand({ TableName: this.tableName, ...input }));
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return false;

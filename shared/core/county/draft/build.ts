@@ -64,7 +64,7 @@ export function draftCounty(paragraphs: readonly SourceParagraph[], options: Dra
   const fromTitle = readTitle(structure.title);
   const inferred: string[] = [];
   const name = options.name ?? fromTitle.county;
-  if (!name) throw new DraftError(`标题“${structure.title}”中读不出县名：请用 --name 指定（如 --name 灵寿县）`);
+  if (!name) throw new DraftError(`标题“${structure.title}”中读不出县名：请用 --name 指定县名（如 --name 某某县）`);
   if (!options.name) inferred.push(`县名“${name}”取自标题`);
   const year = options.year ?? fromTitle.year;
   if (!year) throw new DraftError(`标题“${structure.title}”中读不出年度：请用 --year 指定`);
